@@ -1,0 +1,31 @@
+"""ntkcore: the numbers behind the NTK explainer (no manim here).
+
+Importing ntkcore switches JAX to float64 (``jax_enable_x64``) so that every caller gets double
+precision without remembering to ask for it.
+"""
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+from .core import (  # noqa: E402
+    Trajectory,
+    ascent_trajectory,
+    displacement,
+    finite_step_kernel,
+    gd_step,
+    jacobian,
+    ntk,
+    ntk_jvp,
+    param_grad,
+    squared_error_grad,
+    values,
+)
+from .examples import EXAMPLES, Example, get_example  # noqa: E402
+from .models import ModelSpec  # noqa: E402
+
+__all__ = [
+    "EXAMPLES", "Example", "ModelSpec", "Trajectory", "ascent_trajectory", "displacement",
+    "finite_step_kernel", "gd_step", "get_example", "jacobian", "ntk", "ntk_jvp", "param_grad",
+    "squared_error_grad", "values",
+]

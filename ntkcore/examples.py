@@ -1,0 +1,260 @@
+"""The post's five examples, in one place that scenes, tests and the report all read.
+
+An :class:`Example` is plain data (model name, θ0, grid, observation, learning rates, steps) and
+is validated when it is made: a bad value raises ``ValueError`` naming the field and what is
+allowed.  Its methods return float64 NumPy arrays in grid order; results are memoised per example.
+
+Readings fixed where the post contradicts itself (see README, "Notes on the post"):
+
+* Example 1 uses ``θ_i = 3 x_i + 1`` (the post writes ``3i + 2`` but then calls Example 2's
+  ``3x + 1`` "exactly the same function").
+* Example 4's θ is centre-then-amplitude, ``θ = (4, -10, 25, 10, 50)``: a valley centred at 4 and a
+  bump centred at 25 on an offset of 50 (only this reading gives the post's kernel maximum at 7).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from dataclasses import dataclass
+from typing import Callable, Union
+
+import jax.numpy as jnp
+import numpy as np
+
+from . import core, models
+from .models import ModelSpec
+
+#: model name -> factory taking the grid (so the lookup table can size itself)
+MODEL_FACTORIES: dict[str, Callable[[np.ndarray], ModelSpec]] = {
+    "lookup_table": models.lookup_table,
+    "linear": lambda grid: models.linear(),
+    "reparametrized": lambda grid: models.reparametrized(10.0),
+    "rbf": lambda grid: models.rbf(30.0),
+}
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example of the post: a model, where it starts, and the data point that pushes it.
+
+    Fields
+    ------
+    name:        key (``lookup_table``, ``linear``, ...).
+    title:       human title for captions.
+    model:       a key of :data:`MODEL_FACTORIES`, or a :class:`ModelSpec` of your own.
+    theta0:      initial parameters (a tuple of floats; one per model parameter).
+    x_range:     ``(x_min, x_max)``: the grid is every integer from x_min to x_max inclusive.
+    observation: ``(x', y)``, the data point.
+    lr:          learning rate of the one gradient-descent step on ``(f(x') - y)²`` (the arrows).
+    ascent_lr:   η of the gradient-ascent steps ``θ ← θ + η ∇θ f(x')`` (training example).
+    steps:       number of gradient-ascent steps (0: no training trajectory).
+    """
+
+    name: str
+    title: str
+    model: Union[str, ModelSpec]
+    theta0: tuple
+    x_range: tuple = (-10, 20)
+    observation: tuple = (10.0, 50.0)
+    lr: float = 0.1
+    ascent_lr: float = 1.0
+    steps: int = 0
+
+    # ----------------------------------------------------------------- validation
+    def __post_init__(self):
+        where = f"example {self.name!r}"
+        if isinstance(self.model, str) and self.model not in MODEL_FACTORIES:
+            raise ValueError(f"{where}: model must be one of {sorted(MODEL_FACTORIES)}; got {self.model!r}")
+        if (len(self.x_range) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
+                                              for v in self.x_range)
+                or self.x_range[1] - self.x_range[0] < 2):
+            raise ValueError(f"{where}: x_range must be two integers (x_min, x_max) with "
+                             f"x_max - x_min >= 2; got {self.x_range!r}")
+        if len(self.observation) != 2 or not all(_is_number(v) and math.isfinite(v)
+                                                 for v in self.observation):
+            raise ValueError(f"{where}: observation must be two finite numbers (x', y); "
+                             f"got {self.observation!r}")
+        x_obs = self.observation[0]
+        lo, hi = self.x_range
+        if not lo <= x_obs <= hi:
+            raise ValueError(f"{where}: observation x' must lie in the grid range [{lo}, {hi}]; got {x_obs!r}")
+        for field_name in ("lr", "ascent_lr"):
+            v = getattr(self, field_name)
+            if not (_is_number(v) and math.isfinite(v) and v > 0):
+                raise ValueError(f"{where}: {field_name} must be a finite number > 0; got {v!r}")
+        if not (isinstance(self.steps, int) and not isinstance(self.steps, bool) and 0 <= self.steps <= 200):
+            raise ValueError(f"{where}: steps must be an integer in [0, 200]; got {self.steps!r}")
+        spec = self.model_spec
+        theta = np.asarray(self.theta0, dtype=np.float64) if _all_numbers(self.theta0) else None
+        if theta is None or theta.ndim != 1:
+            raise ValueError(f"{where}: theta0 must be a flat list of numbers; got {self.theta0!r}")
+        if spec.n_params is not None and theta.shape[0] != spec.n_params:
+            raise ValueError(f"{where}: theta0 must have exactly {spec.n_params} entries for this model; "
+                             f"got {theta.shape[0]}")
+        bad = np.flatnonzero(~np.isfinite(theta))
+        if bad.size:
+            raise ValueError(f"{where}: theta0 must be finite; entry {int(bad[0])} is {theta[bad[0]]!r}")
+        if spec.obs_on_grid and x_obs not in set(self.grid.tolist()):
+            raise ValueError(f"{where}: observation x' must be one of the grid points "
+                             f"{lo}, {lo + 1}, ..., {hi} for this model; got {x_obs!r}")
+
+    # ----------------------------------------------------------------- derived data
+    @property
+    def grid(self) -> np.ndarray:
+        """The x values, shape ``(n,)``."""
+        return np.arange(self.x_range[0], self.x_range[1] + 1, dtype=np.float64)
+
+    @property
+    def model_spec(self) -> ModelSpec:
+        if isinstance(self.model, ModelSpec):
+            return self.model
+        return _model_for(self.model, self.x_range)
+
+    @property
+    def f(self):
+        """The model function ``f(theta, x)``."""
+        return self.model_spec.f
+
+    @property
+    def theta(self):
+        """θ0 as a float64 JAX array, shape ``(P,)``."""
+        return jnp.asarray(self.theta0, dtype=jnp.float64)
+
+    @property
+    def obs_index(self) -> int:
+        """Index of the grid point nearest to the observation."""
+        return int(np.argmin(np.abs(self.grid - self.observation[0])))
+
+    def replace(self, **changes) -> "Example":
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    # ----------------------------------------------------------------- the numbers
+    def values(self) -> np.ndarray:
+        """``f(x; θ0)`` on the grid, shape ``(n,)``."""
+        return _cached(self, "values")
+
+    def displacement(self) -> np.ndarray:
+        """The red arrows ``Δf(x)`` of one GD step with ``lr``, shape ``(n,)``."""
+        return _cached(self, "displacement")
+
+    def step_eta(self) -> float:
+        """The η of that GD step seen as a push along ``∇θ f(x')``: ``η = -2·lr·(f(x') - y)``.
+
+        So ``Δf(x) = η·k̃_η(x, x')``.
+        """
+        x_obs, y_obs = self.observation
+        fx = float(self.f(self.theta, jnp.float64(x_obs)))
+        return -2.0 * self.lr * (fx - y_obs)
+
+    def kernel_finite(self, eta: float | None = None) -> np.ndarray:
+        """``k̃_η(x, x')`` on the grid (η defaults to :meth:`step_eta`), shape ``(n,)``."""
+        eta = self.step_eta() if eta is None else eta
+        return np.asarray(core.finite_step_kernel(self.f, self.theta, self.grid, self.observation[0], eta))
+
+    def kernel_finite_normalized(self) -> np.ndarray:
+        """``Δf(x) / Δf(x')`` = ``k̃_η(x, x') / k̃_η(x', x')`` of the GD step, shape ``(n,)``."""
+        d = self.displacement()
+        return d / d[self.obs_index]
+
+    def ntk_column(self) -> np.ndarray:
+        """Exact NTK ``k(x, x')`` on the grid at θ0, shape ``(n,)``."""
+        return _cached(self, "ntk_column")
+
+    def ntk_normalized(self) -> np.ndarray:
+        """``k(x, x') / k(x', x')``, shape ``(n,)``."""
+        k = self.ntk_column()
+        return k / k[self.obs_index]
+
+    def trajectory(self) -> core.Trajectory:
+        """``steps`` gradient-ascent steps of size ``ascent_lr`` on ``f(x')`` from θ0."""
+        return _cached(self, "trajectory")
+
+    def kernels_normalized(self) -> np.ndarray:
+        """Finite-step kernel of every step of the trajectory over its value at x', ``(T+1, n)``."""
+        k = self.trajectory().kernel_finite
+        return k / k[:, [self.obs_index]]
+
+    def check_finite(self):
+        """Raise ``ValueError`` naming the example, step and learning rate if anything diverged."""
+        checks = [("the gradient-descent step", self.lr, self.displacement())]
+        if self.steps:
+            traj = self.trajectory()
+            for t in range(self.steps + 1):
+                checks.append((f"gradient-ascent step {t}", self.ascent_lr, traj.f[t]))
+                checks.append((f"gradient-ascent step {t}", self.ascent_lr, traj.kernel_finite[t]))
+        for what, rate, arr in checks:
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"example {self.name!r} diverged at {what} (learning rate {rate}): "
+                                 f"f or θ became NaN or infinite; lower the learning rate")
+
+
+def _all_numbers(seq) -> bool:
+    try:
+        return all(_is_number(v) for v in seq)
+    except TypeError:
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def _model_for(name: str, x_range: tuple) -> ModelSpec:
+    grid = np.arange(x_range[0], x_range[1] + 1, dtype=np.float64)
+    return MODEL_FACTORIES[name](grid)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached(ex: Example, what: str):
+    f, theta, grid = ex.f, ex.theta, ex.grid
+    x_obs, y_obs = ex.observation
+    if what == "values":
+        out = core.values(f, theta, grid)
+    elif what == "displacement":
+        out = core.displacement(f, theta, grid, x_obs, y_obs, ex.lr)
+    elif what == "ntk_column":
+        out = core.ntk(f, theta, grid, jnp.asarray([x_obs]))[:, 0]
+    elif what == "trajectory":
+        return core.ascent_trajectory(f, theta, grid, x_obs, ex.ascent_lr, ex.steps)
+    else:  # pragma: no cover - internal
+        raise KeyError(what)
+    out = np.asarray(out, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
+# --------------------------------------------------------------------------- the five examples
+
+_GRID = (-10, 20)
+_RBF_THETA0 = (4.0, -10.0, 25.0, 10.0, 50.0)
+
+EXAMPLES: dict[str, Example] = {
+    "lookup_table": Example(
+        name="lookup_table", title="Example 1: a lookup table", model="lookup_table",
+        theta0=tuple(3.0 * x + 1.0 for x in range(_GRID[0], _GRID[1] + 1)),
+        x_range=_GRID, lr=0.1),
+    "linear": Example(
+        name="linear", title="Example 2: a linear model", model="linear",
+        theta0=(3.0, 1.0), x_range=_GRID, lr=0.001),
+    "reparametrized": Example(
+        name="reparametrized", title="Example 3: the same line, reparametrized", model="reparametrized",
+        theta0=(3.0, 0.1), x_range=_GRID, lr=0.001),
+    "rbf": Example(
+        name="rbf", title="Example 4: a tiny RBF network", model="rbf",
+        theta0=_RBF_THETA0, x_range=_GRID, lr=0.1),
+    "training": Example(
+        name="training", title="Example 5: the kernel changes as we train", model="rbf",
+        theta0=_RBF_THETA0, x_range=_GRID, lr=0.1, ascent_lr=1.0, steps=15),
+}
+
+
+def get_example(name: str) -> Example:
+    """The example called ``name``; ``KeyError`` listing the valid names otherwise."""
+    try:
+        return EXAMPLES[name]
+    except KeyError:
+        raise KeyError(f"unknown example {name!r}; valid examples: {', '.join(EXAMPLES)}") from None

@@ -1,0 +1,1 @@
+"""Manim scenes of the NTK explainer: one file per chapter, all drawing numbers from ntkcore."""

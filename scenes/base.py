@@ -1,0 +1,155 @@
+"""The shared base of every chapter: axes over the post's grid, dots, cross, arrows, captions.
+
+Scenes only draw: every number comes from an :class:`ntkcore.Example` fetched in ``setup()``.
+Subclasses change class attributes (``example_name``, ``y_range``...) and write ``construct``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Arrow, Axes, Dot, FadeIn, FadeOut, Line, Scene, VGroup,
+    Write,
+)
+
+import ntkcore
+
+from scenes import palette
+from scenes import typography as ty
+from scenes.widgets import ObservationCross, arrows_at, dots_at
+
+
+def fmt(v: float, digits: int = 1) -> str:
+    """A number as a lecturer would write it: fixed digits, no ``-0.0``, a true minus sign."""
+    s = f"{v:.{digits}f}"
+    if float(s) == 0:
+        s = s.lstrip("-")
+    return s.replace("-", "−")
+
+
+def fmt_g(v: float) -> str:
+    """Shortest exact-looking form (learning rates, θ entries): ``0.001``, ``3``, ``0.1``."""
+    return f"{v:g}".replace("-", "−")
+
+
+def example_for_scene(name: str) -> ntkcore.Example:
+    """The example a scene draws.  The single place where scenes fetch their settings."""
+    return ntkcore.get_example(name)
+
+
+class ExampleScene(Scene):
+    """Axes over an example's grid with y in ``y_range``; the black dots of f; the blue cross.
+
+    After ``setup()``: ``self.example`` (ntkcore), ``self.axes``, ``self.dots`` (one per grid
+    point, not yet added), ``self.cross`` (not yet added).
+    """
+
+    example_name: str = "lookup_table"
+    y_range: tuple = (-30, 70, 10)   # widened automatically if the numbers need more room
+    x_tick: int = 5
+    axes_size: tuple = (11.0, 4.9)   # width, height in scene units
+    axes_center: tuple = (0.4, 0.1, 0.0)
+    dot_radius: float = 0.055
+
+    # ------------------------------------------------------------------ set-up
+    def setup(self):
+        self.camera.background_color = palette.BACKGROUND
+        self.example = example_for_scene(self.example_name)
+        self.axes = self.build_axes()
+        self.dots = self.build_dots(self.example.values())
+        x_obs, y_obs = self.example.observation
+        self.cross = ObservationCross(self.c2p(x_obs, y_obs))
+        self.caption_mob = None
+
+    def display_y_range(self) -> tuple:
+        """``y_range``, widened to whole ticks so every value the scene draws fits."""
+        lo, hi, step = self.y_range
+        vals = np.concatenate([self.example.values(), self.example.values() + self.example.displacement(),
+                               [self.example.observation[1]]])
+        lo = min(lo, step * np.floor(vals.min() / step))
+        hi = max(hi, step * np.ceil(vals.max() / step))
+        return (lo, hi, step)
+
+    def build_axes(self) -> Axes:
+        lo, hi = self.example.x_range
+        y_lo, y_hi, y_step = self.display_y_range()
+        axes = Axes(
+            x_range=[lo, hi, self.x_tick],
+            y_range=[y_lo, y_hi, y_step],
+            x_length=self.axes_size[0],
+            y_length=self.axes_size[1],
+            tips=False,
+            axis_config={"color": palette.AXIS, "stroke_width": 2, "include_ticks": True,
+                         "font_size": ty.AXIS_NUMBER_SIZE,
+                         "numbers_to_exclude": [], "exclude_origin_tick": False},
+            x_axis_config={"numbers_to_include": np.arange(lo, hi + 1, self.x_tick)},
+            y_axis_config={"numbers_to_include": [v for v in np.arange(y_lo, y_hi + 1, y_step)
+                                                  if v % (2 * y_step) == 0]},
+        ).move_to(self.axes_center)
+        # Draw the axes as a frame (x axis along the bottom, y axis on the left) so that axis lines
+        # and numbers never run through the dots; the original axes stay, invisible, for c2p/p2c.
+        corner = axes.c2p(lo, y_lo)
+        frame_x = axes.x_axis.copy().shift(corner - axes.x_axis.n2p(lo))
+        frame_y = axes.y_axis.copy().shift(corner - axes.y_axis.n2p(y_lo))
+        for num in frame_x.numbers.submobjects + frame_y.numbers.submobjects:
+            num.set_color(palette.INK)
+        axes.x_axis.set_opacity(0)
+        axes.y_axis.set_opacity(0)
+        zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=palette.GRID, stroke_width=1.5)
+        axes.add_to_back(zero)
+        axes.add(frame_x, frame_y)
+        axes.frame_x, axes.frame_y, axes.zero_line = frame_x, frame_y, zero
+        return axes
+
+    def c2p(self, x, y) -> np.ndarray:
+        """Scene point of data coordinates (x, y)."""
+        return self.axes.c2p(x, y)
+
+    def p2c(self, point) -> tuple:
+        """Data coordinates (x, y) of a scene point."""
+        x, y = self.axes.p2c(point)
+        return float(x), float(y)
+
+    def build_dots(self, f_values, color: str = palette.DOT) -> VGroup:
+        """One dot per grid point at (x, f(x))."""
+        return dots_at(self.axes, self.example.grid, f_values, self.dot_radius, color)
+
+    def build_arrows(self, f_values, displacement) -> dict:
+        """Red arrows from (x, f) to (x, f + Δf), keyed by grid index; zero moves get no arrow."""
+        return arrows_at(self.axes, self.example.grid, f_values, displacement)
+
+    def axis_labels(self, y_label: str = "f(x)") -> VGroup:
+        x_lab = ty.math("x", size=ty.CAPTION_SIZE + 4).next_to(self.axes.frame_x.get_right(), RIGHT,
+                                                              buff=0.15)
+        y_lab = ty.math(y_label, size=ty.CAPTION_SIZE).next_to(self.axes.frame_y.get_top(), UP, buff=0.12)
+        return VGroup(x_lab, y_lab)
+
+    # ------------------------------------------------------------------ words on screen
+    def heading(self, s: str):
+        """Small chapter name in the top-left corner."""
+        return ty.text(s, size=ty.HEADING_SIZE, weight="BOLD").to_corner(UL, buff=0.3)
+
+    def caption(self, s: str):
+        """A caption under the axes (plain text; may contain newlines)."""
+        mob = ty.text(s, size=ty.CAPTION_SIZE, line_spacing=0.9)
+        mob.move_to(ORIGIN).to_edge(DOWN, buff=0.18)
+        return mob
+
+    def say(self, s: str, run_time: float = 0.6):
+        """Replace the current caption with ``s``."""
+        new = self.caption(s)
+        anims = [FadeIn(new, shift=0.1 * UP)]
+        if self.caption_mob is not None:
+            anims.append(FadeOut(self.caption_mob))
+        self.play(*anims, run_time=run_time)
+        self.caption_mob = new
+
+    def play_title_card(self, title: str, formula: str | None = None, hold: float = 1.6):
+        """A short title card: chapter title and, optionally, the model's formula."""
+        card = VGroup(ty.text(title, size=ty.TITLE_SIZE, weight="BOLD"))
+        if formula:
+            card.add(ty.math(formula, size=ty.CAPTION_SIZE + 8))
+        card.arrange(DOWN, buff=0.5).move_to(ORIGIN)
+        self.play(Write(card[0]), *[FadeIn(m) for m in card[1:]], run_time=1.2)
+        self.wait(hold)
+        self.play(FadeOut(card), run_time=0.6)

@@ -1,0 +1,62 @@
+"""Join chapter videos into one file with PyAV (bundled with manim): no system ffmpeg needed.
+
+The chapters come from the same manim settings (codec, size, frame rate), so their packets are
+remuxed one after another with shifted timestamps; nothing is re-encoded.
+"""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+
+def duration_seconds(path: Path) -> float:
+    """Length of a video file's first video stream, in seconds."""
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        end = 0
+        for pkt in c.demux(s):
+            if pkt.pts is not None:
+                end = max(end, pkt.pts + (pkt.duration or 0))
+        return float(end * s.time_base)
+
+
+def stitch(inputs: list[Path], output: Path) -> float:
+    """Concatenate ``inputs`` (same codec/size/fps) into ``output``; returns its duration in seconds.
+
+    Written to a temporary file first and moved into place, so a failure leaves any earlier
+    ``output`` intact.
+    """
+    if not inputs:
+        raise ValueError("stitch: inputs must name at least one video")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.stem + ".partial" + output.suffix)
+    offset = Fraction(0)  # seconds
+    try:
+        with av.open(str(tmp), "w") as out:
+            out_stream = None
+            for path in inputs:
+                with av.open(str(path)) as c:
+                    s = c.streams.video[0]
+                    if out_stream is None:
+                        out_stream = out.add_stream_from_template(s)
+                    tb = s.time_base
+                    shift = int(round(offset / tb))
+                    end = 0
+                    for pkt in c.demux(s):
+                        if pkt.dts is None:  # flush packet
+                            continue
+                        end = max(end, pkt.pts + (pkt.duration or 0))
+                        pkt.pts += shift
+                        pkt.dts += shift
+                        pkt.stream = out_stream
+                        out.mux(pkt)
+                    offset += Fraction(end) * tb
+        os.replace(tmp, output)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return float(offset)

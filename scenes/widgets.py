@@ -1,0 +1,75 @@
+"""Small mobjects the chapters share.  They only place what they are given; no maths here."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Axes, DashedVMobject, Dot, Line, Polygon, Rectangle, VGroup
+
+from scenes import palette
+
+
+class ObservationCross(VGroup):
+    """The post's blue cross marking the observation (x', y)."""
+
+    def __init__(self, point, size: float = 0.14, color: str = palette.OBSERVATION, **kwargs):
+        point = np.asarray(point, dtype=float)
+        a = Line(point + size * (UP + LEFT), point + size * (DOWN + RIGHT), color=color, stroke_width=5)
+        b = Line(point + size * (UP + RIGHT), point + size * (DOWN + LEFT), color=color, stroke_width=5)
+        super().__init__(a, b, **kwargs)
+
+
+def red_arrow(start, end, stroke_width: float = 5, tip_length: float = 0.16) -> Arrow:
+    """A red displacement arrow that starts and ends exactly at the given points (buff 0)."""
+    return Arrow(start, end, buff=0, color=palette.ARROW, stroke_width=stroke_width,
+                 tip_length=tip_length, max_tip_length_to_length_ratio=0.45,
+                 max_stroke_width_to_length_ratio=12)
+
+
+def dots_at(axes: Axes, xs, ys, radius: float, color: str = palette.DOT) -> VGroup:
+    """One dot per (x, y) in data coordinates of ``axes``."""
+    return VGroup(*[Dot(axes.c2p(x, y), radius=radius, color=color) for x, y in zip(xs, ys)])
+
+
+def arrows_at(axes: Axes, xs, ys, dys, tol: float = 1e-9, **kwargs) -> dict:
+    """Red arrows from (x, y) to (x, y + dy), keyed by index; moves of size <= tol get no arrow."""
+    return {i: red_arrow(axes.c2p(x, y), axes.c2p(x, y + dy), **kwargs)
+            for i, (x, y, dy) in enumerate(zip(xs, ys, dys)) if abs(dy) > tol}
+
+
+class ZoomInset(VGroup):
+    """A magnified view of ``main_axes`` around ``x_center`` over ``y_window``, same zoom on x and y.
+
+    ``self.axes`` are the inset's own (invisible) axes: draw into them with the same data
+    coordinates.  ``self.marker`` is a dashed rectangle over the window on the main axes and
+    ``self.links`` two lines joining it to the inset box.
+    """
+
+    def __init__(self, main_axes: Axes, x_center, y_window, size=(3.4, 2.3), center=(0, 0, 0)):
+        super().__init__()
+        w, h = size
+        # Same magnification along x and y, so slopes in the inset look as they do on the chart.
+        main_x_scale = main_axes.x_length / (main_axes.x_range[1] - main_axes.x_range[0])
+        main_y_scale = main_axes.y_length / (main_axes.y_range[1] - main_axes.y_range[0])
+        self.magnification = (h / (y_window[1] - y_window[0])) / main_y_scale
+        half_width = w / (self.magnification * main_x_scale) / 2
+        x_window = (x_center - half_width, x_center + half_width)
+        self.x_window, self.y_window = x_window, tuple(y_window)
+        self.axes = Axes(x_range=[x_window[0], x_window[1], 1], y_range=[y_window[0], y_window[1], 1],
+                         x_length=w, y_length=h, tips=False,
+                         axis_config={"include_ticks": False, "stroke_opacity": 0}).move_to(center)
+        self.box = Rectangle(width=w, height=h, stroke_color=palette.AXIS, stroke_width=2,
+                             fill_color=palette.BACKGROUND, fill_opacity=1).move_to(self.axes.get_center())
+        corners = [main_axes.c2p(x, y) for x, y in
+                   ((x_window[0], y_window[0]), (x_window[1], y_window[0]),
+                    (x_window[1], y_window[1]), (x_window[0], y_window[1]))]
+        self.marker = DashedVMobject(Polygon(*corners, stroke_color=palette.AXIS, stroke_width=2),
+                                     num_dashes=24)
+        self.links = VGroup(
+            Line(corners[0], self.box.get_corner(DOWN + LEFT), stroke_color=palette.GRID, stroke_width=1.5),
+            Line(corners[2], self.box.get_corner(UP + RIGHT), stroke_color=palette.GRID, stroke_width=1.5),
+        )
+        self.add(self.links, self.box, self.axes, self.marker)
+
+    def contains(self, x, y) -> bool:
+        """Whether data point (x, y) lies in the magnified window."""
+        return (self.x_window[0] <= x <= self.x_window[1]) and (self.y_window[0] <= y <= self.y_window[1])
