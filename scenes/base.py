@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Arrow, Axes, Dot, FadeIn, FadeOut, Line, Scene, VGroup,
+    DOWN, ORIGIN, RIGHT, UL, UP, Axes, FadeIn, FadeOut, Scene, VGroup,
     Write,
 )
 
@@ -16,7 +16,7 @@ import ntkcore
 
 from scenes import palette
 from scenes import typography as ty
-from scenes.widgets import ObservationCross, arrows_at, dots_at
+from scenes.widgets import ObservationCross, arrows_at, dots_at, framed_axes
 
 
 def fmt(v: float, digits: int = 1) -> str:
@@ -73,33 +73,9 @@ class ExampleScene(Scene):
     def build_axes(self) -> Axes:
         lo, hi = self.example.x_range
         y_lo, y_hi, y_step = self.display_y_range()
-        axes = Axes(
-            x_range=[lo, hi, self.x_tick],
-            y_range=[y_lo, y_hi, y_step],
-            x_length=self.axes_size[0],
-            y_length=self.axes_size[1],
-            tips=False,
-            axis_config={"color": palette.AXIS, "stroke_width": 2, "include_ticks": True,
-                         "font_size": ty.AXIS_NUMBER_SIZE,
-                         "numbers_to_exclude": [], "exclude_origin_tick": False},
-            x_axis_config={"numbers_to_include": np.arange(lo, hi + 1, self.x_tick)},
-            y_axis_config={"numbers_to_include": [v for v in np.arange(y_lo, y_hi + 1, y_step)
-                                                  if v % (2 * y_step) == 0]},
-        ).move_to(self.axes_center)
-        # Draw the axes as a frame (x axis along the bottom, y axis on the left) so that axis lines
-        # and numbers never run through the dots; the original axes stay, invisible, for c2p/p2c.
-        corner = axes.c2p(lo, y_lo)
-        frame_x = axes.x_axis.copy().shift(corner - axes.x_axis.n2p(lo))
-        frame_y = axes.y_axis.copy().shift(corner - axes.y_axis.n2p(y_lo))
-        for num in frame_x.numbers.submobjects + frame_y.numbers.submobjects:
-            num.set_color(palette.INK)
-        axes.x_axis.set_opacity(0)
-        axes.y_axis.set_opacity(0)
-        zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=palette.GRID, stroke_width=1.5)
-        axes.add_to_back(zero)
-        axes.add(frame_x, frame_y)
-        axes.frame_x, axes.frame_y, axes.zero_line = frame_x, frame_y, zero
-        return axes
+        y_numbers = [v for v in np.arange(y_lo, y_hi + 1, y_step) if v % (2 * y_step) == 0]
+        return framed_axes((lo, hi, self.x_tick), (y_lo, y_hi, y_step), self.axes_size,
+                           self.axes_center, y_numbers=y_numbers)
 
     def c2p(self, x, y) -> np.ndarray:
         """Scene point of data coordinates (x, y)."""

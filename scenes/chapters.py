@@ -16,6 +16,13 @@ class Chapter(NamedTuple):
 
 CHAPTERS: list[Chapter] = [
     Chapter("lookup_table", "scenes/ch1_lookup_table.py", "LookupTable", "Example 1 — a lookup table"),
+    Chapter("linear", "scenes/ch2_linear.py", "LinearModel", "Example 2 — a linear model"),
+    Chapter("ntk_definition", "scenes/ch3_ntk_definition.py", "NTKDefinition", "The neural tangent kernel"),
+    Chapter("reparametrized", "scenes/ch4_reparametrized.py", "Reparametrized",
+            "Example 3 — the same line, reparametrized"),
+    Chapter("rbf", "scenes/ch5_rbf.py", "RBFNetwork", "Example 4 — a tiny RBF network"),
+    Chapter("training", "scenes/ch6_training.py", "KernelDuringTraining",
+            "Example 5 — the kernel changes as we train"),
 ]
 
 QUALITY_FLAGS = {"-ql": "480p15", "-qm": "720p30", "-qh": "1080p60", "-qk": "2160p60"}

@@ -6,6 +6,46 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Axes, DashedVMobject, Dot, Line, Polygon, Rectangle, VGroup
 
 from scenes import palette
+from scenes import typography as ty
+
+
+def framed_axes(x_range, y_range, size, center, x_numbers=None, y_numbers=None, decimals: int = 0) -> Axes:
+    """Axes drawn as a frame: x axis along the bottom, y axis on the left, a faint line at y = 0.
+
+    ``x_range``/``y_range`` are ``(min, max, tick step)`` in data units; ``size`` is (width,
+    height) in scene units; ``x_numbers``/``y_numbers`` the values to print (default: every
+    tick on x, every other tick on y).  The returned Axes map data <-> scene with ``c2p``/``p2c``
+    as usual; the frame lines are ``axes.frame_x``/``axes.frame_y``.
+    """
+    (lo, hi, x_step), (y_lo, y_hi, y_step) = x_range, y_range
+    if x_numbers is None:
+        x_numbers = np.arange(lo, hi + x_step / 2, x_step)
+    if y_numbers is None:
+        y_numbers = np.arange(y_lo, y_hi + y_step / 2, 2 * y_step)
+    axes = Axes(
+        x_range=[lo, hi, x_step], y_range=[y_lo, y_hi, y_step],
+        x_length=size[0], y_length=size[1], tips=False,
+        axis_config={"color": palette.AXIS, "stroke_width": 2, "include_ticks": True,
+                     "font_size": ty.AXIS_NUMBER_SIZE, "numbers_to_exclude": [],
+                     "exclude_origin_tick": False},
+        x_axis_config={"numbers_to_include": list(x_numbers)},
+        y_axis_config={"numbers_to_include": list(y_numbers),
+                       "decimal_number_config": {"num_decimal_places": decimals}},
+    ).move_to(center)
+    # The frame: copies of the axes moved to the bottom/left edge, so that axis lines and numbers
+    # never run through the data; the original axes stay, invisible, for c2p/p2c.
+    corner = axes.c2p(lo, y_lo)
+    frame_x = axes.x_axis.copy().shift(corner - axes.x_axis.n2p(lo))
+    frame_y = axes.y_axis.copy().shift(corner - axes.y_axis.n2p(y_lo))
+    for num in frame_x.numbers.submobjects + frame_y.numbers.submobjects:
+        num.set_color(palette.INK)
+    axes.x_axis.set_opacity(0)
+    axes.y_axis.set_opacity(0)
+    zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=palette.GRID, stroke_width=1.5)
+    axes.add_to_back(zero)
+    axes.add(frame_x, frame_y)
+    axes.frame_x, axes.frame_y, axes.zero_line = frame_x, frame_y, zero
+    return axes
 
 
 class ObservationCross(VGroup):
