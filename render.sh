@@ -6,11 +6,14 @@
 #   ./render.sh -qh             quality flags pass through to manim: -ql (default) -qm -qh -qk
 #   ./render.sh --list          print the chapters in story order
 #   ./render.sh test [ARGS]     install what is missing, run the test suite (extra args go to pytest)
+#   ./render.sh stills          the README's pictures: each chapter's last frame into docs/
 #   ./render.sh setup           only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 VENV="$ROOT/.venv"
+# Everything here runs on the CPU; skip JAX's probing for accelerators.
+export JAX_PLATFORMS="${JAX_PLATFORMS:-cpu}"
 
 # Debian packages: headers to build pycairo/manimpango (no Linux wheels), LaTeX + dvisvgm for
 # MathTex (article-class template, so texlive-latex-extra is not needed), a font for Text.
@@ -87,6 +90,12 @@ esac
 case "${1:-}" in
   setup)
     setup
+    ;;
+  stills)
+    shift
+    python3 -c 'import sys; sys.path.insert(0, "."); from scenes.chapters import main_check; sys.exit(main_check(sys.argv[1:]))' "$@"
+    setup
+    exec "$VENV/bin/python" -m scenes.render stills "$@"
     ;;
   test)
     shift

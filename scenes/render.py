@@ -29,19 +29,64 @@ def stitched_path(quality: str) -> Path:
     return MEDIA / f"ntk_explainer{suffix}.mp4"
 
 
-def render_chapter(ch: Chapter, quality: str, log_dir: Path) -> tuple[float, int]:
+def render_chapter(ch: Chapter, quality: str, log_dir: Path, extra: tuple = ()) -> tuple[float, int]:
     """Run manim for one chapter; returns (seconds, exit status).  Output goes to a log file."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "manim", "render", quality, "--progress_bar", "none", ch.file, ch.scene]
+    # Chapters render in parallel: give each its own TeX/text cache folder so that two processes
+    # never compile or read the same cache file at once (the rest of manim.cfg still applies).
+    cfg = log_dir / f"{ch.name}.cfg"
+    cfg.write_text("[CLI]\n"
+                   f"tex_dir = {{media_dir}}/Tex/{ch.name}\n"
+                   f"text_dir = {{media_dir}}/texts/{ch.name}\n")
+    cmd = [sys.executable, "-m", "manim", "render", quality, "--progress_bar", "none",
+           "--config_file", str(cfg), *extra, ch.file, ch.scene]
     t0 = time.perf_counter()
     with open(log_dir / f"{ch.name}.log", "w") as log:
         rc = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT).returncode
     return time.perf_counter() - t0, rc
 
 
+def last_frame_path(ch: Chapter) -> Path:
+    """Where ``manim -s`` leaves a chapter's last frame."""
+    found = sorted((MEDIA / "images" / Path(ch.file).stem).glob(f"{ch.scene}*.png"),
+                   key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise FileNotFoundError(f"no last frame for {ch.name} under {MEDIA / 'images'}")
+    return found[-1]
+
+
+def stills(chapters: list[Chapter], width: int = 640) -> int:
+    """The README's pictures: each chapter's last frame at -ql, scaled to ``width`` px, in docs/."""
+    from PIL import Image
+
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    log_dir = MEDIA / "logs"
+    with ThreadPoolExecutor(max_workers=max(1, min(len(chapters), os.cpu_count() or 1))) as pool:
+        results = list(pool.map(lambda ch: (ch, render_chapter(ch, "-ql", log_dir, ("-s",))), chapters))
+    for ch, (secs, rc) in results:
+        if rc != 0:
+            print(f"error: {ch.name} failed, see {log_dir / (ch.name + '.log')}", file=sys.stderr)
+            return 1
+        img = Image.open(last_frame_path(ch)).convert("RGB")
+        img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
+        out = docs / f"{ch.name}.png"
+        img.save(out, optimize=True)
+        print(f"{out.relative_to(ROOT)}  ({out.stat().st_size // 1024} KB, {secs:.1f} s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["stills"]:
+        try:
+            chapters, _ = parse_args(argv[1:])
+        except UsageError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        return stills(chapters)
     try:
-        chapters, quality = parse_args(sys.argv[1:] if argv is None else argv)
+        chapters, quality = parse_args(argv)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
