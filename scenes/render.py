@@ -34,10 +34,11 @@ def render_chapter(ch: Chapter, quality: str, log_dir: Path, extra: tuple = ()) 
     log_dir.mkdir(parents=True, exist_ok=True)
     # Chapters render in parallel: give each its own TeX/text cache folder so that two processes
     # never compile or read the same cache file at once (the rest of manim.cfg still applies).
+    # Not inside media/Tex: manim deletes every non-.tex/.svg entry there after a compile.
     cfg = log_dir / f"{ch.name}.cfg"
     cfg.write_text("[CLI]\n"
-                   f"tex_dir = {{media_dir}}/Tex/{ch.name}\n"
-                   f"text_dir = {{media_dir}}/texts/{ch.name}\n")
+                   f"tex_dir = {{media_dir}}/chapter_caches/{ch.name}/Tex\n"
+                   f"text_dir = {{media_dir}}/chapter_caches/{ch.name}/texts\n")
     cmd = [sys.executable, "-m", "manim", "render", quality, "--progress_bar", "none",
            "--config_file", str(cfg), *extra, ch.file, ch.scene]
     t0 = time.perf_counter()

@@ -1,0 +1,198 @@
+"""Wide ReLU networks in the NTK parametrization: empirical and infinite-width kernels.
+
+The network is the one neural-tangents' ``stax`` builds from
+``Dense(W_std, b_std) → Relu → … → Dense(readout_W_std, readout_b_std)`` with
+``parameterization='ntk'``: every dense layer computes
+
+    z = (W_std / √fan_in) · W h + b_std · b,      W, b ~ N(0, 1),
+
+with ``depth`` hidden ReLU layers of ``width`` units, a 1-D input and a scalar output.
+
+Infinite width (Jacot et al. 2018; Lee et al. 2019), ReLU via the arc-cosine kernel
+(Cho & Saul 2009): with ``q = Σ(x, x)``, ``q' = Σ(x', x')``, ``cos θ = Σ(x, x') / √(q q')``,
+
+    E[φ(u) φ(v)]   = √(q q') (sin θ + (π − θ) cos θ) / (2π)
+    E[φ'(u) φ'(v)] = (π − θ) / (2π)
+
+and for each dense layer ``Σ ← W_std² E[φφ] + b_std²``, ``Θ ← Σ + W_std² E[φ'φ'] Θ`` (the first
+layer: ``Σ = Θ = W_std² x x' / d_in + b_std²``).  The NNGP kernel is the last ``Σ``, the NTK the
+last ``Θ``.
+
+The empirical NTK of a finite network is computed two ways and the two are tested against each
+other: :func:`ntkcore.ntk` (Jacobian contraction, any model) and :func:`mlp_ntk_structured`, which
+uses the structure of an MLP (see there) and never forms the Jacobian.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+class MLP(NamedTuple):
+    """Hyper-parameters of the ReLU network (shared by the empirical and analytic kernels)."""
+
+    depth: int = 2
+    w_std: float = 2 ** 0.5
+    b_std: float = 0.1
+    readout_w_std: float = 1.0
+    readout_b_std: float = 0.1
+
+    def stds(self):
+        """``[(W_std, b_std)]`` for the ``depth`` hidden layers and the readout."""
+        return [(self.w_std, self.b_std)] * self.depth + [(self.readout_w_std, self.readout_b_std)]
+
+
+def init_params(key, width: int, arch: MLP = MLP(), d_in: int = 1):
+    """Standard-normal weights and biases: ``[(W (fan_out, fan_in), b (fan_out,)), ...]``."""
+    sizes = [d_in] + [width] * arch.depth + [1]
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        key, kw, kb = jax.random.split(key, 3)
+        params.append((jax.random.normal(kw, (fan_out, fan_in), dtype=jnp.float64),
+                       jax.random.normal(kb, (fan_out,), dtype=jnp.float64)))
+    return params
+
+
+def _forward(params, xs, arch: MLP, eps=None):
+    """Pre-activations ``z_l`` and layer inputs ``h_{l-1}`` for a batch ``xs`` of shape (n, d_in).
+
+    ``eps`` (optional) is added to each ``z_l``: differentiating the output with respect to it gives
+    the backward signals ``δ_l = ∂f/∂z_l``.  Returns ``(out (n,), inputs list, zs list)``.
+    """
+    h = xs
+    inputs, zs = [], []
+    stds = arch.stds()
+    for l, ((W, b), (ws, bs)) in enumerate(zip(params, stds)):
+        inputs.append(h)
+        z = (ws / math.sqrt(W.shape[1])) * h @ W.T + bs * b  # (n, fan_out)
+        if eps is not None:
+            z = z + eps[l]
+        zs.append(z)
+        h = jax.nn.relu(z) if l < len(params) - 1 else z
+    return h[:, 0], inputs, zs
+
+
+def apply(params, x, arch: MLP = MLP()):
+    """The network as a model ``f(params, x)`` for a scalar ``x`` (so ntkcore's tools apply)."""
+    out, _, _ = _forward(params, jnp.reshape(jnp.asarray(x, dtype=jnp.float64), (1, 1)), arch)
+    return out[0]
+
+
+def apply_batch(params, xs, arch: MLP = MLP()):
+    """``f`` on a batch: ``xs`` shape (n,) or (n, 1) → (n,)."""
+    return _forward(params, jnp.reshape(jnp.asarray(xs, dtype=jnp.float64), (-1, 1)), arch)[0]
+
+
+def mlp_ntk_structured(params, x1, x2, arch: MLP = MLP()):
+    """Empirical NTK of the MLP without forming the Jacobian.  Returns ``(n1, n2)``.
+
+    For a dense layer ``z = (σ_w/√m) W h + σ_b b`` the parameter gradients are
+    ``∂f/∂W = (σ_w/√m) δ hᵀ`` and ``∂f/∂b = σ_b δ`` with ``δ = ∂f/∂z``, so that layer adds
+
+        (δ(x1)·δ(x2)) ∘ ((σ_w²/m) h(x1)·h(x2) + σ_b²)
+
+    to the kernel: a backward-signal Gram matrix times a forward-activation Gram matrix.
+    ``δ`` comes from JAX (the gradient of the summed output with respect to an additive
+    perturbation of each ``z``; rows of a batch do not interact, so one VJP gives all rows).
+    """
+    def signals(xs):
+        xs = jnp.reshape(jnp.asarray(xs, dtype=jnp.float64), (-1, 1))
+        _, inputs, zs = _forward(params, xs, arch)
+        eps = [jnp.zeros_like(z) for z in zs]
+        deltas = jax.grad(lambda e: jnp.sum(_forward(params, xs, arch, e)[0]))(eps)
+        return inputs, deltas
+
+    in1, d1 = signals(x1)
+    in2, d2 = (in1, d1) if x2 is None else signals(x2)
+    K = 0.0
+    for (W, _), (ws, bs), h1, h2, g1, g2 in zip(params, arch.stds(), in1, in2, d1, d2):
+        fwd = (ws ** 2 / W.shape[1]) * (h1 @ h2.T) + bs ** 2  # (n1, n2)
+        K = K + (g1 @ g2.T) * fwd  # (n1, n2)
+    return K
+
+
+def relu_kernels(x1, x2, depth: int, w_std: float = 2 ** 0.5, b_std: float = 0.1,
+                 readout_w_std: float = 1.0, readout_b_std: float = 0.1):
+    """Infinite-width ``(nngp, ntk)`` Gram matrices, each ``(n1, n2)``, for inputs of shape (n, d).
+
+    Same architecture and conventions as neural-tangents'
+    ``stax.serial(*[Dense(w_std, b_std), Relu()] * depth, Dense(readout_w_std, readout_b_std))``
+    with ``kernel_fn(x1, x2, ('nngp', 'ntk'))``.
+    """
+    x1 = jnp.atleast_2d(jnp.asarray(x1, dtype=jnp.float64))
+    x2 = x1 if x2 is None else jnp.atleast_2d(jnp.asarray(x2, dtype=jnp.float64))
+    if x1.shape[1] != x2.shape[1]:
+        raise ValueError(f"relu_kernels: x1 and x2 must have the same feature dimension; "
+                         f"got {x1.shape[1]} and {x2.shape[1]}")
+    if not (isinstance(depth, int) and not isinstance(depth, bool) and depth >= 1):
+        raise ValueError(f"relu_kernels: depth must be an integer >= 1; got {depth!r}")
+    d_in = x1.shape[1]
+    # First dense layer: Σ = Θ = w² <x, x'>/d + b².
+    sigma = w_std ** 2 * (x1 @ x2.T) / d_in + b_std ** 2          # (n1, n2)
+    q1 = w_std ** 2 * jnp.sum(x1 ** 2, axis=1) / d_in + b_std ** 2  # (n1,) Σ(x, x)
+    q2 = w_std ** 2 * jnp.sum(x2 ** 2, axis=1) / d_in + b_std ** 2  # (n2,)
+    theta = sigma
+    layers = [(w_std, b_std)] * (depth - 1) + [(readout_w_std, readout_b_std)]
+    for ws, bs in layers:
+        norm = jnp.sqrt(jnp.outer(q1, q2))
+        cos = jnp.clip(sigma / norm, -1.0, 1.0)
+        ang = jnp.arccos(cos)
+        e_phi = norm * (jnp.sin(ang) + (jnp.pi - ang) * cos) / (2 * jnp.pi)
+        e_dphi = (jnp.pi - ang) / (2 * jnp.pi)
+        sigma = ws ** 2 * e_phi + bs ** 2
+        theta = sigma + ws ** 2 * e_dphi * theta
+        # Diagonals: θ = 0, so E[φ(u)²] = q/2.
+        q1 = ws ** 2 * q1 / 2 + bs ** 2
+        q2 = ws ** 2 * q2 / 2 + bs ** 2
+    return sigma, theta
+
+
+def scale_inputs(x, x_range=(-10, 20)):
+    """The post's grid mapped linearly onto [-1, 1] (the network's input)."""
+    lo, hi = x_range
+    return 2.0 * (np.asarray(x, dtype=np.float64) - lo) / (hi - lo) - 1.0
+
+
+# --------------------------------------------------------------------------- training
+
+
+class TrainResult(NamedTuple):
+    params0: list
+    params: list
+    losses: np.ndarray  # (steps + 1,)
+
+
+def train_mse(params, x_train, y_train, lr: float, steps: int, arch: MLP = MLP()) -> TrainResult:
+    """Full-batch gradient descent on ``½ Σ (f(x_i) − y_i)²`` for ``steps`` steps."""
+    x_train = jnp.asarray(x_train, dtype=jnp.float64)
+    y_train = jnp.asarray(y_train, dtype=jnp.float64)
+
+    def loss(p):
+        return 0.5 * jnp.sum((apply_batch(p, x_train, arch) - y_train) ** 2)
+
+    @jax.jit
+    def step(p):
+        l, g = jax.value_and_grad(loss)(p)
+        return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g), l
+
+    p, losses = params, []
+    for _ in range(steps):
+        p, l = step(p)
+        losses.append(float(l))
+    losses.append(float(loss(p)))
+    return TrainResult(params, p, np.asarray(losses))
+
+
+def kernel_regression(k_test_train, k_train_train, y_train, f0_test=None, f0_train=None):
+    """Mean of gradient-descent training to convergence under kernel ``k``:
+
+    ``f(x) = f0(x) + k(x, X) k(X, X)⁻¹ (Y − f0(X))`` (f0 = 0 when not given).  Returns ``(n_test,)``.
+    """
+    y = jnp.asarray(y_train) - (0.0 if f0_train is None else jnp.asarray(f0_train))
+    out = k_test_train @ jnp.linalg.solve(k_train_train, y)
+    return out if f0_test is None else out + jnp.asarray(f0_test)

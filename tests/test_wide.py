@@ -1,0 +1,124 @@
+"""Wide ReLU networks: analytic infinite-width kernels against closed forms, Monte Carlo and
+many random networks; the structured empirical NTK against the generic Jacobian one."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import ntkcore
+from ntkcore import wide
+
+ARCH = wide.MLP(depth=2)
+X = jnp.asarray(wide.scale_inputs(np.arange(-10, 21, 3.0)))  # (11,) in [-1, 1]
+
+
+def test_scale_inputs_maps_grid_to_unit_interval():
+    np.testing.assert_allclose(wide.scale_inputs([-10, 5, 20]), [-1.0, 0.0, 1.0])
+
+
+def test_structured_ntk_equals_jacobian_ntk():
+    for depth, width in ((1, 32), (3, 16)):
+        arch = wide.MLP(depth=depth)
+        p = wide.init_params(jax.random.PRNGKey(depth), width, arch)
+        k_struct = wide.mlp_ntk_structured(p, X, X[:5], arch)
+        k_jac = jax.jit(lambda th: ntkcore.ntk(lambda t, x: wide.apply(t, x, arch), th, X, X[:5]))(p)
+        np.testing.assert_allclose(k_struct, k_jac, rtol=1e-10, atol=1e-10)
+
+
+def test_apply_batch_equals_apply():
+    p = wide.init_params(jax.random.PRNGKey(0), 16, ARCH)
+    np.testing.assert_allclose(wide.apply_batch(p, X, ARCH), ntkcore.values(lambda th, x: wide.apply(th, x, ARCH), p, X),
+                               atol=1e-12)
+
+
+def test_depth1_closed_values():
+    # x = x' = 1, depth 1: q = 2·1 + 0.01 = 2.01, θ = 0, E[φ²] = q/2, E[φ'²] = 1/2:
+    # nngp = 1·q/2 + 0.01 = 1.015;  ntk = nngp + 1·(1/2)·q = 2.02.
+    nngp, ntk = wide.relu_kernels(np.array([[1.0]]), np.array([[1.0]]), depth=1)
+    assert float(nngp[0, 0]) == pytest.approx(1.015, abs=1e-12)
+    assert float(ntk[0, 0]) == pytest.approx(2.02, abs=1e-12)
+    # x = 1, x' = -1 with no biases: the pre-activations are perfectly anti-correlated (θ = π),
+    # ReLU never fires on both: both kernels vanish.
+    nngp, ntk = wide.relu_kernels(np.array([[1.0]]), np.array([[-1.0]]), depth=1, b_std=0.0,
+                                  readout_b_std=0.0)
+    assert float(nngp[0, 0]) == pytest.approx(0.0, abs=1e-12)
+    assert float(ntk[0, 0]) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_depth1_against_monte_carlo_of_the_arccos_expectations():
+    # Independent of the arc-cosine formulas: sample the first layer's Gaussian pre-activations.
+    x, xp = 0.6, -0.3
+    q, qp, c = 2 * x * x + 0.01, 2 * xp * xp + 0.01, 2 * x * xp + 0.01
+    rng = np.random.default_rng(0)
+    uv = rng.multivariate_normal([0, 0], [[q, c], [c, qp]], size=2_000_000)
+    e_phi = np.mean(np.maximum(uv[:, 0], 0) * np.maximum(uv[:, 1], 0))
+    e_dphi = np.mean((uv[:, 0] > 0) & (uv[:, 1] > 0))
+    nngp_mc = 1.0 * e_phi + 0.01
+    ntk_mc = nngp_mc + 1.0 * e_dphi * c
+    nngp, ntk = wide.relu_kernels(np.array([[x]]), np.array([[xp]]), depth=1)
+    assert float(nngp[0, 0]) == pytest.approx(nngp_mc, abs=3e-3)
+    assert float(ntk[0, 0]) == pytest.approx(ntk_mc, abs=3e-3)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_kernels_are_symmetric_psd_and_ntk_dominates_nngp(depth):
+    nngp, ntk = (np.asarray(k) for k in wide.relu_kernels(X[:, None], X[:, None], depth))
+    for k in (nngp, ntk):
+        np.testing.assert_allclose(k, k.T, atol=1e-12)
+        assert np.linalg.eigvalsh(k).min() > -1e-10
+    # Θ = Σ + (positive terms): the NTK is at least the NNGP entrywise on the diagonal.
+    assert np.all(np.diag(ntk) >= np.diag(nngp))
+    assert not np.allclose(nngp, ntk)  # "don't mix your kernels": they are different
+
+
+def test_diagonal_closed_form_depth2():
+    # On the diagonal θ = 0 at every layer: q ← w² q/2 + b², Θ ← q_new + w²/2 Θ.
+    x = 0.7
+    q = 2 * x * x + 0.01
+    theta = q
+    for w2, b2 in ((2.0, 0.01), (1.0, 0.01)):
+        q_new = w2 * q / 2 + b2
+        theta = q_new + w2 / 2 * theta
+        q = q_new
+    nngp, ntk = wide.relu_kernels(np.array([[x]]), np.array([[x]]), depth=2)
+    assert float(nngp[0, 0]) == pytest.approx(q, abs=1e-12)
+    assert float(ntk[0, 0]) == pytest.approx(theta, abs=1e-12)
+
+
+def test_nngp_is_the_output_covariance_of_random_networks():
+    # Depth 1: E_init[f(x) f(x')] equals the NNGP at any width; average 4000 networks of width 64.
+    arch = wide.MLP(depth=1)
+    xs = X[::2]
+    keys = jax.random.split(jax.random.PRNGKey(1), 4000)
+    outs = jax.vmap(lambda k: wide.apply_batch(wide.init_params(k, 64, arch), xs, arch))(keys)  # (4000, n)
+    cov = np.asarray(outs.T @ outs / outs.shape[0])
+    nngp, _ = wide.relu_kernels(xs[:, None], xs[:, None], depth=1)
+    assert np.abs(cov - np.asarray(nngp)).max() < 0.08 * np.abs(np.asarray(nngp)).max()
+
+
+def test_empirical_ntk_approaches_analytic_as_width_grows():
+    _, ntk = wide.relu_kernels(X[:, None], X[:, None], depth=2)
+    errs = []
+    for width in (32, 512, 4096):
+        e = [float(jnp.linalg.norm(wide.mlp_ntk_structured(wide.init_params(jax.random.PRNGKey(s), width, ARCH), X, X, ARCH) - ntk)
+                   / jnp.linalg.norm(ntk)) for s in range(3)]
+        errs.append(np.mean(e))
+    assert errs[0] > errs[1] > errs[2]
+    assert errs[2] < 0.06
+    slope = np.polyfit(np.log([32, 512, 4096]), np.log(errs), 1)[0]
+    assert -0.7 <= slope <= -0.3
+
+
+def test_relu_kernels_rejects_bad_depth():
+    with pytest.raises(ValueError, match="depth must be an integer >= 1"):
+        wide.relu_kernels(X[:, None], X[:, None], depth=0)
+
+
+def test_kernel_regression_interpolates_training_points():
+    xt = X[::3]
+    yt = jnp.sin(3 * xt)
+    _, k = wide.relu_kernels(xt[:, None], xt[:, None], depth=2)
+    np.testing.assert_allclose(wide.kernel_regression(k, k, yt), yt, atol=1e-8)
