@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, ORIGIN, RIGHT, UL, UP, Axes, FadeIn, FadeOut, Scene, VGroup,
+    DOWN, ORIGIN, RIGHT, UL, UP, Axes, FadeIn, FadeOut, Scene, VGroup, config,
     Write,
 )
 
@@ -108,6 +108,9 @@ class ExampleScene(Scene):
     def caption(self, s: str):
         """A caption under the axes (plain text; may contain newlines)."""
         mob = ty.text(s, size=ty.CAPTION_SIZE, line_spacing=0.9)
+        max_width = config.frame_width - 0.6
+        if mob.width > max_width:  # never let a long line leave the frame
+            mob.scale_to_fit_width(max_width)
         mob.move_to(ORIGIN).to_edge(DOWN, buff=0.18)
         return mob
 

@@ -41,8 +41,10 @@ def framed_axes(x_range, y_range, size, center, x_numbers=None, y_numbers=None, 
         num.set_color(palette.INK)
     axes.x_axis.set_opacity(0)
     axes.y_axis.set_opacity(0)
-    zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=palette.GRID, stroke_width=1.5)
-    axes.add_to_back(zero)
+    zero = None
+    if y_lo < 0 < y_hi:  # a faint line at y = 0 when 0 is inside the plot
+        zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=palette.GRID, stroke_width=1.5)
+        axes.add_to_back(zero)
     axes.add(frame_x, frame_y)
     axes.frame_x, axes.frame_y, axes.zero_line = frame_x, frame_y, zero
     return axes

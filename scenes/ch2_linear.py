@@ -1,0 +1,162 @@
+"""Chapter 2 — Example 2: a linear model.  One gradient step at x = 10 moves the whole line,
+and the dots with x < 0 go *down*.
+
+Render:  manim -pql scenes/ch2_linear.py LinearModel
+"""
+
+import numpy as np
+from manim import (
+    DOWN, LEFT, RIGHT, UP, UR, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, VGroup,
+)
+
+from ntkcore import core
+
+from scenes.base import ExampleScene, example_for_scene, fmt, fmt_g
+from scenes.widgets import ZoomInset, arrows_at, dots_at
+from scenes import palette
+from scenes import typography as ty
+
+
+def sign_change_x(xs, d):
+    """Where the displacement ``d`` (sampled at ``xs``) changes sign, by linear interpolation
+    between the two grid points around it; ``None`` if it never does."""
+    for k in range(len(d) - 1):
+        if d[k] < 0 <= d[k + 1] or d[k] > 0 >= d[k + 1]:
+            return float(xs[k] - d[k] * (xs[k + 1] - xs[k]) / (d[k + 1] - d[k]))
+    return None
+
+
+def line_formula(ex) -> str:
+    """``"3x + 1"``: slope and intercept of a straight-line example, read off its grid values."""
+    xs, f = ex.grid, ex.values()
+    i0 = int(np.flatnonzero(xs == 0)[0])
+    slope, intercept = f[i0 + 1] - f[i0], f[i0]
+    sign = "−" if intercept < 0 else "+"
+    return f"{fmt_g(slope)}x {sign} {fmt_g(abs(intercept))}"
+
+
+def signed(v: float, digits: int = 1) -> str:
+    """``+7.6`` / ``−3.8``: an arrow's length with its direction."""
+    s = fmt(v, digits)
+    return s if s.startswith("−") or float(s.replace("−", "-")) == 0 else "+" + s
+
+
+class LinearModel(ExampleScene):
+    example_name = "linear"
+
+    def construct(self):
+        ex = self.example
+        x_obs, y_obs = ex.observation
+        i = ex.obs_index
+        xs, f0, d = ex.grid, ex.values(), ex.displacement()
+        self.arrows = self.build_arrows(f0, d)
+        lr_example1 = example_for_scene("lookup_table").lr
+        d_big = ex.replace(lr=lr_example1).displacement()          # the arrows at Example 1's rate
+        theta1 = np.asarray(core.gd_step(ex.f, ex.theta, x_obs, y_obs, ex.lr))
+        x_zero = sign_change_x(xs, d)
+
+        # Step: title card
+        self.play_title_card(ex.title, ex.model_spec.latex)
+
+        # Step: the same dots as Example 1, now drawn by two parameters
+        head = self.heading(ex.title)
+        self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
+        self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
+                  run_time=1.6)
+        theta_s = ", ".join(fmt_g(t) for t in ex.theta0)
+        self.say(f"θ = ({theta_s}) gives the same dots as Example 1: f(x) = {line_formula(ex)}.\n"
+                 f"But now two parameters draw the whole line.")
+        self.wait(3.0)
+
+        # Step: the observation
+        obs_label = ty.text(f"observation ({fmt_g(x_obs)}, {fmt_g(y_obs)})", size=ty.LABEL_SIZE,
+                            color=palette.OBSERVATION).next_to(self.cross, UP, buff=0.15)
+        self.play(FadeIn(self.cross, scale=1.5), FadeIn(obs_label), run_time=0.8)
+        self.say(f"We observe y = {fmt_g(y_obs)} at x = {fmt_g(x_obs)}, "
+                 f"but f({fmt_g(x_obs)}) = {fmt(f0[i], 0)}.")
+        self.wait(2.5)
+
+        # Step: the learning rate, and why it is smaller than in Example 1
+        self.lr_text = ty.text(f"learning rate {fmt_g(ex.lr)}", size=ty.CAPTION_SIZE)
+        self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
+        self.play(FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.6)
+        self.say(f"Learning rate {fmt_g(ex.lr)}: at Example 1's {fmt_g(lr_example1)} the arrow at "
+                 f"x = {fmt_g(x_obs)}\nwould be {fmt(d_big[i], 1)} long, far off the chart.")
+        self.wait(3.5)
+
+        # Step: one gradient step moves every dot: a red arrow at every x
+        self.say(f"One gradient step on (f({fmt_g(x_obs)}) − {fmt_g(y_obs)})²\n"
+                 f"now moves every dot: a red arrow at every x.")
+        self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06),
+                  run_time=2.0)
+        i_max = int(np.argmax(np.abs(d)))
+        max_label = ty.text(signed(d[i_max]), size=ty.LABEL_SIZE, color=palette.ARROW)
+        max_label.next_to(self.arrows[i_max], RIGHT, buff=0.1)
+        self.play(FadeIn(max_label), run_time=0.5)
+        self.wait(2.0)
+
+        # Step: far from x' the dots move the other way: zoom on the left end of the line
+        self.build_inset(f0, d)
+        inset = self.inset
+        self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
+        self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
+        self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
+        k_left = 0
+        left_label = ty.text(signed(d[k_left]), size=ty.LABEL_SIZE, color=palette.ARROW)
+        left_label.next_to(self.inset_arrows[k_left], RIGHT, buff=0.12)
+        self.play(FadeIn(left_label), run_time=0.5)
+        self.say(f"Far from x = {fmt_g(x_obs)} the dots move the other way:\n"
+                 f"f({fmt_g(xs[k_left])}) goes down by {fmt(-d[k_left], 1)}.")
+        self.wait(3.0)
+
+        # Step: where the move changes sign
+        y_lo, y_hi = self.axes.y_range[0], self.axes.y_range[1]
+        divider = DashedLine(self.c2p(x_zero, y_lo), self.c2p(x_zero, y_hi), color=palette.AXIS,
+                             stroke_width=2, dash_length=0.08)
+        label_y = self.c2p(x_zero, y_lo)[1] + 0.3
+        down_label = ty.text("x < 0: down", size=ty.LABEL_SIZE, color=palette.ARROW)
+        down_label.move_to([divider.get_x() - 0.15, label_y, 0], aligned_edge=RIGHT)
+        up_label = ty.text("x ≥ 0: up", size=ty.LABEL_SIZE, color=palette.ARROW)
+        up_label.move_to([divider.get_x() + 0.15, label_y, 0], aligned_edge=LEFT)
+        self.sign_labels = VGroup(down_label, up_label)
+        self.play(Create(divider), run_time=0.8)
+        self.play(FadeIn(down_label, shift=0.2 * LEFT), FadeIn(up_label, shift=0.2 * RIGHT), run_time=0.6)
+        self.say(f"Every x < 0 goes down, every x ≥ 0 goes up;\n"
+                 f"the move changes sign at x = {fmt(x_zero, 1)}.")
+        self.wait(3.0)
+
+        # Step: the dots move along their arrows: the whole line tilts and shifts
+        ghosts = VGroup(*[dot.copy().set_color(palette.MOVED_DOT) for dot in self.dots],
+                        *[dot.copy().set_color(palette.MOVED_DOT) for dot in self.inset_dots])
+        self.add(ghosts, self.dots, self.inset_dots)
+        f1 = f0 + d
+        inside = list(self.inset_index)
+        self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)],
+                  *[self.inset_dots[self.inset_index[k]].animate.move_to(inset.axes.c2p(xs[k], f1[k]))
+                    for k in inside],
+                  run_time=1.5)
+        self.say(f"θ₁: {fmt_g(ex.theta0[0])} → {fmt_g(theta1[0])} and θ₂: {fmt_g(ex.theta0[1])} → "
+                 f"{fmt_g(theta1[1])}: the line tilts about x = {fmt(x_zero, 1)}.")
+        self.wait(3.0)
+        self.say(f"One observation at x = {fmt_g(x_obs)} moved f everywhere:\n"
+                 f"the model generalises, though not always the way we might expect.")
+        self.wait(3.5)
+
+    def build_inset(self, f0, d):
+        """A zoom on the three leftmost grid points, in the empty upper left of the chart."""
+        ex = self.example
+        xs = ex.grid
+        near = slice(0, 3)
+        ends = np.concatenate([f0[near], f0[near] + d[near]])
+        y_win = (ends.min() - 2, ends.max() + 2)
+        size = (3.0, 2.0)
+        top_left = self.axes.frame_y.get_top() + 0.35 * RIGHT
+        center = top_left + np.array([size[0] / 2, -size[1] / 2 - 0.15, 0])
+        self.inset = inset = ZoomInset(self.axes, xs[1], y_win, size=size, center=center)
+        inside = [k for k, (x, y) in enumerate(zip(xs, f0)) if inset.contains(x, y)]
+        self.inset_index = {k: n for n, k in enumerate(inside)}
+        self.inset_dots = dots_at(inset.axes, xs[inside], f0[inside], radius=1.8 * self.dot_radius)
+        arrows = arrows_at(inset.axes, xs[inside], f0[inside], d[inside], stroke_width=7, tip_length=0.22)
+        self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
+        inset.label = ty.text(f"zoom ×{inset.magnification:.1f}", size=ty.LABEL_SIZE,
+                              color=palette.AXIS).next_to(inset.box, DOWN, buff=0.08).align_to(inset.box, RIGHT)

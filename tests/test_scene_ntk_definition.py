@@ -1,0 +1,98 @@
+"""The NTK-definition chapter draws ntkcore's numbers: Example 2's arrows, η, and k̃_η = k = 10x + 1."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ntkcore import EXAMPLES
+from scene_helpers import arrow_data, construct
+
+EX = EXAMPLES["linear"]
+
+
+def closed_form_kernel(xs):
+    """The linear model's NTK against x' = 10: k(x, 10) = x·10 + 1."""
+    return np.asarray(xs) * EX.observation[0] + 1.0
+
+
+@pytest.fixture(scope="module")
+def scene():
+    from manim import tempconfig
+    from scenes.ch3_ntk_definition import NTKDefinition
+    # Our own TeX cache: manim deletes every non-.svg/.tex entry of tex_dir after compiling and
+    # crashes on a sub-folder, which media/Tex gets when chapters render in parallel (render.py).
+    with tempconfig({"tex_dir": str(Path("media") / "tests_tex" / "ntk_definition")}):
+        return construct(NTKDefinition)
+
+
+def test_the_claim_step_eta_times_kernel_is_the_displacement():
+    # η = −2·lr·(f(10) − 50) = −2·0.001·(31 − 50), and Δf(x) = η·(10x + 1)
+    assert EX.step_eta() == pytest.approx(-2 * EX.lr * ((3 * 10 + 1) - 50), abs=1e-12)
+    assert np.allclose(EX.step_eta() * closed_form_kernel(EX.grid), EX.displacement(), atol=1e-9)
+
+
+def test_arrows_map_back_to_displacement(scene):
+    f0, d = EX.values(), EX.displacement()
+    assert sorted(scene.arrows) == list(range(len(EX.grid)))
+    for i, arrow in scene.arrows.items():
+        x0, x1, y0, y1 = arrow_data(scene, scene.axes, arrow)
+        assert x0 == pytest.approx(EX.grid[i], abs=1e-6) and x1 == pytest.approx(EX.grid[i], abs=1e-6)
+        assert y0 == pytest.approx(f0[i], abs=1e-6)
+        assert y1 - y0 == pytest.approx(d[i], abs=1e-6)
+
+
+def test_arrows_divided_by_eta_stand_on_the_kernel(scene):
+    for i, arrow in scene.kernel_arrows.items():
+        x0, x1, y0, y1 = arrow_data(scene, scene.kernel_axes, arrow)
+        assert x0 == pytest.approx(EX.grid[i], abs=1e-6)
+        assert y0 == pytest.approx(0.0, abs=1e-6)
+        assert y1 == pytest.approx(closed_form_kernel(EX.grid[i]), abs=1e-6)
+
+
+def test_eta_shown_is_the_step_eta(scene):
+    assert scene.eta == pytest.approx(EX.step_eta(), abs=1e-12)
+    assert float(scene.eta_shown.replace("−", "-")) == pytest.approx(EX.step_eta(), abs=1e-9)
+    assert scene.eta_shown in scene.eta_tex.tex_string
+
+
+def test_ntk_line_is_10x_plus_1(scene):
+    pts = scene.ntk_line.get_anchors()
+    coords = np.array([scene.kernel_axes.p2c(p)[:2] for p in pts])
+    assert np.allclose(coords[:, 1], closed_form_kernel(coords[:, 0]), atol=1e-6)
+    assert coords[:, 0].min() == pytest.approx(EX.grid[0], abs=1e-6)
+    assert coords[:, 0].max() == pytest.approx(EX.grid[-1], abs=1e-6)
+
+
+def test_finite_step_kernel_is_the_same_for_every_eta(scene):
+    etas = list(scene.kernel_curves)
+    assert len(etas) >= 3
+    assert any(eta == pytest.approx(EX.step_eta(), abs=1e-12) for eta in etas)
+    assert max(etas) / min(etas) >= 10
+    for eta, dots in scene.kernel_curves.items():
+        assert len(dots) == len(EX.grid)
+        for x, dot in zip(EX.grid, dots):
+            px, py = scene.kernel_axes.p2c(dot.get_center())[:2]
+            assert px == pytest.approx(x, abs=1e-6)
+            assert py == pytest.approx(closed_form_kernel(x), abs=1e-6)
+
+
+def test_legend_names_each_eta(scene):
+    texts = [row[1].text for row in scene.eta_legend]
+    for eta, t in zip(scene.kernel_curves, texts):
+        shown = t.split("=")[-1].strip().replace("−", "-")
+        assert float(shown) == pytest.approx(eta, rel=1e-6)
+
+
+def test_math_is_typeset(scene):
+    from manim import MathTex
+    assert any(isinstance(m, MathTex) for m in scene.mobjects)
+    assert isinstance(scene.eta_tex, MathTex)
+
+
+def test_everything_inside_the_frame(scene):
+    from manim import config
+    w, h = config.frame_width / 2, config.frame_height / 2
+    for mob in scene.mobjects:
+        for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
+            assert -w <= corner[0] <= w and -h <= corner[1] <= h, mob

@@ -1,0 +1,144 @@
+"""Example 3's scene draws ntkcore's numbers next to Example 2's: both arrow sets, no move at
+x = -10, 7.6 at x = 10, the two kernels' constants, the learning rate on screen."""
+
+import numpy as np
+import pytest
+
+from ntkcore import EXAMPLES
+from scene_helpers import arrow_data, construct
+
+SCALE = 10.0  # f = θ1·x + SCALE·θ2
+
+
+def reparam_closed_form(x):
+    """Δf(x) for f = θ1·x + 10·θ2 at θ = (3, 0.1), (x', y) = (10, 50), lr 0.001:
+    -2·lr·(f(x') - y)·(x·x' + 10²) = 0.038·(10x + 100)."""
+    return 0.038 * (10.0 * x + SCALE ** 2)
+
+
+def linear_closed_form(x):
+    return 0.038 * (10.0 * x + 1.0)
+
+
+@pytest.fixture(scope="module")
+def scene(request):
+    from manim import tempconfig
+    from scenes.ch4_reparametrized import Reparametrized
+
+    class Recording(Reparametrized):
+        """Keeps every caption it shows, so their layout can be checked."""
+
+        def setup(self):
+            super().setup()
+            self.captions = []
+
+        def caption(self, s):
+            mob = super().caption(s)
+            self.captions.append(mob)
+            return mob
+
+    # Own TeX cache (kept by pytest between runs): the shared media/Tex may hold per-chapter
+    # subfolders (scenes/render.py), on which manim's TeX clean-up fails.
+    with tempconfig({"tex_dir": str(request.config.cache.mkdir("manim_tex_reparametrized"))}):
+        return construct(Recording)
+
+
+@pytest.mark.parametrize("which", ["reparametrized", "linear"])
+def test_arrows_map_back_to_displacement(scene, which):
+    ex = EXAMPLES[which]
+    axes, arrows = ((scene.axes, scene.arrows) if which == "reparametrized"
+                    else (scene.linear_axes, scene.linear_arrows))
+    f0, d = ex.values(), ex.displacement()
+    assert sorted(arrows) == [k for k in range(len(d)) if abs(d[k]) > 1e-9]
+    for k, arrow in arrows.items():
+        x0, x1, y0, y1 = arrow_data(scene, axes, arrow)
+        assert x0 == pytest.approx(ex.grid[k], abs=1e-6) and x1 == pytest.approx(ex.grid[k], abs=1e-6)
+        assert y0 == pytest.approx(f0[k], abs=1e-6)
+        assert y1 - y0 == pytest.approx(d[k], abs=1e-6)
+
+
+def test_displacements_match_closed_forms():
+    grid = EXAMPLES["reparametrized"].grid
+    np.testing.assert_allclose(EXAMPLES["reparametrized"].displacement(), reparam_closed_form(grid), atol=1e-9)
+    np.testing.assert_allclose(EXAMPLES["linear"].displacement(), linear_closed_form(grid), atol=1e-9)
+
+
+def test_same_function_same_data_same_learning_rate():
+    a, b = EXAMPLES["linear"], EXAMPLES["reparametrized"]
+    np.testing.assert_allclose(a.values(), b.values(), atol=1e-12)
+    assert a.observation == b.observation and a.lr == b.lr
+
+
+def test_no_move_at_minus_ten(scene):
+    ex = EXAMPLES["reparametrized"]
+    k = int(np.flatnonzero(ex.grid == -10)[0])
+    assert reparam_closed_form(-10.0) == pytest.approx(0.0, abs=1e-12)
+    if k in scene.arrows:
+        _, _, y0, y1 = arrow_data(scene, scene.axes, scene.arrows[k])
+        assert y1 - y0 == pytest.approx(0.0, abs=1e-6)
+    # while Example 2 moved it down
+    _, _, y0, y1 = arrow_data(scene, scene.linear_axes, scene.linear_arrows[k])
+    assert y1 - y0 == pytest.approx(linear_closed_form(-10.0), abs=1e-6) and y1 < y0
+
+
+def test_arrow_at_ten_is_seven_point_six(scene):
+    ex = EXAMPLES["reparametrized"]
+    k = int(np.flatnonzero(ex.grid == 10)[0])
+    _, _, y0, y1 = arrow_data(scene, scene.axes, scene.arrows[k])
+    assert y1 - y0 == pytest.approx(reparam_closed_form(10.0), abs=1e-6)
+    assert reparam_closed_form(10.0) == pytest.approx(7.6, abs=1e-12)
+
+
+def test_left_arrows_go_up_now(scene):
+    ex = EXAMPLES["reparametrized"]
+    for k, arrow in scene.arrows.items():
+        _, _, y0, y1 = arrow_data(scene, scene.axes, arrow)
+        assert y1 > y0, ex.grid[k]
+
+
+def test_dots_end_on_f_plus_delta_in_both_panels(scene):
+    for which, axes, dots in (("reparametrized", scene.axes, scene.dots),
+                              ("linear", scene.linear_axes, scene.linear_dots)):
+        ex = EXAMPLES[which]
+        for x, y, dot in zip(ex.grid, ex.values() + ex.displacement(), dots):
+            px, py = axes.p2c(dot.get_center())[:2]
+            assert px == pytest.approx(x, abs=1e-6) and py == pytest.approx(y, abs=1e-6)
+
+
+def test_kernel_constants_are_scale_squared(scene):
+    assert scene.kernel_constants == pytest.approx((1.0, SCALE ** 2), abs=1e-9)
+    for k, c in zip(scene.kernels, (1.0, SCALE ** 2)):
+        assert k.tex_strings[0] == r"k(x, x') = x \cdot x' + "
+        assert float(k.tex_strings[1]) == c
+
+
+def test_learning_rate_on_screen(scene):
+    words = scene.lr_text.original_text.split()
+    assert words[:2] == ["learning", "rate"]
+    assert float(words[-1]) == EXAMPLES["linear"].lr == EXAMPLES["reparametrized"].lr == 0.001
+
+
+def _inside_frame(mob):
+    from manim import config
+    w, h = config.frame_width / 2, config.frame_height / 2
+    for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
+        if not (-w <= corner[0] <= w and -h <= corner[1] <= h):
+            return False
+    return True
+
+
+def test_everything_inside_the_frame(scene):
+    for mob in scene.mobjects:
+        assert _inside_frame(mob), mob
+
+
+def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
+    assert len(scene.captions) >= 5
+    for cap in scene.captions:
+        assert _inside_frame(cap), cap.original_text
+        assert cap.original_text.count("\n") <= 1, cap.original_text
+
+
+def test_heading_and_learning_rate_do_not_overlap(scene):
+    heading = [m for m in scene.mobjects if getattr(m, "original_text", "") == EXAMPLES["reparametrized"].title]
+    assert heading and heading[0].get_right()[0] < scene.lr_text.get_left()[0]

@@ -1,0 +1,112 @@
+"""Example 5's scene draws ntkcore's numbers: 16 kernel curves, their colours, the dots, θ5."""
+
+import numpy as np
+import pytest
+from manim import ManimColor
+
+from ntkcore import EXAMPLES
+from scenes import palette
+from scene_helpers import construct
+
+EX = EXAMPLES["training"]
+
+
+@pytest.fixture(scope="module")
+def scene(request):
+    from manim import tempconfig
+    from scenes.ch6_training import KernelDuringTraining
+    # Own TeX cache (kept by pytest between runs): the shared media/Tex may hold per-chapter
+    # subfolders (scenes/render.py), on which manim's TeX clean-up fails.
+    with tempconfig({"tex_dir": str(request.config.cache.mkdir("manim_tex_training"))}):
+        return construct(KernelDuringTraining)
+
+
+def curve_vertices(axes, curve):
+    """Data coordinates of the anchors of a curve, in order (start of each piece, then the end)."""
+    pts = np.vstack([curve.get_start_anchors(), curve.get_end_anchors()[-1:]])
+    return np.array([axes.p2c(p)[:2] for p in pts], dtype=float)
+
+
+def test_one_kernel_curve_per_step(scene):
+    assert EX.steps == 15
+    assert len(scene.kernel_curves) == EX.steps + 1 == len(EX.trajectory().thetas)
+    assert len(scene.kernel_colors) == EX.steps + 1
+
+
+@pytest.mark.parametrize("t", range(16))
+def test_curve_passes_through_the_normalized_kernel(scene, t):
+    k = EX.kernels_normalized()
+    xy = curve_vertices(scene.kernel_axes, scene.kernel_curves[t])
+    assert xy.shape == (len(EX.grid), 2)
+    np.testing.assert_allclose(xy[:, 0], EX.grid, atol=1e-6)
+    np.testing.assert_allclose(xy[:, 1], k[t], atol=1e-6)
+
+
+def test_normalized_kernel_is_one_at_the_observation():
+    # The normalisation itself: every curve passes through (x', 1).
+    np.testing.assert_allclose(EX.kernels_normalized()[:, EX.obs_index], 1.0, atol=1e-12)
+
+
+def test_colours_go_from_purple_to_orange(scene):
+    colors = [c.upper() for c in scene.kernel_colors]
+    assert colors[0] == palette.KERNEL_START.upper()
+    assert colors[-1] == palette.KERNEL_END.upper()
+    for curve, c in zip(scene.kernel_curves, colors):
+        assert curve.get_stroke_color().to_hex().upper() == c
+    rgb = np.array([ManimColor(c).to_rgb() for c in colors])
+    assert np.all(np.diff(rgb[:, 0]) > 0), "red should rise from purple to orange"
+    assert np.all(np.diff(rgb[:, 2]) < 0), "blue should fall from purple to orange"
+
+
+def test_kernel_gets_flatter_at_every_step():
+    k = EX.kernels_normalized()
+    spread = k.max(axis=1) - k.min(axis=1)
+    assert np.all(np.diff(spread) < 0)
+    assert spread[0] > 5 * spread[-1]
+
+
+def test_final_dots_sit_on_f_after_the_last_step(scene):
+    f_last = EX.trajectory().f[-1]
+    assert len(scene.dots) == len(EX.grid)
+    for x, y, dot in zip(EX.grid, f_last, scene.dots):
+        px, py = scene.axes.p2c(dot.get_center())[:2]
+        assert px == pytest.approx(x, abs=1e-6) and py == pytest.approx(y, abs=1e-6)
+
+
+def test_f_at_observation_rises():
+    f_obs = EX.trajectory().f[:, EX.obs_index]
+    assert np.all(np.diff(f_obs) > 0)
+
+
+def test_the_offset_moved_most(scene):
+    thetas = np.asarray([np.asarray(th) for th in EX.trajectory().thetas])
+    assert scene.most_moved == 4
+    assert EX.model_spec.param_names[4].startswith("θ5")
+    # ∂f/∂θ5 = 1 everywhere, so each of the steps adds exactly ascent_lr · 1 to θ5.
+    assert thetas[-1, 4] - thetas[0, 4] == pytest.approx(EX.steps * EX.ascent_lr, abs=1e-9)
+    assert thetas[-1, 4] - thetas[0, 4] == pytest.approx(15.0, abs=1e-9)
+    assert np.argmax(np.abs(thetas[-1] - thetas[0])) == 4
+
+
+def test_kernel_axes_fit_the_curves(scene):
+    k = EX.kernels_normalized()
+    y_lo, y_hi = scene.kernel_axes.y_range[:2]
+    assert y_lo <= k.min() and k.max() <= y_hi
+
+
+def visible_parts(mob):
+    """Every part of ``mob`` that has points and is drawn (the axes' own lines are invisible)."""
+    return [m for m in mob.get_family() if m.has_points()
+            and (m.get_stroke_opacity() > 0 or m.get_fill_opacity() > 0)]
+
+
+def test_everything_inside_the_frame(scene):
+    from manim import config
+    w, h = config.frame_width / 2, config.frame_height / 2
+    assert scene.kernel_axes in scene.mobjects
+    assert scene.caption_mob in scene.mobjects
+    parts = [p for mob in scene.mobjects for p in visible_parts(mob)]
+    assert len(parts) > 100
+    for part in parts:
+        for corner in (part.get_corner([-1, -1, 0]), part.get_corner([1, 1, 0])):
+            assert -w <= corner[0] <= w and -h <= corner[1] <= h, part
