@@ -47,14 +47,6 @@ class KernelDuringTraining(ExampleScene):
         f = self.example.trajectory().f
         return (min(lo, step * np.floor(f.min() / step)), max(hi, step * np.ceil(f.max() / step)), step)
 
-    def build_axes(self):
-        axes = super().build_axes()
-        lo, hi = axes.y_range[:2]
-        if not lo <= 0 <= hi:
-            # framed_axes draws a faint line at y = 0; here 0 lies far below the panel.
-            axes.remove(axes.zero_line)
-        return axes
-
     def kernel_display_range(self, k: np.ndarray) -> tuple:
         lo, hi, step = self.kernel_y_range
         return (min(lo, step * np.floor(k.min() / step)), max(hi, step * np.ceil(k.max() / step)), step)

@@ -16,7 +16,6 @@ def linear_closed_form(x):
 
 @pytest.fixture(scope="module")
 def scene(request):
-    from manim import tempconfig
     from scenes.ch2_linear import LinearModel
 
     class Recording(LinearModel):
@@ -31,10 +30,7 @@ def scene(request):
             self.captions.append(mob)
             return mob
 
-    # Own TeX cache (kept by pytest between runs): the shared media/Tex may hold per-chapter
-    # subfolders (scenes/render.py), on which manim's TeX clean-up fails.
-    with tempconfig({"tex_dir": str(request.config.cache.mkdir("manim_tex_linear"))}):
-        return construct(Recording)
+    return construct(Recording)
 
 
 def test_arrow_at_every_grid_point_maps_back_to_displacement(scene):

@@ -1,6 +1,5 @@
 """The NTK-definition chapter draws ntkcore's numbers: Example 2's arrows, η, and k̃_η = k = 10x + 1."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,12 +17,8 @@ def closed_form_kernel(xs):
 
 @pytest.fixture(scope="module")
 def scene():
-    from manim import tempconfig
     from scenes.ch3_ntk_definition import NTKDefinition
-    # Our own TeX cache: manim deletes every non-.svg/.tex entry of tex_dir after compiling and
-    # crashes on a sub-folder, which media/Tex gets when chapters render in parallel (render.py).
-    with tempconfig({"tex_dir": str(Path("media") / "tests_tex" / "ntk_definition")}):
-        return construct(NTKDefinition)
+    return construct(NTKDefinition)
 
 
 def test_the_claim_step_eta_times_kernel_is_the_displacement():

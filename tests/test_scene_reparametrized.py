@@ -22,7 +22,6 @@ def linear_closed_form(x):
 
 @pytest.fixture(scope="module")
 def scene(request):
-    from manim import tempconfig
     from scenes.ch4_reparametrized import Reparametrized
 
     class Recording(Reparametrized):
@@ -37,10 +36,7 @@ def scene(request):
             self.captions.append(mob)
             return mob
 
-    # Own TeX cache (kept by pytest between runs): the shared media/Tex may hold per-chapter
-    # subfolders (scenes/render.py), on which manim's TeX clean-up fails.
-    with tempconfig({"tex_dir": str(request.config.cache.mkdir("manim_tex_reparametrized"))}):
-        return construct(Recording)
+    return construct(Recording)
 
 
 @pytest.mark.parametrize("which", ["reparametrized", "linear"])

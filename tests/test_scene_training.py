@@ -13,12 +13,8 @@ EX = EXAMPLES["training"]
 
 @pytest.fixture(scope="module")
 def scene(request):
-    from manim import tempconfig
     from scenes.ch6_training import KernelDuringTraining
-    # Own TeX cache (kept by pytest between runs): the shared media/Tex may hold per-chapter
-    # subfolders (scenes/render.py), on which manim's TeX clean-up fails.
-    with tempconfig({"tex_dir": str(request.config.cache.mkdir("manim_tex_training"))}):
-        return construct(KernelDuringTraining)
+    return construct(KernelDuringTraining)
 
 
 def curve_vertices(axes, curve):
