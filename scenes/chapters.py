@@ -23,6 +23,10 @@ CHAPTERS: list[Chapter] = [
     Chapter("rbf", "scenes/ch5_rbf.py", "RBFNetwork", "Example 4 — a tiny RBF network"),
     Chapter("training", "scenes/ch6_training.py", "KernelDuringTraining",
             "Example 5 — the kernel changes as we train"),
+    Chapter("wide_init", "scenes/ch7_wide_init.py", "WideAtInit", "Wide networks at initialization"),
+    Chapter("wide_training", "scenes/ch8_wide_training.py", "WideDuringTraining",
+            "Wide networks during training"),
+    Chapter("nngp_vs_ntk", "scenes/ch9_nngp_vs_ntk.py", "DontMixKernels", "Don't mix your kernels"),
 ]
 
 QUALITY_FLAGS = {"-ql": "480p15", "-qm": "720p30", "-qh": "1080p60", "-qk": "2160p60"}

@@ -25,7 +25,7 @@ SIZE = (427, 240)  # half of -ql's 854x480
 CHANNEL_TOL = 48
 MAX_DIFF_FRACTION = 0.0005
 
-CHECKED = ["lookup_table"]
+CHECKED = ["lookup_table", "training"]
 
 
 def last_frame(chapter_name: str) -> np.ndarray:
