@@ -60,6 +60,20 @@ class ExampleScene(Scene):
         x_obs, y_obs = self.example.observation
         self.cross = ObservationCross(self.c2p(x_obs, y_obs))
         self.caption_mob = None
+        self.narration = []  # (start time in s, text): every caption, for the .srt subtitles
+
+    def tear_down(self):
+        """Turn the narration into subcaptions: each caption lasts until the next one (or the end)."""
+        end = self.renderer.time
+        self.subtitle_cues = []  # (start s, end s, text)
+        for k, (start, text) in enumerate(self.narration):
+            stop = self.narration[k + 1][0] if k + 1 < len(self.narration) else end
+            if stop > start:
+                self.subtitle_cues.append((start, stop, text.replace("\n", " ")))
+        if config.dry_run:  # no movie file, so no .srt beside it (manim would fail to name one)
+            return
+        for start, stop, text in self.subtitle_cues:
+            self.add_subcaption(text, duration=stop - start, offset=start - end)
 
     def display_y_range(self) -> tuple:
         """``y_range``, widened to whole ticks so every value the scene draws fits."""
@@ -116,6 +130,7 @@ class ExampleScene(Scene):
 
     def say(self, s: str, run_time: float = 0.6):
         """Replace the current caption with ``s``."""
+        self.narration.append((self.renderer.time, s))
         new = self.caption(s)
         anims = [FadeIn(new, shift=0.1 * UP)]
         if self.caption_mob is not None:
@@ -129,6 +144,7 @@ class ExampleScene(Scene):
         if formula:
             card.add(ty.math(formula, size=ty.CAPTION_SIZE + 8))
         card.arrange(DOWN, buff=0.5).move_to(ORIGIN)
+        self.narration.append((self.renderer.time, title))
         self.play(Write(card[0]), *[FadeIn(m) for m in card[1:]], run_time=1.2)
         self.wait(hold)
         self.play(FadeOut(card), run_time=0.6)

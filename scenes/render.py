@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scenes.chapters import QUALITY_FLAGS, Chapter, UsageError, parse_args
-from scenes.stitch import stitch
+from scenes.stitch import duration_seconds, stitch, stitch_srt
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT / "media"
@@ -118,8 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {video_path(ch, quality).relative_to(ROOT)}")
     if len(chapters) == len(parse_args([])[0]):
         out = stitched_path(quality)
-        seconds = stitch([video_path(ch, quality) for ch in chapters], out)
+        videos = [video_path(ch, quality) for ch in chapters]
+        seconds = stitch(videos, out)
+        n_cues = stitch_srt([(v.with_suffix(".srt"), duration_seconds(v)) for v in videos],
+                            out.with_suffix(".srt"))
         print(f"Full video ({seconds:.1f} s): {out.relative_to(ROOT)}")
+        print(f"Subtitles ({n_cues} cues): {out.with_suffix('.srt').relative_to(ROOT)}")
     print(f"Total wall time: {time.perf_counter() - t_all:.1f} s")
     return 0
 

@@ -60,3 +60,29 @@ def stitch(inputs: list[Path], output: Path) -> float:
         if tmp.exists():
             tmp.unlink()
     return float(offset)
+
+
+def stitch_srt(parts: list[tuple[Path, float]], output: Path) -> int:
+    """Join chapter subtitles into one ``.srt``: ``parts`` is ``[(srt path, chapter duration s)]``
+    in story order; each chapter's cues are shifted by the durations before it and clipped to
+    its own length.  Returns the number of cues.  Missing files are skipped (no cues)."""
+    import datetime
+
+    import srt
+
+    cues, offset = [], 0.0
+    for path, duration in parts:
+        if path.exists():
+            for cue in srt.parse(path.read_text(encoding="utf-8")):
+                start = min(cue.start.total_seconds(), duration)
+                end = min(cue.end.total_seconds(), duration)
+                if end <= start:
+                    continue
+                cues.append(srt.Subtitle(index=len(cues) + 1, content=cue.content,
+                                         start=datetime.timedelta(seconds=offset + start),
+                                         end=datetime.timedelta(seconds=offset + end)))
+        offset += duration
+    tmp = output.with_name(output.stem + ".partial.srt")
+    tmp.write_text(srt.compose(cues, reindex=False), encoding="utf-8")
+    os.replace(tmp, output)
+    return len(cues)
