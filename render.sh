@@ -6,6 +6,9 @@
 #   ./render.sh -qh             quality flags pass through to manim: -ql (default) -qm -qh -qk
 #   ./render.sh --list          print the chapters in story order
 #   ./render.sh test [ARGS]     install what is missing, run the test suite (extra args go to pytest)
+#   ./render.sh --format webm   clip format: mp4 (default), webm or gif; -t for a transparent background
+#   ./render.sh --config F.toml change any example's settings or colours (see examples/*.toml)
+#   ./render.sh posters [-qh]   a poster frame (last frame, PNG) per chapter into media/posters/
 #   ./render.sh stills          the README's pictures: each chapter's last frame into docs/
 #   ./render.sh setup           only install what is missing
 set -euo pipefail
@@ -82,7 +85,7 @@ case "${1:-}" in
     exec python3 -c 'import runpy, sys; sys.path.insert(0, "."); from scenes.chapters import main_list; sys.exit(main_list())'
     ;;
   -h|--help)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
 esac
@@ -91,11 +94,10 @@ case "${1:-}" in
   setup)
     setup
     ;;
-  stills)
-    shift
+  stills|posters)
     python3 -c 'import sys; sys.path.insert(0, "."); from scenes.chapters import main_check; sys.exit(main_check(sys.argv[1:]))' "$@"
     setup
-    exec "$VENV/bin/python" -m scenes.render stills "$@"
+    exec "$VENV/bin/python" -m scenes.render "$@"
     ;;
   test)
     shift

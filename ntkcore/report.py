@@ -14,7 +14,13 @@ def _floats(a) -> list:
 
 
 def example_numbers(ex: Example) -> dict:
-    """The report entry of one example: plain lists of floats in grid order."""
+    """The report entry of one example: plain lists of floats in grid order (its grid as "x")."""
+    out = _numbers(ex)
+    out["x"] = _floats(ex.grid)
+    return out
+
+
+def _numbers(ex: Example) -> dict:
     if ex.steps:
         traj = ex.trajectory()
         return {
@@ -45,7 +51,17 @@ def main(argv=None) -> int:
     rep = sub.add_parser("report", help="print the numbers behind every scene as JSON")
     rep.add_argument("--example", action="append", metavar="NAME",
                      help=f"only this example (repeatable); one of: {', '.join(EXAMPLES)}")
+    rep.add_argument("--config", metavar="FILE", help="TOML settings file overriding examples")
     args = parser.parse_args(argv)
+    examples = EXAMPLES
+    if args.config:
+        from .config import ConfigError, load_config
+        try:
+            cfg = load_config(args.config)
+        except ConfigError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        examples = {name: cfg.example(name) for name in EXAMPLES}
     names = args.example
     if names:
         unknown = [n for n in names if n not in EXAMPLES]
@@ -53,6 +69,6 @@ def main(argv=None) -> int:
             print(f"error: unknown example {unknown[0]!r}; valid examples: {', '.join(EXAMPLES)}",
                   file=sys.stderr)
             return 2
-    json.dump(report(names), sys.stdout)
+    json.dump(report(names, examples), sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -6,6 +6,9 @@ Subclasses change class attributes (``example_name``, ``y_range``...) and write 
 
 from __future__ import annotations
 
+import functools
+import os
+
 import numpy as np
 from manim import (
     DOWN, ORIGIN, RIGHT, UL, UP, Axes, FadeIn, FadeOut, Scene, VGroup, config,
@@ -13,6 +16,7 @@ from manim import (
 )
 
 import ntkcore
+from ntkcore.config import load_config
 
 from scenes import palette
 from scenes import typography as ty
@@ -32,9 +36,24 @@ def fmt_g(v: float) -> str:
     return f"{v:g}".replace("-", "−")
 
 
+CONFIG_ENV = "NTK_CONFIG"  # path of a TOML settings file (./render.sh --config sets it)
+
+
+@functools.lru_cache(maxsize=None)
+def _load(path: str):
+    return load_config(path)
+
+
+def active_config():
+    """The validated settings file named by $NTK_CONFIG, or None."""
+    path = os.environ.get(CONFIG_ENV)
+    return _load(os.path.abspath(path)) if path else None
+
+
 def example_for_scene(name: str) -> ntkcore.Example:
-    """The example a scene draws.  The single place where scenes fetch their settings."""
-    return ntkcore.get_example(name)
+    """The example a scene draws: the single place where scenes fetch their settings."""
+    cfg = active_config()
+    return cfg.example(name) if cfg else ntkcore.get_example(name)
 
 
 class ExampleScene(Scene):
@@ -45,6 +64,7 @@ class ExampleScene(Scene):
     """
 
     example_name: str = "lookup_table"
+    example: ntkcore.Example | None = None  # set to draw your own model instead of a named example
     y_range: tuple = (-30, 70, 10)   # widened automatically if the numbers need more room
     x_tick: int = 5
     axes_size: tuple = (11.0, 4.9)   # width, height in scene units
@@ -53,8 +73,12 @@ class ExampleScene(Scene):
 
     # ------------------------------------------------------------------ set-up
     def setup(self):
+        cfg = active_config()
+        palette.apply_theme(cfg.theme if cfg else {})
         self.camera.background_color = palette.BACKGROUND
-        self.example = example_for_scene(self.example_name)
+        if type(self).example is None:
+            self.example = example_for_scene(self.example_name)
+        self.example.check_finite()  # a diverging setting stops here, naming example, step and rate
         self.axes = self.build_axes()
         self.dots = self.build_dots(self.example.values())
         x_obs, y_obs = self.example.observation
@@ -100,7 +124,7 @@ class ExampleScene(Scene):
         x, y = self.axes.p2c(point)
         return float(x), float(y)
 
-    def build_dots(self, f_values, color: str = palette.DOT) -> VGroup:
+    def build_dots(self, f_values, color: str | None = None) -> VGroup:
         """One dot per grid point at (x, f(x))."""
         return dots_at(self.axes, self.example.grid, f_values, self.dot_radius, color)
 

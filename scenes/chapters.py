@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -30,33 +32,78 @@ CHAPTERS: list[Chapter] = [
 ]
 
 QUALITY_FLAGS = {"-ql": "480p15", "-qm": "720p30", "-qh": "1080p60", "-qk": "2160p60"}
+FORMATS = ("mp4", "webm", "gif")
 
 
 class UsageError(Exception):
     """A bad command line: the message says what is allowed."""
 
 
+@dataclass
+class Options:
+    """What ``./render.sh`` was asked to do."""
+
+    chapters: list            # Chapter, in story order
+    quality: str = "-ql"
+    fmt: str = "mp4"
+    transparent: bool = False
+    config: str | None = None  # TOML settings file (validated later, once ntkcore is installed)
+
+    @property
+    def all_chapters(self) -> bool:
+        return len(self.chapters) == len(CHAPTERS)
+
+
 def by_name() -> dict[str, Chapter]:
     return {c.name: c for c in CHAPTERS}
 
 
-def parse_args(argv: list[str]) -> tuple[list[Chapter], str]:
-    """``(chapters to render in story order, quality flag)``; :class:`UsageError` on bad input."""
-    quality = "-ql"
+def _value(argv: list[str], i: int, flag: str) -> tuple[str, int]:
+    arg = argv[i]
+    if arg.startswith(flag + "="):
+        return arg.split("=", 1)[1], i + 1
+    if i + 1 >= len(argv):
+        raise UsageError(f"{flag} needs a value")
+    return argv[i + 1], i + 2
+
+
+def parse_options(argv: list[str]) -> Options:
+    """Parse ``[NAME...] [-ql|-qm|-qh|-qk] [--format F] [-t] [--config FILE]``."""
+    opts = Options(chapters=[])
     names: list[str] = []
-    for arg in argv:
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
         if arg in QUALITY_FLAGS:
-            quality = arg
+            opts.quality, i = arg, i + 1
+        elif arg in ("-t", "--transparent"):
+            opts.transparent, i = True, i + 1
+        elif arg == "--format" or arg.startswith("--format="):
+            opts.fmt, i = _value(argv, i, "--format")
+            if opts.fmt not in FORMATS:
+                raise UsageError(f"--format must be one of {', '.join(FORMATS)}; got {opts.fmt!r}")
+        elif arg == "--config" or arg.startswith("--config="):
+            opts.config, i = _value(argv, i, "--config")
+            if not os.path.isfile(opts.config):
+                raise UsageError(f"--config: no such file {opts.config!r}")
         elif arg.startswith("-"):
-            raise UsageError(f"unknown option {arg!r}; options: {' '.join(QUALITY_FLAGS)} --list")
+            raise UsageError(f"unknown option {arg!r}; options: {' '.join(QUALITY_FLAGS)} "
+                             f"--format {'|'.join(FORMATS)} --transparent --config FILE --list")
         else:
             names.append(arg)
+            i += 1
     known = by_name()
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(f"unknown chapter {unknown[0]!r}; valid chapters: {', '.join(known)}")
-    chosen = [c for c in CHAPTERS if not names or c.name in names]
-    return chosen, quality
+    opts.chapters = [c for c in CHAPTERS if not names or c.name in names]
+    return opts
+
+
+def parse_args(argv: list[str]) -> tuple[list[Chapter], str]:
+    """``(chapters to render in story order, quality flag)``; :class:`UsageError` on bad input."""
+    opts = parse_options(argv)
+    return opts.chapters, opts.quality
 
 
 def main_list() -> int:
@@ -66,9 +113,14 @@ def main_list() -> int:
 
 
 def main_check(argv: list[str]) -> int:
+    if argv[:1] and argv[0] in MODES:
+        argv = argv[1:]
     try:
-        parse_args(argv)
+        parse_options(argv)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0
+
+
+MODES = ("stills", "posters", "slides")

@@ -17,3 +17,13 @@ KERNEL_START = "#6A3D9A"  # purple: the kernel at t = 0
 KERNEL_END = "#FF7F0E"    # orange: the kernel at the last step
 NTK_EXACT = "#2CA02C"     # green: the exact (η → 0) NTK
 HIGHLIGHT = "#E6A700"     # amber: annotations on a curve
+
+# The defaults above, so that a theme from a settings file ([theme] in TOML) can be applied and
+# undone: apply_theme({"BACKGROUND": "#FFFFF0"}) sets those names and resets all others.
+DEFAULTS = {k: v for k, v in dict(globals()).items() if k.isupper()}
+
+
+def apply_theme(overrides: dict) -> None:
+    """Set the palette to the defaults updated with ``overrides`` (upper-case names)."""
+    globals().update(DEFAULTS)
+    globals().update(overrides)

@@ -1,129 +1,181 @@
 """Render chapters with manim (one process per chapter, in parallel) and stitch them in story order.
 
-Run through ``./render.sh [NAME...] [-ql|-qm|-qh|-qk]``; this module does the part after set-up.
+Run through ``./render.sh [stills|posters] [NAME...] [-ql|-qm|-qh|-qk] [--format F] [-t]
+[--config FILE]``; this module does the part after set-up.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from scenes.chapters import QUALITY_FLAGS, Chapter, UsageError, parse_args
+from scenes.chapters import QUALITY_FLAGS, Chapter, Options, UsageError, parse_options
 from scenes.stitch import duration_seconds, stitch, stitch_srt
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT / "media"
+CONFIG_ENV = "NTK_CONFIG"  # read by scenes.base.active_config in every manim process
 
 
-def video_path(ch: Chapter, quality: str) -> Path:
-    """Where manim writes a chapter's MP4 (media_dir is set in manim.cfg)."""
-    return MEDIA / "videos" / Path(ch.file).stem / QUALITY_FLAGS[quality] / f"{ch.scene}.mp4"
+def media_root(opts: Options) -> Path:
+    """``media/`` — or ``media/configs/<name>/`` for a settings file, so the default renders stay."""
+    return MEDIA if not opts.config else MEDIA / "configs" / Path(opts.config).stem
 
 
-def stitched_path(quality: str) -> Path:
-    suffix = "" if quality == "-ql" else f"_{QUALITY_FLAGS[quality]}"
-    return MEDIA / f"ntk_explainer{suffix}.mp4"
+def video_path(ch: Chapter, opts: Options) -> Path:
+    """The clip manim wrote for a chapter (its extension depends on format and transparency)."""
+    folder = media_root(opts) / "videos" / Path(ch.file).stem / QUALITY_FLAGS[opts.quality]
+    ext = {"gif": ".gif", "webm": ".webm"}.get(opts.fmt, ".mov" if opts.transparent else ".mp4")
+    return folder / f"{ch.scene}{ext}"
 
 
-def render_chapter(ch: Chapter, quality: str, log_dir: Path, extra: tuple = ()) -> tuple[float, int]:
-    """Run manim for one chapter; returns (seconds, exit status).  Output goes to a log file."""
+def stitched_path(opts: Options, ext: str) -> Path:
+    suffix = "" if opts.quality == "-ql" else f"_{QUALITY_FLAGS[opts.quality]}"
+    return media_root(opts) / f"ntk_explainer{suffix}{ext}"
+
+
+def render_chapter(ch: Chapter, opts: Options, extra: tuple = ()) -> tuple[float, int, Path]:
+    """Run manim for one chapter; returns (seconds, exit status, log file)."""
+    root = media_root(opts)
+    log_dir = root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     # Chapters render in parallel: give each its own TeX/text cache folder so that two processes
     # never compile or read the same cache file at once (the rest of manim.cfg still applies).
     # Not inside media/Tex: manim deletes every non-.tex/.svg entry there after a compile.
     cfg = log_dir / f"{ch.name}.cfg"
     cfg.write_text("[CLI]\n"
+                   f"media_dir = {root}\n"
                    f"tex_dir = {{media_dir}}/chapter_caches/{ch.name}/Tex\n"
                    f"text_dir = {{media_dir}}/chapter_caches/{ch.name}/texts\n")
-    cmd = [sys.executable, "-m", "manim", "render", quality, "--progress_bar", "none",
-           "--config_file", str(cfg), *extra, ch.file, ch.scene]
+    cmd = [sys.executable, "-m", "manim", "render", opts.quality, "--progress_bar", "none",
+           "--config_file", str(cfg), "--format", opts.fmt, *(["-t"] if opts.transparent else []),
+           *extra, ch.file, ch.scene]
+    env = dict(os.environ)
+    if opts.config:
+        env[CONFIG_ENV] = str(Path(opts.config).resolve())
+    else:
+        env.pop(CONFIG_ENV, None)
+    log = log_dir / f"{ch.name}.log"
     t0 = time.perf_counter()
-    with open(log_dir / f"{ch.name}.log", "w") as log:
-        rc = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT).returncode
-    return time.perf_counter() - t0, rc
+    with open(log, "w") as fh:
+        rc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env).returncode
+    return time.perf_counter() - t0, rc, log
 
 
-def last_frame_path(ch: Chapter) -> Path:
+def render_all(opts: Options, extra: tuple = (), verb: str = "Rendering") -> list[tuple[Chapter, float]] | None:
+    """Render ``opts.chapters`` in parallel with progress lines; None if any failed."""
+    n = len(opts.chapters)
+    workers = max(1, min(n, os.cpu_count() or 1))
+    print(f"{verb} {n} chapter(s) at {opts.quality} ({QUALITY_FLAGS[opts.quality]}) with "
+          f"{workers} process(es)" + (f", settings from {opts.config}" if opts.config else ""), flush=True)
+
+    def job(item):
+        k, ch = item
+        print(f"[{k}/{n}] {ch.name} … started", flush=True)
+        secs, rc, log = render_chapter(ch, opts, extra)
+        status = f"done in {secs:.1f} s" if rc == 0 else f"FAILED (exit {rc}), see {log.relative_to(ROOT)}"
+        print(f"[{k}/{n}] {ch.name} … {status}", flush=True)
+        return ch, secs, rc, log
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(job, enumerate(opts.chapters, 1)))
+    failed = [(ch, log) for ch, _, rc, log in results if rc != 0]
+    for ch, log in failed:
+        # The last lines of the log usually say why (e.g. a diverging setting).
+        tail = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()][-3:]
+        print(f"error: {ch.name} failed:\n  " + "\n  ".join(tail), file=sys.stderr)
+    return None if failed else [(ch, secs) for ch, secs, _, _ in results]
+
+
+def check_config(opts: Options) -> int:
+    """Validate the settings file before anything renders: 0, or 2 with the message."""
+    if not opts.config:
+        return 0
+    from ntkcore.config import ConfigError, load_config
+    try:
+        load_config(opts.config)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def last_frame_path(ch: Chapter, opts: Options) -> Path:
     """Where ``manim -s`` leaves a chapter's last frame."""
-    found = sorted((MEDIA / "images" / Path(ch.file).stem).glob(f"{ch.scene}*.png"),
+    found = sorted((media_root(opts) / "images" / Path(ch.file).stem).glob(f"{ch.scene}*.png"),
                    key=lambda p: p.stat().st_mtime)
     if not found:
-        raise FileNotFoundError(f"no last frame for {ch.name} under {MEDIA / 'images'}")
+        raise FileNotFoundError(f"no last frame for {ch.name} under {media_root(opts) / 'images'}")
     return found[-1]
 
 
-def stills(chapters: list[Chapter], width: int = 640) -> int:
+def stills(opts: Options, width: int = 640) -> int:
     """The README's pictures: each chapter's last frame at -ql, scaled to ``width`` px, in docs/."""
     from PIL import Image
 
+    opts.quality = "-ql"
+    if render_all(opts, ("-s",), verb="Last frames of") is None:
+        return 1
     docs = ROOT / "docs"
     docs.mkdir(exist_ok=True)
-    log_dir = MEDIA / "logs"
-    with ThreadPoolExecutor(max_workers=max(1, min(len(chapters), os.cpu_count() or 1))) as pool:
-        results = list(pool.map(lambda ch: (ch, render_chapter(ch, "-ql", log_dir, ("-s",))), chapters))
-    for ch, (secs, rc) in results:
-        if rc != 0:
-            print(f"error: {ch.name} failed, see {log_dir / (ch.name + '.log')}", file=sys.stderr)
-            return 1
-        img = Image.open(last_frame_path(ch)).convert("RGB")
+    for ch in opts.chapters:
+        img = Image.open(last_frame_path(ch, opts)).convert("RGB")
         img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
         out = docs / f"{ch.name}.png"
         img.save(out, optimize=True)
-        print(f"{out.relative_to(ROOT)}  ({out.stat().st_size // 1024} KB, {secs:.1f} s)")
+        print(f"{out.relative_to(ROOT)}  ({out.stat().st_size // 1024} KB)")
+    return 0
+
+
+def posters(opts: Options) -> int:
+    """A poster frame (the last frame, full resolution of the quality) per chapter."""
+    if render_all(opts, ("-s",), verb="Poster frames of") is None:
+        return 1
+    out_dir = media_root(opts) / "posters"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for ch in opts.chapters:
+        out = out_dir / f"{ch.name}_{QUALITY_FLAGS[opts.quality]}.png"
+        shutil.copyfile(last_frame_path(ch, opts), out)
+        print(f"  {out.relative_to(ROOT)}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["stills"]:
-        try:
-            chapters, _ = parse_args(argv[1:])
-        except UsageError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-        return stills(chapters)
+    mode = argv[0] if argv[:1] and argv[0] in ("stills", "posters") else "render"
     try:
-        chapters, quality = parse_args(argv)
+        opts = parse_options(argv[1:] if mode != "render" else argv)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    n = len(chapters)
-    log_dir = MEDIA / "logs"
-    workers = max(1, min(n, os.cpu_count() or 1))
-    print(f"Rendering {n} chapter(s) at {quality} ({QUALITY_FLAGS[quality]}) with {workers} process(es)",
-          flush=True)
+    if check_config(opts):
+        return 2
+    if mode == "stills":
+        return stills(opts)
+    if mode == "posters":
+        return posters(opts)
+
     t_all = time.perf_counter()
-
-    def job(item):
-        k, ch = item
-        print(f"[{k}/{n}] {ch.name} … started", flush=True)
-        secs, rc = render_chapter(ch, quality, log_dir)
-        status = f"done in {secs:.1f} s" if rc == 0 else f"FAILED (exit {rc}), see {log_dir / (ch.name + '.log')}"
-        print(f"[{k}/{n}] {ch.name} … {status}", flush=True)
-        return ch, rc
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(job, enumerate(chapters, 1)))
-    failed = [ch.name for ch, rc in results if rc != 0]
-    if failed:
-        print(f"error: {len(failed)} chapter(s) failed: {', '.join(failed)}", file=sys.stderr)
+    if render_all(opts) is None:
         return 1
-
+    videos = [video_path(ch, opts) for ch in opts.chapters]
     print("\nChapter videos:")
-    for ch in chapters:
-        print(f"  {video_path(ch, quality).relative_to(ROOT)}")
-    if len(chapters) == len(parse_args([])[0]):
-        out = stitched_path(quality)
-        videos = [video_path(ch, quality) for ch in chapters]
+    for v in videos:
+        print(f"  {v.relative_to(ROOT)}")
+    if opts.all_chapters and opts.fmt != "gif":
+        out = stitched_path(opts, videos[0].suffix)
         seconds = stitch(videos, out)
         n_cues = stitch_srt([(v.with_suffix(".srt"), duration_seconds(v)) for v in videos],
                             out.with_suffix(".srt"))
         print(f"Full video ({seconds:.1f} s): {out.relative_to(ROOT)}")
         print(f"Subtitles ({n_cues} cues): {out.with_suffix('.srt').relative_to(ROOT)}")
+    elif opts.all_chapters:
+        print("(GIF clips are not stitched; use mp4 or webm for the full video)")
     print(f"Total wall time: {time.perf_counter() - t_all:.1f} s")
     return 0
 

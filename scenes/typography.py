@@ -22,16 +22,16 @@ LABEL_SIZE = 24   # smallest text on screen: still readable at 480p
 AXIS_NUMBER_SIZE = 28
 
 
-def text(s: str, size: float = CAPTION_SIZE, color: str = palette.INK, **kwargs) -> Text:
-    """Plain text in the explainer's font."""
-    return Text(s, font=FONT, font_size=size, color=color, **kwargs)
+def text(s: str, size: float = CAPTION_SIZE, color: str | None = None, **kwargs) -> Text:
+    """Plain text in the explainer's font (ink colour unless ``color`` is given)."""
+    return Text(s, font=FONT, font_size=size, color=color or palette.INK, **kwargs)
 
 
-def math(*tex: str, size: float = CAPTION_SIZE + 4, color: str = palette.INK, **kwargs) -> MathTex:
+def math(*tex: str, size: float = CAPTION_SIZE + 4, color: str | None = None, **kwargs) -> MathTex:
     """A formula, typeset with the shared template."""
-    return MathTex(*tex, font_size=size, color=color, tex_template=TEX_TEMPLATE, **kwargs)
+    return MathTex(*tex, font_size=size, color=color or palette.INK, tex_template=TEX_TEMPLATE, **kwargs)
 
 
-def tex(*s: str, size: float = CAPTION_SIZE, color: str = palette.INK, **kwargs) -> Tex:
+def tex(*s: str, size: float = CAPTION_SIZE, color: str | None = None, **kwargs) -> Tex:
     """Text mode LaTeX with inline maths, typeset with the shared template."""
-    return Tex(*s, font_size=size, color=color, tex_template=TEX_TEMPLATE, **kwargs)
+    return Tex(*s, font_size=size, color=color or palette.INK, tex_template=TEX_TEMPLATE, **kwargs)

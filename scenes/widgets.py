@@ -53,7 +53,8 @@ def framed_axes(x_range, y_range, size, center, x_numbers=None, y_numbers=None, 
 class ObservationCross(VGroup):
     """The post's blue cross marking the observation (x', y)."""
 
-    def __init__(self, point, size: float = 0.14, color: str = palette.OBSERVATION, **kwargs):
+    def __init__(self, point, size: float = 0.14, color: str | None = None, **kwargs):
+        color = color or palette.OBSERVATION
         point = np.asarray(point, dtype=float)
         a = Line(point + size * (UP + LEFT), point + size * (DOWN + RIGHT), color=color, stroke_width=5)
         b = Line(point + size * (UP + RIGHT), point + size * (DOWN + LEFT), color=color, stroke_width=5)
@@ -67,8 +68,9 @@ def red_arrow(start, end, stroke_width: float = 5, tip_length: float = 0.16) -> 
                  max_stroke_width_to_length_ratio=12)
 
 
-def dots_at(axes: Axes, xs, ys, radius: float, color: str = palette.DOT) -> VGroup:
-    """One dot per (x, y) in data coordinates of ``axes``."""
+def dots_at(axes: Axes, xs, ys, radius: float, color: str | None = None) -> VGroup:
+    """One dot per (x, y) in data coordinates of ``axes`` (black dots unless ``color`` is given)."""
+    color = color or palette.DOT
     return VGroup(*[Dot(axes.c2p(x, y), radius=radius, color=color) for x, y in zip(xs, ys)])
 
 
