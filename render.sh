@@ -9,6 +9,7 @@
 #   ./render.sh --format webm   clip format: mp4 (default), webm or gif; -t for a transparent background
 #   ./render.sh --config F.toml change any example's settings or colours (see examples/*.toml)
 #   ./render.sh posters [-qh]   a poster frame (last frame, PNG) per chapter into media/posters/
+#   ./render.sh slides          each chapter's pauses as slides: offline HTML + PDF in media/slides/
 #   ./render.sh stills          the README's pictures: each chapter's last frame into docs/
 #   ./render.sh setup           only install what is missing
 set -euo pipefail
@@ -74,6 +75,19 @@ ensure_venv() {
   echo "$want" > "$stamp"
 }
 
+REVEALJS_VERSION=6.0.1  # from the npm registry, served next to the HTML: no CDN at show time
+
+ensure_revealjs() {
+  [ -f "$ROOT/.cache/npm/node_modules/reveal.js/dist/reveal.js" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    APT_PKGS=(nodejs npm)
+    ensure_system
+  fi
+  log "[setup] installing reveal.js $REVEALJS_VERSION from the npm registry into .cache/npm"
+  mkdir -p "$ROOT/.cache/npm"
+  npm install --silent --no-audit --no-fund --prefix "$ROOT/.cache/npm" "reveal.js@$REVEALJS_VERSION" >/dev/null
+}
+
 setup() {
   ensure_system
   ensure_venv
@@ -85,7 +99,7 @@ case "${1:-}" in
     exec python3 -c 'import runpy, sys; sys.path.insert(0, "."); from scenes.chapters import main_list; sys.exit(main_list())'
     ;;
   -h|--help)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
 esac
@@ -93,6 +107,13 @@ esac
 case "${1:-}" in
   setup)
     setup
+    ;;
+  slides)
+    shift
+    python3 -c 'import sys; sys.path.insert(0, "."); from scenes.chapters import main_check; sys.exit(main_check(sys.argv[1:]))' "$@"
+    setup
+    ensure_revealjs
+    exec "$VENV/bin/python" -m scenes.slides "$@"
     ;;
   stills|posters)
     python3 -c 'import sys; sys.path.insert(0, "."); from scenes.chapters import main_check; sys.exit(main_check(sys.argv[1:]))' "$@"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 
 import numpy as np
 from manim import (
-    DOWN, ORIGIN, RIGHT, UL, UP, Axes, FadeIn, FadeOut, Scene, VGroup, config,
+    DOWN, ORIGIN, RIGHT, UL, UP, Axes, FadeIn, FadeOut, ManimColor, Scene, VGroup, config,
     Write,
 )
 
@@ -37,6 +38,15 @@ def fmt_g(v: float) -> str:
 
 
 CONFIG_ENV = "NTK_CONFIG"  # path of a TOML settings file (./render.sh --config sets it)
+SLIDES_ENV = "NTK_SLIDES_DIR"  # set by ./render.sh slides: chapters become manim-slides slides
+
+
+def _scene_base():
+    """manim's Scene, or manim-slides' Slide when rendering slides (see scenes/slides.py)."""
+    if os.environ.get(SLIDES_ENV):
+        from manim_slides import Slide
+        return Slide
+    return Scene
 
 
 @functools.lru_cache(maxsize=None)
@@ -56,7 +66,7 @@ def example_for_scene(name: str) -> ntkcore.Example:
     return cfg.example(name) if cfg else ntkcore.get_example(name)
 
 
-class ExampleScene(Scene):
+class ExampleScene(_scene_base()):
     """Axes over an example's grid with y in ``y_range``; the black dots of f; the blue cross.
 
     After ``setup()``: ``self.example`` (ntkcore), ``self.axes``, ``self.dots`` (one per grid
@@ -72,10 +82,21 @@ class ExampleScene(Scene):
     dot_radius: float = 0.055
 
     # ------------------------------------------------------------------ set-up
+    def __init__(self, *args, **kwargs):
+        if os.environ.get(SLIDES_ENV):
+            kwargs.setdefault("output_folder", Path(os.environ[SLIDES_ENV]))
+        super().__init__(*args, **kwargs)
+
+    def pause(self, notes: str = ""):
+        """A natural pause of the story: a new slide in a presentation (``notes`` become its
+        speaker notes), nothing in a video."""
+        if os.environ.get(SLIDES_ENV):
+            self.next_slide(notes=notes)
+
     def setup(self):
         cfg = active_config()
         palette.apply_theme(cfg.theme if cfg else {})
-        self.camera.background_color = palette.BACKGROUND
+        self.camera.background_color = ManimColor(palette.BACKGROUND)
         if type(self).example is None:
             self.example = example_for_scene(self.example_name)
         self.example.check_finite()  # a diverging setting stops here, naming example, step and rate
@@ -154,6 +175,7 @@ class ExampleScene(Scene):
 
     def say(self, s: str, run_time: float = 0.6):
         """Replace the current caption with ``s``."""
+        self.pause(notes=s)
         self.narration.append((self.renderer.time, s))
         new = self.caption(s)
         anims = [FadeIn(new, shift=0.1 * UP)]

@@ -39,7 +39,8 @@ def stitched_path(opts: Options, ext: str) -> Path:
     return media_root(opts) / f"ntk_explainer{suffix}{ext}"
 
 
-def render_chapter(ch: Chapter, opts: Options, extra: tuple = ()) -> tuple[float, int, Path]:
+def render_chapter(ch: Chapter, opts: Options, extra: tuple = (), env_extra: dict | None = None
+                   ) -> tuple[float, int, Path]:
     """Run manim for one chapter; returns (seconds, exit status, log file)."""
     root = media_root(opts)
     log_dir = root / "logs"
@@ -60,6 +61,7 @@ def render_chapter(ch: Chapter, opts: Options, extra: tuple = ()) -> tuple[float
         env[CONFIG_ENV] = str(Path(opts.config).resolve())
     else:
         env.pop(CONFIG_ENV, None)
+    env.update(env_extra or {})
     log = log_dir / f"{ch.name}.log"
     t0 = time.perf_counter()
     with open(log, "w") as fh:
@@ -67,7 +69,8 @@ def render_chapter(ch: Chapter, opts: Options, extra: tuple = ()) -> tuple[float
     return time.perf_counter() - t0, rc, log
 
 
-def render_all(opts: Options, extra: tuple = (), verb: str = "Rendering") -> list[tuple[Chapter, float]] | None:
+def render_all(opts: Options, extra: tuple = (), verb: str = "Rendering", env_extra: dict | None = None
+               ) -> list[tuple[Chapter, float]] | None:
     """Render ``opts.chapters`` in parallel with progress lines; None if any failed."""
     n = len(opts.chapters)
     workers = max(1, min(n, os.cpu_count() or 1))
@@ -77,7 +80,7 @@ def render_all(opts: Options, extra: tuple = (), verb: str = "Rendering") -> lis
     def job(item):
         k, ch = item
         print(f"[{k}/{n}] {ch.name} … started", flush=True)
-        secs, rc, log = render_chapter(ch, opts, extra)
+        secs, rc, log = render_chapter(ch, opts, extra, env_extra)
         status = f"done in {secs:.1f} s" if rc == 0 else f"FAILED (exit {rc}), see {log.relative_to(ROOT)}"
         print(f"[{k}/{n}] {ch.name} … {status}", flush=True)
         return ch, secs, rc, log
