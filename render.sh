@@ -70,8 +70,13 @@ ensure_venv() {
   fi
   log "[setup] creating the virtual environment .venv (pip install -e '.[test]'; a few minutes the first time)"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e '.[test]'
+  local log="$VENV/install.log"
+  if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
+         "$VENV/bin/python" -m pip install -q -e '.[test]'; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    log "error: pip install failed; the whole log is in $log"
+    exit 1
+  fi
   echo "$want" > "$stamp"
 }
 
