@@ -102,9 +102,16 @@ def mlp_ntk_structured(params, x1, x2, arch: MLP = MLP()):
     """
     def signals(xs):
         xs = jnp.reshape(jnp.asarray(xs, dtype=jnp.float64), (-1, 1))
-        _, inputs, zs = _forward(params, xs, arch)
-        eps = [jnp.zeros_like(z) for z in zs]
-        deltas = jax.grad(lambda e: jnp.sum(_forward(params, xs, arch, e)[0]))(eps)
+        n = xs.shape[0]
+        sizes = [W.shape[0] for W, _ in params]
+        eps = [jnp.zeros((n, m), dtype=jnp.float64) for m in sizes]
+
+        def out_sum(e):
+            out, inputs, _ = _forward(params, xs, arch, e)
+            return jnp.sum(out), inputs
+
+        # One forward pass gives the layer inputs h; its VJP gives every δ = ∂f/∂z.
+        deltas, inputs = jax.grad(out_sum, has_aux=True)(eps)
         return inputs, deltas
 
     in1, d1 = signals(x1)

@@ -7,6 +7,7 @@ Subclasses change class attributes (``example_name``, ``y_range``...) and write 
 from __future__ import annotations
 
 import functools
+import json
 import os
 from pathlib import Path
 
@@ -60,10 +61,25 @@ def active_config():
     return _load(os.path.abspath(path)) if path else None
 
 
+DEPS_ENV = "NTK_DEPS_FILE"  # set by scenes/render.py: where to list the examples a chapter read
+_examples_read: set = set()
+
+
 def example_for_scene(name: str) -> ntkcore.Example:
-    """The example a scene draws: the single place where scenes fetch their settings."""
+    """The example a scene draws: the single place where scenes fetch their settings.
+
+    The names are recorded, so that ``./render.sh`` can skip a chapter whose code and settings
+    did not change (see ``scenes/render.py``)."""
+    _examples_read.add(name)
     cfg = active_config()
     return cfg.example(name) if cfg else ntkcore.get_example(name)
+
+
+def write_dependencies():
+    """List the examples this process read in $NTK_DEPS_FILE (if set)."""
+    path = os.environ.get(DEPS_ENV)
+    if path:
+        Path(path).write_text(json.dumps(sorted(_examples_read)))
 
 
 class ExampleScene(_scene_base()):
@@ -109,6 +125,7 @@ class ExampleScene(_scene_base()):
 
     def tear_down(self):
         """Turn the narration into subcaptions: each caption lasts until the next one (or the end)."""
+        write_dependencies()
         end = self.renderer.time
         self.subtitle_cues = []  # (start s, end s, text)
         for k, (start, text) in enumerate(self.narration):

@@ -23,6 +23,14 @@ from scenes import palette
 from scenes import typography as ty
 
 
+def spread_sentence(spread, steps: int) -> str:
+    """How the kernel's spread (max − min) changed from t = 0 to the last step, in words."""
+    change = "got flatter: its spread (max − min) fell" if spread[steps] < spread[0] else \
+        "got steeper: its spread (max − min) rose"
+    return (f"The kernel {change}\n"
+            f"from {fmt(spread[0], 2)} at t = 0 to {fmt(spread[steps], 2)} at t = {steps}.")
+
+
 def gradient_color(t: int, steps: int) -> str:
     """Colour of the kernel curve of step ``t``: purple (t = 0) to orange (t = steps)."""
     c = interpolate_color(ManimColor(palette.KERNEL_START), ManimColor(palette.KERNEL_END), t / steps)
@@ -39,6 +47,8 @@ class KernelDuringTraining(ExampleScene):
     kernel_size = (5.4, 4.6)
     kernel_center = (3.7, 0.05, 0.0)
     old_curve_opacity = 0.5
+    heading_text = "Example 5: training"       # top-left corner
+    model_phrase = "Example 4's RBF model"     # "<model_phrase>, trained by gradient ascent on …"
 
     # ------------------------------------------------------------------ set-up
     def display_y_range(self) -> tuple:
@@ -94,7 +104,7 @@ class KernelDuringTraining(ExampleScene):
         self.play_title_card(ex.title, spec.latex)
 
         # Step: the two panels, the function at t = 0, x' = 10 marked in both
-        head = self.heading("Example 5: training")
+        head = self.heading(self.heading_text)
         f_labels = self.axis_labels("f(x)")
         k_labels = VGroup(
             ty.math("x", size=ty.CAPTION_SIZE + 4).next_to(self.kernel_axes.frame_x.get_right(), RIGHT,
@@ -112,7 +122,7 @@ class KernelDuringTraining(ExampleScene):
                   FadeIn(f_marker), FadeIn(obs_label), run_time=1.4)
         counter = self.step_counter(0, steps, traj.f[0, i_obs], x_obs)
         self.play(FadeIn(counter), run_time=0.5)
-        self.say(f"Example 4's RBF model, trained by gradient ascent on f({fmt_g(x_obs)}):\n"
+        self.say(f"{self.model_phrase}, trained by gradient ascent on f({fmt_g(x_obs)}):\n"
                  f"θ ← θ + {fmt_g(ex.ascent_lr)}·∇θ f({fmt_g(x_obs)}), {steps} steps. No target y: just push f({fmt_g(x_obs)}) up.")
         self.wait(3.5)
 
@@ -153,24 +163,34 @@ class KernelDuringTraining(ExampleScene):
         middle = self.kernel_curves[1:steps]
         first, last = self.kernel_curves[0], self.kernel_curves[steps]
         first_label = ty.text("t = 0", size=ty.LABEL_SIZE, color=self.kernel_colors[0], weight="BOLD")
-        first_label.next_to(self.kernel_axes.c2p(ex.grid[int(np.argmax(k[0]))], k[0].max()), UL, buff=0.08)
         last_label = ty.text(f"t = {steps}", size=ty.LABEL_SIZE, color=self.kernel_colors[steps], weight="BOLD")
-        last_label.next_to(self.kernel_axes.c2p(ex.grid[-1], k[steps, -1]), UP, buff=0.12).shift(0.3 * LEFT)
+        self.place_step_labels(first_label, last_label, k)
         self.play(*[FadeOut(c) for c in middle],
                   first.animate.set_stroke(opacity=1, width=5), last.animate.set_stroke(width=5),
                   FadeIn(first_label), FadeIn(last_label), run_time=1.2)
-        self.say(f"The kernel got flatter: its spread (max − min) fell\n"
-                 f"from {fmt(spread[0], 2)} at t = 0 to {fmt(spread[steps], 2)} at t = {steps}.")
+        self.say(spread_sentence(spread, steps))
         self.wait(4.0)
         name = spec.param_names[p] if spec.param_names else f"θ{p + 1}"
         symbol = name.split()[0]
-        why = (f"∂f/∂{symbol} = {fmt_g(grad_p[0])} at every x, so each step adds "
-               f"{fmt_g(ex.ascent_lr * grad_p[0])} to it and lifts all of f alike."
-               if np.ptp(grad_p) < 1e-12 else
-               f"Its gradient at x = {fmt_g(x_obs)} stays the largest along the way.")
+        if np.ptp(grad_p) < 1e-12:
+            why = (f"∂f/∂{symbol} = {fmt_g(grad_p[0])} at every x, so each step adds "
+                   f"{fmt_g(ex.ascent_lr * grad_p[0])} to it and lifts all of f alike.")
+        else:  # a model of your own: say what the numbers show about ∂f(x')/∂θ along the way
+            g_obs = np.stack([np.asarray(core.param_grad(ex.f, th, x_obs)).ravel() for th in traj.thetas[:-1]])
+            largest = bool(np.all(np.argmax(np.abs(g_obs), axis=1) == p))
+            why = (f"∂f({fmt_g(x_obs)})/∂{symbol} was the largest gradient at every one of the {steps} steps."
+                   if largest else
+                   f"Its {steps} steps of {fmt_g(ex.ascent_lr)}·∂f({fmt_g(x_obs)})/∂{symbol} add up to the "
+                   "largest change.")
         self.say(f"The parameter that moved most is {name}: "
                  f"{fmt(thetas[0, p], 1)} → {fmt(thetas[-1, p], 1)}.\n{why}")
         self.wait(4.0)
+
+    def place_step_labels(self, first_label, last_label, k):
+        """Put "t = 0" by the first kernel's peak and "t = T" above the last kernel's right end."""
+        ex = self.example
+        first_label.next_to(self.kernel_axes.c2p(ex.grid[int(np.argmax(k[0]))], k[0].max()), UL, buff=0.08)
+        last_label.next_to(self.kernel_axes.c2p(ex.grid[-1], k[-1, -1]), UP, buff=0.12).shift(0.3 * LEFT)
 
     def step_counter(self, t: int, steps: int, f_obs: float, x_obs: float) -> VGroup:
         """"step t / T   f(10) = …" in the top-right corner (a fresh Text each step)."""

@@ -48,6 +48,7 @@ class Options:
     fmt: str = "mp4"
     transparent: bool = False
     config: str | None = None  # TOML settings file (validated later, once ntkcore is installed)
+    force: bool = False        # render even chapters whose code and settings did not change
 
     @property
     def all_chapters(self) -> bool:
@@ -78,6 +79,8 @@ def parse_options(argv: list[str]) -> Options:
             opts.quality, i = arg, i + 1
         elif arg in ("-t", "--transparent"):
             opts.transparent, i = True, i + 1
+        elif arg == "--force":
+            opts.force, i = True, i + 1
         elif arg == "--format" or arg.startswith("--format="):
             opts.fmt, i = _value(argv, i, "--format")
             if opts.fmt not in FORMATS:
@@ -88,7 +91,7 @@ def parse_options(argv: list[str]) -> Options:
                 raise UsageError(f"--config: no such file {opts.config!r}")
         elif arg.startswith("-"):
             raise UsageError(f"unknown option {arg!r}; options: {' '.join(QUALITY_FLAGS)} "
-                             f"--format {'|'.join(FORMATS)} --transparent --config FILE --list")
+                             f"--format {'|'.join(FORMATS)} --transparent --config FILE --force --list")
         else:
             names.append(arg)
             i += 1

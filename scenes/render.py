@@ -6,6 +6,10 @@ Run through ``./render.sh [stills|posters] [NAME...] [-ql|-qm|-qh|-qk] [--format
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -39,6 +43,64 @@ def stitched_path(opts: Options, ext: str) -> Path:
     return media_root(opts) / f"ntk_explainer{suffix}{ext}"
 
 
+# --------------------------------------------------------------------------- chapter cache
+# manim caches each play call, but a chapter still costs its start-up and construction (JAX,
+# text) on every render.  A chapter whose code, render options and settings are unchanged is
+# skipped outright.  Which settings count is recorded by the chapter itself: the names of the
+# examples it read (scenes.base.example_for_scene writes them to $NTK_DEPS_FILE).
+
+CODE_FILES = ("scenes/*.py", "ntkcore/*.py", "manim.cfg", "scenes/tex_template.tex", "pyproject.toml")
+
+
+def code_hash() -> str:
+    h = hashlib.sha256()
+    for pattern in CODE_FILES:
+        for path in sorted(ROOT.glob(pattern)):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _load_config(path: str):
+    from ntkcore.config import load_config
+    return load_config(path)
+
+
+def chapter_key(ch: Chapter, opts: Options, example_names: list[str]) -> str:
+    """Everything a chapter's video depends on: code, options, the settings it read, theme."""
+    from ntkcore.examples import EXAMPLES
+
+    cfg = _load_config(opts.config) if opts.config else None
+    settings = {}
+    for name in example_names:
+        ex = cfg.example(name) if cfg else EXAMPLES[name]
+        settings[name] = {f.name: repr(getattr(ex, f.name)) for f in dataclasses.fields(ex)}
+    blob = json.dumps({"code": code_hash(), "chapter": ch._asdict(), "quality": opts.quality,
+                       "fmt": opts.fmt, "transparent": opts.transparent, "settings": settings,
+                       "theme": cfg.theme if cfg else {}}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def cache_dir(ch: Chapter, opts: Options) -> Path:
+    return media_root(opts) / "chapter_caches" / ch.name
+
+
+def is_up_to_date(ch: Chapter, opts: Options) -> bool:
+    """The chapter's video exists and was made from the same code, options and settings."""
+    stamp = cache_dir(ch, opts) / f"render{opts.quality}-{opts.fmt}{'-t' if opts.transparent else ''}.json"
+    if not (stamp.exists() and video_path(ch, opts).exists()):
+        return False
+    saved = json.loads(stamp.read_text())
+    return saved.get("key") == chapter_key(ch, opts, saved.get("examples", []))
+
+
+def mark_up_to_date(ch: Chapter, opts: Options, deps_file: Path) -> None:
+    names = json.loads(deps_file.read_text()) if deps_file.exists() else []
+    stamp = cache_dir(ch, opts) / f"render{opts.quality}-{opts.fmt}{'-t' if opts.transparent else ''}.json"
+    stamp.write_text(json.dumps({"examples": names, "key": chapter_key(ch, opts, names)}))
+
+
 def render_chapter(ch: Chapter, opts: Options, extra: tuple = (), env_extra: dict | None = None
                    ) -> tuple[float, int, Path]:
     """Run manim for one chapter; returns (seconds, exit status, log file)."""
@@ -62,10 +124,16 @@ def render_chapter(ch: Chapter, opts: Options, extra: tuple = (), env_extra: dic
     else:
         env.pop(CONFIG_ENV, None)
     env.update(env_extra or {})
+    deps_file = cache_dir(ch, opts) / "examples_read.json"
+    deps_file.parent.mkdir(parents=True, exist_ok=True)
+    deps_file.unlink(missing_ok=True)
+    env["NTK_DEPS_FILE"] = str(deps_file)
     log = log_dir / f"{ch.name}.log"
     t0 = time.perf_counter()
     with open(log, "w") as fh:
         rc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env).returncode
+    if rc == 0 and not extra and not env_extra:  # a plain video render: remember what made it
+        mark_up_to_date(ch, opts, deps_file)
     return time.perf_counter() - t0, rc, log
 
 
@@ -79,6 +147,10 @@ def render_all(opts: Options, extra: tuple = (), verb: str = "Rendering", env_ex
 
     def job(item):
         k, ch = item
+        if not extra and not env_extra and not opts.force and is_up_to_date(ch, opts):
+            print(f"[{k}/{n}] {ch.name} … unchanged, kept {video_path(ch, opts).relative_to(ROOT)}",
+                  flush=True)
+            return ch, 0.0, 0, None
         print(f"[{k}/{n}] {ch.name} … started", flush=True)
         secs, rc, log = render_chapter(ch, opts, extra, env_extra)
         status = f"done in {secs:.1f} s" if rc == 0 else f"FAILED (exit {rc}), see {log.relative_to(ROOT)}"

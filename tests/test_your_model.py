@@ -1,0 +1,292 @@
+"""Your own model: the three generic chapters, run on examples/tanh_net.py, draw ntkcore's numbers
+for that model (arrows, dots, kernels, the exact NTK as J·Jᵀ), and a diverging setting stops with a
+clear error before anything is drawn."""
+
+import importlib.util
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import ntkcore
+from scene_helpers import arrow_data, construct
+
+TANH_FILE = Path(__file__).resolve().parent.parent / "examples" / "tanh_net.py"
+
+
+def load_tanh():
+    spec = importlib.util.spec_from_file_location("tanh_net_example", TANH_FILE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+M = load_tanh()
+EX = M.TANH
+F, THETA0 = M.tanh_net, jnp.asarray(EX.theta0, dtype=jnp.float64)
+GRID = np.arange(EX.x_range[0], EX.x_range[1] + 1, dtype=float)
+X_OBS, Y_OBS = EX.observation
+I_OBS = int(np.flatnonzero(GRID == X_OBS)[0])
+
+
+# ----------------------------------------------------------------- expected numbers, from ntkcore
+
+
+def f_values():
+    return np.asarray(ntkcore.values(F, THETA0, GRID))
+
+
+def displacement():
+    return np.asarray(ntkcore.displacement(F, THETA0, GRID, X_OBS, Y_OBS, EX.lr))
+
+
+def step_eta():
+    return -2.0 * EX.lr * (float(F(THETA0, X_OBS)) - Y_OBS)
+
+
+def finite_normalized(xs, eta):
+    k = np.asarray(ntkcore.finite_step_kernel(F, THETA0, np.append(xs, X_OBS), X_OBS, eta))
+    return k[:-1] / k[-1]
+
+
+def ntk_by_jacobian(xs):
+    """k(x, x') / k(x', x') with k = J·Jᵀ, J from jax.jacfwd (not ntkcore)."""
+    jac = jax.vmap(jax.jacfwd(F), in_axes=(None, 0))
+    j = np.asarray(jac(THETA0, jnp.asarray(xs, dtype=jnp.float64)))        # (n, 10)
+    j_obs = np.asarray(jax.jacfwd(F)(THETA0, jnp.float64(X_OBS)))            # (10,)
+    return (j @ j_obs) / (j_obs @ j_obs)
+
+
+def data_xy(axes, points):
+    d = np.array([axes.p2c(p)[:2] for p in points], dtype=float)
+    return d[:, 0], d[:, 1]
+
+
+def visible_parts(mob):
+    return [m for m in mob.get_family() if m.has_points()
+            and (m.get_stroke_opacity() > 0 or m.get_fill_opacity() > 0)]
+
+
+def assert_inside_frame(scene):
+    from manim import config
+    w, h = config.frame_width / 2, config.frame_height / 2
+    parts = [p for mob in scene.mobjects for p in visible_parts(mob)]
+    assert len(parts) > 50
+    for part in parts:
+        for corner in (part.get_corner([-1, -1, 0]), part.get_corner([1, 1, 0])):
+            assert -w <= corner[0] <= w and -h <= corner[1] <= h, part
+
+
+@pytest.fixture(scope="module")
+def arrows_scene():
+    return construct(M.TanhArrows)
+
+
+@pytest.fixture(scope="module")
+def kernel_scene():
+    return construct(M.TanhKernel)
+
+
+@pytest.fixture(scope="module")
+def training_scene():
+    return construct(M.TanhTraining)
+
+
+# ----------------------------------------------------------------- the user's file
+
+
+def test_the_example_is_the_users_model():
+    assert EX.f is M.tanh_net and EX.model_spec.n_params == 10 and len(EX.theta0) == 10
+    assert EX.model_spec.param_names == ()          # so captions fall back to θ1, θ2, ...
+    assert EX.steps == 15
+    # the observation is reachable: the output layer alone spans more than the gap
+    assert np.sum(np.abs(EX.theta0[6:9])) + EX.theta0[9] > Y_OBS
+    for cls in (M.TanhArrows, M.TanhKernel, M.TanhTraining):
+        assert cls.example is EX
+
+
+# ----------------------------------------------------------------- ModelArrows
+
+
+def test_arrows_map_back_to_the_displacement(arrows_scene):
+    f0, d = f_values(), displacement()
+    assert sorted(arrows_scene.arrows) == list(range(len(GRID)))   # every dot moves
+    for i, arrow in arrows_scene.arrows.items():
+        x0, x1, y0, y1 = arrow_data(arrows_scene, arrows_scene.axes, arrow)
+        assert x0 == pytest.approx(GRID[i], abs=1e-6) and x1 == pytest.approx(GRID[i], abs=1e-6)
+        assert y0 == pytest.approx(f0[i], abs=1e-6)
+        assert y1 - y0 == pytest.approx(d[i], abs=1e-6)
+
+
+def test_dots_end_on_f_plus_delta_and_the_curve_is_f(arrows_scene):
+    xs, ys = data_xy(arrows_scene.axes, [dot.get_center() for dot in arrows_scene.dots])
+    np.testing.assert_allclose(xs, GRID, atol=1e-6)
+    np.testing.assert_allclose(ys, f_values() + displacement(), atol=1e-6)
+    cx, cy = data_xy(arrows_scene.axes, arrows_scene.curve.get_anchors())
+    np.testing.assert_allclose(cy, np.asarray(ntkcore.values(F, THETA0, cx)), atol=1e-6)
+
+
+def test_cross_and_labels(arrows_scene):
+    px, py = arrows_scene.axes.p2c(arrows_scene.cross.get_center())[:2]
+    assert (px, py) == pytest.approx((X_OBS, Y_OBS), abs=1e-6)
+    d = displacement()
+    assert arrows_scene.i_up == int(np.argmax(d))
+    assert arrows_scene.i_down is None and d.min() > 0          # nothing moves down for this model
+    texts = [t for _, t in arrows_scene.narration]
+    assert any(f"learning rate {EX.lr:g}" in t for t in texts)
+    assert any(f"+{d.max():.1f} at x = {GRID[np.argmax(d)]:g}" in t for t in texts)
+    assert any(f"f({X_OBS:g}) = {f_values()[I_OBS]:.1f}" in t for t in texts)
+
+
+def test_function_plot_holds_every_dot_and_arrow(arrows_scene):
+    y_lo, y_hi = arrows_scene.axes.y_range[:2]
+    f0, d = f_values(), displacement()
+    drawn = np.concatenate([f0, f0 + d, [Y_OBS]])
+    assert y_lo <= drawn.min() and drawn.max() <= y_hi
+    # ... without being mostly empty: the data fill at least 60 % of the height
+    assert (drawn.max() - drawn.min()) > 0.6 * (y_hi - y_lo)
+
+
+def test_arrows_scene_inside_the_frame(arrows_scene):
+    assert_inside_frame(arrows_scene)
+
+
+# ----------------------------------------------------------------- ModelKernel
+
+
+def test_kernel_dots_are_the_step_kernel(kernel_scene):
+    ka = kernel_scene.kernel_axes
+    xs, ys = data_xy(ka, [dot.get_center() for dot in kernel_scene.kernel_dots])
+    np.testing.assert_allclose(xs, GRID, atol=1e-6)
+    d = displacement()
+    np.testing.assert_allclose(ys, d / d[I_OBS], atol=1e-6)              # Δf(x) / Δf(x')
+    np.testing.assert_allclose(ys, finite_normalized(GRID, step_eta()), atol=1e-6)
+
+
+def test_kernel_curve_samples_are_the_step_kernel(kernel_scene):
+    cx, cy = data_xy(kernel_scene.kernel_axes, kernel_scene.kernel_curve.get_anchors())
+    np.testing.assert_allclose(cy, finite_normalized(cx, step_eta()), atol=1e-6)
+    assert cx.min() == pytest.approx(EX.x_range[0], abs=1e-6) and cx.max() == pytest.approx(EX.x_range[1], abs=1e-6)
+
+
+def test_exact_ntk_is_j_times_j_transposed(kernel_scene):
+    ka = kernel_scene.kernel_axes
+    xs, ys = data_xy(ka, [dot.get_center() for dot in kernel_scene.ntk_dots])
+    np.testing.assert_allclose(xs, GRID, atol=1e-6)
+    np.testing.assert_allclose(ys, ntk_by_jacobian(GRID), atol=1e-6)
+    cx, cy = data_xy(ka, kernel_scene.ntk_curve.get_anchors())
+    np.testing.assert_allclose(cy, ntk_by_jacobian(cx), atol=1e-6)
+
+
+def test_eta_shrinks_to_the_ntk(kernel_scene):
+    etas = np.asarray(kernel_scene.etas)
+    assert etas[0] == pytest.approx(step_eta(), rel=1e-12)
+    assert np.all(np.diff(etas) < 0) and 0 < etas[-1] < 0.02 * etas[0]
+    for eta, k in zip(etas, kernel_scene.finite_grid):
+        np.testing.assert_allclose(k, finite_normalized(GRID, eta), atol=1e-9)
+    # the smallest η is already close to the NTK; the step's own kernel is visibly not
+    assert np.max(np.abs(kernel_scene.finite_grid[-1] - ntk_by_jacobian(GRID))) < 0.02
+    assert np.max(np.abs(kernel_scene.finite_grid[0] - ntk_by_jacobian(GRID))) > 0.2
+
+
+def test_annotated_maxima_and_no_negative_region(kernel_scene):
+    k_step = finite_normalized(GRID, step_eta())
+    assert kernel_scene.k_max_x == GRID[np.argmax(k_step)] != X_OBS
+    assert kernel_scene.ntk_max_x == GRID[np.argmax(ntk_by_jacobian(GRID))]
+    assert k_step.min() >= 0 and kernel_scene.neg_runs == [] and len(kernel_scene.neg_fill) == 0
+    texts = " ".join(t for _, t in kernel_scene.narration)
+    assert f"x = {GRID[np.argmax(k_step)]:g}" in texts and "Never negative" in texts
+
+
+def test_kernel_axes_hold_every_kernel(kernel_scene):
+    y_lo, y_hi = kernel_scene.kernel_axes.y_range[:2]
+    allk = np.concatenate([*kernel_scene.finite_fine, kernel_scene.ntk_fine])
+    assert y_lo <= min(allk.min(), 0) and allk.max() <= y_hi
+
+
+def test_kernel_scene_inside_the_frame(kernel_scene):
+    assert_inside_frame(kernel_scene)
+
+
+# ----------------------------------------------------------------- ModelTraining
+
+
+def test_training_curves_are_the_kernels_along_the_trajectory(training_scene):
+    traj = ntkcore.ascent_trajectory(F, THETA0, GRID, X_OBS, EX.ascent_lr, EX.steps)
+    k = traj.kernel_finite / traj.kernel_finite[:, [I_OBS]]
+    assert len(training_scene.kernel_curves) == EX.steps + 1
+    for t, curve in enumerate(training_scene.kernel_curves):
+        pts = np.vstack([curve.get_start_anchors(), curve.get_end_anchors()[-1:]])
+        xs, ys = data_xy(training_scene.kernel_axes, pts)
+        np.testing.assert_allclose(xs, GRID, atol=1e-6)
+        np.testing.assert_allclose(ys, k[t], atol=1e-6)
+    xs, ys = data_xy(training_scene.axes, [dot.get_center() for dot in training_scene.dots])
+    np.testing.assert_allclose(ys, traj.f[-1], atol=1e-6)
+    # the kernel changes visibly during training
+    assert np.max(np.abs(k[-1] - k[0])) > 0.5
+
+
+def test_training_names_the_parameter_that_moved_most(training_scene):
+    traj = ntkcore.ascent_trajectory(F, THETA0, GRID, X_OBS, EX.ascent_lr, EX.steps)
+    p = int(np.argmax(np.abs(np.asarray(traj.thetas[-1]) - np.asarray(traj.thetas[0]))))
+    assert training_scene.most_moved == p
+    texts = " ".join(t for _, t in training_scene.narration)
+    assert f"moved most is θ{p + 1}:" in texts              # no param_names: θ1, θ2, ... names
+    k = traj.kernel_finite / traj.kernel_finite[:, [I_OBS]]
+    spread = k.max(axis=1) - k.min(axis=1)
+    assert ("got steeper" in texts) == (spread[-1] > spread[0])
+
+
+def test_training_axes_hold_everything(training_scene):
+    traj = ntkcore.ascent_trajectory(F, THETA0, GRID, X_OBS, EX.ascent_lr, EX.steps)
+    y_lo, y_hi = training_scene.axes.y_range[:2]
+    assert y_lo <= traj.f.min() and traj.f.max() <= y_hi
+    assert_inside_frame(training_scene)
+
+
+# ----------------------------------------------------------------- divergence and misuse
+
+
+@pytest.mark.parametrize("cls_name, changes, what", [
+    ("TanhArrows", {"lr": 1e308}, "gradient-descent step"),
+    ("TanhTraining", {"ascent_lr": 1e308}, "gradient-ascent step"),
+])
+def test_divergence_stops_before_anything_is_drawn(cls_name, changes, what):
+    cls = type(cls_name + "Diverging", (getattr(M, cls_name),), {"example": EX.replace(**changes)})
+    scene = None
+    with pytest.raises(ValueError) as err:
+        from manim import tempconfig
+        with tempconfig({"dry_run": True, "write_to_movie": False, "disable_caching": True,
+                         "progress_bar": "none"}):
+            scene = cls()
+            scene.render()
+    msg = str(err.value)
+    assert "'tanh_net'" in msg and "learning rate" in msg and what in msg and "1e+308" in msg
+    assert scene is not None and scene.mobjects == []
+
+
+def test_training_needs_steps():
+    cls = type("NoSteps", (M.ModelTraining,), {"example": EX.replace(steps=0)})
+    with pytest.raises(ValueError, match="steps > 0"):
+        construct(cls)
+
+
+def test_generic_chapter_without_an_example_says_what_to_do():
+    from scenes.your_model import ModelArrows
+    with pytest.raises(TypeError, match="example = ntkcore.Example"):
+        construct(ModelArrows)
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def test_nice_range_and_negative_runs():
+    from scenes.your_model import labelled_ticks, nice_range, negative_runs
+    lo, hi, step = nice_range([16.2, 57.0, 50.0])
+    assert lo <= 16.2 and hi >= 57 and step in (5.0, 10.0) and lo % step == 0 and hi % step == 0
+    assert labelled_ticks((-0.5, 1.5, 0.5)) == [0.0, 1.0]
+    lo, hi, step = nice_range([0.001, 0.0032])
+    assert lo <= 0.001 and hi >= 0.0032 and step < 0.001
+    assert negative_runs(np.arange(6), np.array([1, -1, -2, 0.5, -0.1, 1])) == [(1, 2), (4, 4)]
