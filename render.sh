@@ -11,6 +11,7 @@
 #   ./render.sh posters [-qh]   a poster frame (last frame, PNG) per chapter into media/posters/
 #   ./render.sh slides          each chapter's pauses as slides: offline HTML + PDF in media/slides/
 #   ./render.sh stills          the README's pictures: each chapter's last frame into docs/
+#   ./render.sh bench [--qh]    render and NTK timings: a table and media/bench.json
 #   ./render.sh setup           only install what is missing
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -104,7 +105,7 @@ case "${1:-}" in
     exec python3 -c 'import runpy, sys; sys.path.insert(0, "."); from scenes.chapters import main_list; sys.exit(main_list())'
     ;;
   -h|--help)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
 esac
@@ -119,6 +120,11 @@ case "${1:-}" in
     setup
     ensure_revealjs
     exec "$VENV/bin/python" -m scenes.slides "$@"
+    ;;
+  bench)
+    shift
+    setup
+    exec "$VENV/bin/python" benchmarks/bench.py "$@"
     ;;
   stills|posters)
     python3 -c 'import sys; sys.path.insert(0, "."); from scenes.chapters import main_check; sys.exit(main_check(sys.argv[1:]))' "$@"

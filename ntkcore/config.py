@@ -136,14 +136,19 @@ def load_config(path) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"{path}: cannot read the settings file ({e.strerror})") from None
+    return load_config_text(text, str(path))
+
+
+def load_config_text(text: str, source: str = "<config>") -> Config:
+    """Validate settings given as TOML text (``source`` names them in messages)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML: {e}") from None
-    cfg = parse_config(data, str(path))
+        raise ConfigError(f"{source}: not valid TOML: {e}") from None
+    cfg = parse_config(data, source)
     for ex in cfg.examples.values():  # divergence is a settings error too: catch it before rendering
         try:
             ex.check_finite()
         except ValueError as e:
-            raise ConfigError(f"{path}: {e}") from None
+            raise ConfigError(f"{source}: {e}") from None
     return cfg

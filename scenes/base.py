@@ -18,7 +18,7 @@ from manim import (
 )
 
 import ntkcore
-from ntkcore.config import load_config
+from ntkcore.config import load_config_text
 
 from scenes import palette
 from scenes import typography as ty
@@ -51,14 +51,16 @@ def _scene_base():
 
 
 @functools.lru_cache(maxsize=None)
-def _load(path: str):
-    return load_config(path)
+def _load(text: str, source: str):
+    return load_config_text(text, source)
 
 
 def active_config():
-    """The validated settings file named by $NTK_CONFIG, or None."""
+    """The validated settings file named by $NTK_CONFIG (as it is now), or None."""
     path = os.environ.get(CONFIG_ENV)
-    return _load(os.path.abspath(path)) if path else None
+    if not path:
+        return None
+    return _load(Path(path).read_text(encoding="utf-8"), os.path.abspath(path))
 
 
 DEPS_ENV = "NTK_DEPS_FILE"  # set by scenes/render.py: where to list the examples a chapter read

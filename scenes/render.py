@@ -17,6 +17,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from scenes.chapters import QUALITY_FLAGS, Chapter, Options, UsageError, parse_options
 from scenes.stitch import duration_seconds, stitch, stitch_srt
@@ -50,21 +51,29 @@ def stitched_path(opts: Options, ext: str) -> Path:
 # examples it read (scenes.base.example_for_scene writes them to $NTK_DEPS_FILE).
 
 CODE_FILES = ("scenes/*.py", "ntkcore/*.py", "manim.cfg", "scenes/tex_template.tex", "pyproject.toml")
+TOOLING = {"render.py", "slides.py", "stitch.py"}  # drive manim; do not change what a chapter draws
 
 
 def code_hash() -> str:
     h = hashlib.sha256()
     for pattern in CODE_FILES:
         for path in sorted(ROOT.glob(pattern)):
+            if path.name in TOOLING:
+                continue
             h.update(path.name.encode())
             h.update(path.read_bytes())
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
 def _load_config(path: str):
-    from ntkcore.config import load_config
-    return load_config(path)
+    """The settings file as it is *now* (memoised by content: an edited file is read afresh)."""
+    return _load_config_text(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+@functools.lru_cache(maxsize=None)
+def _load_config_text(text: str, source: str):
+    from ntkcore.config import load_config_text
+    return load_config_text(text, source)
 
 
 def chapter_key(ch: Chapter, opts: Options, example_names: list[str]) -> str:
@@ -101,9 +110,18 @@ def mark_up_to_date(ch: Chapter, opts: Options, deps_file: Path) -> None:
     stamp.write_text(json.dumps({"examples": names, "key": chapter_key(ch, opts, names)}))
 
 
+class ChapterRun(NamedTuple):
+    chapter: Chapter
+    seconds: float      # wall time of its manim process (0 when kept from the chapter cache)
+    status: int         # exit status
+    log: Path | None
+    peak_mb: float      # peak resident memory of its manim process
+    cached: bool        # kept: code, options and settings unchanged
+
+
 def render_chapter(ch: Chapter, opts: Options, extra: tuple = (), env_extra: dict | None = None
-                   ) -> tuple[float, int, Path]:
-    """Run manim for one chapter; returns (seconds, exit status, log file)."""
+                   ) -> ChapterRun:
+    """Run manim for one chapter, timing it and reading its peak memory (``os.wait4``)."""
     root = media_root(opts)
     log_dir = root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -131,14 +149,17 @@ def render_chapter(ch: Chapter, opts: Options, extra: tuple = (), env_extra: dic
     log = log_dir / f"{ch.name}.log"
     t0 = time.perf_counter()
     with open(log, "w") as fh:
-        rc = subprocess.run(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env).returncode
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = rc = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - t0
     if rc == 0 and not extra and not env_extra:  # a plain video render: remember what made it
         mark_up_to_date(ch, opts, deps_file)
-    return time.perf_counter() - t0, rc, log
+    return ChapterRun(ch, seconds, rc, log, usage.ru_maxrss / 1024, False)
 
 
 def render_all(opts: Options, extra: tuple = (), verb: str = "Rendering", env_extra: dict | None = None
-               ) -> list[tuple[Chapter, float]] | None:
+               ) -> list[ChapterRun] | None:
     """Render ``opts.chapters`` in parallel with progress lines; None if any failed."""
     n = len(opts.chapters)
     workers = max(1, min(n, os.cpu_count() or 1))
@@ -150,21 +171,22 @@ def render_all(opts: Options, extra: tuple = (), verb: str = "Rendering", env_ex
         if not extra and not env_extra and not opts.force and is_up_to_date(ch, opts):
             print(f"[{k}/{n}] {ch.name} … unchanged, kept {video_path(ch, opts).relative_to(ROOT)}",
                   flush=True)
-            return ch, 0.0, 0, None
+            return ChapterRun(ch, 0.0, 0, None, 0.0, True)
         print(f"[{k}/{n}] {ch.name} … started", flush=True)
-        secs, rc, log = render_chapter(ch, opts, extra, env_extra)
-        status = f"done in {secs:.1f} s" if rc == 0 else f"FAILED (exit {rc}), see {log.relative_to(ROOT)}"
+        run = render_chapter(ch, opts, extra, env_extra)
+        status = (f"done in {run.seconds:.1f} s" if run.status == 0
+                  else f"FAILED (exit {run.status}), see {run.log.relative_to(ROOT)}")
         print(f"[{k}/{n}] {ch.name} … {status}", flush=True)
-        return ch, secs, rc, log
+        return run
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(job, enumerate(opts.chapters, 1)))
-    failed = [(ch, log) for ch, _, rc, log in results if rc != 0]
+    failed = [(r.chapter, r.log) for r in results if r.status != 0]
     for ch, log in failed:
         # The last lines of the log usually say why (e.g. a diverging setting).
         tail = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()][-3:]
         print(f"error: {ch.name} failed:\n  " + "\n  ".join(tail), file=sys.stderr)
-    return None if failed else [(ch, secs) for ch, secs, _, _ in results]
+    return None if failed else results
 
 
 def check_config(opts: Options) -> int:
@@ -235,13 +257,24 @@ def main(argv: list[str] | None = None) -> int:
     if mode == "posters":
         return posters(opts)
 
+    return 0 if render_video(opts) is not None else 1
+
+
+def render_video(opts: Options) -> dict | None:
+    """Render the chapters, then stitch the full video and its subtitles when all are asked for.
+
+    Returns ``{"runs": [ChapterRun], "seconds": wall time, "video": path or None,
+    "video_seconds": float or None}``, or None if a chapter failed.
+    """
     t_all = time.perf_counter()
-    if render_all(opts) is None:
-        return 1
+    runs = render_all(opts)
+    if runs is None:
+        return None
     videos = [video_path(ch, opts) for ch in opts.chapters]
     print("\nChapter videos:")
     for v in videos:
         print(f"  {v.relative_to(ROOT)}")
+    out, seconds = None, None
     if opts.all_chapters and opts.fmt != "gif":
         out = stitched_path(opts, videos[0].suffix)
         seconds = stitch(videos, out)
@@ -251,8 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Subtitles ({n_cues} cues): {out.with_suffix('.srt').relative_to(ROOT)}")
     elif opts.all_chapters:
         print("(GIF clips are not stitched; use mp4 or webm for the full video)")
-    print(f"Total wall time: {time.perf_counter() - t_all:.1f} s")
-    return 0
+    wall = time.perf_counter() - t_all
+    print(f"Total wall time: {wall:.1f} s")
+    return {"runs": runs, "seconds": wall, "video": out, "video_seconds": seconds}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,197 @@
+"""``./render.sh bench [--qh] [--profile CHAPTER]``: how fast the explainer renders and the NTK computes.
+
+Measures, in one run, with plain tools (``time.perf_counter``; peak memory of each manim process
+from ``os.wait4``):
+
+1. The empirical NTK of the two-hidden-layer ReLU net of width 4096 (16.8 M parameters) on 41
+   inputs, float64, after warm-up: the structured path (``ntkcore.wide.mlp_ntk_structured``) and
+   the generic Jacobian path (``ntkcore.ntk``), and how far apart they are.
+2. The full pipeline at -ql from an empty manim cache (all chapters in parallel + stitching), per
+   chapter: video duration, render wall time, real-time factor, peak memory.
+3. One setting changed (Example 5's number of training steps), everything re-rendered: unchanged
+   chapters come from the chapter cache, so this costs about that one chapter.
+4. With ``--qh``: the full pipeline at -qh as well.  With ``--profile CHAPTER``: a cProfile of that
+   chapter's render, top functions by cumulative time.
+
+Prints a table and writes ``media/bench.json``.  Renders go to ``media/configs/bench/`` (a settings
+file of that name), so the normal renders are untouched.  Nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scenes.chapters import by_name, parse_options  # noqa: E402
+from scenes.render import MEDIA, media_root, render_video  # noqa: E402
+from scenes.stitch import duration_seconds  # noqa: E402
+
+BENCH_CONFIG = MEDIA / "bench" / "bench.toml"
+CHANGED = "[examples.training]\nsteps = 12\n"  # read by one chapter only: training
+
+
+def ntk_timings(width: int = 4096, n: int = 41, repeats: int = 5) -> dict:
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    import ntkcore
+    from ntkcore import wide
+
+    arch = wide.MLP(depth=2)
+    x = jnp.asarray(wide.scale_inputs(np.linspace(-10, 20, n)))
+    params = wide.init_params(jax.random.PRNGKey(0), width, arch)
+    n_params = sum(W.size + b.size for W, b in params)
+
+    structured = jax.jit(lambda p: wide.mlp_ntk_structured(p, x, x, arch))
+    jacobian = jax.jit(lambda p: ntkcore.ntk(lambda th, xx: wide.apply(th, xx, arch), p, x))
+
+    def best_of(fn, k):
+        fn(params).block_until_ready()  # warm-up: compile
+        times = []
+        for _ in range(k):
+            t0 = time.perf_counter()
+            out = fn(params).block_until_ready()
+            times.append(time.perf_counter() - t0)
+        return min(times), float(np.median(times)), out
+
+    s_min, s_med, k_s = best_of(structured, repeats)
+    j_min, j_med, k_j = best_of(jacobian, 2)
+    return {"width": width, "inputs": n, "parameters": int(n_params),
+            "ntk_structured_seconds": s_min, "ntk_structured_median_seconds": s_med,
+            "ntk_jacobian_seconds": j_min, "ntk_jacobian_median_seconds": j_med,
+            "ntk_paths_max_abs_diff": float(jnp.abs(k_s - k_j).max()),
+            "ntk_max_abs": float(jnp.abs(k_s).max())}
+
+
+def pipeline(quality: str, fresh: bool) -> dict:
+    """Render everything with the bench settings file; ``fresh`` empties its media folder first."""
+    opts = parse_options([quality, "--config", str(BENCH_CONFIG)])
+    if fresh and media_root(opts).exists():
+        shutil.rmtree(media_root(opts))
+    result = render_video(opts)
+    if result is None:
+        raise SystemExit("bench: a chapter failed to render (see the log named above)")
+    return result
+
+
+def chapter_records(result: dict, quality: str) -> list[dict]:
+    from scenes.render import video_path
+    opts = parse_options([quality, "--config", str(BENCH_CONFIG)])
+    out = []
+    for run in result["runs"]:
+        dur = duration_seconds(video_path(run.chapter, opts))
+        out.append({"chapter": run.chapter.name, "quality": quality, "video_seconds": dur,
+                    "render_seconds": run.seconds, "rtf": run.seconds / dur if dur else None,
+                    "peak_memory_mb": run.peak_mb, "cached": run.cached})
+    return out
+
+
+def profile(chapter: str, quality: str = "-ql", top: int = 20) -> str:
+    ch = by_name()[chapter]
+    out = MEDIA / "bench" / f"{chapter}.prof"
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "manim", "render", quality,
+           "--disable_caching", "--progress_bar", "none", "--media_dir", str(MEDIA / "bench" / "profile"),
+           ch.file, ch.scene]
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+    import io
+    import pstats
+    buf = io.StringIO()
+    pstats.Stats(str(out), stream=buf).sort_stats("cumulative").print_stats(top)
+    return buf.getvalue()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="./render.sh bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--qh", action="store_true", help="also time the full pipeline at -qh")
+    parser.add_argument("--profile", metavar="CHAPTER", help="cProfile one chapter's render")
+    parser.add_argument("--skip-ntk", action="store_true", help="skip the NTK timings")
+    parser.add_argument("--ntk-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.ntk_only:
+        print(json.dumps(ntk_timings()))
+        return 0
+    if args.profile and args.profile not in by_name():
+        print(f"error: unknown chapter {args.profile!r}; valid chapters: {', '.join(by_name())}",
+              file=sys.stderr)
+        return 2
+
+    report = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                          "python": platform.python_version(), "processor": platform.processor()}}
+    t_bench = time.perf_counter()
+
+    if not args.skip_ntk:
+        print("== NTK of a width-4096 ReLU net on 41 inputs", flush=True)
+        # In a child process: its gigabytes of Jacobian are gone before the renders start (forked
+        # render processes would otherwise report the parent's memory as their peak).
+        out = subprocess.run([sys.executable, __file__, "--ntk-only"], check=True, capture_output=True,
+                             text=True, cwd=ROOT)
+        report.update(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    BENCH_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+    BENCH_CONFIG.write_text("# written by benchmarks/bench.py: the default settings\n")
+    print("\n== Full pipeline at -ql, empty manim cache", flush=True)
+    full = pipeline("-ql", fresh=True)
+    chapters = chapter_records(full, "-ql")
+    video_seconds = sum(c["video_seconds"] for c in chapters)
+    report.update({"video_seconds": video_seconds, "render_seconds_ql": full["seconds"],
+                   "rtf_ql": full["seconds"] / video_seconds})
+
+    print("\n== One setting changed (examples.training.steps), everything re-rendered", flush=True)
+    BENCH_CONFIG.write_text("# written by benchmarks/bench.py: one setting changed\n" + CHANGED)
+    again = pipeline("-ql", fresh=False)
+    rerendered = [r for r in again["runs"] if not r.cached]
+    report.update({"rerender_seconds": again["seconds"],
+                   "rerender_chapters": [r.chapter.name for r in rerendered],
+                   "rerender_chapter_seconds": sum(r.seconds for r in rerendered)})
+    report["rerender_ratio"] = report["rerender_seconds"] / max(report["rerender_chapter_seconds"], 1e-9)
+
+    if args.qh:
+        BENCH_CONFIG.write_text("# written by benchmarks/bench.py: the default settings\n")
+        print("\n== Full pipeline at -qh, empty manim cache", flush=True)
+        full_qh = pipeline("-qh", fresh=False)  # -qh has its own video folders: nothing cached there
+        chapters += chapter_records(full_qh, "-qh")
+        report.update({"render_seconds_qh": full_qh["seconds"],
+                       "rtf_qh": full_qh["seconds"] / video_seconds})
+    report["chapters"] = chapters
+
+    if args.profile:
+        print(f"\n== cProfile of {args.profile}", flush=True)
+        report["profile_top"] = profile(args.profile)
+        print(report["profile_top"])
+
+    report["bench_seconds"] = time.perf_counter() - t_bench
+    out = MEDIA / "bench.json"
+    out.write_text(json.dumps(report, indent=2))
+
+    print("\nchapter            q    video s  render s   RTF  peak MB")
+    for c in chapters:
+        print(f"{c['chapter']:<17} {c['quality']:<4} {c['video_seconds']:8.1f} {c['render_seconds']:9.1f} "
+              f"{c['rtf']:5.2f} {c['peak_memory_mb']:8.0f}")
+    print(f"\nvideo {video_seconds:.1f} s; full -ql render {report['render_seconds_ql']:.1f} s "
+          f"(RTF {report['rtf_ql']:.2f}, target <= 0.5)")
+    if args.qh:
+        print(f"full -qh render {report['render_seconds_qh']:.1f} s (RTF {report['rtf_qh']:.2f}, target <= 2.0)")
+    print(f"re-render after one setting change: {report['rerender_seconds']:.1f} s; the changed chapter(s) "
+          f"{', '.join(report['rerender_chapters'])} took {report['rerender_chapter_seconds']:.1f} s "
+          f"(ratio {report['rerender_ratio']:.2f}, target <= 1.2)")
+    if not args.skip_ntk:
+        print(f"NTK {report['parameters'] / 1e6:.1f} M parameters, {report['inputs']} inputs: structured "
+              f"{report['ntk_structured_seconds']:.3f} s (target <= 0.1), Jacobian "
+              f"{report['ntk_jacobian_seconds']:.1f} s, max |difference| {report['ntk_paths_max_abs_diff']:.1e}")
+    print(f"written: {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
