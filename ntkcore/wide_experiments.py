@@ -18,6 +18,7 @@ this module and of ``wide.py``: changing a setting or the code can never reuse a
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
@@ -90,16 +91,25 @@ def _cached(settings: WideSettings, what: str, compute) -> dict:
     """Load ``what`` for ``settings`` from disk, or compute it and store it (written atomically)."""
     path = CACHE_DIR / f"{what}-{settings.key(what)}.npz"
     if path.exists():
-        with np.load(path) as z:
-            return {k: z[k] for k in z.files}
-    t0 = time.perf_counter()
-    out = {k: np.asarray(v) for k, v in compute(settings).items()}
-    out["compute_seconds"] = np.asarray(time.perf_counter() - t0)
+        return _load(path)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")  # unique per process
-    np.savez_compressed(tmp, **out)
-    tmp.replace(path)
+    # One process computes, others wait for it (chapters render in parallel, tests may too).
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return _load(path)
+        t0 = time.perf_counter()
+        out = {k: np.asarray(v) for k, v in compute(settings).items()}
+        out["compute_seconds"] = np.asarray(time.perf_counter() - t0)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")  # unique per process
+        np.savez_compressed(tmp, **out)
+        tmp.replace(path)
     return out
+
+
+def _load(path: Path) -> dict:
+    with np.load(path) as z:
+        return {k: z[k] for k in z.files}
 
 
 def fit_loglog_slope(x, y) -> float:

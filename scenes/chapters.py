@@ -49,6 +49,7 @@ class Options:
     transparent: bool = False
     config: str | None = None  # TOML settings file (validated later, once ntkcore is installed)
     force: bool = False        # render even chapters whose code and settings did not change
+    subdir: str = ""           # render into this folder of the media root (slides: "slides")
 
     @property
     def all_chapters(self) -> bool:

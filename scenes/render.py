@@ -29,7 +29,8 @@ CONFIG_ENV = "NTK_CONFIG"  # read by scenes.base.active_config in every manim pr
 
 def media_root(opts: Options) -> Path:
     """``media/`` — or ``media/configs/<name>/`` for a settings file, so the default renders stay."""
-    return MEDIA if not opts.config else MEDIA / "configs" / Path(opts.config).stem
+    root = MEDIA if not opts.config else MEDIA / "configs" / Path(opts.config).stem
+    return root / opts.subdir if opts.subdir else root
 
 
 def video_path(ch: Chapter, opts: Options) -> Path:

@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if check_config(opts):
         return 2
-    folder = media_root(opts) / "slides"
+    opts.subdir = "slides"  # slide renders never overwrite the chapter videos
+    folder = media_root(opts)
     env = {"NTK_SLIDES_DIR": str(folder)}
     if render_all(opts, verb="Slides of", env_extra=env) is None:
         return 1

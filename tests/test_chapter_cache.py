@@ -9,6 +9,7 @@ import pytest
 from scenes.chapters import parse_options
 from scenes.render import chapter_key, is_up_to_date, media_root, render_all
 
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

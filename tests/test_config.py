@@ -55,15 +55,19 @@ def test_report_with_bad_settings_exits_2(tmp_path):
 def test_render_with_bad_settings_exits_2_and_renders_nothing(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text(BAD[9][0])
-    media = ROOT / "media"
-    before = {p: p.stat().st_mtime for p in media.rglob("*") if p.is_file()}
+    # What a render writes: chapter videos (media/videos, media/configs/<name>/); other tests may
+    # be filling caches elsewhere under media/ at the same time.
+    def outputs():
+        return {p: p.stat().st_mtime for p in (ROOT / "media" / "videos").rglob("*") if p.is_file()}
+
+    before = outputs()
     out = subprocess.run(["./render.sh", "--config", str(path), "rbf"], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 2
     assert "examples.rbf.theta0" in out.stderr and "exactly 5 entries" in out.stderr
     assert "started" not in out.stdout
-    after = {p: p.stat().st_mtime for p in media.rglob("*") if p.is_file()}
-    assert after == before  # earlier outputs untouched, nothing new written
+    assert outputs() == before  # earlier outputs untouched, nothing new written
+    assert not (ROOT / "media" / "configs" / "bad").exists()
 
 
 def test_settings_change_the_numbers():
@@ -110,7 +114,5 @@ def test_changed_setting_changes_the_rendered_frame_no_stale_cache(tmp_path):
         return frames[-1].astype(int)
 
     first = render(None)
-    again = render(None)  # unchanged settings: same picture (from manim's cache)
     changed = render("[examples.lookup_table]\nobservation = [0, 30]\n")
-    assert np.abs(first - again).max() <= 8
     assert np.mean(np.abs(first - changed).max(axis=-1) > 48) > 0.002

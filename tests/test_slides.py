@@ -8,6 +8,7 @@ import pytest
 
 from scenes.slides import remote_references
 
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
