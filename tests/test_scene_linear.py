@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import arrow_data, construct
+from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
+                           construct, recording)
 
 
 def linear_closed_form(x):
@@ -17,20 +18,7 @@ def linear_closed_form(x):
 @pytest.fixture(scope="module")
 def scene(request):
     from scenes.ch2_linear import LinearModel
-
-    class Recording(LinearModel):
-        """Keeps every caption it shows, so their layout can be checked."""
-
-        def setup(self):
-            super().setup()
-            self.captions = []
-
-        def caption(self, s):
-            mob = super().caption(s)
-            self.captions.append(mob)
-            return mob
-
-    return construct(Recording)
+    return construct(recording(LinearModel))   # keeps every caption, so their layout can be checked
 
 
 def test_arrow_at_every_grid_point_maps_back_to_displacement(scene):
@@ -38,11 +26,7 @@ def test_arrow_at_every_grid_point_maps_back_to_displacement(scene):
     f0, d = ex.values(), ex.displacement()
     assert sorted(scene.arrows) == [k for k in range(len(d)) if abs(d[k]) > 1e-9]
     assert len(scene.arrows) == len(ex.grid)
-    for k, arrow in scene.arrows.items():
-        x0, x1, y0, y1 = arrow_data(scene, scene.axes, arrow)
-        assert x0 == pytest.approx(ex.grid[k], abs=1e-6) and x1 == pytest.approx(ex.grid[k], abs=1e-6)
-        assert y0 == pytest.approx(f0[k], abs=1e-6)
-        assert y1 - y0 == pytest.approx(d[k], abs=1e-6)
+    assert_arrows_match(scene.axes, scene.arrows, ex.grid, f0, d, tol=1e-6)
 
 
 def test_displacement_matches_closed_form():
@@ -73,12 +57,10 @@ def test_inset_arrows_map_back_to_displacement(scene):
     ex = EXAMPLES["linear"]
     f0, d = ex.values(), ex.displacement()
     assert 0 in scene.inset_arrows  # the x = -10 arrow, the longest one going down
+    assert_arrows_match(scene.inset.axes, scene.inset_arrows, ex.grid, f0, d, tol=1e-6)
     for k, arrow in scene.inset_arrows.items():
-        x0, x1, y0, y1 = arrow_data(scene, scene.inset.axes, arrow)
-        assert x0 == pytest.approx(ex.grid[k], abs=1e-6)
-        assert y0 == pytest.approx(f0[k], abs=1e-6)
-        assert y1 - y0 == pytest.approx(d[k], abs=1e-6)
-        assert y1 < y0
+        _, _, y0, y1 = arrow_data(scene, scene.inset.axes, arrow)
+        assert y1 < y0, ex.grid[k]
 
 
 def test_dots_end_on_f_plus_delta(scene):
@@ -111,22 +93,9 @@ def test_big_learning_rate_arrow_is_off_the_chart(scene):
     assert ex.values()[ex.obs_index] + big > scene.axes.y_range[1]
 
 
-def _inside_frame(mob):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
-    for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
-        if not (-w <= corner[0] <= w and -h <= corner[1] <= h):
-            return False
-    return True
-
-
 def test_everything_inside_the_frame(scene):
-    for mob in scene.mobjects:
-        assert _inside_frame(mob), mob
+    assert_inside_frame(scene.mobjects, whole=True)
 
 
 def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
-    assert len(scene.captions) >= 5
-    for cap in scene.captions:
-        assert _inside_frame(cap), cap.original_text
-        assert cap.original_text.count("\n") <= 1, cap.original_text
+    assert_captions_fit(scene.captions, at_least=5, max_lines=2)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import arrow_data, construct
+from scene_helpers import assert_arrows_match, assert_inside_frame, construct
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +25,8 @@ def test_arrow_length_maps_back_to_displacement(scene, which):
     ex = EXAMPLES["lookup_table"]
     i = ex.obs_index
     axes, arrows = (scene.axes, scene.arrows) if which == "main" else (scene.inset.axes, scene.inset_arrows)
-    x0, x1, y0, y1 = arrow_data(scene, axes, arrows[i])
-    assert x0 == pytest.approx(10.0, abs=1e-6) and x1 == pytest.approx(10.0, abs=1e-6)
-    assert y0 == pytest.approx(ex.values()[i], abs=1e-6)
-    assert y1 - y0 == pytest.approx(3.8, abs=1e-6)
+    # the one arrow: at x = 10, from f(10), 3.8 long
+    assert_arrows_match(axes, {0: arrows[i]}, [10.0], [ex.values()[i]], [3.8], tol=1e-6)
 
 
 def test_dots_sit_on_f_and_the_moved_dot_on_f_plus_delta(scene):
@@ -45,8 +43,4 @@ def test_cross_at_observation(scene):
 
 
 def test_everything_inside_the_frame(scene):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
-    for mob in scene.mobjects:
-        for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
-            assert -w <= corner[0] <= w and -h <= corner[1] <= h, mob
+    assert_inside_frame(scene.mobjects, whole=True)

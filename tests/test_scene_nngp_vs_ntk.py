@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ntkcore import wide, wide_experiments as we
-from scene_helpers import construct
+from scene_helpers import assert_inside_frame, construct, curve_anchors, points_data
 
 S = we.WideSettings()
 D = we.nngp_vs_ntk(S)
@@ -18,18 +18,6 @@ def scene():
     return construct(DontMixKernels)
 
 
-def points_data(axes, points):
-    """(xs, ys) in ``axes``' data coordinates of an array of scene points."""
-    data = np.array([axes.p2c(p)[:2] for p in points], dtype=float)
-    return data[:, 0], data[:, 1]
-
-
-def curve_samples(axes, curve):
-    """The curve's anchors (start of every segment plus the last end) in data coordinates."""
-    starts, ends = curve.get_start_anchors(), curve.get_end_anchors()
-    return points_data(axes, np.vstack([starts, ends[-1:]]))
-
-
 def normalized(col):
     i = int(np.argmin(np.abs(D["x"] - S.x_obs)))
     assert D["x"][i] == S.x_obs
@@ -39,7 +27,7 @@ def normalized(col):
 @pytest.mark.parametrize("which", ["nngp", "ntk"])
 def test_kernel_curves_map_back_to_normalized_columns(scene, which):
     axes = getattr(scene, f"{which}_axes")
-    xs, ys = curve_samples(axes, getattr(scene, f"{which}_curve"))
+    xs, ys = curve_anchors(axes, getattr(scene, f"{which}_curve"))
     np.testing.assert_allclose(xs, D["x"], atol=1e-6)
     np.testing.assert_allclose(ys, normalized(D[which]), atol=1e-6)
 
@@ -58,7 +46,7 @@ def test_nngp_and_ntk_are_not_proportional():
 
 @pytest.mark.parametrize("which", ["nngp_mean", "ntk_mean"])
 def test_mean_curves_map_back_to_the_arrays(scene, which):
-    xs, ys = curve_samples(scene.fit_axes, getattr(scene, f"{which}_curve"))
+    xs, ys = curve_anchors(scene.fit_axes, getattr(scene, f"{which}_curve"))
     np.testing.assert_allclose(xs, D["x"], atol=1e-6)
     np.testing.assert_allclose(ys, D[which], atol=1e-6)
 
@@ -105,12 +93,9 @@ def test_max_gap_is_computed_from_the_arrays(scene):
 
 
 def test_everything_inside_the_frame(scene):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
+    # Also the kernel panels, which are faded out before the end.
     mobs = list(scene.mobjects) + [scene.nngp_axes, scene.ntk_axes, scene.nngp_curve, scene.ntk_curve,
                                    scene.nngp_ghost, scene.ghost_label]
     for p in scene.panels.values():
         mobs += [p["label"], p["x_lab"], p["obs"]]
-    for mob in mobs:
-        for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
-            assert -w <= corner[0] <= w and -h <= corner[1] <= h, mob
+    assert_inside_frame(mobs, whole=True)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import arrow_data, construct
+from scene_helpers import arrow_data, assert_arrows_match, assert_inside_frame, construct, points_data
 
 EX = EXAMPLES["linear"]
 
@@ -30,11 +30,7 @@ def test_the_claim_step_eta_times_kernel_is_the_displacement():
 def test_arrows_map_back_to_displacement(scene):
     f0, d = EX.values(), EX.displacement()
     assert sorted(scene.arrows) == list(range(len(EX.grid)))
-    for i, arrow in scene.arrows.items():
-        x0, x1, y0, y1 = arrow_data(scene, scene.axes, arrow)
-        assert x0 == pytest.approx(EX.grid[i], abs=1e-6) and x1 == pytest.approx(EX.grid[i], abs=1e-6)
-        assert y0 == pytest.approx(f0[i], abs=1e-6)
-        assert y1 - y0 == pytest.approx(d[i], abs=1e-6)
+    assert_arrows_match(scene.axes, scene.arrows, EX.grid, f0, d, tol=1e-6)
 
 
 def test_arrows_divided_by_eta_stand_on_the_kernel(scene):
@@ -52,11 +48,10 @@ def test_eta_shown_is_the_step_eta(scene):
 
 
 def test_ntk_line_is_10x_plus_1(scene):
-    pts = scene.ntk_line.get_anchors()
-    coords = np.array([scene.kernel_axes.p2c(p)[:2] for p in pts])
-    assert np.allclose(coords[:, 1], closed_form_kernel(coords[:, 0]), atol=1e-6)
-    assert coords[:, 0].min() == pytest.approx(EX.grid[0], abs=1e-6)
-    assert coords[:, 0].max() == pytest.approx(EX.grid[-1], abs=1e-6)
+    xs, ys = points_data(scene.kernel_axes, scene.ntk_line.get_anchors())
+    assert np.allclose(ys, closed_form_kernel(xs), atol=1e-6)
+    assert xs.min() == pytest.approx(EX.grid[0], abs=1e-6)
+    assert xs.max() == pytest.approx(EX.grid[-1], abs=1e-6)
 
 
 def test_finite_step_kernel_is_the_same_for_every_eta(scene):
@@ -86,8 +81,4 @@ def test_math_is_typeset(scene):
 
 
 def test_everything_inside_the_frame(scene):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
-    for mob in scene.mobjects:
-        for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
-            assert -w <= corner[0] <= w and -h <= corner[1] <= h, mob
+    assert_inside_frame(scene.mobjects, whole=True)

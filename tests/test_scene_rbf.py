@@ -7,7 +7,7 @@ import pytest
 
 import ntkcore
 from ntkcore import EXAMPLES
-from scene_helpers import arrow_data, construct
+from scene_helpers import assert_arrows_match, assert_inside_frame, construct, points_data
 
 EX = EXAMPLES["rbf"]
 
@@ -18,20 +18,10 @@ def scene(request):
     return construct(RBFNetwork)
 
 
-def points_data(axes, points):
-    """(xs, ys) in ``axes``' data coordinates of an array of scene points."""
-    data = np.array([axes.p2c(p)[:2] for p in points], dtype=float)
-    return data[:, 0], data[:, 1]
-
-
 def test_arrows_map_back_to_displacement(scene):
     f0, d = EX.values(), EX.displacement()
     assert sorted(scene.arrows) == list(range(len(EX.grid)))
-    for i, arrow in scene.arrows.items():
-        x0, x1, y0, y1 = arrow_data(scene, scene.axes, arrow)
-        assert x0 == pytest.approx(EX.grid[i], abs=1e-6) and x1 == pytest.approx(EX.grid[i], abs=1e-6)
-        assert y0 == pytest.approx(f0[i], abs=1e-6)
-        assert y1 - y0 == pytest.approx(d[i], abs=1e-6)
+    assert_arrows_match(scene.axes, scene.arrows, EX.grid, f0, d, tol=1e-6)
 
 
 def test_arrows_are_not_proportional_to_a_line():
@@ -113,8 +103,4 @@ def test_tails_level_off_at_positive_constants(scene):
 
 
 def test_everything_inside_the_frame(scene):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
-    for mob in scene.mobjects:
-        for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
-            assert -w <= corner[0] <= w and -h <= corner[1] <= h, mob
+    assert_inside_frame(scene.mobjects, whole=True)

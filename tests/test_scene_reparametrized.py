@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import arrow_data, construct
+from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
+                           construct, recording)
 
 SCALE = 10.0  # f = θ1·x + SCALE·θ2
 
@@ -23,20 +24,7 @@ def linear_closed_form(x):
 @pytest.fixture(scope="module")
 def scene(request):
     from scenes.ch4_reparametrized import Reparametrized
-
-    class Recording(Reparametrized):
-        """Keeps every caption it shows, so their layout can be checked."""
-
-        def setup(self):
-            super().setup()
-            self.captions = []
-
-        def caption(self, s):
-            mob = super().caption(s)
-            self.captions.append(mob)
-            return mob
-
-    return construct(Recording)
+    return construct(recording(Reparametrized))   # keeps every caption, so their layout can be checked
 
 
 @pytest.mark.parametrize("which", ["reparametrized", "linear"])
@@ -46,11 +34,7 @@ def test_arrows_map_back_to_displacement(scene, which):
                     else (scene.linear_axes, scene.linear_arrows))
     f0, d = ex.values(), ex.displacement()
     assert sorted(arrows) == [k for k in range(len(d)) if abs(d[k]) > 1e-9]
-    for k, arrow in arrows.items():
-        x0, x1, y0, y1 = arrow_data(scene, axes, arrow)
-        assert x0 == pytest.approx(ex.grid[k], abs=1e-6) and x1 == pytest.approx(ex.grid[k], abs=1e-6)
-        assert y0 == pytest.approx(f0[k], abs=1e-6)
-        assert y1 - y0 == pytest.approx(d[k], abs=1e-6)
+    assert_arrows_match(axes, arrows, ex.grid, f0, d, tol=1e-6)
 
 
 def test_displacements_match_closed_forms():
@@ -114,25 +98,12 @@ def test_learning_rate_on_screen(scene):
     assert float(words[-1]) == EXAMPLES["linear"].lr == EXAMPLES["reparametrized"].lr == 0.001
 
 
-def _inside_frame(mob):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
-    for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
-        if not (-w <= corner[0] <= w and -h <= corner[1] <= h):
-            return False
-    return True
-
-
 def test_everything_inside_the_frame(scene):
-    for mob in scene.mobjects:
-        assert _inside_frame(mob), mob
+    assert_inside_frame(scene.mobjects, whole=True)
 
 
 def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
-    assert len(scene.captions) >= 5
-    for cap in scene.captions:
-        assert _inside_frame(cap), cap.original_text
-        assert cap.original_text.count("\n") <= 1, cap.original_text
+    assert_captions_fit(scene.captions, at_least=5, max_lines=2)
 
 
 def test_heading_and_learning_rate_do_not_overlap(scene):

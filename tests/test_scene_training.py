@@ -6,7 +6,7 @@ from manim import ManimColor
 
 from ntkcore import EXAMPLES
 from scenes import palette
-from scene_helpers import construct
+from scene_helpers import assert_inside_frame, construct, curve_anchors
 
 EX = EXAMPLES["training"]
 
@@ -15,12 +15,6 @@ EX = EXAMPLES["training"]
 def scene(request):
     from scenes.ch6_training import KernelDuringTraining
     return construct(KernelDuringTraining)
-
-
-def curve_vertices(axes, curve):
-    """Data coordinates of the anchors of a curve, in order (start of each piece, then the end)."""
-    pts = np.vstack([curve.get_start_anchors(), curve.get_end_anchors()[-1:]])
-    return np.array([axes.p2c(p)[:2] for p in pts], dtype=float)
 
 
 def test_one_kernel_curve_per_step(scene):
@@ -32,10 +26,10 @@ def test_one_kernel_curve_per_step(scene):
 @pytest.mark.parametrize("t", range(16))
 def test_curve_passes_through_the_normalized_kernel(scene, t):
     k = EX.kernels_normalized()
-    xy = curve_vertices(scene.kernel_axes, scene.kernel_curves[t])
-    assert xy.shape == (len(EX.grid), 2)
-    np.testing.assert_allclose(xy[:, 0], EX.grid, atol=1e-6)
-    np.testing.assert_allclose(xy[:, 1], k[t], atol=1e-6)
+    xs, ys = curve_anchors(scene.kernel_axes, scene.kernel_curves[t])
+    assert xs.shape == ys.shape == (len(EX.grid),)
+    np.testing.assert_allclose(xs, EX.grid, atol=1e-6)
+    np.testing.assert_allclose(ys, k[t], atol=1e-6)
 
 
 def test_normalized_kernel_is_one_at_the_observation():
@@ -90,19 +84,8 @@ def test_kernel_axes_fit_the_curves(scene):
     assert y_lo <= k.min() and k.max() <= y_hi
 
 
-def visible_parts(mob):
-    """Every part of ``mob`` that has points and is drawn (the axes' own lines are invisible)."""
-    return [m for m in mob.get_family() if m.has_points()
-            and (m.get_stroke_opacity() > 0 or m.get_fill_opacity() > 0)]
-
-
 def test_everything_inside_the_frame(scene):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
     assert scene.kernel_axes in scene.mobjects
     assert scene.caption_mob in scene.mobjects
-    parts = [p for mob in scene.mobjects for p in visible_parts(mob)]
+    parts = assert_inside_frame(scene.mobjects)   # every visible part (the axes' own lines are invisible)
     assert len(parts) > 100
-    for part in parts:
-        for corner in (part.get_corner([-1, -1, 0]), part.get_corner([1, 1, 0])):
-            assert -w <= corner[0] <= w and -h <= corner[1] <= h, part

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from manim import ManimColor, config
+from manim import ManimColor
 
 from ntkcore import wide_experiments as we
 from scenes import palette
-from scene_helpers import construct
+from scene_helpers import assert_inside_frame, construct, curve_anchors
 
 D = we.init_band()
 W, S, N = D["curves"].shape
@@ -16,12 +16,6 @@ W, S, N = D["curves"].shape
 def scene():
     from scenes.ch7_wide_init import WideAtInit
     return construct(WideAtInit)
-
-
-def curve_vertices(axes, curve):
-    """Data coordinates of the anchors of a curve, in order (start of each piece, then the end)."""
-    pts = np.vstack([curve.get_start_anchors(), curve.get_end_anchors()[-1:]])
-    return np.array([axes.p2c(p)[:2] for p in pts], dtype=float)
 
 
 def all_points_data(axes, mob):
@@ -37,10 +31,10 @@ def test_data_shapes():
 
 
 def test_analytic_curve_passes_through_the_infinite_width_ntk(scene):
-    xy = curve_vertices(scene.kernel_axes, scene.analytic_curve)
-    assert xy.shape == (N, 2)
-    np.testing.assert_allclose(xy[:, 0], D["x"], atol=1e-6)
-    np.testing.assert_allclose(xy[:, 1], D["analytic_ntk"], atol=1e-6)
+    xs, ys = curve_anchors(scene.kernel_axes, scene.analytic_curve)
+    assert xs.shape == ys.shape == (N,)
+    np.testing.assert_allclose(xs, D["x"], atol=1e-6)
+    np.testing.assert_allclose(ys, D["analytic_ntk"], atol=1e-6)
     assert scene.analytic_curve.get_stroke_color().to_hex().upper() == palette.NTK_EXACT.upper()
 
 
@@ -54,10 +48,10 @@ def test_one_band_per_width_one_curve_per_seed(scene):
 @pytest.mark.parametrize("i", range(W))
 def test_band_curves_pass_through_the_empirical_ntk(scene, i):
     for seed, curve in enumerate(scene.band_curves[i]):
-        xy = curve_vertices(scene.kernel_axes, curve)
-        assert xy.shape == (N, 2)
-        np.testing.assert_allclose(xy[:, 0], D["x"], atol=1e-6)
-        np.testing.assert_allclose(xy[:, 1], D["curves"][i, seed], atol=1e-6)
+        xs, ys = curve_anchors(scene.kernel_axes, curve)
+        assert xs.shape == ys.shape == (N,)
+        np.testing.assert_allclose(xs, D["x"], atol=1e-6)
+        np.testing.assert_allclose(ys, D["curves"][i, seed], atol=1e-6)
 
 
 def test_band_colours_go_from_purple_to_orange(scene):
@@ -70,7 +64,7 @@ def test_band_colours_go_from_purple_to_orange(scene):
 
 def test_band_narrows_from_the_narrowest_to_the_widest(scene):
     # Width of the drawn band (max - min over seeds), averaged over x, read back from the curves.
-    drawn = np.array([[curve_vertices(scene.kernel_axes, c)[:, 1] for c in curves]
+    drawn = np.array([[curve_anchors(scene.kernel_axes, c)[1] for c in curves]
                       for curves in scene.band_curves])                   # (W, S, N)
     band_width = (drawn.max(axis=1) - drawn.min(axis=1)).mean(axis=1)
     expected = (D["curves"].max(axis=1) - D["curves"].min(axis=1)).mean(axis=1)
@@ -133,10 +127,5 @@ def test_fit_line_runs_through_the_least_squares_fit(scene):
 
 
 def test_everything_inside_the_frame(scene):
-    w, h = config.frame_width / 2, config.frame_height / 2
-    mobs = list(scene.mobjects) + list(scene.bands)
-    for mob in mobs:
-        if not mob.get_family() or all(len(m.points) == 0 for m in mob.get_family()):
-            continue
-        for corner in (mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])):
-            assert -w <= corner[0] <= w and -h <= corner[1] <= h, mob
+    # Also every seed band, though only the widest is on screen at the end.
+    assert_inside_frame(list(scene.mobjects) + list(scene.bands), whole=True)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from ntkcore import wide_experiments as we
-from scene_helpers import construct
+from scene_helpers import assert_inside_frame, construct, curve_anchors, points_data
 
 S = we.WideSettings()
 D = we.training_change(S)
@@ -21,16 +21,11 @@ def scene():
     return construct(WideDuringTraining)
 
 
-def points_data(axes, points):
-    """(xs, ys) in ``axes``' data coordinates of an array of scene points."""
-    data = np.array([axes.p2c(p)[:2] for p in points], dtype=float)
-    return data[:, 0], data[:, 1]
-
-
-def curve_samples(axes, curve):
-    """The curve's anchors (start of every segment plus the last end) in data coordinates."""
-    starts, ends = curve.get_start_anchors(), curve.get_end_anchors()
-    return points_data(axes, np.vstack([starts, ends[-1:]]))
+def assert_curve_is_the_shown_column(axes, curve, key, k):
+    """``curve``, read back through ``axes``, passes through D[key] of panel k's network (seed SEED)."""
+    xs, ys = curve_anchors(axes, curve)
+    np.testing.assert_allclose(xs, D["x"], atol=1e-6)
+    np.testing.assert_allclose(ys, D[key][SHOWN[k], SEED], atol=1e-6)
 
 
 def test_the_data_has_the_settings_shapes():
@@ -50,10 +45,7 @@ def test_the_panels_show_the_narrowest_and_the_widest_net(scene):
 @pytest.mark.parametrize("k", [0, 1])
 @pytest.mark.parametrize("which, key", [("before_curves", "k_before"), ("after_curves", "k_after")])
 def test_kernel_curves_map_back_to_the_columns(scene, k, which, key):
-    axes = scene.panel_axes[k]
-    xs, ys = curve_samples(axes, getattr(scene, which)[k])
-    np.testing.assert_allclose(xs, D["x"], atol=1e-6)
-    np.testing.assert_allclose(ys, D[key][SHOWN[k], SEED], atol=1e-6)
+    assert_curve_is_the_shown_column(scene.panel_axes[k], getattr(scene, which)[k], key, k)
 
 
 def test_panel_titles_print_the_relative_change(scene):
@@ -124,10 +116,7 @@ def test_fit_panel_titles_print_the_gap(scene):
 @pytest.mark.parametrize("k", [0, 1])
 @pytest.mark.parametrize("which, key", [("trained_curves", "f_trained"), ("kernel_pred_curves", "f_kernel")])
 def test_fit_curves_map_back_to_the_arrays(scene, k, which, key):
-    axes = scene.fit_axes[k]
-    xs, ys = curve_samples(axes, getattr(scene, which)[k])
-    np.testing.assert_allclose(xs, D["x"], atol=1e-6)
-    np.testing.assert_allclose(ys, D[key][SHOWN[k], SEED], atol=1e-6)
+    assert_curve_is_the_shown_column(scene.fit_axes[k], getattr(scene, which)[k], key, k)
 
 
 @pytest.mark.parametrize("k", [0, 1])
@@ -139,20 +128,11 @@ def test_training_dots_sit_on_the_training_points(scene, k):
     np.testing.assert_allclose(ys, D["train_y"], atol=1e-6)
 
 
-def inside_frame(mob):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
-    lo, hi = mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])
-    return -w <= lo[0] and hi[0] <= w and -h <= lo[1] and hi[1] <= h
-
-
 def test_everything_inside_the_frame(scene):
-    for mob in scene.mobjects:
-        assert inside_frame(mob), mob
+    assert_inside_frame(scene.mobjects, whole=True)
     # Also the pictures of the earlier steps, which are no longer on screen at the end.
     earlier = [*scene.panel_axes, *scene.before_curves, *scene.after_curves, *scene.kernel_panel_titles,
                scene.kernel_legend, scene.loglog_axes, scene.loglog_labels, scene.change_dots,
                scene.seed_dots, scene.fit_line, scene.slope_label, *scene.fit_axes, *scene.fit_panel_titles,
                scene.fit_legend]
-    for mob in earlier:
-        assert inside_frame(mob), mob
+    assert_inside_frame(earlier, whole=True)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import ntkcore
-from scene_helpers import arrow_data, construct
+from scene_helpers import assert_arrows_match, assert_inside_frame, construct, curve_anchors, points_data
 
 TANH_FILE = Path(__file__).resolve().parent.parent / "examples" / "tanh_net.py"
 
@@ -59,24 +59,9 @@ def ntk_by_jacobian(xs):
     return (j @ j_obs) / (j_obs @ j_obs)
 
 
-def data_xy(axes, points):
-    d = np.array([axes.p2c(p)[:2] for p in points], dtype=float)
-    return d[:, 0], d[:, 1]
-
-
-def visible_parts(mob):
-    return [m for m in mob.get_family() if m.has_points()
-            and (m.get_stroke_opacity() > 0 or m.get_fill_opacity() > 0)]
-
-
-def assert_inside_frame(scene):
-    from manim import config
-    w, h = config.frame_width / 2, config.frame_height / 2
-    parts = [p for mob in scene.mobjects for p in visible_parts(mob)]
-    assert len(parts) > 50
-    for part in parts:
-        for corner in (part.get_corner([-1, -1, 0]), part.get_corner([1, 1, 0])):
-            assert -w <= corner[0] <= w and -h <= corner[1] <= h, part
+def assert_scene_inside_frame(scene):
+    """Every visible part of what is on screen at the end lies inside the frame (and there are many)."""
+    assert len(assert_inside_frame(scene.mobjects)) > 50
 
 
 @pytest.fixture(scope="module")
@@ -113,18 +98,14 @@ def test_the_example_is_the_users_model():
 def test_arrows_map_back_to_the_displacement(arrows_scene):
     f0, d = f_values(), displacement()
     assert sorted(arrows_scene.arrows) == list(range(len(GRID)))   # every dot moves
-    for i, arrow in arrows_scene.arrows.items():
-        x0, x1, y0, y1 = arrow_data(arrows_scene, arrows_scene.axes, arrow)
-        assert x0 == pytest.approx(GRID[i], abs=1e-6) and x1 == pytest.approx(GRID[i], abs=1e-6)
-        assert y0 == pytest.approx(f0[i], abs=1e-6)
-        assert y1 - y0 == pytest.approx(d[i], abs=1e-6)
+    assert_arrows_match(arrows_scene.axes, arrows_scene.arrows, GRID, f0, d, tol=1e-6)
 
 
 def test_dots_end_on_f_plus_delta_and_the_curve_is_f(arrows_scene):
-    xs, ys = data_xy(arrows_scene.axes, [dot.get_center() for dot in arrows_scene.dots])
+    xs, ys = points_data(arrows_scene.axes, [dot.get_center() for dot in arrows_scene.dots])
     np.testing.assert_allclose(xs, GRID, atol=1e-6)
     np.testing.assert_allclose(ys, f_values() + displacement(), atol=1e-6)
-    cx, cy = data_xy(arrows_scene.axes, arrows_scene.curve.get_anchors())
+    cx, cy = points_data(arrows_scene.axes, arrows_scene.curve.get_anchors())
     np.testing.assert_allclose(cy, np.asarray(ntkcore.values(F, THETA0, cx)), atol=1e-6)
 
 
@@ -150,7 +131,7 @@ def test_function_plot_holds_every_dot_and_arrow(arrows_scene):
 
 
 def test_arrows_scene_inside_the_frame(arrows_scene):
-    assert_inside_frame(arrows_scene)
+    assert_scene_inside_frame(arrows_scene)
 
 
 # ----------------------------------------------------------------- ModelKernel
@@ -158,7 +139,7 @@ def test_arrows_scene_inside_the_frame(arrows_scene):
 
 def test_kernel_dots_are_the_step_kernel(kernel_scene):
     ka = kernel_scene.kernel_axes
-    xs, ys = data_xy(ka, [dot.get_center() for dot in kernel_scene.kernel_dots])
+    xs, ys = points_data(ka, [dot.get_center() for dot in kernel_scene.kernel_dots])
     np.testing.assert_allclose(xs, GRID, atol=1e-6)
     d = displacement()
     np.testing.assert_allclose(ys, d / d[I_OBS], atol=1e-6)              # Δf(x) / Δf(x')
@@ -166,17 +147,17 @@ def test_kernel_dots_are_the_step_kernel(kernel_scene):
 
 
 def test_kernel_curve_samples_are_the_step_kernel(kernel_scene):
-    cx, cy = data_xy(kernel_scene.kernel_axes, kernel_scene.kernel_curve.get_anchors())
+    cx, cy = points_data(kernel_scene.kernel_axes, kernel_scene.kernel_curve.get_anchors())
     np.testing.assert_allclose(cy, finite_normalized(cx, step_eta()), atol=1e-6)
     assert cx.min() == pytest.approx(EX.x_range[0], abs=1e-6) and cx.max() == pytest.approx(EX.x_range[1], abs=1e-6)
 
 
 def test_exact_ntk_is_j_times_j_transposed(kernel_scene):
     ka = kernel_scene.kernel_axes
-    xs, ys = data_xy(ka, [dot.get_center() for dot in kernel_scene.ntk_dots])
+    xs, ys = points_data(ka, [dot.get_center() for dot in kernel_scene.ntk_dots])
     np.testing.assert_allclose(xs, GRID, atol=1e-6)
     np.testing.assert_allclose(ys, ntk_by_jacobian(GRID), atol=1e-6)
-    cx, cy = data_xy(ka, kernel_scene.ntk_curve.get_anchors())
+    cx, cy = points_data(ka, kernel_scene.ntk_curve.get_anchors())
     np.testing.assert_allclose(cy, ntk_by_jacobian(cx), atol=1e-6)
 
 
@@ -207,7 +188,7 @@ def test_kernel_axes_hold_every_kernel(kernel_scene):
 
 
 def test_kernel_scene_inside_the_frame(kernel_scene):
-    assert_inside_frame(kernel_scene)
+    assert_scene_inside_frame(kernel_scene)
 
 
 # ----------------------------------------------------------------- ModelTraining
@@ -218,11 +199,10 @@ def test_training_curves_are_the_kernels_along_the_trajectory(training_scene):
     k = traj.kernel_finite / traj.kernel_finite[:, [I_OBS]]
     assert len(training_scene.kernel_curves) == EX.steps + 1
     for t, curve in enumerate(training_scene.kernel_curves):
-        pts = np.vstack([curve.get_start_anchors(), curve.get_end_anchors()[-1:]])
-        xs, ys = data_xy(training_scene.kernel_axes, pts)
+        xs, ys = curve_anchors(training_scene.kernel_axes, curve)
         np.testing.assert_allclose(xs, GRID, atol=1e-6)
         np.testing.assert_allclose(ys, k[t], atol=1e-6)
-    xs, ys = data_xy(training_scene.axes, [dot.get_center() for dot in training_scene.dots])
+    xs, ys = points_data(training_scene.axes, [dot.get_center() for dot in training_scene.dots])
     np.testing.assert_allclose(ys, traj.f[-1], atol=1e-6)
     # the kernel changes visibly during training
     assert np.max(np.abs(k[-1] - k[0])) > 0.5
@@ -243,7 +223,7 @@ def test_training_axes_hold_everything(training_scene):
     traj = ntkcore.ascent_trajectory(F, THETA0, GRID, X_OBS, EX.ascent_lr, EX.steps)
     y_lo, y_hi = training_scene.axes.y_range[:2]
     assert y_lo <= traj.f.min() and traj.f.max() <= y_hi
-    assert_inside_frame(training_scene)
+    assert_scene_inside_frame(training_scene)
 
 
 # ----------------------------------------------------------------- divergence and misuse
