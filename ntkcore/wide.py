@@ -182,16 +182,16 @@ def train_mse(params, x_train, y_train, lr: float, steps: int, arch: MLP = MLP()
     def loss(p):
         return 0.5 * jnp.sum((apply_batch(p, x_train, arch) - y_train) ** 2)
 
-    @jax.jit
-    def step(p):
+    def step(i, carry):
+        p, losses = carry
         l, g = jax.value_and_grad(loss)(p)
-        return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g), l
+        return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g), losses.at[i].set(l)
 
-    p, losses = params, []
-    for _ in range(steps):
-        p, l = step(p)
-        losses.append(float(l))
-    losses.append(float(loss(p)))
+    # The whole loop is one compiled program; the parameters are updated in place (donated).
+    run = jax.jit(lambda p: jax.lax.fori_loop(0, steps, step, (p, jnp.zeros(steps + 1))),
+                  donate_argnums=0)
+    p, losses = run(jax.tree_util.tree_map(jnp.copy, params))
+    losses = losses.at[steps].set(loss(p))
     return TrainResult(params, p, np.asarray(losses))
 
 
