@@ -93,6 +93,7 @@ class ExampleScene(_scene_base()):
 
     example_name: str = "lookup_table"
     example: ntkcore.Example | None = None  # set to draw your own model instead of a named example
+    skip_reversing = True  # slides: no reversed clips (the HTML player never plays backwards)
     y_range: tuple = (-30, 70, 10)   # widened automatically if the numbers need more room
     x_tick: int = 5
     axes_size: tuple = (11.0, 4.9)   # width, height in scene units
