@@ -23,9 +23,10 @@ from .core import (  # noqa: E402
 )
 from .examples import EXAMPLES, Example, get_example  # noqa: E402
 from .models import ModelSpec  # noqa: E402
+from .wide import relu_kernels  # noqa: E402
 
 __all__ = [
     "EXAMPLES", "Example", "ModelSpec", "Trajectory", "ascent_trajectory", "displacement",
     "finite_step_kernel", "gd_step", "get_example", "jacobian", "ntk", "ntk_jvp", "param_grad",
-    "squared_error_grad", "values",
+    "relu_kernels", "squared_error_grad", "values",
 ]

@@ -34,6 +34,15 @@ def test_apply_batch_equals_apply():
                                atol=1e-12)
 
 
+def test_relu_kernels_is_public_with_the_documented_signature():
+    import inspect
+    assert ntkcore.relu_kernels is wide.relu_kernels
+    params = inspect.signature(ntkcore.relu_kernels).parameters
+    assert list(params) == ["x1", "x2", "depth", "w_std", "b_std", "readout_w_std", "readout_b_std"]
+    assert params["w_std"].default == 2 ** 0.5 and params["b_std"].default == 0.1
+    assert params["readout_w_std"].default == 1.0 and params["readout_b_std"].default == 0.1
+
+
 def test_depth1_closed_values():
     # x = x' = 1, depth 1: q = 2·1 + 0.01 = 2.01, θ = 0, E[φ²] = q/2, E[φ'²] = 1/2:
     # nngp = 1·q/2 + 0.01 = 1.015;  ntk = nngp + 1·(1/2)·q = 2.02.
