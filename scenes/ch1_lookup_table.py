@@ -3,7 +3,7 @@
 Render:  manim -pql scenes/ch1_lookup_table.py LookupTable
 """
 
-from manim import DOWN, RIGHT, UP, Create, FadeIn, GrowArrow, LaggedStart, VGroup
+from manim import RIGHT, UP, Create, FadeIn, GrowArrow, LaggedStart
 
 from scenes.base import ExampleScene, fmt, fmt_g
 from scenes.widgets import ZoomInset, arrows_at, dots_at
@@ -30,8 +30,8 @@ class LookupTable(ExampleScene):
         self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
         self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
                   run_time=1.6)
-        self.say(f"f is a lookup table: one parameter θₓ for every x, and f(x) = θₓ.\n"
-                 f"Here θₓ = 3x + 1, so the dots lie on a line.")
+        self.say("f is a lookup table: one parameter θₓ for every x, and f(x) = θₓ.\n"
+                 "Here θₓ = 3x + 1, so the dots lie on a line.")
         self.wait(2.5)
 
         # Step: the observation

@@ -195,7 +195,6 @@ class RBFNetwork(ExampleScene):
         valley_label = ty.text(f"θ₁: {fmt_g(self.valley_before)} → {fmt(self.valley_after, 2)}",
                                size=ty.LABEL_SIZE, color=palette.HIGHLIGHT)
         valley_label.next_to(valley_arrow, LEFT, buff=0.15)
-        k_neg = float(np.min(self.k_grid))
         self.neg_fill = self.negative_lobe(ka)
         neg_label = ty.text("negative", size=ty.LABEL_SIZE, color=palette.HIGHLIGHT)
         neg_label.next_to(self.neg_fill, LEFT, buff=0.15).align_to(ka.zero_line, UP).shift(0.05 * DOWN)

@@ -163,7 +163,7 @@ class WideDuringTraining(ExampleScene):
 
     # ------------------------------------------------------------------ (3) trained vs kernel regression
     def build_fit_panels(self):
-        d, s = self.data, self.settings
+        d = self.data
         W = len(self.widths)
         vals = np.concatenate([d["f_trained"][list(self.shown), self.seed].ravel(),
                                d["f_kernel"][list(self.shown), self.seed].ravel(), d["train_y"]])

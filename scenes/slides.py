@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from scenes.chapters import UsageError, parse_options
-from scenes.render import MEDIA, ROOT, check_config, media_root, render_all
+from scenes.render import ROOT, check_config, media_root, render_all
 
 REVEALJS = ROOT / ".cache" / "npm" / "node_modules" / "reveal.js"
 REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//""", re.IGNORECASE)

@@ -1,7 +1,6 @@
 """Wide ReLU networks: analytic infinite-width kernels against closed forms, Monte Carlo and
 many random networks; the structured empirical NTK against the generic Jacobian one."""
 
-import math
 
 import jax
 import jax.numpy as jnp
