@@ -6,6 +6,7 @@ Render:  manim -pql scenes/ch1_lookup_table.py LookupTable
 from manim import RIGHT, UP, Create, FadeIn, GrowArrow, LaggedStart
 
 from scenes.base import ExampleScene, fmt, fmt_g
+from scenes.ch2_linear import line_formula
 from scenes.widgets import ZoomInset, arrows_at, dots_at
 from scenes import palette
 from scenes import typography as ty
@@ -30,8 +31,9 @@ class LookupTable(ExampleScene):
         self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
         self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
                   run_time=1.6)
+        line = line_formula(ex)
         self.say("f is a lookup table: one parameter θₓ for every x, and f(x) = θₓ.\n"
-                 "Here θₓ = 3x + 1, so the dots lie on a line.")
+                 + (f"Here θₓ = {line}, so the dots lie on a line." if line else "θ₀ sets every dot."))
         self.wait(2.5)
 
         # Step: the observation

@@ -76,8 +76,10 @@ class Reparametrized(ExampleScene):
                                 for dot in pair], lag_ratio=0.03), run_time=1.6)
         th_lin = ", ".join(fmt_g(t) for t in lin.theta0)
         th_re = ", ".join(fmt_g(t) for t in ex.theta0)
+        same = lin.x_range == ex.x_range and np.allclose(lin.values(), ex.values())
         self.say(f"Example 2 on the left, θ = ({th_lin}); this model on the right, θ = ({th_re}).\n"
-                 f"Both draw the same line: f(x) = {line_formula(ex)}.")
+                 + (f"Both draw the same line: f(x) = {line_formula(ex)}." if same else
+                    f"Left: f(x) = {line_formula(lin)}; right: f(x) = {line_formula(ex)}."))
         self.wait(3.5)
 
         # Step: the same data and the same learning rate
