@@ -109,25 +109,18 @@ class LinearModel(ExampleScene):
         left_label = ty.text(signed(d[k_left]), size=ty.LABEL_SIZE, color=palette.ARROW)
         left_label.next_to(self.inset_arrows[k_left], RIGHT, buff=0.12)
         self.play(FadeIn(left_label), run_time=0.5)
-        self.say(f"Far from x = {fmt_g(x_obs)} the dots move the other way:\n"
-                 f"f({fmt_g(xs[k_left])}) goes down by {fmt(-d[k_left], 1)}.")
-        self.wait(3.0)
-
-        # Step: where the move changes sign
-        y_lo, y_hi = self.axes.y_range[0], self.axes.y_range[1]
-        divider = DashedLine(self.c2p(x_zero, y_lo), self.c2p(x_zero, y_hi), color=palette.AXIS,
-                             stroke_width=2, dash_length=0.08)
-        label_y = self.c2p(x_zero, y_lo)[1] + 0.3
-        down_label = ty.text("x < 0: down", size=ty.LABEL_SIZE, color=palette.ARROW)
-        down_label.move_to([divider.get_x() - 0.15, label_y, 0], aligned_edge=RIGHT)
-        up_label = ty.text("x ≥ 0: up", size=ty.LABEL_SIZE, color=palette.ARROW)
-        up_label.move_to([divider.get_x() + 0.15, label_y, 0], aligned_edge=LEFT)
-        self.sign_labels = VGroup(down_label, up_label)
-        self.play(Create(divider), run_time=0.8)
-        self.play(FadeIn(down_label, shift=0.2 * LEFT), FadeIn(up_label, shift=0.2 * RIGHT), run_time=0.6)
-        self.say(f"Every x < 0 goes down, every x ≥ 0 goes up;\n"
-                 f"the move changes sign at x = {fmt(x_zero, 1)}.")
-        self.wait(3.0)
+        left_dir = "down" if d[k_left] < 0 else "up"
+        right_dir = "up" if left_dir == "down" else "down"
+        if x_zero is None:  # (possible with other settings) every dot moves the same way
+            self.say(f"Every dot moves {left_dir}, even far from x = {fmt_g(x_obs)}:\n"
+                     f"f({fmt_g(xs[k_left])}) goes {left_dir} by {fmt(abs(d[k_left]), 1)}.")
+            self.wait(3.0)
+        else:
+            self.say(f"Far from x = {fmt_g(x_obs)} the dots move the other way:\n"
+                     f"f({fmt_g(xs[k_left])}) goes {left_dir} by {fmt(abs(d[k_left]), 1)}.")
+            self.wait(3.0)
+            # Step: where the move changes sign
+            self.show_sign_change(x_zero, left_dir, right_dir)
 
         # Step: the dots move along their arrows: the whole line tilts and shifts
         ghosts = VGroup(*[dot.copy().set_color(palette.MOVED_DOT) for dot in self.dots],
@@ -140,11 +133,31 @@ class LinearModel(ExampleScene):
                     for k in inside],
                   run_time=1.5)
         self.say(f"θ₁: {fmt_g(ex.theta0[0])} → {fmt_g(theta1[0])} and θ₂: {fmt_g(ex.theta0[1])} → "
-                 f"{fmt_g(theta1[1])}: the line tilts about x = {fmt(x_zero, 1)}.")
+                 f"{fmt_g(theta1[1])}" + (f": the line tilts about x = {fmt(x_zero, 1)}." if x_zero is not None
+                                                 else ": the whole line moves one way."))
         self.wait(3.0)
         self.say(f"One observation at x = {fmt_g(x_obs)} moved f everywhere:\n"
                  f"the model generalises, though not always the way we might expect.")
         self.wait(3.5)
+
+    def show_sign_change(self, x_zero, left_dir, right_dir):
+        """A dashed line where the move changes sign, with the direction on either side."""
+        xs = self.example.grid
+        x_split = fmt_g(float(xs[xs > x_zero].min()))  # first grid point on the right-hand side
+        y_lo, y_hi = self.axes.y_range[0], self.axes.y_range[1]
+        divider = DashedLine(self.c2p(x_zero, y_lo), self.c2p(x_zero, y_hi), color=palette.AXIS,
+                             stroke_width=2, dash_length=0.08)
+        label_y = self.c2p(x_zero, y_lo)[1] + 0.3
+        left_label = ty.text(f"x < {x_split}: {left_dir}", size=ty.LABEL_SIZE, color=palette.ARROW)
+        left_label.move_to([divider.get_x() - 0.15, label_y, 0], aligned_edge=RIGHT)
+        right_label = ty.text(f"x ≥ {x_split}: {right_dir}", size=ty.LABEL_SIZE, color=palette.ARROW)
+        right_label.move_to([divider.get_x() + 0.15, label_y, 0], aligned_edge=LEFT)
+        self.sign_labels = VGroup(left_label, right_label)
+        self.play(Create(divider), run_time=0.8)
+        self.play(FadeIn(left_label, shift=0.2 * LEFT), FadeIn(right_label, shift=0.2 * RIGHT), run_time=0.6)
+        self.say(f"Every x < {x_split} goes {left_dir}, every x ≥ {x_split} goes {right_dir};\n"
+                 f"the move changes sign at x = {fmt(x_zero, 1)}.")
+        self.wait(3.0)
 
     def build_inset(self, f0, d):
         """A zoom on the three leftmost grid points, in the empty upper left of the chart."""

@@ -36,7 +36,10 @@ def media_root(opts: Options) -> Path:
 def video_path(ch: Chapter, opts: Options) -> Path:
     """The clip manim wrote for a chapter (its extension depends on format and transparency)."""
     folder = media_root(opts) / "videos" / Path(ch.file).stem / QUALITY_FLAGS[opts.quality]
-    ext = {"gif": ".gif", "webm": ".webm"}.get(opts.fmt, ".mov" if opts.transparent else ".mp4")
+    if opts.fmt == "gif":  # manim names GIFs after its version: Scene_ManimCE_v0.21.0.gif
+        found = sorted(folder.glob(f"{ch.scene}_ManimCE_*.gif"))
+        return found[-1] if found else folder / f"{ch.scene}.gif"
+    ext = ".webm" if opts.fmt == "webm" else (".mov" if opts.transparent else ".mp4")
     return folder / f"{ch.scene}{ext}"
 
 
