@@ -37,11 +37,7 @@ class LookupTable(ExampleScene):
         self.wait(2.5)
 
         # Step: the observation
-        obs_label = ty.text(f"observation ({fmt_g(x_obs)}, {fmt_g(y_obs)})", size=ty.LABEL_SIZE,
-                            color=palette.OBSERVATION).next_to(self.cross, UP, buff=0.15)
-        self.play(FadeIn(self.cross, scale=1.5), FadeIn(obs_label), run_time=0.8)
-        self.say(f"We observe y = {fmt_g(y_obs)} at x = {fmt_g(x_obs)}, "
-                 f"but f({fmt_g(x_obs)}) = {fmt(f0[i], 0)}.")
+        self.show_observation()
         self.wait(2.5)
 
         # Step: one gradient step, drawn as red arrows (here: a single one)

@@ -6,7 +6,7 @@ Render:  manim -pql scenes/ch2_linear.py LinearModel
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, UR, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, VGroup,
+    DOWN, LEFT, RIGHT, UR, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, VGroup,
 )
 
 from ntkcore import core
@@ -73,11 +73,7 @@ class LinearModel(ExampleScene):
         self.wait(3.0)
 
         # Step: the observation
-        obs_label = ty.text(f"observation ({fmt_g(x_obs)}, {fmt_g(y_obs)})", size=ty.LABEL_SIZE,
-                            color=palette.OBSERVATION).next_to(self.cross, UP, buff=0.15)
-        self.play(FadeIn(self.cross, scale=1.5), FadeIn(obs_label), run_time=0.8)
-        self.say(f"We observe y = {fmt_g(y_obs)} at x = {fmt_g(x_obs)}, "
-                 f"but f({fmt_g(x_obs)}) = {fmt(f0[i], 0)}.")
+        self.show_observation()
         self.wait(2.5)
 
         # Step: the learning rate, and why it is smaller than in Example 1
