@@ -220,19 +220,9 @@ class RBFNetwork(ExampleScene):
         function_mobs = [top[k] for k in ("axes", "labels", "curve", "dots", "cross")] + list(self.arrows.values())
         notes = [old_line, new_line, valley_arrow, valley_label, max_ring, max_label, obs_label,
                  self.neg_fill, neg_label, left_tail, right_tail]
-        self.play(*[FadeOut(m) for m in function_mobs + notes], run_time=0.8)
-        big = self.kernel_plot(big_size, big_center, self.dot_radius)
-        self.play(*[ReplacementTransform(kp[k], big[k]) for k in ("axes", "label", "obs_line", "dots", "curve")],
-                  run_time=1.2)
-        self.kernel_axes, self.kernel_dots, self.kernel_curve = big["axes"], big["dots"], big["curve"]
+        # Step: the kernel plot fills the frame; shrink η — the finite-step kernel morphs into the exact NTK
+        moving, big = self.enlarge_kernel_plot(kp, function_mobs + notes, big_size, big_center)
         ka = self.kernel_axes
-
-        # Step: shrink η — the finite-step kernel morphs into the exact NTK
-        # The step's kernel stays as a faint reference; a copy morphs through smaller η.
-        moving = VGroup(self.kernel_dots.copy(), self.kernel_curve.copy())
-        self.add(moving)
-        self.play(self.kernel_dots.animate.set_opacity(0.3), self.kernel_curve.animate.set_stroke(opacity=0.3),
-                  run_time=0.5)
         eta_label = self.eta_text(self.etas[0], ka)
         self.play(FadeIn(eta_label), run_time=0.5)
         self.say(f"Beyond the post: this step pushed θ along ∇θ f(x′) by η = {fmt(self.etas[0], 3)}.\n"
@@ -265,6 +255,21 @@ class RBFNetwork(ExampleScene):
         self.say(f"As η → 0 the curve becomes the exact NTK k(x, {fmt_g(x_obs)}) / k({fmt_g(x_obs)}, {fmt_g(x_obs)}),\n"
                  f"with its maximum at x = {fmt_g(self.ntk_max_x)}; the post's step (faint) is a finite η.")
         self.wait(4.0)
+
+    def enlarge_kernel_plot(self, kp, fade, size, center):
+        """Fade ``fade`` out, grow the kernel plot ``kp`` to ``size`` at ``center``, and leave the
+        step's kernel as a faint reference.  Returns (a copy of its dots and curve, to morph; the
+        new plot's parts)."""
+        self.play(*[FadeOut(m) for m in fade], run_time=0.8)
+        big = self.kernel_plot(size, center, self.dot_radius)
+        self.play(*[ReplacementTransform(kp[k], big[k]) for k in ("axes", "label", "obs_line", "dots", "curve")],
+                  run_time=1.2)
+        self.kernel_axes, self.kernel_dots, self.kernel_curve = big["axes"], big["dots"], big["curve"]
+        moving = VGroup(self.kernel_dots.copy(), self.kernel_curve.copy())
+        self.add(moving)
+        self.play(self.kernel_dots.animate.set_opacity(0.3), self.kernel_curve.animate.set_stroke(opacity=0.3),
+                  run_time=0.5)
+        return moving, big
 
     def eta_text(self, eta, axes):
         """The η label in the kernel plot's upper right; ``None`` means the exact NTK."""

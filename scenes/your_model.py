@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Create, DashedLine, FadeIn, FadeOut, GrowArrow, LaggedStart, Line,
+    DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, Line,
     Polygon, ReplacementTransform, VGroup,
 )
 
@@ -407,18 +407,9 @@ class ModelKernel(UserModelScene, RBFNetwork):
         # Step: only the kernel, full size
         notes = [max_ring, max_label, self.neg_fill]
         function_mobs = [top[k] for k in ("axes", "labels", "curve", "dots", "cross")] + list(self.arrows.values())
-        self.play(*[FadeOut(m) for m in function_mobs + notes], run_time=0.8)
-        big = self.kernel_plot(big_size, big_center, self.dot_radius)
-        self.play(*[ReplacementTransform(kp[k], big[k]) for k in ("axes", "label", "obs_line", "dots", "curve")],
-                  run_time=1.2)
-        self.kernel_axes, self.kernel_dots, self.kernel_curve = big["axes"], big["dots"], big["curve"]
+        # Step: the kernel plot fills the frame; shrink η — the finite-step kernel morphs into the exact NTK
+        moving, big = self.enlarge_kernel_plot(kp, function_mobs + notes, big_size, big_center)
         ka = self.kernel_axes
-
-        # Step: shrink η — the finite-step kernel morphs into the exact NTK
-        moving = VGroup(self.kernel_dots.copy(), self.kernel_curve.copy())
-        self.add(moving)
-        self.play(self.kernel_dots.animate.set_opacity(0.3), self.kernel_curve.animate.set_stroke(opacity=0.3),
-                  run_time=0.5)
         every_curve = [polyline(ka, self.fine_x, k, palette.KERNEL_START) for k in (*self.finite_fine, self.ntk_fine)]
         avoid = sample_points([*every_curve, big["label"], big["obs_line"]])
         corners = [UR, DOWN + RIGHT, UL, DOWN + LEFT]
