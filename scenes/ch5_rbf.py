@@ -64,12 +64,18 @@ class RBFNetwork(ExampleScene):
         self.neg_x = float(ex.grid[np.argmin(self.k_grid)])
         self.tails = (float(self.k_grid[0]), float(self.k_grid[-1]))
 
-        # Finite-step kernels for shrinking η, each over its value at x': one ntkcore call per η
-        # on [grid, fine x, x'] together.
+        self.compute_kernels()
+        self.ntk_max_x = float(ex.grid[np.argmax(self.ntk_grid)])
+
+    # ------------------------------------------------------------------ plots
+    def compute_kernels(self):
+        """Finite-step kernels for shrinking η and the exact NTK, each over its value at x', on
+        the grid and on ``self.fine_x`` (one ntkcore call per η on [grid, fine x, x'] together)."""
+        ex = self.example
+        f, theta, x_obs = ex.f, ex.theta, ex.observation[0]
         n, m = len(ex.grid), len(self.fine_x)
         xs = np.concatenate([ex.grid, self.fine_x, [x_obs]])
-        eta0 = ex.step_eta()
-        self.etas = [eta0 * s for s in self.eta_fractions]
+        self.etas = [ex.step_eta() * s for s in self.eta_fractions]
         self.finite_grid, self.finite_fine = [], []
         for eta in self.etas:
             k = np.asarray(ntkcore.finite_step_kernel(f, theta, xs, x_obs, eta))
@@ -78,9 +84,7 @@ class RBFNetwork(ExampleScene):
         k = np.asarray(ntkcore.ntk(f, theta, xs, np.array([x_obs]))[:, 0])
         self.ntk_grid = ex.ntk_normalized()
         self.ntk_fine = k[n:n + m] / k[-1]
-        self.ntk_max_x = float(ex.grid[np.argmax(self.ntk_grid)])
 
-    # ------------------------------------------------------------------ plots
     def function_plot(self, size, center):
         """Axes, labels, dots, smooth curve, cross and arrows of f in the given layout."""
         self.axes_size, self.axes_center = size, center

@@ -315,25 +315,12 @@ class ModelKernel(UserModelScene, RBFNetwork):
         """Everything drawn, from ntkcore, before any animation."""
         ex = self.example
         f, theta = ex.f, ex.theta
-        x_obs = ex.observation[0]
         lo, hi = ex.x_range
         self.fine_x = np.linspace(lo, hi, self.fine_samples)
         self.fine_f = np.asarray(ntkcore.values(f, theta, self.fine_x))
         self.f0, self.d = ex.values(), ex.displacement()
         self.k_grid = ex.kernel_finite_normalized()
-        # Finite-step kernels for shrinking η, each over its value at x' (one call per η on
-        # [grid, fine x, x'] together), then the exact NTK on the same points.
-        n, m = len(ex.grid), len(self.fine_x)
-        xs = np.concatenate([ex.grid, self.fine_x, [x_obs]])
-        self.etas = [ex.step_eta() * s for s in self.eta_fractions]
-        self.finite_grid, self.finite_fine = [], []
-        for eta in self.etas:
-            k = np.asarray(ntkcore.finite_step_kernel(f, theta, xs, x_obs, eta))
-            self.finite_grid.append(k[:n] / k[-1])
-            self.finite_fine.append(k[n:n + m] / k[-1])
-        k = np.asarray(ntkcore.ntk(f, theta, xs, np.array([x_obs]))[:, 0])
-        self.ntk_grid = ex.ntk_normalized()
-        self.ntk_fine = k[n:n + m] / k[-1]
+        self.compute_kernels()  # RBFNetwork's: finite-step kernels for shrinking η, exact NTK
         self.kernel_y_range = nice_range(np.concatenate([*self.finite_fine, *self.finite_grid, self.ntk_fine,
                                                          self.ntk_grid, [0.0]]), ticks=self.kernel_ticks)
 
