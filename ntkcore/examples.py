@@ -1,8 +1,8 @@
 """The post's five examples, in one place that scenes, tests and the report all read.
 
 An :class:`Example` is plain data (model name, θ0, grid, observation, learning rates, steps) and
-is validated when it is made: a bad value raises ``ValueError`` naming the field and what is
-allowed.  Its methods return float64 NumPy arrays in grid order; results are memoised per example.
+is validated when it is made: a bad value raises :class:`ntkcore.validation.SettingsError` (a
+``ValueError``) whose ``path`` names the field and whose message says what is allowed.  Its methods return float64 NumPy arrays in grid order; results are memoised per example.
 
 Readings fixed where the post contradicts itself (see README, "Notes on the post"):
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from dataclasses import dataclass
 from typing import Callable, Union
 
@@ -25,6 +24,7 @@ import numpy as np
 
 from . import core, models
 from .models import ModelSpec
+from .validation import SettingsError, is_integer, number, numbers
 
 #: model name -> factory taking the grid (so the lookup table can size itself)
 MODEL_FACTORIES: dict[str, Callable[[np.ndarray], ModelSpec]] = {
@@ -33,10 +33,6 @@ MODEL_FACTORIES: dict[str, Callable[[np.ndarray], ModelSpec]] = {
     "reparametrized": lambda grid: models.reparametrized(10.0),
     "rbf": lambda grid: models.rbf(30.0),
 }
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 @dataclass(frozen=True)
@@ -68,41 +64,38 @@ class Example:
 
     # ----------------------------------------------------------------- validation
     def __post_init__(self):
-        where = f"example {self.name!r}"
+        """Every field is checked here, and only here; errors carry the field's path."""
+        try:
+            self._validate()
+        except SettingsError as e:
+            raise e.within(source=f"example {self.name!r}") from None
+
+    def _validate(self):
         if isinstance(self.model, str) and self.model not in MODEL_FACTORIES:
-            raise ValueError(f"{where}: model must be one of {sorted(MODEL_FACTORIES)}; got {self.model!r}")
-        if (len(self.x_range) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
-                                              for v in self.x_range)
-                or self.x_range[1] - self.x_range[0] < 2):
-            raise ValueError(f"{where}: x_range must be two integers (x_min, x_max) with "
-                             f"x_max - x_min >= 2; got {self.x_range!r}")
-        if len(self.observation) != 2 or not all(_is_number(v) and math.isfinite(v)
-                                                 for v in self.observation):
-            raise ValueError(f"{where}: observation must be two finite numbers (x', y); "
-                             f"got {self.observation!r}")
+            raise SettingsError(("model",), f"must be one of {sorted(MODEL_FACTORIES)}; got {self.model!r}")
+        x_range = self.x_range
+        if (not isinstance(x_range, (tuple, list)) or len(x_range) != 2
+                or not all(is_integer(v) for v in x_range) or x_range[1] - x_range[0] < 2):
+            raise SettingsError(("x_range",), "must be two integers [x_min, x_max] with x_max - x_min >= 2; "
+                                f"got {x_range!r}")
+        numbers(("observation",), self.observation, length=2, what="two finite numbers [x', y]")
         x_obs = self.observation[0]
-        lo, hi = self.x_range
+        lo, hi = x_range
         if not lo <= x_obs <= hi:
-            raise ValueError(f"{where}: observation x' must lie in the grid range [{lo}, {hi}]; got {x_obs!r}")
-        for field_name in ("lr", "ascent_lr"):
-            v = getattr(self, field_name)
-            if not (_is_number(v) and math.isfinite(v) and v > 0):
-                raise ValueError(f"{where}: {field_name} must be a finite number > 0; got {v!r}")
-        if not (isinstance(self.steps, int) and not isinstance(self.steps, bool) and 0 <= self.steps <= 200):
-            raise ValueError(f"{where}: steps must be an integer in [0, 200]; got {self.steps!r}")
+            raise SettingsError(("observation", 0), f"x' must lie in the grid range [{lo}, {hi}]; got {x_obs!r}")
+        number(("lr",), self.lr, lo=0, lo_open=True)
+        number(("ascent_lr",), self.ascent_lr, lo=0, lo_open=True)
+        number(("steps",), self.steps, lo=0, hi=200, integer=True)
+        # Lists (from a settings file) become tuples: an Example is immutable and hashable.
+        object.__setattr__(self, "x_range", tuple(x_range))
+        object.__setattr__(self, "observation", tuple(float(v) for v in self.observation))
         spec = self.model_spec
-        theta = np.asarray(self.theta0, dtype=np.float64) if _all_numbers(self.theta0) else None
-        if theta is None or theta.ndim != 1:
-            raise ValueError(f"{where}: theta0 must be a flat list of numbers; got {self.theta0!r}")
-        if spec.n_params is not None and theta.shape[0] != spec.n_params:
-            raise ValueError(f"{where}: theta0 must have exactly {spec.n_params} entries for this model; "
-                             f"got {theta.shape[0]}")
-        bad = np.flatnonzero(~np.isfinite(theta))
-        if bad.size:
-            raise ValueError(f"{where}: theta0 must be finite; entry {int(bad[0])} is {theta[bad[0]]!r}")
+        theta0 = numbers(("theta0",), self.theta0, length=spec.n_params,
+                         what="a flat list of finite numbers, one per model parameter")
+        object.__setattr__(self, "theta0", tuple(float(v) for v in theta0))
         if spec.obs_on_grid and x_obs not in set(self.grid.tolist()):
-            raise ValueError(f"{where}: observation x' must be one of the grid points "
-                             f"{lo}, {lo + 1}, ..., {hi} for this model; got {x_obs!r}")
+            raise SettingsError(("observation", 0), f"x' must be one of the grid points {lo}, {lo + 1}, ..., "
+                                f"{hi} for this model; got {x_obs!r}")
 
     # ----------------------------------------------------------------- derived data
     @property
@@ -182,24 +175,18 @@ class Example:
         return k / k[:, [self.obs_index]]
 
     def check_finite(self):
-        """Raise ``ValueError`` naming the example, step and learning rate if anything diverged."""
-        checks = [("the gradient-descent step", self.lr, self.displacement())]
+        """Raise :class:`SettingsError` (at ``lr`` or ``ascent_lr``) naming the step and the learning
+        rate if anything diverged."""
+        checks = [("lr", "the gradient-descent step", self.lr, self.displacement())]
         if self.steps:
             traj = self.trajectory()
             for t in range(self.steps + 1):
-                checks.append((f"gradient-ascent step {t}", self.ascent_lr, traj.f[t]))
-                checks.append((f"gradient-ascent step {t}", self.ascent_lr, traj.kernel_finite[t]))
-        for what, rate, arr in checks:
+                checks.append(("ascent_lr", f"gradient-ascent step {t}", self.ascent_lr, traj.f[t]))
+                checks.append(("ascent_lr", f"gradient-ascent step {t}", self.ascent_lr, traj.kernel_finite[t]))
+        for field_name, what, rate, arr in checks:
             if not np.all(np.isfinite(arr)):
-                raise ValueError(f"example {self.name!r} diverged at {what} (learning rate {rate}): "
-                                 f"f or θ became NaN or infinite; lower the learning rate")
-
-
-def _all_numbers(seq) -> bool:
-    try:
-        return all(_is_number(v) for v in seq)
-    except TypeError:
-        return False
+                raise SettingsError((field_name,), f"diverged at {what} (learning rate {rate}): f or θ became "
+                                    "NaN or infinite; lower the learning rate", source=f"example {self.name!r}")
 
 
 @functools.lru_cache(maxsize=None)

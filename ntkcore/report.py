@@ -45,23 +45,36 @@ def report(names=None, examples=EXAMPLES) -> dict:
     return out
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ntkcore", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    rep = sub.add_parser("report", help="print the numbers behind every scene as JSON")
+def wide_numbers(data: dict) -> dict:
+    """A wide-network experiment's arrays as JSON-able lists (scalars stay numbers)."""
+    import numpy as np
+    return {k: (np.asarray(v).tolist()) for k, v in data.items() if k != "compute_seconds"}
+
+
+def build_parser(prog: str = "python -m ntkcore report") -> argparse.ArgumentParser:
+    rep = argparse.ArgumentParser(prog=prog, description="print the numbers behind every scene as JSON")
     rep.add_argument("--example", action="append", metavar="NAME",
                      help=f"only this example (repeatable); one of: {', '.join(EXAMPLES)}")
-    rep.add_argument("--config", metavar="FILE", help="TOML settings file overriding examples")
-    args = parser.parse_args(argv)
-    examples = EXAMPLES
+    rep.add_argument("--wide", action="store_true",
+                     help="the wide-network chapters' numbers (init_band, training_change, nngp_vs_ntk)")
+    rep.add_argument("--gp", action="store_true",
+                     help="kernel gradient descent and the NNGP/NTK Gaussian processes")
+    rep.add_argument("--config", metavar="FILE", help="TOML settings file (examples, [wide])")
+    return rep
+
+
+def run_report(args, experiment=None) -> int:
+    """Print the JSON report of parsed ``args``.  ``experiment(name, settings)`` gives a
+    wide-network experiment's numbers (default: compute them now; the pipeline passes its cache)."""
+    from .settings import DEFAULTS, load_settings
+    from .validation import SettingsError
+    settings = DEFAULTS
     if args.config:
-        from .config import ConfigError, load_config
         try:
-            cfg = load_config(args.config)
-        except ConfigError as e:
+            settings = load_settings(args.config)
+        except SettingsError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-        examples = {name: cfg.example(name) for name in EXAMPLES}
     names = args.example
     if names:
         unknown = [n for n in names if n not in EXAMPLES]
@@ -69,6 +82,25 @@ def main(argv=None) -> int:
             print(f"error: unknown example {unknown[0]!r}; valid examples: {', '.join(EXAMPLES)}",
                   file=sys.stderr)
             return 2
-    json.dump(report(names, examples), sys.stdout)
+    if args.gp:
+        from .gp import gp_report
+        out = gp_report(settings.wide, rbf=settings.example("rbf"))
+    elif args.wide:
+        from .wide_experiments import EXPERIMENTS
+        if experiment is None:
+            def experiment(name, s):
+                return EXPERIMENTS[name](s.wide, s.example("rbf"))
+        out = {name: wide_numbers(experiment(name, settings)) for name in EXPERIMENTS}
+    else:
+        out = report(names, settings.examples)
+    json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] != ["report"]:
+        print("usage: python -m ntkcore report [--example NAME] [--wide] [--gp] [--config FILE]", file=sys.stderr)
+        return 2
+    return run_report(build_parser().parse_args(argv[1:]))

@@ -1,7 +1,6 @@
-"""The numbers of the wide-network chapters, computed once and cached on disk.
+"""The numbers of the wide-network chapters: three experiments on the ReLU MLP of :mod:`ntkcore.wide`.
 
-Three experiments on the ReLU MLP of :mod:`ntkcore.wide` (inputs: the post's grid mapped to
-[-1, 1]; x' = the image of 10):
+Inputs are the post's grid mapped to [-1, 1]; x' is the image of 10.
 
 * :func:`init_band`: empirical NTK columns ``k(x, x')`` at initialization for several widths and
   seeds, the analytic infinite-width column, and the seed-to-seed spread against width.
@@ -11,34 +10,27 @@ Three experiments on the ReLU MLP of :mod:`ntkcore.wide` (inputs: the post's gri
 * :func:`nngp_vs_ntk`: the NNGP and NTK kernels of the same architecture, and on the training
   points the NNGP posterior mean and the NTK gradient-descent limit mean.
 
-Results are cached under ``media/cache/`` keyed by a hash of the settings *and* of the source of
-this module and of ``wide.py``: changing a setting or the code can never reuse a stale result.
+These are pure computations: nothing is written or cached here.  The pipeline caches their results
+on disk (``pipeline/datacache.py``), keyed by the settings and by the source of all of ``ntkcore``;
+:data:`EXPERIMENTS` names them for the pipeline and for the scenes.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import fcntl
-import hashlib
-import json
-import os
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from . import core, wide
-from .examples import EXAMPLES
-
-CACHE_DIR = Path(__file__).resolve().parent.parent / "media" / "cache"
+from .examples import EXAMPLES, Example
+from .validation import SettingsError, is_integer, number, numbers
 
 
 @dataclass(frozen=True)
 class WideSettings:
-    """Everything the wide-network chapters compute from (all plain data, hashed for the cache)."""
+    """Everything the wide-network chapters compute from (plain data; ``[wide]`` in a settings file)."""
 
     depth: int = 2
     w_std: float = 2 ** 0.5
@@ -47,11 +39,11 @@ class WideSettings:
     readout_b_std: float = 0.1
     x_range: tuple = (-10, 20)
     x_obs: float = 10.0
-    # Chapter 1: widths x seeds at initialization.
+    # Chapter "wide_init": widths x seeds at initialization.
     widths: tuple = (16, 64, 256, 1024, 4096)
     seeds: int = 24
-    # Chapters 2-3: a few points of the post's data: Example 4's starting function at these x,
-    # with the observation (10, 50) itself; targets scaled as (y - y_shift) / y_scale.
+    # Chapters "wide_training", "nngp_vs_ntk": a few points of the post's data: Example 4's starting
+    # function at these x, with the observation (10, 50) itself; targets scaled as (y - y_shift) / y_scale.
     train_x: tuple = (-8.0, 0.0, 4.0, 10.0, 16.0)
     y_shift: float = 45.0
     y_scale: float = 10.0
@@ -59,6 +51,39 @@ class WideSettings:
     steps: int = 400
     train_widths: tuple = (16, 64, 256, 1024, 2048)
     train_seeds: int = 3
+
+    def __post_init__(self):
+        """Every field is checked here, and only here; errors carry the field's path."""
+        number(("depth",), self.depth, lo=1, hi=6, integer=True)
+        number(("w_std",), self.w_std, lo=0, hi=10, lo_open=True)
+        number(("b_std",), self.b_std, lo=0, hi=10)
+        number(("readout_w_std",), self.readout_w_std, lo=0, hi=10, lo_open=True)
+        number(("readout_b_std",), self.readout_b_std, lo=0, hi=10)
+        if (not isinstance(self.x_range, (tuple, list)) or len(self.x_range) != 2
+                or not all(is_integer(v) for v in self.x_range)
+                or not 2 <= self.x_range[1] - self.x_range[0] <= 120):
+            raise SettingsError(("x_range",), "must be two integers [x_min, x_max] with "
+                                f"2 <= x_max - x_min <= 120; got {self.x_range!r}")
+        lo, hi = self.x_range
+        object.__setattr__(self, "x_range", tuple(self.x_range))
+        number(("x_obs",), self.x_obs, lo=lo, hi=hi, what=f"a number in the grid range [{lo}, {hi}]")
+        for name, top in (("widths", 8192), ("train_widths", 4096)):
+            ws = numbers((name,), getattr(self, name), min_length=2, max_length=8, integer=True, lo=1, hi=top,
+                         what=f"2 to 8 increasing integer widths from 1 to {top}")
+            if any(b <= a for a, b in zip(ws, ws[1:])):
+                raise SettingsError((name,), f"must be increasing; got {list(ws)}")
+            object.__setattr__(self, name, tuple(ws))
+        number(("seeds",), self.seeds, lo=2, hi=64, integer=True)
+        number(("train_seeds",), self.train_seeds, lo=1, hi=16, integer=True)
+        xt = numbers(("train_x",), self.train_x, min_length=2, max_length=20, lo=lo, hi=hi,
+                     what=f"2 to 20 distinct numbers in the grid range [{lo}, {hi}]")
+        if len(set(xt)) != len(xt):
+            raise SettingsError(("train_x",), f"must be distinct; got {list(xt)}")
+        object.__setattr__(self, "train_x", tuple(float(v) for v in xt))
+        number(("y_shift",), self.y_shift)
+        number(("y_scale",), self.y_scale, lo=0, lo_open=True)
+        number(("lr",), self.lr, lo=0, hi=10, lo_open=True)
+        number(("steps",), self.steps, lo=1, hi=5000, integer=True)
 
     @property
     def arch(self) -> wide.MLP:
@@ -71,45 +96,16 @@ class WideSettings:
     def scaled(self, x) -> np.ndarray:
         return wide.scale_inputs(x, self.x_range)
 
-    def train_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(x_train, y_train)`` in the post's units (x on the grid scale, y unscaled)."""
-        rbf = EXAMPLES["rbf"]
+    def train_data(self, rbf: Example | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(x_train, y_train)`` in the post's units (x on the grid scale, y unscaled): Example 4's
+        starting function (``rbf``; by default the post's) at ``train_x``, and the observation itself
+        where ``train_x`` contains its x'."""
+        rbf = EXAMPLES["rbf"] if rbf is None else rbf
         xt = np.asarray(self.train_x, dtype=np.float64)
         yt = np.array(core.values(rbf.f, rbf.theta, xt), dtype=np.float64)
         x_obs, y_obs = rbf.observation
         yt[xt == x_obs] = y_obs
         return xt, yt
-
-    def key(self, what: str) -> str:
-        src = "".join(Path(m.__file__).read_text() for m in (wide,)) + Path(__file__).read_text()
-        blob = json.dumps([what, dataclasses.asdict(self), hashlib.sha256(src.encode()).hexdigest()],
-                          sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()[:20]
-
-
-def _cached(settings: WideSettings, what: str, compute) -> dict:
-    """Load ``what`` for ``settings`` from disk, or compute it and store it (written atomically)."""
-    path = CACHE_DIR / f"{what}-{settings.key(what)}.npz"
-    if path.exists():
-        return _load(path)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    # One process computes, others wait for it (chapters render in parallel, tests may too).
-    with open(path.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():
-            return _load(path)
-        t0 = time.perf_counter()
-        out = {k: np.asarray(v) for k, v in compute(settings).items()}
-        out["compute_seconds"] = np.asarray(time.perf_counter() - t0)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")  # unique per process
-        np.savez_compressed(tmp, **out)
-        tmp.replace(path)
-    return out
-
-
-def _load(path: Path) -> dict:
-    with np.load(path) as z:
-        return {k: z[k] for k in z.files}
 
 
 def fit_loglog_slope(x, y) -> float:
@@ -120,7 +116,12 @@ def fit_loglog_slope(x, y) -> float:
 # --------------------------------------------------------------------------- chapter 1
 
 
-def _init_band(s: WideSettings) -> dict:
+def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None) -> dict:
+    """Empirical NTK columns at init vs the analytic one (``rbf`` is not used: no data here).
+
+    Keys: ``x`` (n,), ``widths`` (W,), ``curves`` (W, S, n), ``analytic_ntk`` (n,),
+    ``spread`` (W,), ``spread_slope`` ().
+    """
     arch = s.arch
     xs = jnp.asarray(s.scaled(s.grid))
     x2 = jnp.asarray(s.scaled([s.x_obs]))
@@ -140,23 +141,22 @@ def _init_band(s: WideSettings) -> dict:
             "spread": spread, "spread_slope": fit_loglog_slope(s.widths, spread)}
 
 
-def init_band(settings: WideSettings = WideSettings()) -> dict:
-    """Empirical NTK columns at init vs the analytic one.
-
-    Keys: ``x`` (n,), ``widths`` (W,), ``curves`` (W, S, n), ``analytic_ntk`` (n,),
-    ``spread`` (W,), ``spread_slope`` (), ``compute_seconds`` ().
-    """
-    return _cached(settings, "init_band", _init_band)
-
 
 # --------------------------------------------------------------------------- chapter 2
 
 
-def _training_change(s: WideSettings) -> dict:
+def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None) -> dict:
+    """Kernel before/after full-batch GD, against width.
+
+    Keys: ``widths`` (W,), ``rel_change`` (W, S) = ‖K_T − K_0‖_F/‖K_0‖_F on grid+train points,
+    ``rel_change_slope``, ``k_before``/``k_after`` (W, S, n), ``f_trained``/``f_kernel`` (W, S, n)
+    (y in scaled units), ``gap`` (W, S) RMS distance between them, ``train_x`` (m,), ``train_y`` (m,)
+    scaled targets, ``final_loss`` (W, S).
+    """
     arch = s.arch
     xs = jnp.asarray(s.scaled(s.grid))
     x2 = jnp.asarray(s.scaled([s.x_obs]))
-    xt_raw, yt_raw = s.train_data()
+    xt_raw, yt_raw = s.train_data(rbf)
     xt = jnp.asarray(s.scaled(xt_raw))
     yt = jnp.asarray((yt_raw - s.y_shift) / s.y_scale)
     W, S, n = len(s.train_widths), s.train_seeds, len(xs)
@@ -191,24 +191,19 @@ def _training_change(s: WideSettings) -> dict:
             "gap": gap, "final_loss": final_loss}
 
 
-def training_change(settings: WideSettings = WideSettings()) -> dict:
-    """Kernel before/after full-batch GD, against width.
-
-    Keys: ``widths`` (W,), ``rel_change`` (W, S) = ‖K_T − K_0‖_F/‖K_0‖_F on grid+train points,
-    ``rel_change_slope``, ``k_before``/``k_after`` (W, S, n), ``f_trained``/``f_kernel`` (W, S, n)
-    (y in scaled units), ``gap`` (W, S) RMS distance between them, ``train_x`` (m,), ``train_y`` (m,)
-    scaled targets, ``final_loss`` (W, S).
-    """
-    return _cached(settings, "training_change", _training_change)
-
 
 # --------------------------------------------------------------------------- chapter 3
 
 
-def _nngp_vs_ntk(s: WideSettings) -> dict:
+def nngp_vs_ntk(s: WideSettings = WideSettings(), rbf: Example | None = None) -> dict:
+    """NNGP vs NTK of the same architecture (infinite width).
+
+    Keys: ``x`` (n,), ``nngp``/``ntk`` (n,) columns k(x, x'), ``train_x``/``train_y`` (m,),
+    ``nngp_mean``/``ntk_mean`` (n,) posterior mean and GD-limit mean, ``nngp_std`` (n,).
+    """
     xs = s.scaled(s.grid)[:, None]
     x2 = s.scaled([s.x_obs])[:, None]
-    xt_raw, yt_raw = s.train_data()
+    xt_raw, yt_raw = s.train_data(rbf)
     xt = s.scaled(xt_raw)[:, None]
     yt = (yt_raw - s.y_shift) / s.y_scale
     args = (s.depth, s.w_std, s.b_std, s.readout_w_std, s.readout_b_std)
@@ -226,10 +221,7 @@ def _nngp_vs_ntk(s: WideSettings) -> dict:
             "ntk_mean": np.asarray(ntk_mean), "nngp_std": np.asarray(nngp_std)}
 
 
-def nngp_vs_ntk(settings: WideSettings = WideSettings()) -> dict:
-    """NNGP vs NTK of the same architecture (infinite width).
-
-    Keys: ``x`` (n,), ``nngp``/``ntk`` (n,) columns k(x, x'), ``train_x``/``train_y`` (m,),
-    ``nngp_mean``/``ntk_mean`` (n,) posterior mean and GD-limit mean, ``nngp_std`` (n,).
-    """
-    return _cached(settings, "nngp_vs_ntk", _nngp_vs_ntk)
+#: The experiments by name: ``EXPERIMENTS[name](wide_settings, rbf_example) -> dict of arrays``.
+#: ``USES_DATA`` are those that read the post's data (Example 4), so their cache key includes it.
+EXPERIMENTS = {"init_band": init_band, "training_change": training_change, "nngp_vs_ntk": nngp_vs_ntk}
+USES_DATA = frozenset({"training_change", "nngp_vs_ntk"})

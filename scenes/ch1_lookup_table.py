@@ -5,11 +5,9 @@ Render:  manim -pql scenes/ch1_lookup_table.py LookupTable
 
 from manim import RIGHT, UP, Create, FadeIn, GrowArrow, LaggedStart
 
-from scenes.base import ExampleScene, fmt, fmt_g
-from scenes.ch2_linear import line_formula
+from scenes.base import ExampleScene
+from scenes.formatting import fmt, fmt_g, line_formula
 from scenes.widgets import ZoomInset, arrows_at, dots_at
-from scenes import palette
-from scenes import typography as ty
 
 
 class LookupTable(ExampleScene):
@@ -31,7 +29,7 @@ class LookupTable(ExampleScene):
         self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
         self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
                   run_time=1.6)
-        line = line_formula(ex)
+        line = line_formula(ex.grid, ex.values())
         self.say("f is a lookup table: one parameter θₓ for every x, and f(x) = θₓ.\n"
                  + (f"Here θₓ = {line}, so the dots lie on a line." if line else "θ₀ sets every dot."))
         self.wait(2.5)
@@ -51,7 +49,7 @@ class LookupTable(ExampleScene):
         self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
         self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
         self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
-        move_label = ty.text(f"+{fmt(d[i], 1)}", size=ty.CAPTION_SIZE, color=palette.ARROW)
+        move_label = self.ty.text(f"+{fmt(d[i], 1)}", size=self.ty.CAPTION_SIZE, color=self.theme.arrow)
         move_label.next_to(self.inset_arrows[i], RIGHT, buff=0.12)
         self.play(FadeIn(move_label), run_time=0.5)
         self.wait(1.5)
@@ -59,8 +57,8 @@ class LookupTable(ExampleScene):
         # Step: the dot moves along its arrow; every other dot stays
         target = f0[i] + d[i]
         j = self.inset_index[i]
-        ghosts = [self.dots[i].copy().set_color(palette.MOVED_DOT),
-                  self.inset_dots[j].copy().set_color(palette.MOVED_DOT)]
+        ghosts = [self.dots[i].copy().set_color(self.theme.moved_dot),
+                  self.inset_dots[j].copy().set_color(self.theme.moved_dot)]
         self.add(*ghosts)
         self.play(self.dots[i].animate.move_to(self.c2p(x_obs, target)),
                   self.inset_dots[j].animate.move_to(inset.axes.c2p(x_obs, target)), run_time=1.2)
@@ -80,11 +78,12 @@ class LookupTable(ExampleScene):
         lo, _ = ex.x_range
         y_lo = self.axes.y_range[0]
         center = self.c2p(ex.x_range[1] - 3.5, y_lo + 0.27 * (self.axes.y_range[1] - y_lo))
-        self.inset = inset = ZoomInset(self.axes, x_obs, y_win, size=(3.4, 2.3), center=center)
+        self.inset = inset = ZoomInset(self.axes, x_obs, y_win, self.theme, size=(3.4, 2.3), center=center)
         inside = [k for k, (x, y) in enumerate(zip(ex.grid, f0)) if inset.contains(x, y)]
         self.inset_index = {k: n for n, k in enumerate(inside)}
-        self.inset_dots = dots_at(inset.axes, ex.grid[inside], f0[inside], radius=1.8 * self.dot_radius)
-        arrows = arrows_at(inset.axes, ex.grid[inside], f0[inside], d[inside], stroke_width=7, tip_length=0.22)
+        self.inset_dots = dots_at(inset.axes, ex.grid[inside], f0[inside], 1.8 * self.dot_radius, self.theme.dot)
+        arrows = arrows_at(inset.axes, ex.grid[inside], f0[inside], d[inside], self.theme.arrow, stroke_width=7,
+                           tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
-        inset.label = ty.text(f"zoom ×{inset.magnification:.1f}", size=ty.LABEL_SIZE,
-                              color=palette.AXIS).next_to(inset.box, UP, buff=0.08).align_to(inset.box, RIGHT)
+        inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
+                              color=self.theme.axis).next_to(inset.box, UP, buff=0.08).align_to(inset.box, RIGHT)

@@ -10,37 +10,11 @@ from manim import (
 )
 
 from ntkcore import core
+from ntkcore.facts import sign_change
 
-from scenes.base import ExampleScene, example_for_scene, fmt, fmt_g
+from scenes.base import ExampleScene
+from scenes.formatting import fmt, fmt_g, line_formula, signed
 from scenes.widgets import ZoomInset, arrows_at, dots_at
-from scenes import palette
-from scenes import typography as ty
-
-
-def sign_change_x(xs, d):
-    """Where the displacement ``d`` (sampled at ``xs``) changes sign, by linear interpolation
-    between the two grid points around it; ``None`` if it never does."""
-    for k in range(len(d) - 1):
-        if d[k] < 0 <= d[k + 1] or d[k] > 0 >= d[k + 1]:
-            return float(xs[k] - d[k] * (xs[k + 1] - xs[k]) / (d[k + 1] - d[k]))
-    return None
-
-
-def line_formula(ex) -> str | None:
-    """``"3x + 1"`` when the example's grid values lie on a straight line, else None."""
-    xs, f = ex.grid, ex.values()
-    slope, intercept = np.polyfit(xs, f, 1)
-    if np.abs(slope * xs + intercept - f).max() > 1e-9 * max(1.0, np.abs(f).max()):
-        return None
-    slope, intercept = round(float(slope), 9), round(float(intercept), 9)
-    sign = "−" if intercept < 0 else "+"
-    return f"{fmt_g(slope)}x {sign} {fmt_g(abs(intercept))}"
-
-
-def signed(v: float, digits: int = 1) -> str:
-    """``+7.6`` / ``−3.8``: an arrow's length with its direction."""
-    s = fmt(v, digits)
-    return s if s.startswith("−") or float(s.replace("−", "-")) == 0 else "+" + s
 
 
 class LinearModel(ExampleScene):
@@ -52,10 +26,10 @@ class LinearModel(ExampleScene):
         i = ex.obs_index
         xs, f0, d = ex.grid, ex.values(), ex.displacement()
         self.arrows = self.build_arrows(f0, d)
-        lr_example1 = example_for_scene("lookup_table").lr
+        lr_example1 = self.example_for("lookup_table").lr
         d_big = ex.replace(lr=lr_example1).displacement()          # the arrows at Example 1's rate
         theta1 = np.asarray(core.gd_step(ex.f, ex.theta, x_obs, y_obs, ex.lr))
-        x_zero = sign_change_x(xs, d)
+        x_zero = sign_change(xs, d)
 
         # Step: title card
         self.play_title_card(ex.title, ex.model_spec.latex)
@@ -66,10 +40,10 @@ class LinearModel(ExampleScene):
         self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
                   run_time=1.6)
         theta_s = ", ".join(fmt_g(t) for t in ex.theta0)
-        lookup = example_for_scene("lookup_table")
+        lookup = self.example_for("lookup_table")
         same = lookup.x_range == ex.x_range and np.allclose(lookup.values(), ex.values())
         self.say(f"θ = ({theta_s}) gives {'the same dots as Example 1' if same else 'a line'}: "
-                 f"f(x) = {line_formula(ex)}.\nBut now two parameters draw the whole line.")
+                 f"f(x) = {line_formula(ex.grid, ex.values())}.\nBut now two parameters draw the whole line.")
         self.wait(3.0)
 
         # Step: the observation
@@ -77,7 +51,7 @@ class LinearModel(ExampleScene):
         self.wait(2.5)
 
         # Step: the learning rate, and why it is smaller than in Example 1
-        self.lr_text = ty.text(f"learning rate {fmt_g(ex.lr)}", size=ty.CAPTION_SIZE)
+        self.lr_text = self.ty.text(f"learning rate {fmt_g(ex.lr)}", size=self.ty.CAPTION_SIZE)
         self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
         self.play(FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.6)
         self.say(f"Learning rate {fmt_g(ex.lr)}: at Example 1's {fmt_g(lr_example1)} the arrow at "
@@ -90,7 +64,7 @@ class LinearModel(ExampleScene):
         self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06),
                   run_time=2.0)
         i_max = int(np.argmax(np.abs(d)))
-        max_label = ty.text(signed(d[i_max]), size=ty.LABEL_SIZE, color=palette.ARROW)
+        max_label = self.ty.text(signed(d[i_max]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
         max_label.next_to(self.arrows[i_max], RIGHT, buff=0.1)
         self.play(FadeIn(max_label), run_time=0.5)
         self.wait(2.0)
@@ -102,7 +76,7 @@ class LinearModel(ExampleScene):
         self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
         self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
         k_left = 0
-        left_label = ty.text(signed(d[k_left]), size=ty.LABEL_SIZE, color=palette.ARROW)
+        left_label = self.ty.text(signed(d[k_left]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
         left_label.next_to(self.inset_arrows[k_left], RIGHT, buff=0.12)
         self.play(FadeIn(left_label), run_time=0.5)
         left_dir = "down" if d[k_left] < 0 else "up"
@@ -119,8 +93,8 @@ class LinearModel(ExampleScene):
             self.show_sign_change(x_zero, left_dir, right_dir)
 
         # Step: the dots move along their arrows: the whole line tilts and shifts
-        ghosts = VGroup(*[dot.copy().set_color(palette.MOVED_DOT) for dot in self.dots],
-                        *[dot.copy().set_color(palette.MOVED_DOT) for dot in self.inset_dots])
+        ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in self.dots],
+                        *[dot.copy().set_color(self.theme.moved_dot) for dot in self.inset_dots])
         self.add(ghosts, self.dots, self.inset_dots)
         f1 = f0 + d
         inside = list(self.inset_index)
@@ -141,12 +115,12 @@ class LinearModel(ExampleScene):
         xs = self.example.grid
         x_split = fmt_g(float(xs[xs > x_zero].min()))  # first grid point on the right-hand side
         y_lo, y_hi = self.axes.y_range[0], self.axes.y_range[1]
-        divider = DashedLine(self.c2p(x_zero, y_lo), self.c2p(x_zero, y_hi), color=palette.AXIS,
+        divider = DashedLine(self.c2p(x_zero, y_lo), self.c2p(x_zero, y_hi), color=self.theme.axis,
                              stroke_width=2, dash_length=0.08)
         label_y = self.c2p(x_zero, y_lo)[1] + 0.3
-        left_label = ty.text(f"x < {x_split}: {left_dir}", size=ty.LABEL_SIZE, color=palette.ARROW)
+        left_label = self.ty.text(f"x < {x_split}: {left_dir}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
         left_label.move_to([divider.get_x() - 0.15, label_y, 0], aligned_edge=RIGHT)
-        right_label = ty.text(f"x ≥ {x_split}: {right_dir}", size=ty.LABEL_SIZE, color=palette.ARROW)
+        right_label = self.ty.text(f"x ≥ {x_split}: {right_dir}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
         right_label.move_to([divider.get_x() + 0.15, label_y, 0], aligned_edge=LEFT)
         self.sign_labels = VGroup(left_label, right_label)
         self.play(Create(divider), run_time=0.8)
@@ -165,11 +139,12 @@ class LinearModel(ExampleScene):
         size = (3.0, 2.0)
         top_left = self.axes.frame_y.get_top() + 0.35 * RIGHT
         center = top_left + np.array([size[0] / 2, -size[1] / 2 - 0.15, 0])
-        self.inset = inset = ZoomInset(self.axes, xs[1], y_win, size=size, center=center)
+        self.inset = inset = ZoomInset(self.axes, xs[1], y_win, self.theme, size=size, center=center)
         inside = [k for k, (x, y) in enumerate(zip(xs, f0)) if inset.contains(x, y)]
         self.inset_index = {k: n for n, k in enumerate(inside)}
-        self.inset_dots = dots_at(inset.axes, xs[inside], f0[inside], radius=1.8 * self.dot_radius)
-        arrows = arrows_at(inset.axes, xs[inside], f0[inside], d[inside], stroke_width=7, tip_length=0.22)
+        self.inset_dots = dots_at(inset.axes, xs[inside], f0[inside], 1.8 * self.dot_radius, self.theme.dot)
+        arrows = arrows_at(inset.axes, xs[inside], f0[inside], d[inside], self.theme.arrow, stroke_width=7,
+                           tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
-        inset.label = ty.text(f"zoom ×{inset.magnification:.1f}", size=ty.LABEL_SIZE,
-                              color=palette.AXIS).next_to(inset.box, DOWN, buff=0.08).align_to(inset.box, RIGHT)
+        inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
+                              color=self.theme.axis).next_to(inset.box, DOWN, buff=0.08).align_to(inset.box, RIGHT)

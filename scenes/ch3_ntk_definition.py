@@ -15,19 +15,15 @@ from manim import (
 
 import ntkcore
 
-from scenes.base import ExampleScene, fmt, fmt_g
-from scenes.widgets import arrows_at, framed_axes
-from scenes import palette
-from scenes import typography as ty
+from scenes.base import ExampleScene
+from scenes.formatting import fmt, fmt_g, tex_num
+from scenes.ranges import every_other_tick, whole_ticks
+from scenes.typography import CAPTION_SIZE
+from scenes.widgets import arrows_at
 
-FORMULA_SIZE = ty.CAPTION_SIZE + 8   # the big definitions
-STRIP_SIZE = ty.CAPTION_SIZE + 4     # formulas above the two plots
-STRIP_Y = 2.55                       # centre line of the formula strip
-
-
-def tex_num(s: str) -> str:
-    """A formatted number for MathTex: the shared template has no unicode, so a plain minus."""
-    return s.replace("−", "-")
+FORMULA_SIZE = CAPTION_SIZE + 8   # the big definitions
+STRIP_SIZE = CAPTION_SIZE + 4     # formulas above the two plots
+STRIP_Y = 2.55                    # centre line of the formula strip
 
 
 class NTKDefinition(ExampleScene):
@@ -40,7 +36,7 @@ class NTKDefinition(ExampleScene):
     kernel_y_step = 50
     #: the pushes compared in the homework, as multiples of the GD step's η
     eta_factors = (0.1, 1.0, 10.0)
-    eta_colors = (palette.HIGHLIGHT, palette.KERNEL_START, palette.KERNEL_END)
+    eta_roles = ("highlight", "kernel_start", "kernel_end")   # theme colours of the three pushes
     eta_radii = (0.12, 0.08, 0.045)   # concentric dots: all three visible where they coincide
 
     def construct(self):
@@ -59,7 +55,7 @@ class NTKDefinition(ExampleScene):
         self.play(FadeIn(head), run_time=0.6)
 
         # Step: the finite-step kernel: push θ along ∇θ f(x'), watch f(x) move
-        finite = ty.math(r"\eta\,\tilde k_\theta(x, x')", r"=",
+        finite = self.ty.math(r"\eta\,\tilde k_\theta(x, x')", r"=",
                          r"f\Big(x;\ \theta + \eta\,\frac{\partial f_\theta(x')}{\partial \theta}\Big)"
                          r" - f(x;\theta)", size=FORMULA_SIZE).move_to(1.3 * UP)
         self.play(Write(finite), run_time=1.6)
@@ -68,7 +64,7 @@ class NTKDefinition(ExampleScene):
         self.wait(3.5)
 
         # Step: its limit η → 0 is the neural tangent kernel
-        limit = ty.math(r"k_\theta(x, x')", r"=", r"\lim_{\eta \to 0}\ \tilde k_\theta(x, x')", r"=",
+        limit = self.ty.math(r"k_\theta(x, x')", r"=", r"\lim_{\eta \to 0}\ \tilde k_\theta(x, x')", r"=",
                         r"\Big\langle \frac{\partial f_\theta(x)}{\partial \theta},\ "
                         r"\frac{\partial f_\theta(x')}{\partial \theta} \Big\rangle",
                         size=FORMULA_SIZE).next_to(finite, DOWN, buff=0.7)
@@ -89,8 +85,8 @@ class NTKDefinition(ExampleScene):
 
         # Step: the GD step is such a push, with η = −2·lr·(f(x') − y)
         self.eta_shown = fmt_g(self.eta)
-        step_tex = ty.math(r"\Delta f(x) = \eta\, k(x, " + tex_num(fmt_g(x_obs)) + ")", size=STRIP_SIZE)
-        self.eta_tex = ty.math(
+        step_tex = self.ty.math(r"\Delta f(x) = \eta\, k(x, " + tex_num(fmt_g(x_obs)) + ")", size=STRIP_SIZE)
+        self.eta_tex = self.ty.math(
             r"\eta = -2\,\mathrm{lr}\,\big(f(" + tex_num(fmt_g(x_obs)) + ") - " + tex_num(fmt_g(y_obs))
             + r"\big) = " + tex_num(self.eta_shown), size=STRIP_SIZE)
         strip = VGroup(step_tex, self.eta_tex).arrange(RIGHT, buff=1.2).move_to(STRIP_Y * UP)
@@ -110,7 +106,7 @@ class NTKDefinition(ExampleScene):
         self.wait(3.5)
 
         # Step: homework answered: for the linear model k(x, x') = x·x' + 1
-        grad_tex = ty.math(r"\frac{\partial f_\theta(x)}{\partial \theta} = (x,\ 1)", r"\quad\Rightarrow\quad",
+        grad_tex = self.ty.math(r"\frac{\partial f_\theta(x)}{\partial \theta} = (x,\ 1)", r"\quad\Rightarrow\quad",
                            r"k(x, x') = x\,x' + 1", size=STRIP_SIZE).move_to(STRIP_Y * UP)
         self.play(FadeOut(strip), FadeIn(grad_tex), FadeOut(VGroup(*self.kernel_arrows.values())),
                   run_time=1.0)
@@ -119,7 +115,7 @@ class NTKDefinition(ExampleScene):
         self.wait(3.0)
 
         # Step: the finite-step kernel for several η: always the same points
-        finite_tex = ty.math(r"\tilde k_\eta(x, " + tex_num(fmt_g(x_obs)) + r") = k(x, "
+        finite_tex = self.ty.math(r"\tilde k_\eta(x, " + tex_num(fmt_g(x_obs)) + r") = k(x, "
                              + tex_num(fmt_g(x_obs)) + r")\quad\text{for every } \eta",
                              size=STRIP_SIZE).move_to(STRIP_Y * UP)
         self.play(FadeOut(grad_tex), FadeIn(finite_tex),
@@ -149,41 +145,41 @@ class NTKDefinition(ExampleScene):
                               for eta in self.etas}
         step_kernel = ex.kernel_finite()   # = Δf(x) / η for the GD step's η
 
-        s = self.kernel_y_step
         every = np.concatenate([self.ntk_values, step_kernel, *self.kernel_values.values()])
-        y_lo, y_hi = s * np.floor(every.min() / s), s * np.ceil(every.max() / s)
-        y_numbers = [v for v in np.arange(y_lo, y_hi + 1, s) if v % (2 * s) == 0]
-        self.kernel_axes = framed_axes((lo, hi, self.x_tick), (y_lo, y_hi, s), self.kernel_axes_size,
-                                       self.kernel_axes_center, y_numbers=y_numbers)
+        y_range = whole_ticks(every, self.kernel_y_step)
+        y_lo, y_hi = y_range[:2]
+        self.kernel_axes = self.framed((lo, hi, self.x_tick), y_range, self.kernel_axes_size,
+                                       self.kernel_axes_center, y_numbers=every_other_tick(y_range))
         ax = self.kernel_axes
-        self.kernel_y_label = ty.math(r"\Delta f(x)\,/\,\eta", size=ty.CAPTION_SIZE).next_to(
+        self.kernel_y_label = self.ty.math(r"\Delta f(x)\,/\,\eta", size=self.ty.CAPTION_SIZE).next_to(
             ax.frame_y.get_top(), UP, buff=0.12)
-        self.kernel_x_label = ty.math("x", size=ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT,
+        self.kernel_x_label = self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT,
                                                                             buff=0.15)
         self.kernel_y_label.add(self.kernel_x_label)
-        self.kernel_y_label_tilde = ty.math(r"\tilde k_\eta(x, " + tex_num(fmt_g(x_obs)) + ")",
-                                            size=ty.CAPTION_SIZE).next_to(ax.frame_y.get_top(), UP, buff=0.12)
+        self.kernel_y_label_tilde = self.ty.math(r"\tilde k_\eta(x, " + tex_num(fmt_g(x_obs)) + ")",
+                                            size=self.ty.CAPTION_SIZE).next_to(ax.frame_y.get_top(), UP, buff=0.12)
 
         # the arrows of the GD step, each divided by η, standing on y = 0
-        self.kernel_arrows = arrows_at(ax, grid, np.zeros_like(grid), step_kernel)
+        self.kernel_arrows = arrows_at(ax, grid, np.zeros_like(grid), step_kernel, self.theme.arrow)
 
         # the exact NTK column as a line through all grid points
-        self.ntk_line = VMobject(stroke_color=palette.NTK_EXACT, stroke_width=4)
+        self.ntk_line = VMobject(stroke_color=self.theme.ntk_exact, stroke_width=4)
         self.ntk_line.set_points_as_corners([ax.c2p(x, k) for x, k in zip(grid, self.ntk_values)])
-        self.ntk_label = ty.math(r"k(x, " + tex_num(fmt_g(x_obs)) + r") = " + tex_num(fmt_g(x_obs)) + r"x + 1",
-                                 size=ty.CAPTION_SIZE, color=palette.NTK_EXACT)
+        self.ntk_label = self.ty.math(r"k(x, " + tex_num(fmt_g(x_obs)) + r") = " + tex_num(fmt_g(x_obs)) + r"x + 1",
+                                 size=self.ty.CAPTION_SIZE, color=self.theme.ntk_exact)
         # in the empty lower right, under the line
         self.ntk_label.move_to(ax.c2p(hi, y_lo + 0.13 * (y_hi - y_lo))).align_to(ax.frame_x, RIGHT)
 
         # k̃_η(x, 10) for each η: concentric dots, biggest first, so coinciding points stay visible
         self.kernel_curves = {}
+        self.eta_colors = [getattr(self.theme, role) for role in self.eta_roles]
         for eta, color, radius in zip(self.etas, self.eta_colors, self.eta_radii):
             self.kernel_curves[eta] = VGroup(*[Dot(ax.c2p(x, k), radius=radius, color=color)
                                                for x, k in zip(grid, self.kernel_values[eta])])
         rows = []
         for eta, color in zip(self.etas, self.eta_colors):
             swatch = Dot(radius=0.08, color=color)
-            label = ty.text(f"η = {fmt_g(eta)}", size=ty.LABEL_SIZE, color=palette.INK)
+            label = self.ty.text(f"η = {fmt_g(eta)}", size=self.ty.LABEL_SIZE, color=self.theme.ink)
             rows.append(VGroup(swatch, label).arrange(RIGHT, buff=0.15))
         self.eta_legend = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.eta_legend.next_to(ax.c2p(lo, y_hi), DOWN + RIGHT, buff=0.2)

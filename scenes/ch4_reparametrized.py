@@ -9,25 +9,12 @@ from manim import (
     DOWN, LEFT, UP, UR, Circle, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, VGroup,
 )
 
-import ntkcore
+from ntkcore.facts import kernel_at_origin, still_point
 
-from scenes.base import ExampleScene, example_for_scene, fmt, fmt_g
-from scenes.ch2_linear import line_formula, sign_change_x, signed
-from scenes.widgets import ObservationCross, arrows_at, dots_at, framed_axes
-from scenes import palette
-from scenes import typography as ty
-
-
-def kernel_constant(ex) -> float:
-    """The constant term of a straight-line model's NTK: ``k(0, 0)`` (1 for θ1·x + θ2, scale² for
-    θ1·x + scale·θ2)."""
-    return float(ntkcore.ntk(ex.f, ex.theta, [0.0], [0.0])[0, 0])
-
-
-def still_x(xs, d, tol: float = 1e-9):
-    """The x that one step leaves in place: a grid point with no move, else where the move changes sign."""
-    still = np.flatnonzero(np.abs(d) <= tol)
-    return float(xs[still[0]]) if still.size else sign_change_x(xs, d)
+from scenes.base import ExampleScene
+from scenes.formatting import fmt, fmt_g, line_formula, signed
+from scenes.ranges import whole_ticks
+from scenes.widgets import ObservationCross, arrows_at, dots_at
 
 
 class Reparametrized(ExampleScene):
@@ -37,28 +24,24 @@ class Reparametrized(ExampleScene):
     axes_center = (3.7, 0.175, 0.0)        # this example: the right panel
     left_center = (-3.45, 0.175, 0.0)      # Example 2: the left panel
 
-    def setup(self):
-        self.compare = example_for_scene(self.compare_name)
-        super().setup()
-
     def display_y_range(self) -> tuple:
         """One y range for both panels, wide enough for both examples' dots and arrows."""
-        lo, hi, step = self.y_range
-        vals = np.concatenate([e.values() + s * e.displacement() for e in (self.example, self.compare)
+        compare = self.example_for(self.compare_name)
+        vals = np.concatenate([e.values() + s * e.displacement() for e in (self.example, compare)
                                for s in (0, 1)] + [[self.example.observation[1]]])
-        return (min(lo, step * np.floor(vals.min() / step)), max(hi, step * np.ceil(vals.max() / step)), step)
+        return whole_ticks(vals, self.y_range[2], within=self.y_range[:2])
 
     def construct(self):
-        ex, lin = self.example, self.compare
+        ex, lin = self.example, self.example_for(self.compare_name)
         x_obs, y_obs = ex.observation
         xs = ex.grid
         f0, d = ex.values(), ex.displacement()
         f0_lin, d_lin = lin.values(), lin.displacement()
         self.arrows = self.build_arrows(f0, d)
         self.linear_axes = self.build_panel_axes(self.left_center)
-        self.linear_arrows = arrows_at(self.linear_axes, xs, f0_lin, d_lin)
-        self.linear_dots = dots_at(self.linear_axes, xs, f0_lin, self.dot_radius)
-        linear_cross = ObservationCross(self.linear_axes.c2p(x_obs, y_obs))
+        self.linear_arrows = arrows_at(self.linear_axes, xs, f0_lin, d_lin, self.theme.arrow)
+        self.linear_dots = dots_at(self.linear_axes, xs, f0_lin, self.dot_radius, self.theme.dot)
+        linear_cross = ObservationCross(self.linear_axes.c2p(x_obs, y_obs), self.theme.observation)
         k_left = int(np.argmin(xs))                      # x = -10, the left end of the chart
         i = ex.obs_index
 
@@ -68,8 +51,8 @@ class Reparametrized(ExampleScene):
         # Step: two panels, the same dots: Example 2 on the left, Example 3 on the right
         head = self.heading(ex.title)
         titles = VGroup(
-            ty.math(lin.model_spec.latex, size=ty.CAPTION_SIZE + 2).next_to(self.linear_axes, UP, buff=0.12),
-            ty.math(ex.model_spec.latex, size=ty.CAPTION_SIZE + 2).next_to(self.axes, UP, buff=0.12),
+            self.ty.math(lin.model_spec.latex, size=self.ty.CAPTION_SIZE + 2).next_to(self.linear_axes, UP, buff=0.12),
+            self.ty.math(ex.model_spec.latex, size=self.ty.CAPTION_SIZE + 2).next_to(self.axes, UP, buff=0.12),
         )
         self.play(FadeIn(head), FadeIn(self.linear_axes), FadeIn(self.axes), FadeIn(titles), run_time=1.0)
         self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for pair in zip(self.linear_dots, self.dots)
@@ -78,12 +61,12 @@ class Reparametrized(ExampleScene):
         th_re = ", ".join(fmt_g(t) for t in ex.theta0)
         same = lin.x_range == ex.x_range and np.allclose(lin.values(), ex.values())
         self.say(f"Example 2 on the left, θ = ({th_lin}); this model on the right, θ = ({th_re}).\n"
-                 + (f"Both draw the same line: f(x) = {line_formula(ex)}." if same else
-                    f"Left: f(x) = {line_formula(lin)}; right: f(x) = {line_formula(ex)}."))
+                 + (f"Both draw the same line: f(x) = {line_formula(ex.grid, ex.values())}." if same else
+                    f"Left: f(x) = {line_formula(lin.grid, lin.values())}; right: f(x) = {line_formula(ex.grid, ex.values())}."))
         self.wait(3.5)
 
         # Step: the same data and the same learning rate
-        self.lr_text = ty.text(f"learning rate {fmt_g(ex.lr)}", size=ty.LABEL_SIZE)
+        self.lr_text = self.ty.text(f"learning rate {fmt_g(ex.lr)}", size=self.ty.LABEL_SIZE)
         self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
         self.play(FadeIn(linear_cross, scale=1.5), FadeIn(self.cross, scale=1.5),
                   FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.8)
@@ -98,7 +81,7 @@ class Reparametrized(ExampleScene):
         # Step: the steps differ: read off the two ends
         tables = VGroup(*[self.move_table(axes, xs, dd, k_left, i)
                           for axes, dd in ((self.linear_axes, d_lin), (self.axes, d))])
-        rings = VGroup(*[Circle(radius=0.2, color=palette.HIGHLIGHT, stroke_width=4)
+        rings = VGroup(*[Circle(radius=0.2, color=self.theme.highlight, stroke_width=4)
                        .move_to(axes.c2p(xs[k_left], f[k_left] + dd[k_left] / 2))
                          for axes, f, dd in ((self.linear_axes, f0_lin, d_lin), (self.axes, f0, d))])
         self.say(f"But the steps differ: on the right, the arrows at the left end go up,\n"
@@ -108,23 +91,23 @@ class Reparametrized(ExampleScene):
         self.wait(2.5)
 
         # Step: the dots move: two different new lines
-        ghosts = VGroup(*[dot.copy().set_color(palette.MOVED_DOT) for dot in (*self.linear_dots, *self.dots)])
+        ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in (*self.linear_dots, *self.dots)])
         self.add(ghosts, self.linear_dots, self.dots)
         self.play(*[dot.animate.move_to(self.linear_axes.c2p(x, y))
                     for x, y, dot in zip(xs, f0_lin + d_lin, self.linear_dots)],
                   *[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f0 + d, self.dots)],
                   FadeOut(rings), run_time=1.5)
-        self.say(f"Left: the line tilts about x = {fmt(still_x(xs, d_lin), 1)}. "
-                 f"Right: it tilts about x = {fmt_g(still_x(xs, d))}\nand rises everywhere else.")
+        self.say(f"Left: the line tilts about x = {fmt(still_point(xs, d_lin), 1)}. "
+                 f"Right: it tilts about x = {fmt_g(still_point(xs, d))}\nand rises everywhere else.")
         self.wait(3.5)
 
         # Step: the two kernels; their constants come from the models (k(0, 0))
-        self.kernel_constants = (kernel_constant(lin), kernel_constant(ex))
-        self.kernels = VGroup(*[ty.math(r"k(x, x') = x \cdot x' + ", fmt_g(c), size=ty.CAPTION_SIZE + 2)
+        self.kernel_constants = (kernel_at_origin(lin), kernel_at_origin(ex))
+        self.kernels = VGroup(*[self.ty.math(r"k(x, x') = x \cdot x' + ", fmt_g(c), size=self.ty.CAPTION_SIZE + 2)
                                 .next_to(table, UP, buff=0.2, aligned_edge=LEFT)
                                 for c, table in zip(self.kernel_constants, tables)])
         self.play(FadeIn(self.kernels, shift=0.1 * DOWN), run_time=0.8)
-        self.play(*[Indicate(k[1], color=palette.HIGHLIGHT, scale_factor=1.4) for k in self.kernels],
+        self.play(*[Indicate(k[1], color=self.theme.highlight, scale_factor=1.4) for k in self.kernels],
                   run_time=1.2)
         self.say(f"The kernels: x·x′ + {fmt_g(self.kernel_constants[0])} on the left, "
                  f"x·x′ + {fmt_g(self.kernel_constants[1])} on the right.\n"
@@ -136,15 +119,11 @@ class Reparametrized(ExampleScene):
 
     def build_panel_axes(self, center):
         """Axes like ``self.axes`` (same ranges, size and numbers) at another place."""
-        lo, hi = self.example.x_range
-        y_lo, y_hi, y_step = self.display_y_range()
-        y_numbers = [v for v in np.arange(y_lo, y_hi + 1, y_step) if v % (2 * y_step) == 0]
-        return framed_axes((lo, hi, self.x_tick), (y_lo, y_hi, y_step), self.axes_size, center,
-                           y_numbers=y_numbers)
+        return self.axes_for(self.display_y_range(), self.axes_size, center)
 
     def move_table(self, axes, xs, d, k_left, i) -> VGroup:
         """``Δf(−10) = …`` and ``Δf(10) = …`` in the empty upper left of ``axes``."""
-        rows = VGroup(*[ty.text(f"Δf({fmt_g(xs[k])}) = {signed(d[k])}", size=ty.LABEL_SIZE, color=palette.ARROW)
+        rows = VGroup(*[self.ty.text(f"Δf({fmt_g(xs[k])}) = {signed(d[k])}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
                         for k in (k_left, i)])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         y_top = axes.y_range[1]

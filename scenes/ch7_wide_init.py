@@ -5,7 +5,8 @@ randomly initialized ReLU networks (one thin curve per seed), drawn as a band, w
 narrow (purple) to wide (orange); the band collapses onto the analytic infinite-width NTK (green).
 Right: the seed-to-seed spread against width on log–log axes, with its fitted slope (≈ −½).
 
-Every number comes from ``ntkcore.wide_experiments.init_band()`` (cached on disk).
+Every number comes from ``ntkcore.wide_experiments.init_band`` (precomputed and cached by the
+pipeline; computed here when the chapter is rendered by hand).
 
 Render:  manim -pql scenes/ch7_wide_init.py WideAtInit
 """
@@ -14,32 +15,19 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, Dot, FadeIn, LaggedStart, Line, ManimColor,
-    Transform, VGroup, VMobject, interpolate_color,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, Dot, FadeIn, LaggedStart, Line, Transform, VGroup,
+    VMobject,
 )
 
-from ntkcore import wide_experiments as we
-
-from scenes.base import ExampleScene, fmt, fmt_g
-from scenes.widgets import framed_axes
-from scenes import palette
-from scenes import typography as ty
-
-
-def width_color(i: int, n: int) -> str:
-    """Colour of width number ``i`` of ``n``: purple (narrowest) to orange (widest)."""
-    t = i / (n - 1) if n > 1 else 0.0
-    return interpolate_color(ManimColor(palette.KERNEL_START), ManimColor(palette.KERNEL_END), t).to_hex()
+from scenes import runtime
+from scenes.base import ChapterScene
+from scenes.formatting import fmt, fmt_g
+from scenes.ranges import whole_numbers, whole_ticks
+from scenes.widgets import smooth_curve, vertical_marker
 
 
-def rounded_range(values, step: float) -> tuple:
-    """``(lo, hi, step)``: whole ticks of ``step`` around every value (nothing leaves the plot)."""
-    values = np.asarray(values, dtype=float)
-    return (step * np.floor(values.min() / step), step * np.ceil(values.max() / step), step)
-
-
-class WideAtInit(ExampleScene):
-    example_name = "rbf"   # unused: this chapter has no example; ExampleScene gives captions etc.
+class WideAtInit(ChapterScene):
+    x_tick = 5
 
     kernel_y_step = 0.5
     kernel_size = (6.2, 4.4)
@@ -53,20 +41,20 @@ class WideAtInit(ExampleScene):
     # ------------------------------------------------------------------ set-up
     def setup(self):
         super().setup()
-        self.settings = we.WideSettings()
-        d = self.data = we.init_band()
+        self.wide = self.settings.wide
+        d = self.data = runtime.experiment("init_band")
         self.grid = d["x"]
         self.widths = d["widths"]
         W = len(self.widths)
-        self.width_colors = [width_color(i, W) for i in range(W)]
+        self.width_colors = [self.theme.width_color(i, W) for i in range(W)]
 
         # Left: the kernel plot, its y range from every curve of every width (rounded to ticks)
         all_k = np.concatenate([d["curves"].ravel(), d["analytic_ntk"]])
-        self.kernel_axes = self.build_kernel_axes(rounded_range(all_k, self.kernel_y_step))
+        self.kernel_axes = self.build_kernel_axes(whole_ticks(all_k, self.kernel_y_step))
         self.band_curves = [[self.kernel_curve(c, self.width_colors[i], *self.band_stroke)
                              for c in d["curves"][i]] for i in range(W)]
         self.bands = [VGroup(*curves) for curves in self.band_curves]
-        self.analytic_curve = self.kernel_curve(d["analytic_ntk"], palette.NTK_EXACT, self.analytic_stroke, 1.0)
+        self.analytic_curve = self.kernel_curve(d["analytic_ntk"], self.theme.ntk_exact, self.analytic_stroke, 1.0)
 
         # Right: log10 spread against log10 width, the least-squares line through the dots
         self.log_w = np.log10(self.widths.astype(float))
@@ -79,44 +67,38 @@ class WideAtInit(ExampleScene):
                             for lw, ls, c in zip(self.log_w, self.log_s, self.width_colors)]
         self.fit_line = Line(self.loglog_axes.c2p(self.log_w[0], self.fit_ends[0]),
                              self.loglog_axes.c2p(self.log_w[-1], self.fit_ends[1]),
-                             color=palette.INK, stroke_width=3)
+                             color=self.theme.ink, stroke_width=3)
 
     def build_kernel_axes(self, y_range):
-        s = self.settings
-        y_lo, y_hi, y_step = y_range
+        s = self.wide
         # print the whole numbers only (0, 1, 2, ...): fewer, shorter labels
-        y_numbers = [v for v in np.arange(y_lo, y_hi + y_step / 2, y_step) if abs(v - round(v)) < 1e-9]
-        return framed_axes((s.x_range[0], s.x_range[1], self.x_tick), y_range, self.kernel_size,
-                           self.kernel_center, y_numbers=y_numbers)
+        return self.framed((s.x_range[0], s.x_range[1], self.x_tick), y_range, self.kernel_size,
+                           self.kernel_center, y_numbers=whole_numbers(y_range))
 
     def kernel_curve(self, values, color: str, width: float, opacity: float) -> VMobject:
         """A smooth curve whose anchors are exactly the grid points (x, k(x, x'))."""
-        pts = [self.kernel_axes.c2p(x, v) for x, v in zip(self.grid, values)]
-        curve = VMobject(stroke_color=color, stroke_width=width, stroke_opacity=opacity)
-        curve.set_points_smoothly(pts)
-        return curve
+        return smooth_curve(self.kernel_axes, self.grid, values, color, width, opacity)
 
     def build_loglog_axes(self):
         """Linear axes over log10 values; ticks on x at every width (and half-way between)."""
         lw = self.log_w
         ratio = float(np.mean(np.diff(lw)))      # log10 of the factor between widths
         x_range = (lw[0] - ratio / 2, lw[-1] + ratio / 2, ratio / 2)
-        y_range = rounded_range(np.concatenate([self.log_s, self.fit_ends]), self.loglog_y_step)
-        axes = framed_axes(x_range, y_range, self.loglog_size, self.loglog_center,
-                           x_numbers=[], y_numbers=[])
+        y_range = whole_ticks(np.concatenate([self.log_s, self.fit_ends]), self.loglog_y_step)
+        axes = self.framed(x_range, y_range, self.loglog_size, self.loglog_center, x_numbers=[], y_numbers=[])
         x_labels = VGroup(*[
-            ty.text(f"{w}", size=ty.LABEL_SIZE).next_to(axes.frame_x.n2p(v), DOWN, buff=0.2)
+            self.ty.text(f"{w}", size=self.ty.LABEL_SIZE).next_to(axes.frame_x.n2p(v), DOWN, buff=0.2)
             for w, v in zip(self.widths, lw)])
         powers = [int(p) for p in np.arange(np.ceil(y_range[0]), np.floor(y_range[1]) + 0.5)]
         y_labels = VGroup(*[
-            ty.math(f"10^{{{p}}}", size=ty.AXIS_NUMBER_SIZE).next_to(axes.frame_y.n2p(p), LEFT, buff=0.2)
+            self.ty.math(f"10^{{{p}}}", size=self.ty.AXIS_NUMBER_SIZE).next_to(axes.frame_y.n2p(p), LEFT, buff=0.2)
             for p in powers])
         axes.tick_labels = VGroup(x_labels, y_labels)
         return axes
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
-        s, d = self.settings, self.data
+        s, d = self.wide, self.data
         x_obs = s.x_obs
         W = len(self.widths)
         n_seeds = d["curves"].shape[1]
@@ -129,13 +111,12 @@ class WideAtInit(ExampleScene):
         # Step: the kernel panel and x' = 10
         head = self.heading("Wide networks at initialization")
         k_labels = VGroup(
-            ty.math("x", size=ty.CAPTION_SIZE + 4).next_to(kx.frame_x.get_right(), RIGHT, buff=0.15),
-            ty.math(f"k(x, {fmt_g(x_obs)})", size=ty.CAPTION_SIZE).next_to(kx.frame_y.get_top(), UP, buff=0.12),
+            self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(kx.frame_x.get_right(), RIGHT, buff=0.15),
+            self.ty.math(f"k(x, {fmt_g(x_obs)})", size=self.ty.CAPTION_SIZE).next_to(kx.frame_y.get_top(), UP, buff=0.12),
         )
-        y_lo, y_hi = kx.y_range[0], kx.y_range[1]
-        marker = DashedLine(kx.c2p(x_obs, y_lo), kx.c2p(x_obs, y_hi), color=palette.OBSERVATION,
-                            stroke_width=2.5, dash_length=0.1)
-        marker_label = ty.text(f"x′ = {fmt_g(x_obs)}", size=ty.LABEL_SIZE, color=palette.OBSERVATION)
+        y_hi = kx.y_range[1]
+        marker = vertical_marker(kx, x_obs, self.theme.observation)
+        marker_label = self.ty.text(f"x′ = {fmt_g(x_obs)}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
         marker_label.next_to(marker, RIGHT, buff=0.1).align_to(marker, UP)
         self.play(FadeIn(head), FadeIn(kx), FadeIn(k_labels), FadeIn(marker), FadeIn(marker_label),
                   run_time=1.0)
@@ -145,7 +126,7 @@ class WideAtInit(ExampleScene):
 
         # Step: the narrowest width, one thin curve per seed
         legend_anchor = kx.c2p(s.x_range[0], y_hi) + 0.3 * RIGHT + 0.25 * DOWN
-        width_labels = [ty.text(f"width {w}", size=ty.CAPTION_SIZE, color=c, weight="BOLD")
+        width_labels = [self.ty.text(f"width {w}", size=self.ty.CAPTION_SIZE, color=c, weight="BOLD")
                         .move_to(legend_anchor, aligned_edge=LEFT + UP)
                         for w, c in zip(self.widths, self.width_colors)]
         self.band_display = band = self.bands[0].copy()     # morphs width to width; self.bands stay as drawn
@@ -156,10 +137,10 @@ class WideAtInit(ExampleScene):
         self.wait(3.0)
 
         # Step: the infinite-width NTK, drawn on top
-        analytic_label = ty.text("infinite width\n(analytic)", size=ty.LABEL_SIZE, color=palette.NTK_EXACT,
+        analytic_label = self.ty.text("infinite width\n(analytic)", size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact,
                                  line_spacing=0.8)
         analytic_label.next_to(width_labels[0], DOWN, buff=0.25, aligned_edge=LEFT).shift(0.65 * RIGHT)
-        swatch = Line(ORIGIN, 0.5 * RIGHT, color=palette.NTK_EXACT, stroke_width=self.analytic_stroke)
+        swatch = Line(ORIGIN, 0.5 * RIGHT, color=self.theme.ntk_exact, stroke_width=self.analytic_stroke)
         swatch.next_to(analytic_label, LEFT, buff=0.15)
         self.play(Create(self.analytic_curve), FadeIn(swatch), FadeIn(analytic_label), run_time=1.2)
         self.say("Green: the NTK of the same architecture at infinite width,\n"
@@ -168,8 +149,8 @@ class WideAtInit(ExampleScene):
 
         # Step: the log-log panel and the spread of the narrowest width
         ll_labels = VGroup(
-            ty.text("width", size=ty.LABEL_SIZE).next_to(lx.tick_labels[0], DOWN, buff=0.15),
-            ty.text("spread across seeds", size=ty.LABEL_SIZE).next_to(lx.frame_y.get_top(), UP, buff=0.2)
+            self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(lx.tick_labels[0], DOWN, buff=0.15),
+            self.ty.text("spread across seeds", size=self.ty.LABEL_SIZE).next_to(lx.frame_y.get_top(), UP, buff=0.2)
             .align_to(lx.frame_y, LEFT),
         )
         self.play(FadeIn(lx), FadeIn(lx.tick_labels), FadeIn(ll_labels), run_time=0.8)
@@ -188,7 +169,7 @@ class WideAtInit(ExampleScene):
         self.wait(3.0)
 
         # Step: the fitted slope
-        slope_label = ty.text(f"slope {fmt(self.slope_shown, 2)} ≈ −½", size=ty.LABEL_SIZE + 2)
+        slope_label = self.ty.text(f"slope {fmt(self.slope_shown, 2)} ≈ −½", size=self.ty.LABEL_SIZE + 2)
         slope_label.next_to(lx.c2p(lx.x_range[1], lx.y_range[1]), DOWN + LEFT, buff=0.15)
         self.play(Create(self.fit_line), FadeIn(slope_label), run_time=1.2)
         self.bring_to_front(*self.spread_dots)

@@ -6,7 +6,8 @@ post's data.  (1) The kernel column k(x, 10) before and after training, narrow v
 relative change of the kernel against width on log–log axes, with its fitted slope; (3) the
 trained network next to the kernel-regression prediction of its own initial NTK.
 
-Every number comes from ``ntkcore.wide_experiments.training_change()`` (cached on disk).
+Every number comes from ``ntkcore.wide_experiments.training_change`` (precomputed and cached by
+the pipeline; computed here when the chapter is rendered by hand).
 
 Render:  manim -pql scenes/ch8_wide_training.py WideDuringTraining
 """
@@ -15,44 +16,17 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, UR, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, ManimColor,
-    VGroup, VMobject, interpolate_color,
+    DOWN, LEFT, RIGHT, UP, UR, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, VGroup,
 )
 
-from ntkcore import wide_experiments as we
-
-from scenes.base import ExampleScene, fmt, fmt_g
-from scenes.widgets import dots_at, framed_axes
-from scenes import palette
-from scenes import typography as ty
-
-
-def width_color(i: int, n: int) -> str:
-    """Colour of width number ``i`` of ``n``: purple (narrowest) to orange (widest)."""
-    t = i / (n - 1) if n > 1 else 0.0
-    return interpolate_color(ManimColor(palette.KERNEL_START), ManimColor(palette.KERNEL_END), t).to_hex()
+from scenes import runtime
+from scenes.base import ChapterScene
+from scenes.formatting import fmt, fmt_g, percent
+from scenes.ranges import every_other_tick, whole_ticks
+from scenes.widgets import dots_at, legend_row, smooth_curve
 
 
-def smooth_curve(axes, xs, ys, color, stroke_width: float = 4, opacity: float = 1.0) -> VMobject:
-    """A smooth curve whose anchors are exactly the points (x, y) in ``axes``' data coordinates."""
-    curve = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity)
-    curve.set_points_smoothly([axes.c2p(x, y) for x, y in zip(xs, ys)])
-    return curve
-
-
-def legend_row(color, words: str, stroke_width: float = 5, opacity: float = 1.0) -> VGroup:
-    """A short line sample in ``color`` followed by ``words``."""
-    sample = Line(LEFT * 0.3, RIGHT * 0.3, color=color, stroke_width=stroke_width, stroke_opacity=opacity)
-    return VGroup(sample, ty.text(words, size=ty.LABEL_SIZE, color=palette.INK)).arrange(RIGHT, buff=0.15)
-
-
-def percent(v: float) -> str:
-    """A relative change as a percentage: whole percents from 10 % up, one decimal below."""
-    return f"{fmt(100 * v, 0 if v >= 0.1 else 1)}%"
-
-
-class WideDuringTraining(ExampleScene):
-    example_name = "rbf"   # unused: this chapter has no example; ExampleScene gives captions etc.
+class WideDuringTraining(ChapterScene):
 
     seed = 0                              # the single network drawn in the panels
     panel_size = (5.6, 3.5)
@@ -67,8 +41,8 @@ class WideDuringTraining(ExampleScene):
     # ------------------------------------------------------------------ set-up
     def setup(self):
         super().setup()
-        self.settings = s = we.WideSettings()
-        d = self.data = we.training_change(s)
+        self.wide = self.settings.wide
+        d = self.data = runtime.experiment("training_change")
         self.grid = d["x"]
         self.widths = d["widths"]
         self.shown = (0, len(self.widths) - 1)          # narrowest and widest
@@ -86,28 +60,25 @@ class WideDuringTraining(ExampleScene):
         return f"width {int(self.widths[i])}"
 
     def panel(self, k: int, y_range, decimals: int = 2):
-        lo, hi = self.settings.x_range
-        y_numbers = [v for v in np.arange(y_range[0], y_range[1] + 1e-9, y_range[2])
-                     if abs(v / (2 * y_range[2]) - round(v / (2 * y_range[2]))) < 1e-9]
-        axes = framed_axes((lo, hi, 5), y_range, self.panel_size, self.panel_centers[k],
-                           y_numbers=y_numbers, decimals=decimals)
-        x_lab = ty.math("x", size=ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.12)
+        lo, hi = self.wide.x_range
+        axes = self.framed((lo, hi, 5), y_range, self.panel_size, self.panel_centers[k],
+                           y_numbers=every_other_tick(y_range), decimals=decimals)
+        x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.12)
         return axes, x_lab
 
     def panel_title(self, axes, s: str, color):
-        lo = self.settings.x_range[0]
-        title = ty.text(s, size=ty.LABEL_SIZE + 2, color=color)
+        lo = self.wide.x_range[0]
+        title = self.ty.text(s, size=self.ty.LABEL_SIZE + 2, color=color)
         title.next_to(axes.frame_y.get_top(), UP, buff=0.25)
         return title.shift((axes.c2p(lo, 0)[0] - title.get_left()[0]) * RIGHT)
 
     # ------------------------------------------------------------------ (1) kernel before / after
     def build_kernel_panels(self):
-        d, s = self.data, self.settings
+        d, s = self.data, self.wide
         W = len(self.widths)
         vals = np.concatenate([d["k_before"][list(self.shown), self.seed].ravel(),
                                d["k_after"][list(self.shown), self.seed].ravel(), [0.0]])
-        step = self.kernel_y_step
-        y_range = (step * np.floor(vals.min() / step), step * np.ceil(vals.max() / step), step)
+        y_range = whole_ticks(vals, self.kernel_y_step)
         self.panel_axes, self.before_curves, self.after_curves = [], [], []
         self.kernel_panel_titles, self.kernel_x_labels = [], []
         for k, i in enumerate(self.shown):
@@ -115,14 +86,14 @@ class WideDuringTraining(ExampleScene):
             self.panel_axes.append(axes)
             self.kernel_x_labels.append(x_lab)
             self.before_curves.append(smooth_curve(axes, self.grid, d["k_before"][i, self.seed],
-                                                   palette.KERNEL_START))
+                                                   self.theme.kernel_start))
             self.after_curves.append(smooth_curve(axes, self.grid, d["k_after"][i, self.seed],
-                                                  palette.KERNEL_END))
+                                                  self.theme.kernel_end))
             title = f"{self.width_label(i)}: changes by {percent(d['rel_change'][i, self.seed])}"
-            self.kernel_panel_titles.append(self.panel_title(axes, title, width_color(i, W)))
+            self.kernel_panel_titles.append(self.panel_title(axes, title, self.theme.width_color(i, W)))
         self.kernel_legend = VGroup(
-            legend_row(palette.KERNEL_START, f"k(x, {fmt_g(s.x_obs)}) before training"),
-            legend_row(palette.KERNEL_END, "after training"),
+            legend_row(self.ty, self.theme.kernel_start, f"k(x, {fmt_g(s.x_obs)}) before training"),
+            legend_row(self.ty, self.theme.kernel_end, "after training"),
         ).arrange(RIGHT, buff=0.5).move_to(self.legend_center)
 
     # ------------------------------------------------------------------ (2) change against width
@@ -135,29 +106,29 @@ class WideDuringTraining(ExampleScene):
         x_range = (lw[0] - two, lw[-1] + two, two)          # a tick at every doubling of the width
         ys = self.loglog_y_step
         y_range = (np.floor(lrc.min()), ys * np.ceil(lrc.max() / ys), ys)
-        self.loglog_axes = ax = framed_axes(x_range, y_range, self.loglog_size, self.loglog_center,
+        self.loglog_axes = ax = self.framed(x_range, y_range, self.loglog_size, self.loglog_center,
                                             x_numbers=[], y_numbers=[])
-        x_labels = VGroup(*[ty.text(str(int(w)), size=ty.LABEL_SIZE).next_to(
+        x_labels = VGroup(*[self.ty.text(str(int(w)), size=self.ty.LABEL_SIZE).next_to(
             ax.frame_x.n2p(v), DOWN, buff=0.18) for w, v in zip(self.widths, lw)])
         decades = np.arange(np.ceil(y_range[0]), np.floor(y_range[1]) + 1e-9)
-        y_labels = VGroup(*[ty.text(f"{10.0 ** (v + 2):g}%", size=ty.LABEL_SIZE).next_to(
+        y_labels = VGroup(*[self.ty.text(f"{10.0 ** (v + 2):g}%", size=self.ty.LABEL_SIZE).next_to(
             ax.frame_y.n2p(v), LEFT, buff=0.18) for v in decades])
-        x_name = ty.text("width", size=ty.LABEL_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.2)
-        y_name = VGroup(ty.text("relative change of the kernel", size=ty.LABEL_SIZE),
-                        ty.math(r"\|\Theta_T - \Theta_0\|_F \,/\, \|\Theta_0\|_F", size=ty.LABEL_SIZE + 4)
+        x_name = self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.2)
+        y_name = VGroup(self.ty.text("relative change of the kernel", size=self.ty.LABEL_SIZE),
+                        self.ty.math(r"\|\Theta_T - \Theta_0\|_F \,/\, \|\Theta_0\|_F", size=self.ty.LABEL_SIZE + 4)
                         ).arrange(RIGHT, buff=0.3)
         y_name.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
         self.loglog_labels = VGroup(x_labels, y_labels, x_name, y_name)
         self.change_dots = VGroup(*[Dot(ax.c2p(lw[i], np.log10(self.rel_change_mean[i])), radius=0.11,
-                                        color=width_color(i, W)) for i in range(W)])
-        self.seed_dots = VGroup(*[Dot(ax.c2p(lw[i], lrc[i, j]), radius=0.05, color=width_color(i, W),
+                                        color=self.theme.width_color(i, W)) for i in range(W)])
+        self.seed_dots = VGroup(*[Dot(ax.c2p(lw[i], lrc[i, j]), radius=0.05, color=self.theme.width_color(i, W),
                                       fill_opacity=0.45)
                                   for i in range(W) for j in range(lrc.shape[1])])
         a, b = self.fit_coeffs
         self.fit_line = Line(ax.c2p(lw[0], a * lw[0] + b), ax.c2p(lw[-1], a * lw[-1] + b),
-                             color=palette.HIGHLIGHT, stroke_width=4)
-        self.slope_label = ty.text(f"fitted slope {fmt(self.slope_shown, 2)}", size=ty.CAPTION_SIZE,
-                                   color=palette.HIGHLIGHT)
+                             color=self.theme.highlight, stroke_width=4)
+        self.slope_label = self.ty.text(f"fitted slope {fmt(self.slope_shown, 2)}", size=self.ty.CAPTION_SIZE,
+                                   color=self.theme.highlight)
         mid = 0.5 * (lw[0] + lw[-1])
         self.slope_label.next_to(ax.c2p(mid, a * mid + b), UR, buff=0.35)
 
@@ -167,8 +138,7 @@ class WideDuringTraining(ExampleScene):
         W = len(self.widths)
         vals = np.concatenate([d["f_trained"][list(self.shown), self.seed].ravel(),
                                d["f_kernel"][list(self.shown), self.seed].ravel(), d["train_y"]])
-        step = self.fit_y_step
-        y_range = (step * np.floor(vals.min() / step), step * np.ceil(vals.max() / step), step)
+        y_range = whole_ticks(vals, self.fit_y_step)
         self.fit_axes, self.trained_curves, self.kernel_pred_curves, self.train_dots = [], [], [], []
         self.fit_panel_titles, self.fit_x_labels = [], []
         for k, i in enumerate(self.shown):
@@ -177,20 +147,20 @@ class WideDuringTraining(ExampleScene):
             self.fit_x_labels.append(x_lab)
             # Kernel prediction: a broad translucent green band; the trained net: thin black on top.
             self.kernel_pred_curves.append(smooth_curve(axes, self.grid, d["f_kernel"][i, self.seed],
-                                                        palette.NTK_EXACT, stroke_width=10, opacity=0.55))
+                                                        self.theme.ntk_exact, stroke_width=10, opacity=0.55))
             self.trained_curves.append(smooth_curve(axes, self.grid, d["f_trained"][i, self.seed],
-                                                    palette.DOT, stroke_width=3))
-            self.train_dots.append(dots_at(axes, d["train_x"], d["train_y"], radius=0.085, color=palette.DOT))
+                                                    self.theme.dot, stroke_width=3))
+            self.train_dots.append(dots_at(axes, d["train_x"], d["train_y"], 0.085, self.theme.dot))
             title = f"{self.width_label(i)}: RMS gap {fmt(d['gap'][i, self.seed], 2)}"
-            self.fit_panel_titles.append(self.panel_title(axes, title, width_color(i, W)))
+            self.fit_panel_titles.append(self.panel_title(axes, title, self.theme.width_color(i, W)))
         self.fit_legend = VGroup(
-            legend_row(palette.DOT, "trained network", stroke_width=3),
-            legend_row(palette.NTK_EXACT, "kernel regression, initial NTK", stroke_width=10, opacity=0.55),
+            legend_row(self.ty, self.theme.dot, "trained network", stroke_width=3),
+            legend_row(self.ty, self.theme.ntk_exact, "kernel regression, initial NTK", stroke_width=10, opacity=0.55),
         ).arrange(RIGHT, buff=0.5).move_to(self.legend_center)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
-        d, s = self.data, self.settings
+        d, s = self.data, self.wide
         lo_i, hi_i = self.shown
         narrow, wide_ = self.width_label(lo_i), self.width_label(hi_i)
         rc0 = d["rel_change"][:, self.seed]

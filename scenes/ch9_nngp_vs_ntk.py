@@ -8,34 +8,16 @@ Render:  manim -pql scenes/ch9_nngp_vs_ntk.py DontMixKernels
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Create, DashedLine, DashedVMobject, DoubleArrow, FadeIn, FadeOut,
-    LaggedStart, Line, Polygon, VGroup, VMobject,
+    LaggedStart, Polygon, VGroup,
 )
 
-from ntkcore import wide_experiments as we
-
-from scenes.base import ExampleScene, fmt, fmt_g
-from scenes.widgets import dots_at, framed_axes
-from scenes import palette
-from scenes import typography as ty
+from scenes import runtime
+from scenes.base import ChapterScene
+from scenes.formatting import fmt, fmt_g
+from scenes.widgets import dots_at, legend_row, smooth_curve
 
 
-def smooth_curve(axes, xs, ys, color, stroke_width: float = 4) -> VMobject:
-    """A smooth curve whose anchors are exactly the points (x, y) in ``axes``' data coordinates."""
-    curve = VMobject(stroke_color=color, stroke_width=stroke_width)
-    curve.set_points_smoothly([axes.c2p(x, y) for x, y in zip(xs, ys)])
-    return curve
-
-
-def legend_row(color, words: str, dashed: bool = False) -> VGroup:
-    """A short line sample in ``color`` followed by ``words``."""
-    sample = Line(LEFT * 0.3, RIGHT * 0.3, color=color, stroke_width=5)
-    if dashed:
-        sample = DashedVMobject(sample, num_dashes=3)
-    return VGroup(sample, ty.text(words, size=ty.LABEL_SIZE, color=color)).arrange(RIGHT, buff=0.15)
-
-
-class DontMixKernels(ExampleScene):
-    example_name = "rbf"  # only for the base's palette/captions: no example is drawn here
+class DontMixKernels(ChapterScene):
 
     kernel_y_range = (0.0, 3.0, 0.5)        # k(x, x') / k(x', x')
     kernel_size = (5.3, 3.6)
@@ -49,8 +31,8 @@ class DontMixKernels(ExampleScene):
     # ------------------------------------------------------------------ the numbers
     def setup(self):
         super().setup()
-        self.settings = s = we.WideSettings()
-        self.data = d = we.nngp_vs_ntk(s)
+        self.wide = s = self.settings.wide
+        self.data = d = runtime.experiment("nngp_vs_ntk")
         self.x_obs = float(s.x_obs)
         i_obs = int(np.argmin(np.abs(d["x"] - self.x_obs)))
         self.nngp_norm = d["nngp"] / d["nngp"][i_obs]
@@ -70,23 +52,23 @@ class DontMixKernels(ExampleScene):
 
     # ------------------------------------------------------------------ plots
     def build_kernel_plots(self):
-        d, s = self.data, self.settings
+        d, s = self.data, self.wide
         lo, hi = s.x_range
         xp = fmt_g(self.x_obs)
         y_lo, y_hi = self.kernel_y_range[:2]
         panels = {}
         for name, center, values, color, title in (
-                ("nngp", self.nngp_center, self.nngp_norm, palette.OBSERVATION,
+                ("nngp", self.nngp_center, self.nngp_norm, self.theme.observation,
                  f"NNGP   K(x, {xp}) / K({xp}, {xp})"),
-                ("ntk", self.ntk_center, self.ntk_norm, palette.NTK_EXACT,
+                ("ntk", self.ntk_center, self.ntk_norm, self.theme.ntk_exact,
                  f"NTK   Θ(x, {xp}) / Θ({xp}, {xp})")):
-            axes = framed_axes((lo, hi, 5), self.kernel_y_range, self.kernel_size, center)
-            label = ty.text(title, size=ty.LABEL_SIZE, color=color)
+            axes = self.framed((lo, hi, 5), self.kernel_y_range, self.kernel_size, center)
+            label = self.ty.text(title, size=self.ty.LABEL_SIZE, color=color)
             label.next_to(axes.frame_y.get_top(), UP, buff=0.2).align_to(axes.frame_y, LEFT)
-            x_lab = ty.math("x", size=ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.12)
+            x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.12)
             obs_line = DashedLine(axes.c2p(self.x_obs, y_lo), axes.c2p(self.x_obs, y_hi),
-                                  color=palette.AXIS, stroke_width=2, dash_length=0.08)
-            obs_label = ty.text(f"x′ = {xp}", size=ty.LABEL_SIZE, color=palette.AXIS)
+                                  color=self.theme.axis, stroke_width=2, dash_length=0.08)
+            obs_label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.axis)
             obs_label.next_to(axes.c2p(self.x_obs, y_hi), LEFT, buff=0.1).shift(0.18 * DOWN)
             curve = smooth_curve(axes, d["x"], values, color)
             panels[name] = dict(axes=axes, label=label, x_lab=x_lab, obs=VGroup(obs_line, obs_label),
@@ -96,34 +78,34 @@ class DontMixKernels(ExampleScene):
         self.nngp_curve, self.ntk_curve = panels["nngp"]["curve"], panels["ntk"]["curve"]
         # The NNGP's shape, drawn again (dashed) on the NTK's axes for comparison.
         self.nngp_ghost = DashedVMobject(
-            smooth_curve(self.ntk_axes, d["x"], self.nngp_norm, palette.OBSERVATION, stroke_width=3),
+            smooth_curve(self.ntk_axes, d["x"], self.nngp_norm, self.theme.observation, stroke_width=3),
             num_dashes=40)
-        self.ghost_label = ty.text("dashed: NNGP", size=ty.LABEL_SIZE, color=palette.OBSERVATION)
-        lo = self.settings.x_range[0]
+        self.ghost_label = self.ty.text("dashed: NNGP", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+        lo = self.wide.x_range[0]
         self.ghost_label.next_to(self.ntk_axes.c2p(lo, 1.6), RIGHT, buff=0.25)
 
     def build_fit_plot(self):
-        d, s = self.data, self.settings
+        d, s = self.data, self.wide
         lo, hi = s.x_range
         y_numbers = np.arange(self.fit_y_range[0] + 0.25, self.fit_y_range[1], 0.5)
-        self.fit_axes = ax = framed_axes((lo, hi, 5), self.fit_y_range, self.fit_size, self.fit_center,
+        self.fit_axes = ax = self.framed((lo, hi, 5), self.fit_y_range, self.fit_size, self.fit_center,
                                          y_numbers=y_numbers, decimals=1)
         self.fit_labels = VGroup(
-            ty.math("x", size=ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT, buff=0.15),
-            ty.math(rf"(y - {fmt_g(s.y_shift)})\,/\,{fmt_g(s.y_scale)}", size=ty.CAPTION_SIZE)
+            self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT, buff=0.15),
+            self.ty.math(rf"(y - {fmt_g(s.y_shift)})\,/\,{fmt_g(s.y_scale)}", size=self.ty.CAPTION_SIZE)
             .next_to(ax.frame_y.get_top(), UP, buff=0.12),
         )
-        self.train_dots = dots_at(ax, d["train_x"], d["train_y"], radius=0.09, color=palette.DOT)
-        self.nngp_mean_curve = smooth_curve(ax, d["x"], d["nngp_mean"], palette.OBSERVATION)
-        self.ntk_mean_curve = smooth_curve(ax, d["x"], d["ntk_mean"], palette.NTK_EXACT)
+        self.train_dots = dots_at(ax, d["train_x"], d["train_y"], 0.09, self.theme.dot)
+        self.nngp_mean_curve = smooth_curve(ax, d["x"], d["nngp_mean"], self.theme.observation)
+        self.ntk_mean_curve = smooth_curve(ax, d["x"], d["ntk_mean"], self.theme.ntk_exact)
         upper = d["nngp_mean"] + self.band_stds * d["nngp_std"]
         lower = d["nngp_mean"] - self.band_stds * d["nngp_std"]
         corners = [ax.c2p(x, y) for x, y in zip(d["x"], upper)] + \
                   [ax.c2p(x, y) for x, y in zip(d["x"][::-1], lower[::-1])]
-        self.nngp_band = Polygon(*corners, stroke_width=0, fill_color=palette.OBSERVATION, fill_opacity=0.25)
+        self.nngp_band = Polygon(*corners, stroke_width=0, fill_color=self.theme.observation, fill_opacity=0.25)
         self.legend = VGroup(
-            legend_row(palette.OBSERVATION, "NNGP posterior mean (Bayes)  K(x,X) K(X,X)⁻¹ Y"),
-            legend_row(palette.NTK_EXACT, "NTK: gradient descent, converged  Θ(x,X) Θ(X,X)⁻¹ Y"),
+            legend_row(self.ty, self.theme.observation, "NNGP posterior mean (Bayes)  K(x,X) K(X,X)⁻¹ Y", text_color=self.theme.observation),
+            legend_row(self.ty, self.theme.ntk_exact, "NTK: gradient descent, converged  Θ(x,X) Θ(X,X)⁻¹ Y", text_color=self.theme.ntk_exact),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         self.legend.next_to(ax.c2p(lo, self.fit_y_range[1]), RIGHT, buff=0.3).align_to(
             ax.c2p(lo, self.fit_y_range[1]), UP).shift(0.08 * DOWN)
@@ -131,15 +113,15 @@ class DontMixKernels(ExampleScene):
         k = self.max_gap_index
         x_gap = self.max_gap_x
         a, b = d["nngp_mean"][k], d["ntk_mean"][k]
-        self.gap_arrow = DoubleArrow(ax.c2p(x_gap, b), ax.c2p(x_gap, a), buff=0, color=palette.HIGHLIGHT,
+        self.gap_arrow = DoubleArrow(ax.c2p(x_gap, b), ax.c2p(x_gap, a), buff=0, color=self.theme.highlight,
                                      stroke_width=4, tip_length=0.14, max_tip_length_to_length_ratio=0.3)
-        self.gap_label = ty.text(f"largest gap {fmt(self.max_gap, 2)}\nat x = {fmt_g(x_gap)}",
-                                 size=ty.LABEL_SIZE, color=palette.HIGHLIGHT, line_spacing=0.9)
+        self.gap_label = self.ty.text(f"largest gap {fmt(self.max_gap, 2)}\nat x = {fmt_g(x_gap)}",
+                                 size=self.ty.LABEL_SIZE, color=self.theme.highlight, line_spacing=0.9)
         self.gap_label.next_to(ax.c2p(x_gap, min(a, b)), DOWN + RIGHT, buff=0.15)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
-        s, d = self.settings, self.data
+        s, d = self.wide, self.data
         xp = fmt_g(self.x_obs)
         nn, nt = self.panels["nngp"], self.panels["ntk"]
 

@@ -1,15 +1,20 @@
-"""Small mobjects the chapters share.  They only place what they are given; no maths here."""
+"""Small mobjects the chapters share.  They only place what they are given (points, colours,
+a theme); no maths here."""
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Axes, DashedVMobject, Dot, Line, Polygon, Rectangle, VGroup
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Arrow, Axes, DashedLine, DashedVMobject, Dot, Line, Polygon, Rectangle, VGroup,
+    VMobject,
+)
 
-from scenes import palette
-from scenes import typography as ty
+from scenes.theme import Theme
+from scenes.typography import AXIS_NUMBER_SIZE
 
 
-def framed_axes(x_range, y_range, size, center, x_numbers=None, y_numbers=None, decimals: int = 0) -> Axes:
+def framed_axes(x_range, y_range, size, center, theme: Theme, x_numbers=None, y_numbers=None,
+                decimals: int = 0) -> Axes:
     """Axes drawn as a frame: x axis along the bottom, y axis on the left, a faint line at y = 0.
 
     ``x_range``/``y_range`` are ``(min, max, tick step)`` in data units; ``size`` is (width,
@@ -25,8 +30,8 @@ def framed_axes(x_range, y_range, size, center, x_numbers=None, y_numbers=None, 
     axes = Axes(
         x_range=[lo, hi, x_step], y_range=[y_lo, y_hi, y_step],
         x_length=size[0], y_length=size[1], tips=False,
-        axis_config={"color": palette.AXIS, "stroke_width": 2, "include_ticks": True,
-                     "font_size": ty.AXIS_NUMBER_SIZE, "numbers_to_exclude": [],
+        axis_config={"color": theme.axis, "stroke_width": 2, "include_ticks": True,
+                     "font_size": AXIS_NUMBER_SIZE, "numbers_to_exclude": [],
                      "exclude_origin_tick": False},
         x_axis_config={"numbers_to_include": list(x_numbers)},
         y_axis_config={"numbers_to_include": list(y_numbers),
@@ -38,12 +43,12 @@ def framed_axes(x_range, y_range, size, center, x_numbers=None, y_numbers=None, 
     frame_x = axes.x_axis.copy().shift(corner - axes.x_axis.n2p(lo))
     frame_y = axes.y_axis.copy().shift(corner - axes.y_axis.n2p(y_lo))
     for num in frame_x.numbers.submobjects + frame_y.numbers.submobjects:
-        num.set_color(palette.INK)
+        num.set_color(theme.ink)
     axes.x_axis.set_opacity(0)
     axes.y_axis.set_opacity(0)
     zero = None
     if y_lo < 0 < y_hi:  # a faint line at y = 0 when 0 is inside the plot
-        zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=palette.GRID, stroke_width=1.5)
+        zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=theme.grid, stroke_width=1.5)
         axes.add_to_back(zero)
     axes.add(frame_x, frame_y)
     axes.frame_x, axes.frame_y, axes.zero_line = frame_x, frame_y, zero
@@ -53,30 +58,28 @@ def framed_axes(x_range, y_range, size, center, x_numbers=None, y_numbers=None, 
 class ObservationCross(VGroup):
     """The post's blue cross marking the observation (x', y)."""
 
-    def __init__(self, point, size: float = 0.14, color: str | None = None, **kwargs):
-        color = color or palette.OBSERVATION
+    def __init__(self, point, color: str, size: float = 0.14, **kwargs):
         point = np.asarray(point, dtype=float)
         a = Line(point + size * (UP + LEFT), point + size * (DOWN + RIGHT), color=color, stroke_width=5)
         b = Line(point + size * (UP + RIGHT), point + size * (DOWN + LEFT), color=color, stroke_width=5)
         super().__init__(a, b, **kwargs)
 
 
-def red_arrow(start, end, stroke_width: float = 5, tip_length: float = 0.16) -> Arrow:
+def red_arrow(start, end, color: str, stroke_width: float = 5, tip_length: float = 0.16) -> Arrow:
     """A red displacement arrow that starts and ends exactly at the given points (buff 0)."""
-    return Arrow(start, end, buff=0, color=palette.ARROW, stroke_width=stroke_width,
+    return Arrow(start, end, buff=0, color=color, stroke_width=stroke_width,
                  tip_length=tip_length, max_tip_length_to_length_ratio=0.45,
                  max_stroke_width_to_length_ratio=12)
 
 
-def dots_at(axes: Axes, xs, ys, radius: float, color: str | None = None) -> VGroup:
-    """One dot per (x, y) in data coordinates of ``axes`` (black dots unless ``color`` is given)."""
-    color = color or palette.DOT
+def dots_at(axes: Axes, xs, ys, radius: float, color: str) -> VGroup:
+    """One dot per (x, y) in data coordinates of ``axes``."""
     return VGroup(*[Dot(axes.c2p(x, y), radius=radius, color=color) for x, y in zip(xs, ys)])
 
 
-def arrows_at(axes: Axes, xs, ys, dys, tol: float = 1e-9, **kwargs) -> dict:
+def arrows_at(axes: Axes, xs, ys, dys, color: str, tol: float = 1e-9, **kwargs) -> dict:
     """Red arrows from (x, y) to (x, y + dy), keyed by index; moves of size <= tol get no arrow."""
-    return {i: red_arrow(axes.c2p(x, y), axes.c2p(x, y + dy), **kwargs)
+    return {i: red_arrow(axes.c2p(x, y), axes.c2p(x, y + dy), color, **kwargs)
             for i, (x, y, dy) in enumerate(zip(xs, ys, dys)) if abs(dy) > tol}
 
 
@@ -88,7 +91,7 @@ class ZoomInset(VGroup):
     ``self.links`` two lines joining it to the inset box.
     """
 
-    def __init__(self, main_axes: Axes, x_center, y_window, size=(3.4, 2.3), center=(0, 0, 0)):
+    def __init__(self, main_axes: Axes, x_center, y_window, theme: Theme, size=(3.4, 2.3), center=(0, 0, 0)):
         super().__init__()
         w, h = size
         # Same magnification along x and y, so slopes in the inset look as they do on the chart.
@@ -101,19 +104,50 @@ class ZoomInset(VGroup):
         self.axes = Axes(x_range=[x_window[0], x_window[1], 1], y_range=[y_window[0], y_window[1], 1],
                          x_length=w, y_length=h, tips=False,
                          axis_config={"include_ticks": False, "stroke_opacity": 0}).move_to(center)
-        self.box = Rectangle(width=w, height=h, stroke_color=palette.AXIS, stroke_width=2,
-                             fill_color=palette.BACKGROUND, fill_opacity=1).move_to(self.axes.get_center())
+        self.box = Rectangle(width=w, height=h, stroke_color=theme.axis, stroke_width=2,
+                             fill_color=theme.background, fill_opacity=1).move_to(self.axes.get_center())
         corners = [main_axes.c2p(x, y) for x, y in
                    ((x_window[0], y_window[0]), (x_window[1], y_window[0]),
                     (x_window[1], y_window[1]), (x_window[0], y_window[1]))]
-        self.marker = DashedVMobject(Polygon(*corners, stroke_color=palette.AXIS, stroke_width=2),
+        self.marker = DashedVMobject(Polygon(*corners, stroke_color=theme.axis, stroke_width=2),
                                      num_dashes=24)
         self.links = VGroup(
-            Line(corners[0], self.box.get_corner(DOWN + LEFT), stroke_color=palette.GRID, stroke_width=1.5),
-            Line(corners[2], self.box.get_corner(UP + RIGHT), stroke_color=palette.GRID, stroke_width=1.5),
+            Line(corners[0], self.box.get_corner(DOWN + LEFT), stroke_color=theme.grid, stroke_width=1.5),
+            Line(corners[2], self.box.get_corner(UP + RIGHT), stroke_color=theme.grid, stroke_width=1.5),
         )
         self.add(self.links, self.box, self.axes, self.marker)
 
     def contains(self, x, y) -> bool:
         """Whether data point (x, y) lies in the magnified window."""
         return (self.x_window[0] <= x <= self.x_window[1]) and (self.y_window[0] <= y <= self.y_window[1])
+
+
+def polyline(axes: Axes, xs, ys, color: str, stroke_width: float = 3, opacity: float = 1.0) -> VMobject:
+    """A curve through (x, y) in ``axes``' data coordinates (the samples are its corners)."""
+    curve = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity)
+    curve.set_points_as_corners([axes.c2p(x, y) for x, y in zip(xs, ys)])
+    return curve
+
+
+def smooth_curve(axes: Axes, xs, ys, color: str, stroke_width: float = 4, opacity: float = 1.0) -> VMobject:
+    """A smooth curve whose anchors are exactly the points (x, y) in ``axes``' data coordinates."""
+    curve = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity)
+    curve.set_points_smoothly([axes.c2p(x, y) for x, y in zip(xs, ys)])
+    return curve
+
+
+def legend_row(ty, color: str, words: str, stroke_width: float = 5, opacity: float = 1.0,
+               dashed: bool = False, text_color: str | None = None) -> VGroup:
+    """A short line sample in ``color`` followed by ``words`` (``ty``: the scene's Typography)."""
+    sample = Line(LEFT * 0.3, RIGHT * 0.3, color=color, stroke_width=stroke_width, stroke_opacity=opacity)
+    if dashed:
+        sample = DashedVMobject(sample, num_dashes=3)
+    words = ty.text(words, size=ty.LABEL_SIZE, color=text_color)
+    return VGroup(sample, words).arrange(RIGHT, buff=0.15)
+
+
+def vertical_marker(axes: Axes, x, color: str, stroke_width: float = 2.5, dash_length: float = 0.1):
+    """A dashed vertical line at ``x`` across the whole y range of ``axes``."""
+    y_lo, y_hi = axes.y_range[0], axes.y_range[1]
+    return DashedLine(axes.c2p(x, y_lo), axes.c2p(x, y_hi), color=color, stroke_width=stroke_width,
+                      dash_length=dash_length)

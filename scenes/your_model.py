@@ -16,146 +16,31 @@ Render:  manim -pql examples/tanh_net.py TanhArrows
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, Line,
-    Polygon, ReplacementTransform, VGroup,
+    DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Create, FadeIn, GrowArrow, LaggedStart, Polygon,
+    ReplacementTransform, VGroup,
 )
 
 import ntkcore
+from ntkcore.facts import negative_runs
 
-from scenes.base import ExampleScene, fmt, fmt_g
-from scenes.ch2_linear import signed
-from scenes.ch5_rbf import RBFNetwork, corner_label, polyline
-from scenes.ch6_training import KernelDuringTraining
-from scenes.widgets import dots_at, framed_axes
-from scenes import palette
-from scenes import typography as ty
-
-
-# --------------------------------------------------------------------------- helpers (no maths)
+from scenes.base import ExampleScene
+from scenes.components.kernel_morph import KernelMorph
+from scenes.components.training import TrainingStory
+from scenes.formatting import fmt, fmt_g, signed
+from scenes.layout import covered_points, first_free, free_spot, leader, plot_box, sample_points
+from scenes.ranges import nice_range
+from scenes.widgets import polyline, vertical_marker
 
 
-def _clean(v: float) -> float:
-    return float(round(v, 10)) + 0.0   # + 0.0 turns -0.0 into 0.0
-
-
-def nice_range(values, ticks: int = 8, margin: float = 0.06) -> tuple:
-    """``(lo, hi, step)`` that holds every value with a small margin, ends on ticks, and has a
-    round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` ticks."""
-    v = np.asarray(values, dtype=float)
-    lo, hi = float(v.min()), float(v.max())
-    span = hi - lo if hi > lo else max(abs(hi), 1.0)
-    lo, hi = lo - margin * span, hi + margin * span
-    raw = (hi - lo) / ticks
-    mag = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9))
-    return (_clean(step * math.floor(lo / step)), _clean(step * math.ceil(hi / step)), _clean(step))
-
-
-def labelled_ticks(y_range) -> list:
-    """The ticks to print: the multiples of ``2·step`` inside ``(lo, hi, step)``."""
-    lo, hi, step = y_range
-    first, last = math.ceil(lo / (2 * step) - 1e-9), math.floor(hi / (2 * step) + 1e-9)
-    return [_clean(2 * step * n) for n in range(first, last + 1)]
-
-
-def range_axes(x_range, y_range, size, center):
-    """``framed_axes`` with every other tick of ``y_range`` printed, to as many decimals as needed."""
-    numbers = labelled_ticks(y_range)
-    return framed_axes(x_range, y_range, size, center, y_numbers=numbers, decimals=label_decimals(*numbers))
-
-
-def label_decimals(*numbers: float) -> int:
-    """Fewest decimals that print every one of ``numbers`` exactly (0.5 -> 1, 10 -> 0)."""
-    return next((d for d in range(5) if all(abs(round(n, d) - n) < 1e-9 for n in numbers)), 4)
-
-
-def sample_points(mobs, per_mob: int = 8) -> np.ndarray:
-    """Scene points along ``mobs`` (their anchors, or ``per_mob`` points from start to end)."""
-    pts = []
-    for mob in mobs:
-        for m in mob.get_family():
-            if not m.has_points():
-                continue
-            if len(m.points) > 2 * per_mob:
-                pts.append(m.get_anchors())
-            else:   # a line or a dash: points every 0.05 units from its start to its end
-                n = max(per_mob, int(np.linalg.norm(m.get_end() - m.get_start()) / 0.05) + 1)
-                pts.append(np.linspace(m.get_start(), m.get_end(), n))
-        pts.append(mob.get_center()[None])
-    return np.vstack(pts) if pts else np.zeros((0, 3))
-
-
-def covered_points(mob, points: np.ndarray, pad: float = 0.06) -> int:
-    """How many of the scene ``points`` lie in ``mob``'s bounding box grown by ``pad``."""
-    (x0, y0, _), (x1, y1, _) = mob.get_corner(DOWN + LEFT), mob.get_corner(UP + RIGHT)
-    return int(((points[:, 0] > x0 - pad) & (points[:, 0] < x1 + pad)
-                & (points[:, 1] > y0 - pad) & (points[:, 1] < y1 + pad)).sum())
-
-
-def first_free(mob, spots, avoid: np.ndarray, box, pad: float = 0.06):
-    """Put ``mob`` at the first of ``spots`` — ``(anchor, direction, buff)`` for ``next_to`` — where
-    it covers none of the scene points ``avoid`` and stays inside ``box`` = (x_min, y_min, x_max,
-    y_max); if none is free, at the spot that covers the fewest points."""
-    def score(m):
-        (x0, y0, _), (x1, y1, _) = m.get_corner(DOWN + LEFT), m.get_corner(UP + RIGHT)
-        if x0 < box[0] or y0 < box[1] or x1 > box[2] or y1 > box[3]:
-            return 10 ** 9
-        return covered_points(m, avoid, pad)
-    scores = []
-    for anchor, d, b in spots:
-        scores.append(score(mob.next_to(anchor, d, buff=b)))
-        if scores[-1] == 0:
-            return mob
-    anchor, d, b = spots[int(np.argmin(scores))]
-    return mob.next_to(anchor, d, buff=b)
-
-
-def free_spot(mob, anchor, directions, avoid: np.ndarray, box, buffs=(0.12,)):
-    """``first_free`` next to one ``anchor``: every direction at the first distance, then the next."""
-    return first_free(mob, [(anchor, d, b) for b in buffs for d in directions], avoid, box)
-
-
-def leader(label, target, color: str, min_gap: float = 0.25) -> VGroup:
-    """A thin line from ``label``'s nearest edge to the point ``target`` if the label sits
-    farther than ``min_gap`` from it (else an empty group)."""
-    start = np.clip(target, label.get_corner(DOWN + LEFT), label.get_corner(UP + RIGHT))
-    gap = np.linalg.norm(start - target)
-    if gap <= min_gap:
-        return VGroup()
-    return VGroup(Line(start, target + 0.1 * (start - target) / gap, color=color, stroke_width=1.5))
-
-
-def plot_box(axes) -> tuple:
-    """(x_min, y_min, x_max, y_max) of the plotting area of ``axes`` in scene units."""
-    (x0, y0), (x1, y1) = axes.c2p(axes.x_range[0], axes.y_range[0])[:2], axes.c2p(axes.x_range[1], axes.y_range[1])[:2]
-    return (x0, y0, x1, y1)
-
-
-def negative_runs(xs, ks) -> list:
-    """``[(i_start, i_end), ...]``: index ranges (inclusive) where ``ks < 0``."""
-    runs, start = [], None
-    for i, k in enumerate(ks):
-        if k < 0 and start is None:
-            start = i
-        if k >= 0 and start is not None:
-            runs.append((start, i - 1))
-            start = None
-    if start is not None:
-        runs.append((start, len(ks) - 1))
-    return runs
-
-
-def negative_fill(axes, xs, ks) -> VGroup:
+def negative_fill(axes, xs, ks, color: str) -> VGroup:
     """The areas between y = 0 and the curve (xs, ks) wherever it is negative (may be empty)."""
     fills = VGroup()
-    for a, b in negative_runs(xs, ks):
+    for a, b in negative_runs(ks):
         corners = ([axes.c2p(xs[a], 0)] + [axes.c2p(x, y) for x, y in zip(xs[a:b + 1], ks[a:b + 1])]
                    + [axes.c2p(xs[b], 0)])
-        fills.add(Polygon(*corners, stroke_width=0, fill_color=palette.HIGHLIGHT, fill_opacity=0.35))
+        fills.add(Polygon(*corners, stroke_width=0, fill_color=color, fill_opacity=0.35))
     return fills
 
 
@@ -192,9 +77,6 @@ class UserModelScene(ExampleScene):
     def display_y_range(self) -> tuple:
         return nice_range(self.function_values(), ticks=self.y_ticks)
 
-    def build_axes(self):
-        lo, hi = self.example.x_range
-        return range_axes((lo, hi, self.x_tick), self.display_y_range(), self.axes_size, self.axes_center)
 
 
 # --------------------------------------------------------------------------- chapter: the arrows
@@ -213,7 +95,7 @@ class ModelArrows(UserModelScene):
         lo, hi = ex.x_range
         fine_x = np.linspace(lo, hi, self.fine_samples)
         self.curve = polyline(self.axes, fine_x, np.asarray(ntkcore.values(ex.f, ex.theta, fine_x)),
-                              palette.AXIS, stroke_width=2, opacity=0.6)
+                              self.theme.axis, stroke_width=2, opacity=0.6)
         self.arrows = self.build_arrows(f0, d)
         tol = 1e-9
         self.i_up = int(np.argmax(d)) if d.max() > tol else None
@@ -234,7 +116,7 @@ class ModelArrows(UserModelScene):
         self.wait(3.0)
 
         # Step: the observation
-        obs_label = ty.text(f"observation ({x_s}, {y_s})", size=ty.LABEL_SIZE, color=palette.OBSERVATION)
+        obs_label = self.ty.text(f"observation ({x_s}, {y_s})", size=self.ty.LABEL_SIZE, color=self.theme.observation)
         free_spot(obs_label, self.cross, [UP, DOWN, LEFT, RIGHT],
                   sample_points([*self.dots, self.curve]), plot_box(self.axes))
         self.play(FadeIn(self.cross, scale=1.5), FadeIn(obs_label), run_time=0.8)
@@ -242,7 +124,7 @@ class ModelArrows(UserModelScene):
         self.wait(2.5)
 
         # Step: one gradient step: a red arrow at every x that moves
-        lr_text = ty.text(f"learning rate {fmt_g(ex.lr)}", size=ty.CAPTION_SIZE)
+        lr_text = self.ty.text(f"learning rate {fmt_g(ex.lr)}", size=self.ty.CAPTION_SIZE)
         lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
         self.play(FadeIn(lr_text, shift=0.1 * DOWN), run_time=0.6)
         self.say(f"One gradient step on (f({x_s}) − {y_s})², learning rate {fmt_g(ex.lr)}:\n"
@@ -259,10 +141,10 @@ class ModelArrows(UserModelScene):
             if k is None:
                 continue
             tip = self.arrows[k].get_end()
-            lab = ty.text(signed(d[k]), size=ty.LABEL_SIZE, color=palette.ARROW)
+            lab = self.ty.text(signed(d[k]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
             free_spot(lab, tip, [side, side + RIGHT, side + LEFT, RIGHT, LEFT], avoid, plot_box(self.axes),
                       buffs=(0.12, 0.35, 0.6))
-            self.move_labels.add(lab, leader(lab, tip, palette.ARROW, min_gap=0.12))
+            self.move_labels.add(lab, leader(lab, tip, self.theme.arrow, min_gap=0.12))
         self.play(FadeIn(self.move_labels), run_time=0.5)
         where = " (the observation)" if i_big == i else ""
         down = (f"The dots at {self.x_list(np.flatnonzero(d < -tol))} move down "
@@ -272,7 +154,7 @@ class ModelArrows(UserModelScene):
         self.wait(3.5)
 
         # Step: the dots move along their arrows
-        ghosts = VGroup(*[dot.copy().set_color(palette.MOVED_DOT) for dot in self.dots])
+        ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in self.dots])
         self.add(ghosts, self.dots)
         f1 = f0 + d
         self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)], run_time=1.5)
@@ -299,30 +181,32 @@ class ModelArrows(UserModelScene):
 # --------------------------------------------------------------------------- chapter: the kernel
 
 
-class ModelKernel(UserModelScene, RBFNetwork):
-    """The step's finite-step kernel, and its η → 0 limit, the exact NTK.
-
-    Reuses Example 4's layout, function plot and η label (``RBFNetwork.function_plot``,
-    ``eta_text``) with the numbers of your model and none of its RBF-specific notes.
-    """
+class ModelKernel(UserModelScene):
+    """The step's finite-step kernel, and its η → 0 limit, the exact NTK: Example 4's picture
+    (:class:`scenes.components.kernel_morph.KernelMorph`) with the numbers of your model and none of
+    its RBF-specific notes."""
 
     y_ticks = 6          # the function plot is the short top panel here
     kernel_ticks = 6
     axes_size = (11.0, 4.6)          # the full-size kernel plot: a little shorter than the base's,
     axes_center = (0.4, 0.3, 0.0)    # so that two-line captions with ∇θ clear its x numbers
+    stacked_size = (10.6, 2.1)       # the function on top, its kernel beneath
+    top_center = (0.55, 1.9, 0.0)
+    bottom_center = (0.55, -0.9, 0.0)
 
     def compute(self):
         """Everything drawn, from ntkcore, before any animation."""
-        ex = self.example
-        f, theta = ex.f, ex.theta
-        lo, hi = ex.x_range
-        self.fine_x = np.linspace(lo, hi, self.fine_samples)
-        self.fine_f = np.asarray(ntkcore.values(f, theta, self.fine_x))
-        self.f0, self.d = ex.values(), ex.displacement()
-        self.k_grid = ex.kernel_finite_normalized()
-        self.compute_kernels()  # RBFNetwork's: finite-step kernels for shrinking η, exact NTK
+        km = self.morph = KernelMorph(self, self.kernel_axes_at)
+        sw = km.sweep
+        self.fine_x, self.f0, self.d, self.k_grid = km.fine_x, km.f0, km.d, km.k_grid
+        self.etas, self.finite_grid, self.finite_fine = sw.etas, sw.finite_grid, sw.finite_fine
+        self.ntk_grid, self.ntk_fine = sw.ntk_grid, sw.ntk_fine
         self.kernel_y_range = nice_range(np.concatenate([*self.finite_fine, *self.finite_grid, self.ntk_fine,
                                                          self.ntk_grid, [0.0]]), ticks=self.kernel_ticks)
+
+    def kernel_axes_at(self, size, center):
+        """Axes whose y range and printed ticks come from this model's kernels."""
+        return self.labelled_axes((*self.example.x_range, self.x_tick), self.kernel_y_range, size, center)
 
     def construct(self):
         ex = self.example
@@ -338,7 +222,7 @@ class ModelKernel(UserModelScene, RBFNetwork):
 
         # Step: the gradient step's arrows on top, room for the kernel beneath
         head = self.heading(ex.title)
-        top = self.function_plot(self.stacked_size, self.top_center)
+        top = self.morph.function_plot(self.stacked_size, self.top_center)
         self.dots, self.cross, self.arrows = top["dots"], top["cross"], top["arrows"]
         self.play(FadeIn(head), FadeIn(top["axes"]), FadeIn(top["labels"]), run_time=1.0)
         self.play(Create(top["curve"]), FadeIn(top["dots"]), FadeIn(top["cross"]), run_time=1.2)
@@ -348,7 +232,7 @@ class ModelKernel(UserModelScene, RBFNetwork):
         self.wait(3.0)
 
         # Step: divide every arrow by the one at x': the finite-step kernel
-        kp = self.kernel_plot(self.stacked_size, self.bottom_center, self.dot_radius)
+        kp = self.morph.kernel_plot(self.stacked_size, self.bottom_center, self.dot_radius)
         self.kernel_axes = ka = kp["axes"]
         self.play(FadeIn(ka), FadeIn(kp["label"]), run_time=0.8)
         self.play(*[ReplacementTransform(a.copy(), kp["dots"][k]) for k, a in self.arrows.items()],
@@ -362,12 +246,12 @@ class ModelKernel(UserModelScene, RBFNetwork):
         self.k_max_x = float(xs[np.argmax(self.k_grid)])
         k_max = float(np.max(self.k_grid))
         avoid = sample_points([kp["curve"], *kp["dots"], kp["label"], kp["obs_line"]])
-        max_ring = Circle(radius=0.13, color=palette.HIGHLIGHT, stroke_width=4).move_to(ka.c2p(self.k_max_x, k_max))
-        max_label = ty.text(f"max {fmt(k_max, 2)} at x = {fmt_g(self.k_max_x)}", size=ty.LABEL_SIZE,
-                            color=palette.HIGHLIGHT)
+        max_ring = Circle(radius=0.13, color=self.theme.highlight, stroke_width=4).move_to(ka.c2p(self.k_max_x, k_max))
+        max_label = self.ty.text(f"max {fmt(k_max, 2)} at x = {fmt_g(self.k_max_x)}", size=self.ty.LABEL_SIZE,
+                            color=self.theme.highlight)
         free_spot(max_label, max_ring, [UP, UR, UL, RIGHT, LEFT, DOWN + RIGHT, DOWN + LEFT], avoid, plot_box(ka),
                   buffs=(0.15, 0.5, 1.0))
-        max_label.add(leader(max_label, max_ring.get_center(), palette.HIGHLIGHT, min_gap=0.3))
+        max_label.add(leader(max_label, max_ring.get_center(), self.theme.highlight, min_gap=0.3))
         self.play(Create(max_ring), FadeIn(max_label), run_time=0.8)
         if self.k_max_x == x_obs:
             self.say(f"No x moves more than x′ = {x_s} itself:\nthe kernel is largest at the point we pushed on.")
@@ -377,8 +261,8 @@ class ModelKernel(UserModelScene, RBFNetwork):
         self.wait(3.0)
 
         # Step: negative regions, if any (f moves the opposite way there)
-        self.neg_runs = negative_runs(xs, self.k_grid)
-        self.neg_fill = negative_fill(ka, self.fine_x, self.finite_fine[0])
+        self.neg_runs = negative_runs(self.k_grid)
+        self.neg_fill = negative_fill(ka, self.fine_x, self.finite_fine[0], self.theme.highlight)
         k_min = float(np.min(self.k_grid))
         k_min_x = fmt_g(xs[np.argmin(self.k_grid)])
         if self.neg_runs:
@@ -395,69 +279,38 @@ class ModelKernel(UserModelScene, RBFNetwork):
         notes = [max_ring, max_label, self.neg_fill]
         function_mobs = [top[k] for k in ("axes", "labels", "curve", "dots", "cross")] + list(self.arrows.values())
         # Step: the kernel plot fills the frame; shrink η — the finite-step kernel morphs into the exact NTK
-        moving, big = self.enlarge_kernel_plot(kp, function_mobs + notes, big_size, big_center)
-        ka = self.kernel_axes
-        every_curve = [polyline(ka, self.fine_x, k, palette.KERNEL_START) for k in (*self.finite_fine, self.ntk_fine)]
+        moving, big = self.morph.enlarge(kp, function_mobs + notes, big_size, big_center)
+        ka = self.kernel_axes = big["axes"]
+        self.kernel_dots, self.kernel_curve = big["dots"], big["curve"]
+        every_curve = [polyline(ka, self.fine_x, k, self.theme.kernel_start) for k in (*self.finite_fine, self.ntk_fine)]
         avoid = sample_points([*every_curve, big["label"], big["obs_line"]])
         corners = [UR, DOWN + RIGHT, UL, DOWN + LEFT]
-        eta_label = self.eta_label(self.etas[0], ka, corners, avoid)
-        self.play(FadeIn(eta_label), run_time=0.5)
-        self.say(f"This step pushed θ along ∇θ f(x′) by η = {fmt(self.etas[0], 3)}.\n"
-                 "Now shrink η towards 0.")
-        self.wait(2.5)
-        for n in range(1, len(self.etas)):
-            target = VGroup(dots_at(ka, xs, self.finite_grid[n], self.dot_radius, palette.KERNEL_START),
-                            polyline(ka, self.fine_x, self.finite_fine[n], palette.KERNEL_START))
-            new_label = self.eta_label(self.etas[n], ka, corners, avoid)
-            self.play(ReplacementTransform(moving, target), ReplacementTransform(eta_label, new_label), run_time=1.0)
-            moving, eta_label = target, new_label
-            self.wait(0.4)
-        self.ntk_dots = dots_at(ka, xs, self.ntk_grid, self.dot_radius, palette.NTK_EXACT)
-        self.ntk_curve = polyline(ka, self.fine_x, self.ntk_fine, palette.NTK_EXACT)
-        exact_label = self.eta_label(None, ka, corners, avoid)
-        ntk_label = ty.math(rf"k(x, {x_s})\,/\,k({x_s}, {x_s})", size=ty.CAPTION_SIZE, color=palette.NTK_EXACT)
-        ntk_label.next_to(big["label"], DOWN, buff=0.15, aligned_edge=LEFT)
-        self.play(ReplacementTransform(moving, VGroup(self.ntk_dots, self.ntk_curve)),
-                  ReplacementTransform(eta_label, exact_label), FadeIn(ntk_label), run_time=1.2)
+        exact = self.morph.play_sweep(moving, big, f"This step pushed θ along ∇θ f(x′) by η = {fmt(self.etas[0], 3)}.\n"
+                                                   "Now shrink η towards 0.",
+                                      place=lambda mob: self.in_free_corner(mob, ka, corners, avoid))
+        self.ntk_dots, self.ntk_curve = exact["dots"], exact["curve"]
+        ntk_label, exact_label = exact["label"], exact["eta_label"]
 
         # Step: the exact NTK's maximum, and how far the step's kernel was from it
         self.ntk_max_x = float(xs[np.argmax(self.ntk_grid)])
         ntk_max = float(np.max(self.ntk_grid))
-        ntk_ring = Circle(radius=0.13, color=palette.NTK_EXACT, stroke_width=4).move_to(ka.c2p(self.ntk_max_x, ntk_max))
-        ntk_max_label = ty.text(f"max {fmt(ntk_max, 2)} at x = {fmt_g(self.ntk_max_x)}", size=ty.LABEL_SIZE,
-                                color=palette.NTK_EXACT)
+        ntk_ring = Circle(radius=0.13, color=self.theme.ntk_exact, stroke_width=4).move_to(ka.c2p(self.ntk_max_x, ntk_max))
+        ntk_max_label = self.ty.text(f"max {fmt(ntk_max, 2)} at x = {fmt_g(self.ntk_max_x)}", size=self.ty.LABEL_SIZE,
+                                color=self.theme.ntk_exact)
         avoid = sample_points([*every_curve, *self.kernel_dots, *self.ntk_dots, big["label"], ntk_label,
                                exact_label, big["obs_line"]])
         free_spot(ntk_max_label, ntk_ring, [UP, UR, UL, RIGHT, LEFT, DOWN + RIGHT, DOWN + LEFT], avoid, plot_box(ka),
                   buffs=(0.15, 0.5, 1.0))
-        ntk_max_label.add(leader(ntk_max_label, ntk_ring.get_center(), palette.NTK_EXACT, min_gap=0.3))
+        ntk_max_label.add(leader(ntk_max_label, ntk_ring.get_center(), self.theme.ntk_exact, min_gap=0.3))
         self.play(Create(ntk_ring), FadeIn(ntk_max_label), run_time=0.6)
         gap = np.abs(self.k_grid - self.ntk_grid)
         self.say(f"As η → 0: the exact NTK, largest at x = {fmt_g(self.ntk_max_x)}. The step's kernel\n"
                  f"(faint) differs from it by up to {fmt(gap.max(), 2)} (at x = {fmt_g(xs[np.argmax(gap)])}).")
         self.wait(4.0)
 
-    def kernel_plot(self, size, center, dot_radius):
-        """As Example 4's, on axes whose y range and printed ticks come from this model's kernels:
-        the label, the line x = x', the step's kernel as dots and as a curve."""
-        ex = self.example
-        x_obs = ex.observation[0]
-        axes = range_axes((*ex.x_range, self.x_tick), self.kernel_y_range, size, center)
-        x_s = fmt_g(x_obs)
-        label = corner_label(axes, ty.math(rf"\tilde k(x, {x_s})\,/\,\tilde k({x_s}, {x_s})",
-                                           size=ty.CAPTION_SIZE, color=palette.KERNEL_START))
-        return dict(
-            axes=axes, label=label,
-            obs_line=DashedLine(axes.c2p(x_obs, axes.y_range[0]), axes.c2p(x_obs, axes.y_range[1]),
-                                color=palette.OBSERVATION, stroke_width=2, dash_length=0.08),
-            dots=dots_at(axes, ex.grid, self.k_grid, dot_radius, palette.KERNEL_START),
-            curve=polyline(axes, self.fine_x, self.finite_fine[0], palette.KERNEL_START),
-        )
-
-    def eta_label(self, eta, axes, corners, avoid):
-        """The η label (``RBFNetwork.eta_text``) inside the corner of the plot that covers the
-        fewest of the points ``avoid``; ``corners`` in order of preference."""
-        mob = RBFNetwork.eta_text(self, eta, axes)
+    def in_free_corner(self, mob, axes, corners, avoid):
+        """``mob`` inside the corner of the plot that covers the fewest of the points ``avoid``;
+        ``corners`` in order of preference."""
         x0, y0, x1, y1 = plot_box(axes)
         scores = []
         for c in corners:
@@ -470,17 +323,18 @@ class ModelKernel(UserModelScene, RBFNetwork):
 # --------------------------------------------------------------------------- chapter: training
 
 
-class ModelTraining(UserModelScene, KernelDuringTraining):
-    """Example 5's chapter (``KernelDuringTraining``) for your model: gradient ascent on f(x'),
-    the kernel of every step from purple to orange.  Needs ``example.steps > 0``."""
+class ModelTraining(UserModelScene):
+    """Example 5's chapter (:class:`scenes.components.training.TrainingStory`) for your model:
+    gradient ascent on f(x'), the kernel of every step from purple to orange.  Needs
+    ``example.steps > 0``."""
 
     y_ticks = 8
     kernel_ticks = 8
+    axes_size = (5.4, 4.6)             # two panels side by side: f on the left, the kernel on the right
+    axes_center = (-3.45, 0.05, 0.0)
+    kernel_size = (5.4, 4.6)
+    kernel_center = (3.7, 0.05, 0.0)
     model_phrase = "The model"
-
-    @property
-    def heading_text(self) -> str:
-        return self.example.title
 
     def setup(self):
         ex = type(self).example
@@ -495,15 +349,14 @@ class ModelTraining(UserModelScene, KernelDuringTraining):
     def kernel_display_range(self, k: np.ndarray) -> tuple:
         return nice_range(np.append(k.ravel(), 0.0), ticks=self.kernel_ticks)
 
-    def build_kernel_axes(self, k: np.ndarray):
-        return range_axes((*self.example.x_range, self.x_tick), self.kernel_display_range(k),
-                          self.kernel_size, self.kernel_center)
-
+    def construct(self):
+        TrainingStory(self, self.example.title, self.model_phrase, self.kernel_display_range,
+                      self.place_step_labels, self.kernel_size, self.kernel_center, kernel_decimals=None).play()
     def place_step_labels(self, first_label, last_label, k):
         """Each label above a peak of its own curve, where it covers no curve, line or other label."""
         ka, xs = self.kernel_axes, self.example.grid
         avoid = sample_points([self.kernel_curves[0], self.kernel_curves[-1],
-                               self.x_obs_marker(ka, self.example.observation[0])])
+                               vertical_marker(ka, self.example.observation[0], self.theme.observation)])
         for label, ks in ((first_label, k[0]), (last_label, k[-1])):
             spots = [(ka.c2p(xs[i], ks[i]), d, b) for i in np.argsort(-ks) for b in (0.1, 0.25) for d in (UP, UL, UR)]
             first_free(label, spots, avoid, plot_box(ka))   # by the highest point of its curve that has room

@@ -1,4 +1,4 @@
-"""``./render.sh bench [--qh] [--profile CHAPTER]``: how fast the explainer renders and the NTK computes.
+"""``./render.sh bench [-qh] [--profile CHAPTER]``: how fast the explainer renders and the NTK computes.
 
 Measures, in one run, with plain tools (``time.perf_counter``; peak memory of each manim process
 from ``os.wait4``):
@@ -10,7 +10,7 @@ from ``os.wait4``):
    chapter: video duration, render wall time, real-time factor, peak memory.
 3. One setting changed (Example 5's number of training steps), everything re-rendered: unchanged
    chapters come from the chapter cache, so this costs about that one chapter.
-4. With ``--qh``: the full pipeline at -qh as well.  With ``--profile CHAPTER``: a cProfile of that
+4. With ``-qh``: the full pipeline at -qh as well.  With ``--profile CHAPTER``: a cProfile of that
    chapter's render, top functions by cumulative time.
 
 Prints a table and writes ``media/bench.json``.  Renders go to ``media/configs/bench/`` (a settings
@@ -19,7 +19,6 @@ file of that name), so the normal renders are untouched.  Nothing here asserts a
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -27,14 +26,12 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scenes.chapters import by_name, parse_options  # noqa: E402
-from scenes.render import MEDIA, media_root, render_video  # noqa: E402
-from scenes.stitch import duration_seconds  # noqa: E402
+from pipeline.chapters import CHAPTERS, by_name
+from pipeline.media import duration_seconds
+from pipeline.paths import MEDIA, ROOT
+from pipeline.render import Options, video_path
+from pipeline.video import render_video
 
 BENCH_CONFIG = MEDIA / "bench" / "bench.toml"
 CHANGED = "[examples.training]\nsteps = 12\n"  # read by one chapter only: training
@@ -74,11 +71,15 @@ def ntk_timings(width: int = 4096, n: int = 41, repeats: int = 5) -> dict:
             "ntk_max_abs": float(jnp.abs(k_s).max())}
 
 
+def bench_options(quality: str) -> Options:
+    return Options(chapters=list(CHAPTERS), quality=quality, config=str(BENCH_CONFIG))
+
+
 def pipeline(quality: str, fresh: bool) -> dict:
     """Render everything with the bench settings file; ``fresh`` empties its media folder first."""
-    opts = parse_options([quality, "--config", str(BENCH_CONFIG)])
-    if fresh and media_root(opts).exists():
-        shutil.rmtree(media_root(opts))
+    opts = bench_options(quality)
+    if fresh and opts.root.exists():
+        shutil.rmtree(opts.root)
     result = render_video(opts)
     if result is None:
         raise SystemExit("bench: a chapter failed to render (see the log named above)")
@@ -86,8 +87,7 @@ def pipeline(quality: str, fresh: bool) -> dict:
 
 
 def chapter_records(result: dict, quality: str) -> list[dict]:
-    from scenes.render import video_path
-    opts = parse_options([quality, "--config", str(BENCH_CONFIG)])
+    opts = bench_options(quality)
     out = []
     for run in result["runs"]:
         dur = duration_seconds(video_path(run.chapter, opts))
@@ -97,10 +97,11 @@ def chapter_records(result: dict, quality: str) -> list[dict]:
     return out
 
 
-def profile(chapter: str, quality: str = "-ql", top: int = 20) -> str:
+def profile(chapter: str, quality: str = "l", top: int = 20) -> str:
     ch = by_name()[chapter]
     out = MEDIA / "bench" / f"{chapter}.prof"
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "manim", "render", quality,
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "manim", "render", f"-q{quality}",
            "--disable_caching", "--progress_bar", "none", "--media_dir", str(MEDIA / "bench" / "profile"),
            ch.file, ch.scene]
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
@@ -111,21 +112,8 @@ def profile(chapter: str, quality: str = "-ql", top: int = 20) -> str:
     return buf.getvalue()
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="./render.sh bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--qh", action="store_true", help="also time the full pipeline at -qh")
-    parser.add_argument("--profile", metavar="CHAPTER", help="cProfile one chapter's render")
-    parser.add_argument("--skip-ntk", action="store_true", help="skip the NTK timings")
-    parser.add_argument("--ntk-only", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.ntk_only:
-        print(json.dumps(ntk_timings()))
-        return 0
-    if args.profile and args.profile not in by_name():
-        print(f"error: unknown chapter {args.profile!r}; valid chapters: {', '.join(by_name())}",
-              file=sys.stderr)
-        return 2
-
+def bench(args) -> int:
+    """The benchmark of a parsed command line (``args.quality``: "h" also times -qh)."""
     report = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                           "python": platform.python_version(), "processor": platform.processor()}}
     t_bench = time.perf_counter()
@@ -134,33 +122,34 @@ def main(argv=None) -> int:
         print("== NTK of a width-4096 ReLU net on 41 inputs", flush=True)
         # In a child process: its gigabytes of Jacobian are gone before the renders start (forked
         # render processes would otherwise report the parent's memory as their peak).
-        out = subprocess.run([sys.executable, __file__, "--ntk-only"], check=True, capture_output=True,
-                             text=True, cwd=ROOT)
+        out = subprocess.run([sys.executable, "-m", "pipeline.bench", "--ntk-only"], check=True,
+                             capture_output=True, text=True, cwd=ROOT)
         report.update(json.loads(out.stdout.strip().splitlines()[-1]))
 
     BENCH_CONFIG.parent.mkdir(parents=True, exist_ok=True)
     BENCH_CONFIG.write_text("# written by benchmarks/bench.py: the default settings\n")
     print("\n== Full pipeline at -ql, empty manim cache", flush=True)
-    full = pipeline("-ql", fresh=True)
-    chapters = chapter_records(full, "-ql")
+    full = pipeline("l", fresh=True)
+    chapters = chapter_records(full, "l")
     video_seconds = sum(c["video_seconds"] for c in chapters)
     report.update({"video_seconds": video_seconds, "render_seconds_ql": full["seconds"],
                    "rtf_ql": full["seconds"] / video_seconds})
 
     print("\n== One setting changed (examples.training.steps), everything re-rendered", flush=True)
     BENCH_CONFIG.write_text("# written by benchmarks/bench.py: one setting changed\n" + CHANGED)
-    again = pipeline("-ql", fresh=False)
+    again = pipeline("l", fresh=False)
     rerendered = [r for r in again["runs"] if not r.cached]
     report.update({"rerender_seconds": again["seconds"],
                    "rerender_chapters": [r.chapter.name for r in rerendered],
                    "rerender_chapter_seconds": sum(r.seconds for r in rerendered)})
     report["rerender_ratio"] = report["rerender_seconds"] / max(report["rerender_chapter_seconds"], 1e-9)
 
-    if args.qh:
+    qh = args.quality == "h"
+    if qh:
         BENCH_CONFIG.write_text("# written by benchmarks/bench.py: the default settings\n")
         print("\n== Full pipeline at -qh, empty manim cache", flush=True)
-        full_qh = pipeline("-qh", fresh=False)  # -qh has its own video folders: nothing cached there
-        chapters += chapter_records(full_qh, "-qh")
+        full_qh = pipeline("h", fresh=False)  # -qh has its own video folders: nothing cached there
+        chapters += chapter_records(full_qh, "h")
         report.update({"render_seconds_qh": full_qh["seconds"],
                        "rtf_qh": full_qh["seconds"] / video_seconds})
     report["chapters"] = chapters
@@ -180,7 +169,7 @@ def main(argv=None) -> int:
               f"{c['rtf']:5.2f} {c['peak_memory_mb']:8.0f}")
     print(f"\nvideo {video_seconds:.1f} s; full -ql render {report['render_seconds_ql']:.1f} s "
           f"(RTF {report['rtf_ql']:.2f}, target <= 0.5)")
-    if args.qh:
+    if qh:
         print(f"full -qh render {report['render_seconds_qh']:.1f} s (RTF {report['rtf_qh']:.2f}, target <= 2.0)")
     print(f"re-render after one setting change: {report['rerender_seconds']:.1f} s; the changed chapter(s) "
           f"{', '.join(report['rerender_chapters'])} took {report['rerender_chapter_seconds']:.1f} s "
@@ -194,4 +183,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:] == ["--ntk-only"]:
+        print(json.dumps(ntk_timings()))
+        sys.exit(0)
+    sys.exit("usage: ./render.sh bench [-qh] [--profile CHAPTER] [--skip-ntk]")

@@ -12,16 +12,9 @@ from pathlib import Path
 
 import av
 
+from pipeline.media import duration_seconds
 
-def duration_seconds(path: Path) -> float:
-    """Length of a video file's first video stream, in seconds."""
-    with av.open(str(path)) as c:
-        s = c.streams.video[0]
-        end = 0
-        for pkt in c.demux(s):
-            if pkt.pts is not None:
-                end = max(end, pkt.pts + (pkt.duration or 0))
-        return float(end * s.time_base)
+__all__ = ["duration_seconds", "stitch", "stitch_srt"]
 
 
 def stitch(inputs: list[Path], output: Path) -> float:

@@ -1,0 +1,268 @@
+"""The command line, defined once: ``python -m pipeline``, the installed ``ntk-explainer`` and
+``./render.sh`` all parse it here.
+
+    ntk-explainer [render] [CHAPTER...] [-ql|-qm|-qh|-qk] [--format F] [-t] [--config FILE] [--force]
+    ntk-explainer list | stills | posters | slides | report | settings | bench | test | setup
+
+Every subcommand has its own ``--help``.  Arguments are checked before anything is installed or
+rendered (``--preflight`` answers what a command needs, for ``render.sh``); a bad one exits with
+status 2 and a one-line message.  This module needs only the standard library at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pipeline.chapters import CHAPTERS, FORMATS, QUALITIES, by_name
+
+PROG = "ntk-explainer"
+
+COMMANDS = {
+    "render": "render chapters (all by default) and stitch the full video",
+    "list": "print the chapters in story order",
+    "stills": "the README's pictures: each chapter's last frame into docs/",
+    "posters": "a poster frame (last frame, PNG) per chapter into media/posters/",
+    "slides": "the chapters as slides: offline HTML, PDF and PowerPoint decks in media/slides/",
+    "report": "print the numbers behind the scenes as JSON",
+    "settings": "print the default settings as a complete settings file (TOML)",
+    "bench": "measure render and NTK speed; writes media/bench.json",
+    "test": "run the test suite (arguments go to pytest)",
+    "setup": "only install what is missing",
+}
+
+
+class Once(argparse.Action):
+    """An option that may be given once: a second, different value is an error naming both."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        seen = getattr(namespace, "_given", set())
+        key = self.dest
+        if key in seen and getattr(namespace, key) != values:
+            parser.error(f"{option_string} given twice ({getattr(namespace, key)} and {values}); give it once")
+        seen.add(key)
+        namespace._given = seen
+        setattr(namespace, key, values)
+
+
+class QualityFlag(argparse.Action):
+    """``-ql``/``-qm``/``-qh``/``-qk``: two different ones are an error naming both."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        new = option_string[-1]
+        old = getattr(namespace, "_quality_flag", None)
+        if old and old != option_string:
+            parser.error(f"{old} and {option_string} conflict; give one quality")
+        namespace._quality_flag = option_string
+        setattr(namespace, self.dest, new)
+
+
+def add_quality(p, default="l"):
+    g = p.add_argument_group("quality (manim's flags)")
+    for q, folder in QUALITIES.items():
+        g.add_argument(f"-q{q}", dest="quality", action=QualityFlag, default=default,
+                       help=f"{folder}" + (" (default)" if q == default else ""))
+
+
+def add_config(p):
+    p.add_argument("--config", metavar="FILE", action=Once,
+                   help="TOML settings file changing examples, wide-network settings or colours "
+                        "(./render.sh settings prints the defaults); output goes to media/configs/NAME/")
+
+
+def add_media(p):
+    p.add_argument("--media-dir", metavar="DIR", action=Once, help="render into DIR instead of media/")
+
+
+def add_chapters(p):
+    p.add_argument("chapters", nargs="*", metavar="CHAPTER",
+                   help="chapter names (default: all); ./render.sh --list shows them")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Animated explainer of the neural tangent kernel (after F. Huszár, inFERENCe 2020).",
+        epilog="With no command, `render` is meant: ./render.sh linear -qh renders one chapter at 1080p.\n"
+               "Each command has its own --help.")
+    parser.add_argument("--list", action="store_true", help="print the chapters in story order")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("render", help=COMMANDS["render"], description=COMMANDS["render"] + ".")
+    add_chapters(p)
+    add_quality(p)
+    p.add_argument("--format", choices=FORMATS, default="mp4", action=Once, help="clip format (default mp4)")
+    p.add_argument("-t", "--transparent", action="store_true",
+                   help="transparent background (a .mov with alpha, or webm with --format webm)")
+    add_config(p)
+    p.add_argument("--force", action="store_true",
+                   help="render even chapters whose code, settings and options did not change")
+    p.add_argument("--list", action="store_true", help="print the chapters in story order and stop")
+    add_media(p)
+
+    sub.add_parser("list", help=COMMANDS["list"], description=COMMANDS["list"] + ".")
+
+    p = sub.add_parser("stills", help=COMMANDS["stills"],
+                       description=COMMANDS["stills"] + " (with --config: into media/configs/NAME/stills/).")
+    add_chapters(p)
+    add_config(p)
+    add_media(p)
+
+    p = sub.add_parser("posters", help=COMMANDS["posters"], description=COMMANDS["posters"] + ".")
+    add_chapters(p)
+    add_quality(p)
+    add_config(p)
+    add_media(p)
+
+    p = sub.add_parser("slides", help=COMMANDS["slides"], description=COMMANDS["slides"] + ".")
+    add_chapters(p)
+    add_quality(p)
+    p.add_argument("--to", action="append", choices=("html", "pdf", "pptx"), metavar="{html,pdf,pptx}",
+                   help="deck format (repeatable; default: html and pdf)")
+    p.add_argument("--name", metavar="DECK", action=Once,
+                   help="deck file name (default: ntk_explainer, or ntk_explainer-CHAPTERS for a part)")
+    add_config(p)
+    add_media(p)
+
+    p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"] + ".")
+    p.add_argument("--example", action="append", metavar="NAME",
+                   help="only this example (repeatable): lookup_table linear reparametrized rbf training")
+    p.add_argument("--wide", action="store_true", help="the wide-network chapters' numbers (cached)")
+    p.add_argument("--gp", action="store_true", help="kernel gradient descent and the two Gaussian processes")
+    add_config(p)
+    add_media(p)
+
+    sub.add_parser("settings", help=COMMANDS["settings"], description=COMMANDS["settings"] + ".")
+
+    p = sub.add_parser("bench", help=COMMANDS["bench"], description=COMMANDS["bench"] + ".")
+    add_quality(p, default=None)
+    p.add_argument("--profile", metavar="CHAPTER", help="also cProfile this chapter's render")
+    p.add_argument("--skip-ntk", action="store_true", help="skip the NTK timings")
+
+    p = sub.add_parser("test", help=COMMANDS["test"], description=COMMANDS["test"] + ".", add_help=False)
+    p.add_argument("pytest_args", nargs=argparse.REMAINDER)
+
+    sub.add_parser("setup", help=COMMANDS["setup"], description=COMMANDS["setup"] + ".")
+    return parser
+
+
+def normalize(argv: list) -> list:
+    """``render`` when no command is named; ``--list`` anywhere before a command means ``list``."""
+    if not argv:
+        return ["render"]
+    if argv[0] in ("-h", "--help"):
+        return argv
+    if argv[0] in COMMANDS:
+        return argv
+    if argv[0] == "--list" and len(argv) == 1:
+        return ["list"]
+    return ["render", *argv]
+
+
+def parse(argv: list) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(normalize(argv))
+    names = getattr(args, "chapters", None) or []
+    known = by_name()
+    for n in names:
+        if n not in known:
+            parser.error(f"unknown chapter {n!r}; valid chapters: {', '.join(known)}")
+    if names:
+        args.chapter_list = [c for c in CHAPTERS if c.name in names]
+    else:
+        args.chapter_list = list(CHAPTERS)
+    cfg = getattr(args, "config", None)
+    if cfg is not None and not os.path.exists(cfg):
+        parser.error(f"--config: no such file {cfg!r}")
+    if getattr(args, "profile", None) and args.profile not in known:
+        parser.error(f"unknown chapter {args.profile!r} for --profile; valid chapters: {', '.join(known)}")
+    return args
+
+
+def needs(args: argparse.Namespace) -> list:
+    """What must be installed before the command runs (for render.sh): [] for list/help."""
+    if args.command == "list" or getattr(args, "list", False):
+        return []
+    out = ["venv"]
+    if args.command == "slides" and "html" in (args.to or ["html"]):
+        out.append("revealjs")
+    return out
+
+
+def print_list() -> int:
+    for i, c in enumerate(CHAPTERS, 1):
+        print(f"{i:>2}  {c.name:<16} {c.title}")
+    return 0
+
+
+def options(args):
+    """The render options of a parsed command line."""
+    from pathlib import Path
+
+    from pipeline.render import Options
+    kw = dict(chapters=args.chapter_list, config=getattr(args, "config", None))
+    if getattr(args, "quality", None):
+        kw["quality"] = args.quality
+    if getattr(args, "format", None):
+        kw["fmt"] = args.format
+    kw["transparent"] = bool(getattr(args, "transparent", False))
+    kw["force"] = bool(getattr(args, "force", False))
+    if getattr(args, "media_dir", None):
+        kw["media"] = Path(args.media_dir).resolve()
+    return Options(**kw)
+
+
+def run(args) -> int:
+    """Carry out a parsed command (inside the virtual environment, after set-up)."""
+    cmd = args.command
+    if cmd == "list" or getattr(args, "list", False):
+        return print_list()
+    if cmd == "setup":
+        print("Everything is installed.")
+        return 0
+    if cmd == "test":
+        import pytest
+        return pytest.main(args.pytest_args)
+    if cmd == "settings":
+        from pipeline.settings_file import default_settings_toml
+        sys.stdout.write(default_settings_toml())
+        return 0
+    if cmd == "report":
+        from pipeline.report import report
+        return report(args)
+    if cmd == "bench":
+        from pipeline.bench import bench
+        return bench(args)
+    opts = options(args)
+    if cmd == "stills":
+        from pipeline.video import stills
+        return stills(opts)
+    if cmd == "posters":
+        from pipeline.video import posters
+        return posters(opts)
+    if cmd == "slides":
+        from pipeline.slides import make_slides
+        return make_slides(opts, tuple(dict.fromkeys(args.to or ["html", "pdf"])), args.name)
+    from pipeline.video import render_video
+    return 0 if render_video(opts) is not None else 1
+
+
+def main(argv: list | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--preflight"]:
+        # For render.sh: check the arguments (exit 2 with a message if bad) and print what the
+        # command needs installed; help and the chapter list need nothing.
+        rest = argv[1:]
+        if rest[:1] != ["test"] and any(a in ("-h", "--help") for a in rest):
+            return 0
+        print(" ".join(needs(parse(rest))))
+        return 0
+    args = parse(argv)
+    if args.command == "list" or getattr(args, "list", False):
+        return print_list()
+    from pipeline.errors import run_guarded
+    return run_guarded(run, args)

@@ -1,0 +1,102 @@
+"""The wide-network numbers (``ntkcore.wide_experiments.EXPERIMENTS``), computed once and kept on
+disk under ``media/cache/``.
+
+A result's key is a hash of everything it depends on: the experiment's name, the ``[wide]``
+settings, Example 4 (whose function gives the training data) for the experiments that use it, the
+source of every module of ``ntkcore``, and the versions of JAX and NumPy.  Results are written to a
+temporary file and renamed into place (never half-written); a lock makes parallel renders compute
+each result once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+from pipeline.locks import FileLock
+from pipeline.paths import CACHE, ROOT
+
+
+def source_hash(folder: Path = ROOT / "ntkcore") -> str:
+    """sha256 of every Python file of ``folder`` (names and contents, sorted)."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        h.update(str(path.relative_to(folder)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def example_fields(ex) -> dict:
+    return {f.name: repr(getattr(ex, f.name)) for f in dataclasses.fields(ex)}
+
+
+def key(name: str, settings) -> str:
+    """The cache key of experiment ``name`` under ``settings`` (ntkcore.settings.Settings)."""
+    import jax
+    import numpy as np
+    from ntkcore.wide_experiments import USES_DATA
+
+    blob = {"experiment": name, "wide": dataclasses.asdict(settings.wide), "ntkcore": source_hash(),
+            "versions": [jax.__version__, np.__version__]}
+    if name in USES_DATA:
+        blob["rbf"] = example_fields(settings.example("rbf"))
+    return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()[:24]
+
+
+def path_for(name: str, settings, cache_dir: Path = CACHE) -> Path:
+    return cache_dir / f"{name}-{key(name, settings)}.npz"
+
+
+def ensure(name: str, settings, cache_dir: Path = CACHE, log=None) -> Path:
+    """The file holding experiment ``name``'s numbers for ``settings``: computed now if missing."""
+    import numpy as np
+    from ntkcore.validation import SettingsError
+    from ntkcore.wide_experiments import EXPERIMENTS
+
+    path = path_for(name, settings, cache_dir)
+    if _readable(path):
+        return path
+    with FileLock(path.with_suffix(".lock"),
+                  on_wait=lambda owner: log and log(f"[data] {name}: waiting for {owner} to compute it")):
+        if _readable(path):  # computed by the process we waited for
+            return path
+        if log:
+            log(f"[data] {name}: computing (wide-network numbers, once for these settings) …")
+        t0 = time.perf_counter()
+        out = {k: np.asarray(v) for k, v in EXPERIMENTS[name](settings.wide, settings.example("rbf")).items()}
+        bad = [k for k, v in out.items() if v.dtype.kind == "f" and not np.all(np.isfinite(v))]
+        if bad:
+            raise SettingsError(("wide", "lr"), f"the {name} numbers diverged ({bad[0]} is NaN or infinite); "
+                                "lower the learning rate", settings.source)
+        out["compute_seconds"] = np.asarray(time.perf_counter() - t0)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+        try:
+            np.savez_compressed(tmp, **out)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        if log:
+            log(f"[data] {name}: done in {float(out['compute_seconds']):.1f} s")
+    return path
+
+
+def load(path: Path) -> dict:
+    import numpy as np
+    with np.load(path) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _readable(path: Path) -> bool:
+    if not path.exists():
+        return False
+    try:
+        import numpy as np
+        with np.load(path) as z:
+            z.files  # noqa: B018 - opening the archive checks it
+        return True
+    except Exception:
+        return False

@@ -1,0 +1,408 @@
+"""Render chapters with manim, one process per chapter, in parallel, and keep what is unchanged.
+
+A render is a :class:`Session`: it reads and validates the settings file once (the chapters read
+that snapshot, so an edit during the render changes nothing), computes the wide-network numbers the
+chapters need (:mod:`pipeline.datacache`), and writes the runtime contract
+(:mod:`scenes.runtime`) every chapter process reads.
+
+A chapter is skipped when its video is verified whole and was made from the same *key*: the source
+of ``scenes/`` and ``ntkcore/``, manim's configuration, the chapter, every render option, the
+settings it reads, the theme, the data it loads and manim's version — all taken before rendering
+starts.  Chapters render into ``staging/``; only a video that decodes and whose frames fill its
+duration is renamed into ``videos/`` and counts as done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from pipeline import datacache
+from pipeline.chapters import CHAPTERS, Chapter, quality_folder
+from pipeline.locks import FileLock
+from pipeline.media import BrokenVideo, verify_video
+from pipeline.paths import MEDIA, ROOT, media_root
+
+
+@dataclass
+class Options:
+    """What a render was asked to do."""
+
+    chapters: list = field(default_factory=lambda: list(CHAPTERS))   # in story order
+    quality: str = "l"                # l m h k (manim's -ql … -qk)
+    fmt: str = "mp4"                  # mp4 webm gif
+    transparent: bool = False
+    config: str | None = None         # TOML settings file
+    force: bool = False               # render even chapters whose key did not change
+    subdir: str = ""                  # a folder of the media root (slides: "slides")
+    media: Path = MEDIA               # the media folder (--media-dir)
+    cache: Path | None = None         # the wide-network data cache (default: <media>/cache)
+    docs: Path | None = None          # where `stills` writes (default: docs/, or the settings' folder)
+
+    @property
+    def all_chapters(self) -> bool:
+        return [c.name for c in self.chapters] == [c.name for c in CHAPTERS]
+
+    @property
+    def folder(self) -> str:
+        return quality_folder(self.quality)
+
+    @property
+    def root(self) -> Path:
+        root = media_root(self.config, self.media)
+        return root / self.subdir if self.subdir else root
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.cache) if self.cache else Path(self.media) / "cache"
+
+
+def extension(opts: Options) -> str:
+    if opts.fmt == "gif":
+        return ".gif"
+    if opts.fmt == "webm":
+        return ".webm"
+    return ".mov" if opts.transparent else ".mp4"
+
+
+def video_path(ch: Chapter, opts: Options) -> Path:
+    """Where a chapter's finished clip lives."""
+    return opts.root / "videos" / ch.stem / opts.folder / f"{ch.scene}{extension(opts)}"
+
+
+def staging_path(ch: Chapter, opts: Options) -> Path:
+    """Where manim writes it (GIFs are named after manim's version)."""
+    folder = opts.root / "staging" / ch.stem / opts.folder
+    if opts.fmt == "gif":
+        found = sorted(folder.glob(f"{ch.scene}_ManimCE_*.gif"))
+        return found[-1] if found else folder / f"{ch.scene}.gif"
+    return folder / f"{ch.scene}{extension(opts)}"
+
+
+def stitched_path(opts: Options, ext: str) -> Path:
+    suffix = "" if opts.quality == "l" else f"_{opts.folder}"
+    return opts.root / f"ntk_explainer{suffix}{ext}"
+
+
+def rel(path: Path) -> str:
+    """A path relative to the repository when it is inside it."""
+    try:
+        return str(Path(path).relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- the session
+
+
+class Session:
+    """One render: the settings snapshot, the theme, the data files and the runtime contract."""
+
+    def __init__(self, opts: Options, log=print):
+        from ntkcore.settings import DEFAULTS, load_settings_text, read_settings_text
+        from scenes.theme import Theme
+
+        self.opts, self.log = opts, log
+        if opts.config:
+            text = read_settings_text(opts.config)
+            self.settings = load_settings_text(text, str(opts.config))
+        else:
+            text, self.settings = "", DEFAULTS
+        self.theme = Theme.from_settings(self.settings.theme, self.settings.source)
+        self.settings_text = text
+        self.run_dir = opts.root / "runs" / str(os.getpid())
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.settings_file = None
+        if opts.config:
+            self.settings_file = self.run_dir / "settings.toml"
+            self.settings_file.write_text(text, encoding="utf-8")
+        self.data: dict = {}   # experiment name -> cache file
+
+    def need_data(self, chapters) -> None:
+        """Compute (or find) the wide-network numbers the chapters load."""
+        for name in dict.fromkeys(n for ch in chapters for n in ch.data):
+            self.data[name] = str(datacache.ensure(name, self.settings, self.opts.cache_dir, log=self.log))
+
+    def contract(self, name: str = "runtime", **fields) -> Path:
+        """Write a runtime contract for the chapter processes; returns its path."""
+        from scenes.runtime import Runtime
+        rt = Runtime(settings_file=str(self.settings_file) if self.settings_file else None,
+                     data=dict(self.data), **fields)
+        return rt.write(self.run_dir / f"{name}.json")
+
+    def close(self) -> None:
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    # ------------------------------------------------------------------ the chapter key
+    def chapter_key(self, ch: Chapter, extra: tuple = ()) -> str:
+        import manim
+        opts = self.opts
+        blob = {
+            "code": code_hash(), "chapter": ch._asdict(), "quality": opts.quality, "fmt": opts.fmt,
+            "transparent": opts.transparent, "extra": list(extra), "manim": manim.__version__,
+            "examples": {n: datacache.example_fields(self.settings.example(n)) for n in ch.examples},
+            "theme": dataclasses.asdict(self.theme),
+            "data": {n: Path(self.data[n]).name for n in ch.data if n in self.data},
+        }
+        return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()
+
+
+CODE_GLOBS = ("scenes/**/*.py", "scenes/**/*.tex", "ntkcore/**/*.py", "manim.cfg")
+
+
+def code_hash() -> str:
+    """sha256 of everything a chapter's frames are made from (the pipeline itself is not)."""
+    h = hashlib.sha256()
+    for pattern in CODE_GLOBS:
+        for path in sorted(ROOT.glob(pattern)):
+            h.update(str(path.relative_to(ROOT)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def stamp_path(ch: Chapter, opts: Options) -> Path:
+    t = "-t" if opts.transparent else ""
+    return opts.root / "chapter_caches" / ch.name / f"stamp-{opts.folder}-{opts.fmt}{t}.json"
+
+
+def is_up_to_date(ch: Chapter, opts: Options, key: str) -> bool:
+    """The chapter's clip exists, is the very file that was verified after its render, and was
+    made from ``key``."""
+    stamp, video = stamp_path(ch, opts), video_path(ch, opts)
+    if not (stamp.exists() and video.exists()):
+        return False
+    try:
+        saved = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        return False
+    return (saved.get("key") == key and saved.get("size") == video.stat().st_size
+            and saved.get("sha256") == file_hash(video))
+
+
+def mark_up_to_date(ch: Chapter, opts: Options, key: str) -> None:
+    video = video_path(ch, opts)
+    stamp = stamp_path(ch, opts)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stamp.with_name(stamp.name + ".partial")
+    tmp.write_text(json.dumps({"key": key, "size": video.stat().st_size, "sha256": file_hash(video)}))
+    os.replace(tmp, stamp)
+
+
+# --------------------------------------------------------------------------- processes and signals
+
+
+class _Children:
+    """Every manim process we started (each in its own process group), to stop them all on a
+    signal."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.procs: set = set()
+        self.stopping = False
+
+    def start(self, cmd, **kwargs) -> subprocess.Popen:
+        with self.lock:
+            if self.stopping:
+                raise KeyboardInterrupt
+            proc = subprocess.Popen(cmd, start_new_session=True, **kwargs)
+            self.procs.add(proc)
+            return proc
+
+    def done(self, proc) -> None:
+        with self.lock:
+            self.procs.discard(proc)
+
+    def stop_all(self, grace: float = 3.0) -> None:
+        with self.lock:
+            self.stopping = True
+            procs = list(self.procs)
+        for p in procs:
+            _signal_group(p, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for p in procs:
+            try:
+                p.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(p, signal.SIGKILL)
+
+
+def _signal_group(proc, sig) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+CHILDREN = _Children()
+FINISHED: list = []   # chapters rendered (or kept) by this process, for the message on interruption
+
+
+class Interrupted(Exception):
+    """SIGINT/SIGTERM during a render: ``signum`` says which."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def install_signal_handlers():
+    """SIGINT/SIGTERM stop every chapter process (and their children) and raise
+    :class:`Interrupted` in the main thread."""
+    def handler(signum, frame):
+        CHILDREN.stop_all()
+        raise Interrupted(signum)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+
+
+# --------------------------------------------------------------------------- one chapter
+
+
+class ChapterRun(NamedTuple):
+    chapter: Chapter
+    seconds: float      # wall time of its manim process (0 when kept)
+    status: int         # exit status (0: done)
+    log: Path | None
+    peak_mb: float      # peak resident memory of its manim process
+    cached: bool        # kept: its key did not change
+
+
+def manim_config(ch: Chapter, opts: Options) -> Path:
+    """A manim config file for one chapter process: its own TeX/text caches (chapters render in
+    parallel), and videos written into ``staging/``."""
+    root = opts.root
+    cfg = root / "logs" / f"{ch.name}.cfg"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("[CLI]\n"
+                   f"media_dir = {root}\n"
+                   "video_dir = {media_dir}/staging/{module_name}/{quality}\n"
+                   "images_dir = {media_dir}/staging/images/{module_name}\n"
+                   f"tex_dir = {{media_dir}}/chapter_caches/{ch.name}/Tex\n"
+                   f"text_dir = {{media_dir}}/chapter_caches/{ch.name}/texts\n"
+                   "notify_outdated_version = False\n", encoding="utf-8")
+    return cfg
+
+
+def run_manim(ch: Chapter, opts: Options, runtime_file: Path, extra: tuple = ()) -> ChapterRun:
+    """Run manim for one chapter (in its own process group), timing it and reading its peak memory."""
+    from scenes.runtime import Runtime
+
+    cfg = manim_config(ch, opts)
+    cmd = [sys.executable, "-m", "manim", "render", f"-q{opts.quality}", "--progress_bar", "none",
+           "--config_file", str(cfg), "--format", opts.fmt, *(["-t"] if opts.transparent else []),
+           *extra, ch.file, ch.scene]
+    env = {k: v for k, v in os.environ.items()}
+    env.update(Runtime.environ(runtime_file))
+    env.setdefault("JAX_PLATFORMS", "cpu")
+    log = cfg.with_suffix(".log")
+    t0 = time.perf_counter()
+    with open(log, "w") as fh:
+        proc = CHILDREN.start(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = rc = os.waitstatus_to_exitcode(status)
+        finally:
+            CHILDREN.done(proc)
+    return ChapterRun(ch, time.perf_counter() - t0, rc, log, usage.ru_maxrss / 1024, False)
+
+
+def render_chapter(ch: Chapter, session: Session, runtime_file: Path, extra: tuple = (),
+                   keep: bool = True) -> ChapterRun:
+    """Render one chapter's clip unless its key is unchanged (``keep``); verify it; move it into
+    place; stamp it.  ``extra`` manim options (e.g. ``-s``) make a still, not a clip."""
+    opts = session.opts
+    key = session.chapter_key(ch, extra)
+    with FileLock(opts.root / "locks" / f"{ch.name}-{opts.folder}-{opts.fmt}.lock",
+                  on_wait=lambda owner: session.log(f"   {ch.name}: waiting for another render ({owner})")):
+        if keep and not extra and not opts.force and is_up_to_date(ch, opts, key):
+            FINISHED.append(ch.name)
+            return ChapterRun(ch, 0.0, 0, None, 0.0, True)
+        stamp_path(ch, opts).unlink(missing_ok=True)
+        run = run_manim(ch, opts, runtime_file, extra)
+        if run.status != 0 or extra:
+            return run
+        if key != session.chapter_key(ch, extra):   # the code changed while it rendered
+            session.log(f"   {ch.name}: its code changed during the render; it will render again next time")
+            keep_stamp = False
+        else:
+            keep_stamp = True
+        staged = staging_path(ch, opts)
+        try:
+            verify_video(staged)
+        except BrokenVideo as e:
+            run.log.write_text(run.log.read_text(errors="replace") + f"\nerror: {e}\n")
+            return run._replace(status=1)
+        final = video_path(ch, opts)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        srt = staged.with_suffix(".srt")
+        if srt.exists():
+            os.replace(srt, final.with_suffix(".srt"))
+        os.replace(staged, final)
+        if keep_stamp:
+            mark_up_to_date(ch, opts, key)
+        FINISHED.append(ch.name)
+        return run
+
+
+def render_all(session: Session, runtime_file: Path, extra: tuple = (), verb: str = "Rendering",
+               keep: bool = True) -> list | None:
+    """Render ``opts.chapters`` in parallel (longest first) with progress lines; None if any failed."""
+    opts, log = session.opts, session.log
+    n = len(opts.chapters)
+    workers = max(1, min(n, os.cpu_count() or 1))
+    log(f"{verb} {n} chapter(s) at -q{opts.quality} ({opts.folder}) with {workers} process(es)"
+        + (f", settings from {opts.config}" if opts.config else ""))
+    index = {ch.name: k for k, ch in enumerate(opts.chapters, 1)}
+
+    def job(ch):
+        k = index[ch.name]
+        if keep and not extra and not opts.force and is_up_to_date(ch, opts, session.chapter_key(ch)):
+            log(f"[{k}/{n}] {ch.name} … unchanged, kept {rel(video_path(ch, opts))}")
+            FINISHED.append(ch.name)
+            return ChapterRun(ch, 0.0, 0, None, 0.0, True)
+        log(f"[{k}/{n}] {ch.name} … started")
+        run = render_chapter(ch, session, runtime_file, extra, keep)
+        if run.cached:
+            log(f"[{k}/{n}] {ch.name} … rendered by the other process meanwhile, kept")
+        elif run.status == 0:
+            log(f"[{k}/{n}] {ch.name} … done in {run.seconds:.1f} s")
+        else:
+            log(f"[{k}/{n}] {ch.name} … FAILED (exit {run.status}), see {rel(run.log)}")
+        return run
+
+    order = sorted(opts.chapters, key=lambda c: -EXPECTED_SECONDS.get(c.name, 30))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = {r.chapter.name: r for r in pool.map(job, order)}
+    runs = [results[ch.name] for ch in opts.chapters]
+    failed = [r for r in runs if r.status != 0]
+    for r in failed:
+        if CHILDREN.stopping:
+            break
+        tail = [ln for ln in r.log.read_text(errors="replace").splitlines() if ln.strip()][-3:]
+        print(f"error: {r.chapter.name} failed:\n  " + "\n  ".join(tail), file=sys.stderr)
+    return None if failed else runs
+
+
+#: Rough render seconds of each chapter at -ql (longest first keeps both cores busy to the end).
+EXPECTED_SECONDS = {"ntk_definition": 45, "rbf": 48, "training": 44, "wide_training": 40, "nngp_vs_ntk": 38,
+                    "wide_init": 36, "linear": 30, "reparametrized": 30, "lookup_table": 20}

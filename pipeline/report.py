@@ -1,0 +1,25 @@
+"""``report``: ntkcore's JSON report, with the wide-network numbers from the pipeline's cache (the
+same files the chapters load)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import datacache
+from pipeline.paths import MEDIA
+
+
+def report(args) -> int:
+    from ntkcore.report import run_report
+
+    cache = Path(args.media_dir).resolve() / "cache" if getattr(args, "media_dir", None) else MEDIA / "cache"
+
+    def experiment(name, settings):
+        return datacache.load(datacache.ensure(name, settings, cache, log=_stderr))
+
+    return run_report(args, experiment)
+
+
+def _stderr(msg: str) -> None:
+    import sys
+    print(msg, file=sys.stderr)

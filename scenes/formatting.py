@@ -1,0 +1,44 @@
+"""Numbers as a lecturer writes them on screen (text only: the numbers come from ntkcore)."""
+
+from __future__ import annotations
+
+
+def fmt(v: float, digits: int = 1) -> str:
+    """Fixed digits, no ``-0.0``, a true minus sign: ``fmt(-3.14159, 2)`` → ``−3.14``."""
+    s = f"{v:.{digits}f}"
+    if float(s) == 0:
+        s = s.lstrip("-")
+    return s.replace("-", "−")
+
+
+def fmt_g(v: float) -> str:
+    """Shortest exact-looking form (learning rates, θ entries): ``0.001``, ``3``, ``0.1``."""
+    return f"{v:g}".replace("-", "−")
+
+
+def signed(v: float, digits: int = 1) -> str:
+    """``+7.6`` / ``−3.8``: an arrow's length with its direction."""
+    s = fmt(v, digits)
+    return s if s.startswith("−") or float(s.replace("−", "-")) == 0 else "+" + s
+
+
+def percent(v: float) -> str:
+    """A relative change as a percentage: whole percents from 10 % up, one decimal below."""
+    return f"{fmt(100 * v, 0 if v >= 0.1 else 1)}%"
+
+
+def tex_num(s: str) -> str:
+    """A formatted number for MathTex: the shared template has no unicode, so a plain minus."""
+    return s.replace("−", "-")
+
+
+def line_formula(xs, f) -> str | None:
+    """``"3x + 1"`` when the points (xs, f) lie on a straight line, else None."""
+    from ntkcore.facts import straight_line
+
+    line = straight_line(xs, f)
+    if line is None:
+        return None
+    slope, intercept = line
+    sign = "−" if intercept < 0 else "+"
+    return f"{fmt_g(slope)}x {sign} {fmt_g(abs(intercept))}"

@@ -1,0 +1,86 @@
+"""The runtime contract between the pipeline and the chapter processes it starts.
+
+The pipeline writes one small JSON file (:class:`Runtime`) and names it in the single environment
+variable :data:`ENV`; a chapter reads it through :func:`current`.  Without it (``manim -pql
+scenes/...`` run by hand) every field has its default: the default settings, no precomputed data
+(the wide-network numbers are computed in the process), slides saved where manim-slides saves them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV = "NTK_RUNTIME"  # the only environment variable between the pipeline and a chapter process
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings_file: str | None = None   # a snapshot of the settings file, taken before rendering
+    data: dict = field(default_factory=dict)   # experiment name -> .npz of its precomputed numbers
+    save_slides: bool = True           # False: a plain video render (no manim-slides files)
+    slides_dir: str | None = None      # where manim-slides files go (None: manim-slides' ./slides)
+
+    def write(self, path) -> Path:
+        """Write this contract to ``path`` (JSON); returns the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".partial")
+        tmp.write_text(json.dumps(dataclasses.asdict(self), indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def read(cls, path) -> "Runtime":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data})
+
+    @staticmethod
+    def environ(path) -> dict:
+        """The environment entries that hand the contract at ``path`` to a chapter process."""
+        return {ENV: str(Path(path).resolve())}
+
+
+@functools.lru_cache(maxsize=None)
+def current() -> Runtime:
+    """This process's contract (the defaults when no pipeline started it)."""
+    path = os.environ.get(ENV)
+    return Runtime.read(path) if path else Runtime()
+
+
+@functools.lru_cache(maxsize=None)
+def settings():
+    """The validated settings of this render (:class:`ntkcore.settings.Settings`)."""
+    from ntkcore.settings import DEFAULTS, load_settings
+    path = current().settings_file
+    return load_settings(path) if path else DEFAULTS
+
+
+@functools.lru_cache(maxsize=None)
+def theme():
+    """The theme of this render: the defaults plus the settings file's ``[theme]``."""
+    from scenes.theme import Theme
+    s = settings()
+    return Theme.from_settings(s.theme, s.source)
+
+
+def experiment(name: str) -> dict:
+    """The numbers of a wide-network experiment (:data:`ntkcore.wide_experiments.EXPERIMENTS`):
+    loaded from the file the pipeline precomputed, or computed here when run by hand."""
+    path = current().data.get(name)
+    if path:
+        import numpy as np
+        with np.load(path) as z:
+            return {k: z[k] for k in z.files}
+    return _compute(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _compute(name: str) -> dict:
+    from ntkcore.wide_experiments import EXPERIMENTS
+    s = settings()
+    return EXPERIMENTS[name](s.wide, s.example("rbf"))
