@@ -1,11 +1,14 @@
 """Join chapter videos into one file with PyAV (bundled with manim): no system ffmpeg needed.
 
 The chapters come from the same manim settings (codec, size, frame rate), so their packets are
-remuxed one after another with shifted timestamps; nothing is re-encoded.
+remuxed one after another with shifted timestamps; nothing is re-encoded.  An MP4 also gets
+chapter markers (one per chapter, titled) and the subtitles as a ``mov_text`` stream, so players
+show chapters and captions without the side ``.srt``.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -14,28 +17,56 @@ import av
 
 from pipeline.media import duration_seconds
 
-__all__ = ["duration_seconds", "stitch", "stitch_srt"]
+__all__ = ["duration_seconds", "stitch", "stitch_srt", "read_cues"]
+
+MS = Fraction(1, 1000)
+
+# mov_text needs a subtitle header (ASS) to open its encoder; players use only the style's basics.
+_ASS_HEADER = b"""[Script Info]
+ScriptType: v4.00+
+PlayResX: 384
+PlayResY: 288
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Default,DejaVu Sans,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+"""
 
 
-def stitch(inputs: list[Path], output: Path) -> float:
+def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
+           cues: list[tuple[float, float, str]] | None = None) -> float:
     """Concatenate ``inputs`` (same codec/size/fps) into ``output``; returns its duration in seconds.
 
+    For an MP4, ``titles`` (one per input) become chapter markers at each input's start, and
+    ``cues`` ``[(start s, end s, text)]`` (in the joined timeline) a ``mov_text`` subtitle stream.
     Written to a temporary file first and moved into place, so a failure leaves any earlier
     ``output`` intact.
     """
     if not inputs:
         raise ValueError("stitch: inputs must name at least one video")
+    if titles is not None and len(titles) != len(inputs):
+        raise ValueError(f"stitch: titles must name each of the {len(inputs)} inputs; got {len(titles)}")
+    mp4 = output.suffix == ".mp4"
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.stem + ".partial" + output.suffix)
     offset = Fraction(0)  # seconds
+    starts = []
     try:
         with av.open(str(tmp), "w") as out:
-            out_stream = None
+            out_stream = sub_stream = None
             for path in inputs:
+                starts.append(offset)
                 with av.open(str(path)) as c:
                     s = c.streams.video[0]
                     if out_stream is None:
                         out_stream = out.add_stream_from_template(s)
+                        if mp4 and cues:
+                            sub_stream = out.add_stream("mov_text")
+                            sub_stream.codec_context.subtitle_header = _ASS_HEADER
+                            sub_stream.time_base = MS
                     tb = s.time_base
                     shift = int(round(offset / tb))
                     end = 0
@@ -48,6 +79,20 @@ def stitch(inputs: list[Path], output: Path) -> float:
                         pkt.stream = out_stream
                         out.mux(pkt)
                     offset += Fraction(end) * tb
+            if mp4 and titles:
+                bounds = starts + [offset]
+                out.set_chapters([{"id": k + 1, "start": int(round(bounds[k] / MS)),
+                                   "end": int(round(bounds[k + 1] / MS)), "time_base": MS,
+                                   "metadata": {"title": title}} for k, title in enumerate(titles)])
+            if sub_stream is not None:
+                for a, b, text in cues:
+                    data = text.encode("utf-8")
+                    pkt = av.Packet(len(data).to_bytes(2, "big") + data)
+                    pkt.stream = sub_stream
+                    pkt.time_base = MS
+                    pkt.pts = pkt.dts = int(round(a * 1000))
+                    pkt.duration = max(1, int(round((b - a) * 1000)))
+                    out.mux(pkt)
         os.replace(tmp, output)
     finally:
         if tmp.exists():
@@ -55,12 +100,10 @@ def stitch(inputs: list[Path], output: Path) -> float:
     return float(offset)
 
 
-def stitch_srt(parts: list[tuple[Path, float]], output: Path) -> int:
-    """Join chapter subtitles into one ``.srt``: ``parts`` is ``[(srt path, chapter duration s)]``
-    in story order; each chapter's cues are shifted by the durations before it and clipped to
-    its own length.  Returns the number of cues.  Missing files are skipped (no cues)."""
-    import datetime
-
+def read_cues(parts: list[tuple[Path, float]]) -> list[tuple[float, float, str]]:
+    """The cues of chapter subtitles joined into one timeline: ``parts`` is ``[(srt path, chapter
+    duration s)]`` in story order; each chapter's cues are shifted by the durations before it and
+    clipped to its own length.  Missing files are skipped (no cues)."""
     import srt
 
     cues, offset = [], 0.0
@@ -69,13 +112,20 @@ def stitch_srt(parts: list[tuple[Path, float]], output: Path) -> int:
             for cue in srt.parse(path.read_text(encoding="utf-8")):
                 start = min(cue.start.total_seconds(), duration)
                 end = min(cue.end.total_seconds(), duration)
-                if end <= start:
-                    continue
-                cues.append(srt.Subtitle(index=len(cues) + 1, content=cue.content,
-                                         start=datetime.timedelta(seconds=offset + start),
-                                         end=datetime.timedelta(seconds=offset + end)))
+                if end > start:
+                    cues.append((offset + start, offset + end, cue.content))
         offset += duration
+    return cues
+
+
+def stitch_srt(parts: list[tuple[Path, float]], output: Path) -> int:
+    """Join chapter subtitles into one ``.srt`` (see :func:`read_cues`); returns the number of cues."""
+    import srt
+
+    subs = [srt.Subtitle(index=k + 1, content=text, start=datetime.timedelta(seconds=a),
+                         end=datetime.timedelta(seconds=b))
+            for k, (a, b, text) in enumerate(read_cues(parts))]
     tmp = output.with_name(output.stem + ".partial.srt")
-    tmp.write_text(srt.compose(cues, reindex=False), encoding="utf-8")
+    tmp.write_text(srt.compose(subs, reindex=False), encoding="utf-8")
     os.replace(tmp, output)
-    return len(cues)
+    return len(subs)

@@ -9,7 +9,7 @@ import time
 
 from pipeline.paths import ROOT
 from pipeline.render import Options, Session, rel, render_all, stitched_path, video_path
-from pipeline.stitch import duration_seconds, stitch, stitch_srt
+from pipeline.stitch import duration_seconds, read_cues, stitch, stitch_srt
 
 
 def render_video(opts: Options, log=print) -> dict | None:
@@ -34,9 +34,10 @@ def render_video(opts: Options, log=print) -> dict | None:
     out, seconds = None, None
     if opts.all_chapters and opts.fmt != "gif":
         out = stitched_path(opts, videos[0].suffix)
-        seconds = stitch(videos, out)
-        n_cues = stitch_srt([(v.with_suffix(".srt"), duration_seconds(v)) for v in videos], out.with_suffix(".srt"))
-        log(f"Full video ({seconds:.1f} s): {rel(out)}")
+        parts = [(v.with_suffix(".srt"), duration_seconds(v)) for v in videos]
+        seconds = stitch(videos, out, titles=[ch.title for ch in opts.chapters], cues=read_cues(parts))
+        n_cues = stitch_srt(parts, out.with_suffix(".srt"))
+        log(f"Full video ({seconds:.1f} s, {len(videos)} chapter markers): {rel(out)}")
         log(f"Subtitles ({n_cues} cues): {rel(out.with_suffix('.srt'))}")
     elif opts.all_chapters:
         log("(GIF clips are not stitched; use mp4 or webm for the full video)")

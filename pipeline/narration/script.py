@@ -1,0 +1,77 @@
+"""The narration script: for every step, its chapter, id, on-screen caption and spoken text, as
+Markdown (to read or print) and CSV (to edit in a spreadsheet, UTF-8), both written atomically.
+
+A lecturer reads it to record their own ``<step_id>.wav`` files (see :mod:`.recordings`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ._files import atomic_write_text
+from .pronounce import speakable
+
+CSV_HEADER = ("chapter", "step_id", "caption", "spoken")
+
+
+@dataclass(frozen=True)
+class ScriptRow:
+    chapter: str
+    step_id: str
+    caption: str
+    spoken: str
+
+
+def script_rows(steps: Iterable[tuple[str, str, str] | tuple[str, str, str, str | None]]) -> list[ScriptRow]:
+    """``(chapter, step_id, caption[, spoken])`` -> rows; a missing/None spoken text is ``speakable(caption)``."""
+    rows = []
+    for step in steps:
+        chapter, step_id, caption, *rest = step
+        spoken = rest[0] if rest and rest[0] is not None else speakable(caption)
+        rows.append(ScriptRow(chapter, step_id, caption, spoken))
+    return rows
+
+
+def _md_cell(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def script_markdown(rows: Iterable[ScriptRow], title: str = "Narration script") -> str:
+    """One section per chapter (in first-appearance order), a table of its steps."""
+    out = [f"# {title}", ""]
+    chapter = None
+    for r in rows:
+        if r.chapter != chapter:
+            chapter = r.chapter
+            out += ["", f"## {_md_cell(chapter)}", "", "| step id | on screen | spoken |", "| --- | --- | --- |"]
+        out.append(f"| `{r.step_id}` | {_md_cell(r.caption)} | {_md_cell(r.spoken)} |")
+    return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
+
+
+def script_csv(rows: Iterable[ScriptRow]) -> str:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_HEADER)
+    for r in rows:
+        w.writerow((r.chapter, r.step_id, r.caption, r.spoken))
+    return buf.getvalue()
+
+
+def write_script(rows: Iterable[ScriptRow], out_dir: Path, stem: str = "narration_script") -> tuple[Path, Path]:
+    """Write ``<stem>.md`` and ``<stem>.csv`` into ``out_dir`` atomically; returns both paths."""
+    rows = list(rows)
+    out_dir = Path(out_dir)
+    md_path = atomic_write_text(out_dir / f"{stem}.md", script_markdown(rows))
+    csv_path = atomic_write_text(out_dir / f"{stem}.csv", script_csv(rows))
+    return md_path, csv_path
+
+
+def read_script_csv(path: Path) -> list[ScriptRow]:
+    """Read a script CSV back (e.g. after a lecturer edited the spoken column)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        return [ScriptRow(r["chapter"], r["step_id"], r["caption"], r["spoken"]) for r in reader]
