@@ -26,6 +26,8 @@ class Chapter(NamedTuple):
 
 
 CHAPTERS: list = [
+    Chapter("opening", "scenes/ch0_opening.py", "Opening", "Opening — the question and the plan",
+            examples=("rbf",)),
     Chapter("lookup_table", "scenes/ch1_lookup_table.py", "LookupTable", "Example 1 — a lookup table",
             examples=("lookup_table",)),
     Chapter("linear", "scenes/ch2_linear.py", "LinearModel", "Example 2 — a linear model",
@@ -43,6 +45,8 @@ CHAPTERS: list = [
             "Wide networks during training", data=("training_change",)),
     Chapter("nngp_vs_ntk", "scenes/ch9_nngp_vs_ntk.py", "DontMixKernels", "Don't mix your kernels",
             data=("nngp_vs_ntk",)),
+    Chapter("closing", "scenes/ch12_closing.py", "Closing", "Closing — five lessons and references",
+            examples=("linear", "reparametrized", "training"), data=("init_band",)),
 ]
 
 QUALITIES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}  # -ql … -qk

@@ -139,7 +139,7 @@ class Session:
         """Write a runtime contract for the chapter processes; returns its path."""
         from scenes.runtime import Runtime
         rt = Runtime(settings_file=str(self.settings_file) if self.settings_file else None,
-                     data=dict(self.data), **fields)
+                     data=dict(self.data), chapters={c.scene: c.name for c in CHAPTERS}, **fields)
         return rt.write(self.run_dir / f"{name}.json")
 
     def close(self) -> None:

@@ -12,30 +12,78 @@ Scenes only draw: every number comes from ntkcore through the render's settings
 
 from __future__ import annotations
 
+import contextlib
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from manim import DOWN, ORIGIN, RIGHT, UL, UP, Axes, FadeIn, FadeOut, ManimColor, Scene, VGroup, Write, config
+from manim import (
+    DOWN, ORIGIN, RIGHT, UL, UP, Axes, DecimalNumber, FadeIn, FadeOut, ManimColor, MarkupText, MathTex, Scene,
+    SingleStringMathTex, Tex, Text, VGroup, Write, config,
+)
 from manim_slides import Slide
 
 import ntkcore
 
 from scenes import runtime
+from scenes.sound import FrameClockMixin, add_clip, end_audio_with_video
 from scenes.formatting import fmt, fmt_g
 from scenes.ranges import every_other_tick, label_decimals, whole_ticks
 from scenes.typography import Typography
 from scenes.widgets import ObservationCross, arrows_at, dots_at, framed_axes
 
 
-class ChapterScene(Slide):
-    """Theme, typography, captions, subtitles and slides for any chapter.
+READ_RATE = 2.5     # words per second a viewer reads a caption at (broadcast guidance: 2.7–3)
+MIN_READ = 2.0      # no caption shorter than this
+FADE_OUT = 0.35     # the old caption fades out …
+FADE_IN = 0.45      # … before the new one fades in: never two legible at once
+BREATH = 0.35       # after a narrated line, before the next
+
+
+def reading_seconds(text: str) -> float:
+    """How long a caption must stay readable: ``max(2 s, words / 2.5 s)`` (words: whitespace-
+    separated tokens, so a formula counts by its tokens)."""
+    return max(MIN_READ, len(text.split()) / READ_RATE)
+
+
+def snake(name: str) -> str:
+    """``LookupTable`` → ``lookup_table`` (a chapter's id when no pipeline names it)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+@dataclass
+class Step:
+    """One caption step of a chapter: what it says on screen and aloud, and when."""
+
+    id: str          # "<chapter>-NN": names the voice recording of the step
+    caption: str     # on screen (and the subtitle)
+    narration: str   # spoken (the caption when no narration is given)
+    start: float     # seconds into the chapter
+    end: float = -1.0
+
+
+TEXT_TYPES = (Text, MarkupText, MathTex, SingleStringMathTex, Tex, DecimalNumber)
+
+
+class ChapterScene(FrameClockMixin, Slide):
+    """Theme, typography, paced captions, subtitles, narration and slides for any chapter.
 
     After ``setup()``: ``self.settings`` (ntkcore settings of this render), ``self.theme``,
-    ``self.ty`` (typography in the theme's ink), ``self.narration`` (every caption with its start
-    time, for the .srt subtitles).
+    ``self.ty`` (typography in the theme's ink), ``self.steps`` (every caption step, with its
+    times: the subtitles, the narration script, the slides' notes).
+
+    Captions are shown by :meth:`step`::
+
+        with self.step("Push θ a small step along the gradient of f at x′."):
+            self.play(...)          # the animations the caption introduces
+
+    The caption stays at least its reading time after those animations (longer if its narration
+    takes longer), and fades out before the next one fades in.
     """
 
     skip_reversing = True  # slides: no reversed clips (the HTML player never plays backwards)
+    record_layout = False  # tests: snapshot every text's bounding box at the end of each step
 
     def __init__(self, *args, **kwargs):
         rt = runtime.current()
@@ -50,9 +98,27 @@ class ChapterScene(Slide):
         self.settings = runtime.settings()
         self.theme = runtime.theme()
         self.ty = Typography(self.theme)
+        config.tex_template = self.ty.template   # axis numbers too: no manim.cfg needed
         self.camera.background_color = ManimColor(self.theme.background)
         self.caption_mob = None
-        self.narration = []  # (start time in s, text): every caption, for the .srt subtitles
+        self.steps: list[Step] = []
+        self.layout: list = []   # (step id, [(mobject, kind)]) when record_layout
+        self.voice = runtime.voice_clips()
+        self.examples_read = set()
+
+    def example_for(self, name: str) -> ntkcore.Example:
+        """A named example as this render's settings have it (recorded in ``examples_read``, which
+        must equal the chapter's declared ``examples`` in pipeline/chapters.py)."""
+        self.examples_read.add(name)
+        return self.settings.example(name)
+
+    @property
+    def chapter_id(self) -> str:
+        return runtime.current().chapters.get(type(self).__name__) or snake(type(self).__name__)
+
+    def clock(self) -> float:
+        """Seconds into the chapter's video (frames really written; manim's clock in a dry run)."""
+        return self.frame_time if self._frames_written else self.renderer.time
 
     def render(self, preview: bool = False):
         """A Slide when slides are wanted (manim-slides, ./render.sh slides); a plain Scene render
@@ -65,54 +131,108 @@ class ChapterScene(Slide):
         """A natural pause of the story: a new slide (``notes`` become its speaker notes)."""
         self.next_slide(notes=notes)
 
+    # ------------------------------------------------------------------ paced steps
+    def _new_step(self, caption: str, narration: str | None) -> Step:
+        step = Step(f"{self.chapter_id}-{len(self.steps):02d}", caption, narration or caption, self.clock())
+        self.steps.append(step)
+        clip = self.voice.get(step.id)
+        if clip:
+            add_clip(self, clip["path"])
+        return step
+
+    def _hold(self, step: Step, anim_end: float):
+        """Wait until the step has had its reading time after its animations, and its voice."""
+        end = anim_end + reading_seconds(step.caption)
+        clip = self.voice.get(step.id)
+        if clip:
+            end = max(end, step.start + clip["seconds"] + BREATH)
+        if end - self.clock() > 1e-3:
+            self.wait(end - self.clock())
+
+    def _end_caption(self):
+        """Fade the current caption out (its subtitle ends as the fade starts)."""
+        if self.caption_mob is not None:
+            if self.steps and self.steps[-1].end < 0:
+                self.steps[-1].end = self.clock()
+            self.play(FadeOut(self.caption_mob), run_time=FADE_OUT)
+            self.caption_mob = None
+
+    @contextlib.contextmanager
+    def step(self, caption: str, narration: str | None = None):
+        """Show ``caption`` (its slide, its subtitle, its voice) for the animations in the block,
+        then hold it for its reading time (and until its narration ends)."""
+        self._end_caption()
+        self.pause(notes=narration or caption)
+        step = self._new_step(caption, narration)
+        self.caption_mob = self.caption(caption)
+        self.play(FadeIn(self.caption_mob, shift=0.1 * UP), run_time=FADE_IN)
+        yield step
+        self._hold(step, self.clock())
+        self._snapshot(step)
+
+    def say(self, caption: str, narration: str | None = None):
+        """A step with no animations of its own: show ``caption`` and hold it."""
+        with self.step(caption, narration):
+            pass
+
+    def play_title_card(self, title: str, formula: str | None = None, bridge: str | None = None,
+                        narration: str | None = None):
+        """The chapter's title card: its title, optionally a formula, and the one bridging sentence
+        that says why this chapter follows the last.  Held as long as its words need."""
+        self._end_caption()
+        card = VGroup(self.ty.text(title, size=self.ty.TITLE_SIZE, weight="BOLD"))
+        if formula:
+            card.add(self.ty.math(formula, size=self.ty.CAPTION_SIZE + 8))
+        if bridge:
+            card.add(self.ty.text(bridge, size=self.ty.CAPTION_SIZE, line_spacing=0.9))
+        card.arrange(DOWN, buff=0.5)
+        fit_width(card, config.frame_width - 1.0)
+        card.move_to(ORIGIN)
+        words = title + (" — " + bridge.replace("\n", " ") if bridge else "")
+        self.pause(notes=narration or words)
+        step = self._new_step(words, narration)
+        self.play(Write(card[0]), *[FadeIn(m) for m in card[1:]], run_time=1.0)
+        self._hold(step, step.start)   # the card is its own caption: its words from the first frame
+        self._snapshot(step, card)
+        step.end = self.clock()
+        self.play(FadeOut(card), run_time=0.5)
+
     def tear_down(self):
-        """Turn the narration into subcaptions: each caption lasts until the next one (or the end)."""
-        end = self.renderer.time
-        self.subtitle_cues = []  # (start s, end s, text)
-        for k, (start, text) in enumerate(self.narration):
-            stop = self.narration[k + 1][0] if k + 1 < len(self.narration) else end
-            if stop > start:
-                self.subtitle_cues.append((start, stop, text.replace("\n", " ")))
+        """Close the last step and write the subtitles (one cue per step, never overlapping)."""
+        end = self.clock()
+        if self.steps and self.steps[-1].end < 0:
+            self.steps[-1].end = end
+        self.subtitle_cues = [(s.start, s.end, s.caption.replace("\n", " ")) for s in self.steps if s.end > s.start]
         if config.dry_run:  # no movie file, so no .srt beside it (manim would fail to name one)
             return
+        end_audio_with_video(self)
+        now = self.renderer.time
         for start, stop, text in self.subtitle_cues:
-            self.add_subcaption(text, duration=stop - start, offset=start - end)
+            self.add_subcaption(text, duration=stop - start, offset=start - now)
+
+    # ------------------------------------------------------------------ layout snapshots (tests)
+    def _snapshot(self, step: Step, *extra):
+        if not self.record_layout:
+            return
+        texts = []
+        for top in [*self.mobjects, *[m for m in extra if m not in self.mobjects]]:
+            texts.extend(t for t in text_parts(top) if not any(t is u for u in texts))
+        self.layout.append((step.id, texts))
 
     # ------------------------------------------------------------------ words on screen
     def heading(self, s: str):
         """Small chapter name in the top-left corner."""
-        return self.ty.text(s, size=self.ty.HEADING_SIZE, weight="BOLD").to_corner(UL, buff=0.3)
+        mob = self.ty.text(s, size=self.ty.HEADING_SIZE, weight="BOLD")
+        fit_width(mob, config.frame_width / 2 - 0.6)
+        return mob.to_corner(UL, buff=0.3)
 
     def caption(self, s: str):
         """A caption under the axes (plain text; may contain newlines)."""
         mob = self.ty.text(s, size=self.ty.CAPTION_SIZE, line_spacing=0.9)
-        max_width = config.frame_width - 0.6
-        if mob.width > max_width:  # never let a long line leave the frame
-            mob.scale_to_fit_width(max_width)
+        fit_width(mob, config.frame_width - 0.6)   # never let a long line leave the frame
         mob.move_to(ORIGIN).to_edge(DOWN, buff=0.18)
+        mob.is_caption = True
         return mob
-
-    def say(self, s: str, run_time: float = 0.6):
-        """Replace the current caption with ``s``."""
-        self.pause(notes=s)
-        self.narration.append((self.renderer.time, s))
-        new = self.caption(s)
-        anims = [FadeIn(new, shift=0.1 * UP)]
-        if self.caption_mob is not None:
-            anims.append(FadeOut(self.caption_mob))
-        self.play(*anims, run_time=run_time)
-        self.caption_mob = new
-
-    def play_title_card(self, title: str, formula: str | None = None, hold: float = 1.6):
-        """A short title card: chapter title and, optionally, a formula."""
-        card = VGroup(self.ty.text(title, size=self.ty.TITLE_SIZE, weight="BOLD"))
-        if formula:
-            card.add(self.ty.math(formula, size=self.ty.CAPTION_SIZE + 8))
-        card.arrange(DOWN, buff=0.5).move_to(ORIGIN)
-        self.narration.append((self.renderer.time, title))
-        self.play(Write(card[0]), *[FadeIn(m) for m in card[1:]], run_time=1.2)
-        self.wait(hold)
-        self.play(FadeOut(card), run_time=0.6)
 
     def x_label(self, axes, tex: str = "x", size: float | None = None, buff: float = 0.15):
         """The x axis's name at the right end of its frame line."""
@@ -151,7 +271,6 @@ class ExampleScene(ChapterScene):
 
     def setup(self):
         super().setup()
-        self.examples_read = set()
         if type(self).example is None:
             self.example = self.example_for(self.example_name)
         self.example.check_finite()  # a diverging setting stops here, naming example, step and rate
@@ -159,11 +278,6 @@ class ExampleScene(ChapterScene):
         self.dots = self.build_dots(self.example.values())
         x_obs, y_obs = self.example.observation
         self.cross = ObservationCross(self.c2p(x_obs, y_obs), self.theme.observation)
-
-    def example_for(self, name: str) -> ntkcore.Example:
-        """A named example as this render's settings have it (recorded in ``examples_read``)."""
-        self.examples_read.add(name)
-        return self.settings.example(name)
 
     def display_y_range(self) -> tuple:
         """``y_range``, widened to whole ticks so every value the scene draws fits."""
@@ -212,3 +326,23 @@ class ExampleScene(ChapterScene):
 
     def axis_labels(self, y_label: str = "f(x)") -> VGroup:
         return VGroup(self.x_label(self.axes), self.y_label(self.axes, y_label))
+
+
+def fit_width(mob, width: float):
+    """Scale ``mob`` down (never up) so that it is at most ``width`` wide."""
+    if mob.width > width:
+        mob.scale_to_fit_width(width)
+    return mob
+
+
+def text_parts(mob) -> list:
+    """The text mobjects (Text, MathTex, axis numbers, …) in ``mob``'s family that are drawn:
+    outermost ones only, with opacity > 0."""
+    if isinstance(mob, TEXT_TYPES):
+        visible = any(m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0
+                      for m in mob.get_family() if m.has_points())
+        return [mob] if visible else []
+    out = []
+    for sub in mob.submobjects:
+        out.extend(text_parts(sub))
+    return out

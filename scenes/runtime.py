@@ -24,6 +24,8 @@ class Runtime:
     data: dict = field(default_factory=dict)   # experiment name -> .npz of its precomputed numbers
     save_slides: bool = True           # False: a plain video render (no manim-slides files)
     slides_dir: str | None = None      # where manim-slides files go (None: manim-slides' ./slides)
+    chapters: dict = field(default_factory=dict)   # scene class name -> chapter name (step ids)
+    voice: str | None = None           # narration manifest: JSON {step id: {"path", "seconds"}}
 
     def write(self, path) -> Path:
         """Write this contract to ``path`` (JSON); returns the path."""
@@ -66,6 +68,13 @@ def theme():
     from scenes.theme import Theme
     s = settings()
     return Theme.from_settings(s.theme, s.source)
+
+
+@functools.lru_cache(maxsize=None)
+def voice_clips() -> dict:
+    """The narration of this render: ``{step id: {"path": wav, "seconds": float}}`` ({} when silent)."""
+    path = current().voice
+    return json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
 
 
 def experiment(name: str) -> dict:

@@ -156,71 +156,9 @@ def first_sound_seconds(path: Path, threshold_dbfs: float = -40.0) -> float | No
 
 
 # ------------------------------------------------------------------ clips in a scene
-class FrameClockMixin:
-    """Keeps ``self.frame_time``: where the next frame lands in the video, in seconds, counting the
-    frames each ``play``/``wait`` really adds -- also when manim takes an animation from its cache.
+# The scene side (placing clips on the video's frame clock) lives in scenes/sound.py: scenes never
+# import the pipeline.  Re-exported here for the pipeline's callers and tests.
+from scenes.sound import FrameClockMixin, add_clip, end_audio_with_video, scene_clock  # noqa: E402
 
-    Use as the first base: ``class Chapter(FrameClockMixin, Slide)``.
-    """
-
-    _frames_written = 0
-
-    def play(self, *args, **kwargs):
-        renderer = self.renderer
-        before = renderer.time
-        result = super().play(*args, **kwargs)
-        self._frames_written = self._frames_written + _frames_of_last_play(renderer, before)
-        return result
-
-    @property
-    def frame_time(self) -> float:
-        from manim import config
-
-        return self._frames_written / config.frame_rate
-
-
-def _frames_of_last_play(renderer, time_before: float) -> int:
-    from manim import config
-
-    if getattr(renderer, "_original_skipping_status", False):
-        return 0  # -s / dry run: no movie at all
-    if renderer.skip_animations:
-        # Taken from the cache (its partial movie is complete on disk) or skipped by -n (None).
-        files = renderer.file_writer.partial_movie_files
-        path = files[-1] if files else None
-        if path is None or not Path(path).is_file():
-            return 0
-        import av
-
-        with av.open(str(path)) as c:
-            v = c.streams.video[0]
-            return v.frames or sum(1 for p in c.demux(v) if p.size)
-    return int(round((renderer.time - time_before) * config.frame_rate))
-
-
-def scene_clock(scene) -> float:
-    """The scene's time in the video: the frame clock if the scene has one, else manim's clock."""
-    return scene.frame_time if isinstance(scene, FrameClockMixin) else scene.renderer.time
-
-
-def add_clip(scene, wav: Path, offset: float = 0.0) -> None:
-    """Play ``wav`` from now (+ ``offset`` s) in the scene's sound track.
-
-    Call it between ``play``/``wait`` calls. Unlike ``Scene.add_sound`` it keeps the sound after an
-    animation that came from manim's cache, and with :class:`FrameClockMixin` it places it on the
-    video's frame clock. Nothing happens when manim writes no movie (``-s``, dry run).
-    """
-    renderer = scene.renderer
-    if getattr(renderer, "_original_skipping_status", False):
-        return
-    renderer.file_writer.add_sound(str(wav), scene_clock(scene) + offset)
-
-
-def end_audio_with_video(scene) -> None:
-    """Pad the sound track with silence up to the scene's current end (call last in ``construct``)."""
-    writer = scene.renderer.file_writer
-    if getattr(scene.renderer, "_original_skipping_status", False) or not getattr(writer, "includes_sound", False):
-        return
-    from manim.scene.scene_file_writer import AudioSegment
-
-    writer.add_audio_segment(AudioSegment.silent(0), time=scene_clock(scene))
+__all__ = ["AVInfo", "FrameClockMixin", "add_clip", "check_av_sync", "end_audio_with_video", "first_sound_seconds",
+           "probe_av", "scene_clock", "wav_rms_dbfs", "wav_seconds"]
