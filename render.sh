@@ -109,7 +109,9 @@ if [ -z "$needs" ]; then
   exec "$PY" -m pipeline "$@"
 fi
 ensure_apt "${BASE_PKGS[@]}"
-ensure_venv ""
+extras=""
+case " $needs " in *" voice "*) extras="voice" ;; esac   # the narrated edition's offline voice
+ensure_venv "$extras"
 for need in $needs; do
   case "$need" in
     revealjs) ensure_revealjs ;;

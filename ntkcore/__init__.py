@@ -1,10 +1,15 @@
 """ntkcore: the numbers behind the NTK explainer (no manim here).
 
 Importing ntkcore switches JAX to float64 (``jax_enable_x64``) so that every caller gets double
-precision without remembering to ask for it.
+precision without remembering to ask for it, and runs JAX on the CPU unless ``JAX_PLATFORMS``
+says otherwise (no probing for accelerators, no log line about them).
 """
 
-import jax
+import os
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 

@@ -25,6 +25,8 @@ COMMANDS = {
     "stills": "the README's pictures: each chapter's last frame into docs/",
     "posters": "a poster frame (last frame, PNG) per chapter into media/posters/",
     "slides": "the chapters as slides: offline HTML, PDF and PowerPoint decks in media/slides/",
+    "narrated": "the narrated edition: the script spoken (offline voice or your recordings), into media/narrated/",
+    "script": "the narration script (chapter, step id, caption, spoken text) as Markdown and CSV",
     "report": "print the numbers behind the scenes as JSON",
     "settings": "print the default settings as a complete settings file (TOML)",
     "bench": "measure render and NTK speed; writes media/bench.json",
@@ -128,6 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_config(p)
     add_media(p)
 
+    p = sub.add_parser("narrated", help=COMMANDS["narrated"], description=COMMANDS["narrated"] + ".")
+    add_chapters(p)
+    add_quality(p)
+    p.add_argument("--voice-dir", metavar="DIR", action=Once,
+                   help="your recordings, <step id>.wav (./render.sh script lists the ids); missing steps "
+                        "are read by the synthetic voice")
+    add_config(p)
+    p.add_argument("--force", action="store_true", help="render even chapters whose inputs did not change")
+    add_media(p)
+
+    p = sub.add_parser("script", help=COMMANDS["script"], description=COMMANDS["script"] + ".")
+    add_chapters(p)
+    add_config(p)
+    add_media(p)
+
     p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"] + ".")
     p.add_argument("--example", action="append", metavar="NAME",
                    help="only this example (repeatable): lookup_table linear reparametrized rbf training")
@@ -178,6 +195,9 @@ def parse(argv: list) -> argparse.Namespace:
     cfg = getattr(args, "config", None)
     if cfg is not None and not os.path.exists(cfg):
         parser.error(f"--config: no such file {cfg!r}")
+    vdir = getattr(args, "voice_dir", None)
+    if vdir is not None and not os.path.isdir(vdir):
+        parser.error(f"--voice-dir: no such folder {vdir!r}")
     if getattr(args, "profile", None) and args.profile not in known:
         parser.error(f"unknown chapter {args.profile!r} for --profile; valid chapters: {', '.join(known)}")
     return args
@@ -190,6 +210,8 @@ def needs(args: argparse.Namespace) -> list:
     out = ["venv"]
     if args.command == "slides" and "html" in (args.to or ["html"]):
         out.append("revealjs")
+    if args.command == "narrated":
+        out.append("voice")
     return out
 
 
@@ -247,6 +269,12 @@ def run(args) -> int:
     if cmd == "slides":
         from pipeline.slides import make_slides
         return make_slides(opts, tuple(dict.fromkeys(args.to or ["html", "pdf"])), args.name)
+    if cmd == "script":
+        from pipeline.narrated import write_script
+        return write_script(opts)
+    if cmd == "narrated":
+        from pipeline.narrated import narrated
+        return 0 if narrated(opts, args.voice_dir) is not None else 1
     from pipeline.video import render_video
     return 0 if render_video(opts) is not None else 1
 

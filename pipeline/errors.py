@@ -20,11 +20,12 @@ def run_guarded(fn, *args) -> int:
     """
     from ntkcore.validation import SettingsError
     from pipeline import render
+    from pipeline.narration.errors import NarrationError
 
     render.install_signal_handlers()
     try:
         return fn(*args)
-    except SettingsError as e:
+    except (SettingsError, NarrationError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except (render.Interrupted, KeyboardInterrupt) as e:

@@ -129,6 +129,7 @@ class Session:
             self.settings_file = self.run_dir / "settings.toml"
             self.settings_file.write_text(text, encoding="utf-8")
         self.data: dict = {}   # experiment name -> cache file
+        self.voice_keys: dict = {}   # chapter name -> hash of its narration clips (narrated edition)
 
     def need_data(self, chapters) -> None:
         """Compute (or find) the wide-network numbers the chapters load."""
@@ -155,6 +156,7 @@ class Session:
             "examples": {n: datacache.example_fields(self.settings.example(n)) for n in ch.examples},
             "theme": dataclasses.asdict(self.theme),
             "data": {n: Path(self.data[n]).name for n in ch.data if n in self.data},
+            "voice": self.voice_keys.get(ch.name),
         }
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()
 

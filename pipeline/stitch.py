@@ -37,12 +37,14 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 
 
 def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
-           cues: list[tuple[float, float, str]] | None = None) -> float:
+           cues: list[tuple[float, float, str]] | None = None, audio: bool = False) -> float:
     """Concatenate ``inputs`` (same codec/size/fps) into ``output``; returns its duration in seconds.
 
     For an MP4, ``titles`` (one per input) become chapter markers at each input's start, and
     ``cues`` ``[(start s, end s, text)]`` (in the joined timeline) a ``mov_text`` subtitle stream.
-    Written to a temporary file first and moved into place, so a failure leaves any earlier
+    With ``audio``, each input's sound is decoded, cut or padded with silence to exactly its video's
+    length, joined, and encoded once as AAC (so the joined sound stays in sync with the pictures
+    and has no seams at the joins).  Written to a temporary file first and moved into place, so a failure leaves any earlier
     ``output`` intact.
     """
     if not inputs:
@@ -56,13 +58,15 @@ def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
     starts = []
     try:
         with av.open(str(tmp), "w") as out:
-            out_stream = sub_stream = None
+            out_stream = sub_stream = audio_stream = None
             for path in inputs:
                 starts.append(offset)
                 with av.open(str(path)) as c:
                     s = c.streams.video[0]
                     if out_stream is None:
                         out_stream = out.add_stream_from_template(s)
+                        if audio:
+                            audio_stream = out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
                         if mp4 and cues:
                             sub_stream = out.add_stream("mov_text")
                             sub_stream.codec_context.subtitle_header = _ASS_HEADER
@@ -79,6 +83,8 @@ def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
                         pkt.stream = out_stream
                         out.mux(pkt)
                     offset += Fraction(end) * tb
+            if audio_stream is not None:
+                _mux_audio(out, audio_stream, inputs, starts + [offset])
             if mp4 and titles:
                 bounds = starts + [offset]
                 out.set_chapters([{"id": k + 1, "start": int(round(bounds[k] / MS)),
@@ -98,6 +104,56 @@ def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
         if tmp.exists():
             tmp.unlink()
     return float(offset)
+
+
+AUDIO_RATE = 48000
+
+
+def _decoded_audio(path: Path, seconds: float):
+    """The sound of ``path`` as float32 stereo at 48 kHz, exactly ``seconds`` long (silence where
+    it has none)."""
+    import numpy as np
+
+    n = int(round(seconds * AUDIO_RATE))
+    out = np.zeros((2, n), dtype=np.float32)
+    with av.open(str(path)) as c:
+        if not c.streams.audio:
+            return out
+        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE)
+        pos = 0
+        for frame in c.decode(audio=0):
+            for f in resampler.resample(frame):
+                a = f.to_ndarray()
+                take = min(a.shape[1], n - pos)
+                if take <= 0:
+                    break
+                out[:, pos:pos + take] = a[:, :take]
+                pos += take
+        for f in resampler.resample(None):
+            a = f.to_ndarray()
+            take = min(a.shape[1], n - pos)
+            if take > 0:
+                out[:, pos:pos + take] = a[:, :take]
+                pos += take
+    return out
+
+
+def _mux_audio(out, stream, inputs, bounds) -> None:
+    """Encode the joined sound of ``inputs`` (chapter k from ``bounds[k]`` to ``bounds[k+1]`` s)."""
+    import numpy as np
+
+    pcm = np.concatenate([_decoded_audio(p, float(bounds[k + 1] - bounds[k])) for k, p in enumerate(inputs)], axis=1)
+    step = 1024
+    for start in range(0, pcm.shape[1], step):
+        chunk = np.ascontiguousarray(pcm[:, start:start + step])
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+        frame.sample_rate = AUDIO_RATE
+        frame.pts = start
+        frame.time_base = Fraction(1, AUDIO_RATE)
+        for pkt in stream.encode(frame):
+            out.mux(pkt)
+    for pkt in stream.encode(None):
+        out.mux(pkt)
 
 
 def read_cues(parts: list[tuple[Path, float]]) -> list[tuple[float, float, str]]:
