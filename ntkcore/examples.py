@@ -50,6 +50,7 @@ class Example:
     lr:          learning rate of the one gradient-descent step on ``(f(x') - y)²`` (the arrows).
     ascent_lr:   η of the gradient-ascent steps ``θ ← θ + η ∇θ f(x')`` (training example).
     steps:       number of gradient-ascent steps (0: no training trajectory).
+    min_steps:   the fewest steps the chapter drawing this example can show (1 for training).
     """
 
     name: str
@@ -61,6 +62,12 @@ class Example:
     lr: float = 0.1
     ascent_lr: float = 1.0
     steps: int = 0
+    min_steps: int = 0
+
+    #: Drawing limits: a step may move f by at most this many times the spread of f itself (beyond
+    #: it the dots are a flat line under the arrows), and must move it by at least this fraction.
+    MAX_MOVE_RATIO = 50.0
+    MIN_MOVE_RATIO = 1e-6
 
     # ----------------------------------------------------------------- validation
     def __post_init__(self):
@@ -75,17 +82,20 @@ class Example:
             raise SettingsError(("model",), f"must be one of {sorted(MODEL_FACTORIES)}; got {self.model!r}")
         x_range = self.x_range
         if (not isinstance(x_range, (tuple, list)) or len(x_range) != 2
-                or not all(is_integer(v) for v in x_range) or x_range[1] - x_range[0] < 2):
-            raise SettingsError(("x_range",), "must be two integers [x_min, x_max] with x_max - x_min >= 2; "
-                                f"got {x_range!r}")
-        numbers(("observation",), self.observation, length=2, what="two finite numbers [x', y]")
+                or not all(is_integer(v) and abs(v) <= 10_000 for v in x_range)
+                or not 2 <= x_range[1] - x_range[0] <= 120):
+            raise SettingsError(("x_range",), "must be two integers [x_min, x_max] in [-10000, 10000] with "
+                                f"2 <= x_max - x_min <= 120 (one dot per integer); got {x_range!r}")
+        numbers(("observation",), self.observation, length=2, what="two finite numbers [x', y]",
+                lo=-1e9, hi=1e9)
         x_obs = self.observation[0]
         lo, hi = x_range
         if not lo <= x_obs <= hi:
             raise SettingsError(("observation", 0), f"x' must lie in the grid range [{lo}, {hi}]; got {x_obs!r}")
         number(("lr",), self.lr, lo=0, lo_open=True)
         number(("ascent_lr",), self.ascent_lr, lo=0, lo_open=True)
-        number(("steps",), self.steps, lo=0, hi=200, integer=True)
+        number(("steps",), self.steps, lo=self.min_steps, hi=200, integer=True,
+               what=f"an integer from {self.min_steps} to 200" + (" (this chapter trains)" if self.min_steps else ""))
         # Lists (from a settings file) become tuples: an Example is immutable and hashable.
         object.__setattr__(self, "x_range", tuple(x_range))
         object.__setattr__(self, "observation", tuple(float(v) for v in self.observation))
@@ -188,6 +198,44 @@ class Example:
                 raise SettingsError((field_name,), f"diverged at {what} (learning rate {rate}): f or θ became "
                                     "NaN or infinite; lower the learning rate", source=f"example {self.name!r}")
 
+    def check_drawable(self):
+        """Everything a chapter checks before its first frame, as :class:`SettingsError` naming the
+        field: the model returns a scalar and is finite at θ0, nothing diverges (:meth:`check_finite`),
+        the gradient step moves something, and not so much that the dots become a flat line."""
+        src = f"example {self.name!r}"
+        x0 = float(self.grid[0])
+        out = jnp.shape(self.f(self.theta, jnp.float64(x0)))
+        if out != ():
+            raise SettingsError(("model",), f"f must return a scalar, got shape {out} (at x = {x0:g})", src)
+        f0 = np.asarray(core.values(self.f, self.theta, self.grid))
+        bad = np.flatnonzero(~np.isfinite(f0))
+        if bad.size:
+            raise SettingsError(("theta0",), f"f is not finite at the starting parameters (x = {self.grid[bad[0]]:g}: "
+                                f"f = {f0[bad[0]]})", src)
+        self.check_finite()
+        spread = max(float(np.ptp(f0)), 1.0)
+        move = float(np.abs(self.displacement()).max())
+        x_obs, y_obs = self.observation
+        if move < self.MIN_MOVE_RATIO * spread:
+            if y_obs == float(f0[self.obs_index]):
+                raise SettingsError(("observation", 1), f"y = {y_obs:g} is already f({x_obs:g}): the gradient "
+                                    "step moves nothing; choose another y", src)
+            raise SettingsError(("lr",), f"the gradient step moves f by at most {move:.3g}, nothing to draw next to "
+                                f"f's spread {spread:.3g}; use lr >= {self.lr * self.MIN_MOVE_RATIO * spread / max(move, 1e-300):.3g}",
+                                src)
+        if move > self.MAX_MOVE_RATIO * spread:
+            raise SettingsError(("lr",), f"the gradient step moves f by up to {move:.4g}, {move / spread:.3g} times "
+                                f"the spread of f itself: the dots would be a flat line under the arrows; "
+                                f"allowed: moves up to {self.MAX_MOVE_RATIO:g} × the spread "
+                                f"(lr <= about {self.lr * self.MAX_MOVE_RATIO * spread / move:.3g}, or a y nearer f)", src)
+        if self.steps:
+            f = self.trajectory().f
+            reach = float(np.abs(f - f0).max())
+            if reach > self.MAX_MOVE_RATIO * spread:
+                raise SettingsError(("ascent_lr",), f"training moves f by up to {reach:.4g}, {reach / spread:.3g} times "
+                                    f"the spread of f itself; allowed: up to {self.MAX_MOVE_RATIO:g} × "
+                                    f"(ascent_lr <= about {self.ascent_lr * self.MAX_MOVE_RATIO * spread / reach:.3g})", src)
+
 
 @functools.lru_cache(maxsize=None)
 def _model_for(name: str, x_range: tuple) -> ModelSpec:
@@ -235,7 +283,7 @@ EXAMPLES: dict[str, Example] = {
         theta0=_RBF_THETA0, x_range=_GRID, lr=0.1),
     "training": Example(
         name="training", title="Example 5: the kernel changes as we train", model="rbf",
-        theta0=_RBF_THETA0, x_range=_GRID, lr=0.1, ascent_lr=1.0, steps=15),
+        theta0=_RBF_THETA0, x_range=_GRID, lr=0.1, ascent_lr=1.0, steps=15, min_steps=1),
 }
 
 

@@ -92,7 +92,7 @@ def parse_settings(data: dict, source: str = "<settings>", text: str = "") -> Se
         changes = {k: _as_tuples(v) for k, v in overrides.items()}
         try:
             ex = EXAMPLES[name].replace(**changes)
-            ex.check_finite()  # divergence is a settings error too: caught before anything renders
+            ex.check_drawable()  # divergence, nothing to draw, arrows off every axis: before anything renders
         except SettingsError as e:
             raise e.within("examples", name, source=source) from None
         examples[name] = ex

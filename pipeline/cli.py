@@ -193,8 +193,11 @@ def parse(argv: list) -> argparse.Namespace:
     else:
         args.chapter_list = list(CHAPTERS)
     cfg = getattr(args, "config", None)
-    if cfg is not None and not os.path.exists(cfg):
-        parser.error(f"--config: no such file {cfg!r}")
+    if cfg is not None:
+        if not os.path.exists(cfg):
+            parser.error(f"--config: no such file {cfg!r}")
+        if not os.path.isfile(cfg):
+            parser.error(f"--config: {cfg!r} is not a regular file (a directory or a pipe?); give a TOML file")
     vdir = getattr(args, "voice_dir", None)
     if vdir is not None and not os.path.isdir(vdir):
         parser.error(f"--voice-dir: no such folder {vdir!r}")

@@ -273,7 +273,7 @@ class ExampleScene(ChapterScene):
         super().setup()
         if type(self).example is None:
             self.example = self.example_for(self.example_name)
-        self.example.check_finite()  # a diverging setting stops here, naming example, step and rate
+        self.example.check_drawable()  # a setting that cannot be drawn stops here, naming its field
         self.axes = self.build_axes()
         self.dots = self.build_dots(self.example.values())
         x_obs, y_obs = self.example.observation

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+BIG = 1e6   # from here on, numbers are written 3.84×10⁶ (never more than about 6 digits on screen)
+
+
+def sci(v: float, digits: int = 3) -> str:
+    """``3.84×10⁶``: ``digits`` significant digits and a power of ten."""
+    mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}".replace("-", "−", 1 if v < 0 else 0)
+
+
 def fmt(v: float, digits: int = 1) -> str:
-    """Fixed digits, no ``-0.0``, a true minus sign: ``fmt(-3.14159, 2)`` → ``−3.14``."""
+    """Fixed digits, no ``-0.0``, a true minus sign: ``fmt(-3.14159, 2)`` → ``−3.14``; huge values
+    in scientific form."""
+    if abs(v) >= BIG:
+        return sci(v)
     s = f"{v:.{digits}f}"
     if float(s) == 0:
         s = s.lstrip("-")
@@ -12,7 +25,10 @@ def fmt(v: float, digits: int = 1) -> str:
 
 
 def fmt_g(v: float) -> str:
-    """Shortest exact-looking form (learning rates, θ entries): ``0.001``, ``3``, ``0.1``."""
+    """Shortest exact-looking form (learning rates, θ entries): ``0.001``, ``3``, ``0.1``; at most
+    6 significant digits, scientific beyond."""
+    if v != 0 and (abs(v) >= BIG or abs(v) < 1e-4):
+        return sci(v)
     return f"{v:g}".replace("-", "−")
 
 

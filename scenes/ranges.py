@@ -15,14 +15,32 @@ def _clean(v: float) -> float:
     return float(round(v, 10)) + 0.0   # + 0.0 turns -0.0 into 0.0
 
 
-def whole_ticks(values, step: float, within: tuple | None = None) -> tuple:
+MAX_TICKS = 16   # an axis never needs more (every other one is printed: at most 8 numbers)
+
+
+def whole_ticks(values, step: float, within: tuple | None = None, max_ticks: int = MAX_TICKS) -> tuple:
     """``(lo, hi, step)``: whole ticks of ``step`` around every one of ``values``, and around
-    ``within = (lo, hi)`` too when given (a range the plot keeps at least)."""
+    ``within = (lo, hi)`` too when given (a range the plot keeps at least).  When that would take
+    more than ``max_ticks`` ticks (settings that stretch the axis), the step grows to a round
+    multiple (2, 5, 10, 20, 50, … times ``step``) that fits."""
     v = np.asarray(values, dtype=float).ravel()
-    lo, hi = step * np.floor(v.min() / step), step * np.ceil(v.max() / step)
+    lo_v, hi_v = float(v.min()), float(v.max())
     if within is not None:
-        lo, hi = min(within[0], lo), max(within[1], hi)
-    return (lo, hi, step)
+        lo_v, hi_v = min(within[0], lo_v), max(within[1], hi_v)
+    for m in _multiples():
+        s = step * m
+        lo, hi = s * np.floor(lo_v / s + 1e-9), s * np.ceil(hi_v / s - 1e-9)
+        if (hi - lo) / s <= max_ticks:
+            return (_clean(lo), _clean(hi), _clean(s))
+
+
+def _multiples():
+    """1, 2, 5, 10, 20, 50, 100, …"""
+    k = 1
+    while True:
+        for m in (1, 2, 5):
+            yield m * k
+        k *= 10
 
 
 def nice_range(values, ticks: int = 8, margin: float = 0.06) -> tuple:
