@@ -66,6 +66,11 @@ class Step:
 TEXT_TYPES = (Text, MarkupText, MathTex, SingleStringMathTex, Tex, DecimalNumber)
 
 
+# The one setting made on import: manim checks for a newer release *after* a scene has rendered
+# (outside the scene's own config), and we pin 0.21.0 on purpose (manim-slides 5.7 breaks on 0.22).
+config.notify_outdated_version = False
+
+
 class ChapterScene(FrameClockMixin, Slide):
     """Theme, typography, paced captions, subtitles, narration and slides for any chapter.
 
@@ -91,8 +96,11 @@ class ChapterScene(FrameClockMixin, Slide):
             kwargs.setdefault("output_folder", Path(rt.slides_dir))
         write_to_movie = config.write_to_movie
         super().__init__(*args, **kwargs)
-        if config.dry_run:  # manim-slides' Slide turns movie writing on; a dry run writes nothing
-            config.write_to_movie = write_to_movie
+        # manim-slides' Slide turns movie writing on; a dry run or a last frame (-s) writes none,
+        # and makes no slides.
+        self._no_movie = not write_to_movie
+        if self._no_movie:
+            config.write_to_movie = False
 
     def setup(self):
         self.settings = runtime.settings()
@@ -123,7 +131,7 @@ class ChapterScene(FrameClockMixin, Slide):
     def render(self, preview: bool = False):
         """A Slide when slides are wanted (manim-slides, ./render.sh slides); a plain Scene render
         otherwise (no slide files written)."""
-        if config.dry_run or not runtime.current().save_slides:
+        if config.dry_run or self._no_movie or not runtime.current().save_slides:
             return Scene.render(self, preview)
         return super().render(preview)
 
