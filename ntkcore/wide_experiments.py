@@ -116,7 +116,7 @@ def fit_loglog_slope(x, y) -> float:
 # --------------------------------------------------------------------------- chapter 1
 
 
-def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None) -> dict:
+def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
     """Empirical NTK columns at init vs the analytic one (``rbf`` is not used: no data here).
 
     Keys: ``x`` (n,), ``widths`` (W,), ``curves`` (W, S, n), ``analytic_ntk`` (n,),
@@ -131,6 +131,8 @@ def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None) -> d
         for seed in range(s.seeds):
             p = wide.init_params(jax.random.PRNGKey(seed), width, arch)
             curves[i, seed] = np.asarray(ntk_fn(p))
+            if progress:
+                progress(i * s.seeds + seed + 1, len(s.widths) * s.seeds)
     nngp, ntk = wide.relu_kernels(xs[:, None], x2[:, None], s.depth, s.w_std, s.b_std,
                                   s.readout_w_std, s.readout_b_std)
     # Seed-to-seed spread: standard deviation across seeds, averaged over x, relative to the
@@ -145,7 +147,7 @@ def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None) -> d
 # --------------------------------------------------------------------------- chapter 2
 
 
-def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None) -> dict:
+def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
     """Kernel before/after full-batch GD, against width.
 
     Keys: ``widths`` (W,), ``rel_change`` (W, S) = ‖K_T − K_0‖_F/‖K_0‖_F on grid+train points,
@@ -183,6 +185,8 @@ def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None
             f_kernel[i, seed] = np.asarray(wide.kernel_regression(
                 K0[:n, n:], K0[n:, n:], yt, f0_grid, f0_train))
             final_loss[i, seed] = res.losses[-1]
+            if progress:
+                progress(i * S + seed + 1, W * S)
     gap = np.sqrt(((f_trained - f_kernel) ** 2).mean(axis=2))  # (W, S) RMS over the grid
     return {"x": s.grid, "widths": np.asarray(s.train_widths), "train_x": xt_raw,
             "train_y": np.asarray(yt), "rel_change": rel_change,
@@ -195,7 +199,7 @@ def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None
 # --------------------------------------------------------------------------- chapter 3
 
 
-def nngp_vs_ntk(s: WideSettings = WideSettings(), rbf: Example | None = None) -> dict:
+def nngp_vs_ntk(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
     """NNGP vs NTK of the same architecture (infinite width).
 
     Keys: ``x`` (n,), ``nngp``/``ntk`` (n,) columns k(x, x'), ``train_x``/``train_y`` (m,),
@@ -221,7 +225,8 @@ def nngp_vs_ntk(s: WideSettings = WideSettings(), rbf: Example | None = None) ->
             "ntk_mean": np.asarray(ntk_mean), "nngp_std": np.asarray(nngp_std)}
 
 
-#: The experiments by name: ``EXPERIMENTS[name](wide_settings, rbf_example) -> dict of arrays``.
+#: The experiments by name: ``EXPERIMENTS[name](wide_settings, rbf_example, progress=None) -> dict of
+#: arrays``; ``progress(done, total)`` is called as the work advances (the pipeline shows it).
 #: ``USES_DATA`` are those that read the post's data (Example 4), so their cache key includes it.
 EXPERIMENTS = {"init_band": init_band, "training_change": training_change, "nngp_vs_ntk": nngp_vs_ntk}
 USES_DATA = frozenset({"training_change", "nngp_vs_ntk"})

@@ -67,7 +67,9 @@ def ensure(name: str, settings, cache_dir: Path = CACHE, log=None) -> Path:
         if log:
             log(f"[data] {name}: computing (wide-network numbers, once for these settings) …")
         t0 = time.perf_counter()
-        out = {k: np.asarray(v) for k, v in EXPERIMENTS[name](settings.wide, settings.example("rbf")).items()}
+        with Progress(f"[data] {name}", log) as progress:
+            result = EXPERIMENTS[name](settings.wide, settings.example("rbf"), progress=progress)
+        out = {k: np.asarray(v) for k, v in result.items()}
         bad = [k for k, v in out.items() if v.dtype.kind == "f" and not np.all(np.isfinite(v))]
         if bad:
             raise SettingsError(("wide", "lr"), f"the {name} numbers diverged ({bad[0]} is NaN or infinite); "
@@ -82,6 +84,41 @@ def ensure(name: str, settings, cache_dir: Path = CACHE, log=None) -> Path:
         if log:
             log(f"[data] {name}: done in {float(out['compute_seconds']):.1f} s")
     return path
+
+
+class Progress:
+    """``progress(done, total)`` for a long computation: a bar with an ETA on a terminal (tqdm, which
+    manim brings), a plain line every 20 % in a log."""
+
+    def __init__(self, label: str, log=None):
+        import sys
+        self.label, self.log = label, log
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+        self.next_pct = 20
+        self.t0 = time.perf_counter()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            if self.bar is None:
+                from tqdm import tqdm
+                self.bar = tqdm(total=total, desc=self.label, unit="step", leave=False)
+            self.bar.update(done - self.bar.n)
+            return
+        pct = 100 * done / total
+        if pct >= self.next_pct and self.log:
+            spent = time.perf_counter() - self.t0
+            left = spent * (total - done) / max(done, 1)
+            self.log(f"{self.label}: {pct:.0f}% ({spent:.0f} s, about {left:.0f} s left)")
+            while self.next_pct <= pct:
+                self.next_pct += 20
 
 
 def load(path: Path) -> dict:

@@ -375,6 +375,19 @@ def render_all(session: Session, runtime_file: Path, extra: tuple = (), verb: st
     log(f"{verb} {n} chapter(s) at -q{opts.quality} ({opts.folder}) with {workers} process(es)"
         + (f", settings from {opts.config}" if opts.config else ""))
     index = {ch.name: k for k, ch in enumerate(opts.chapters, 1)}
+    weight = {ch.name: EXPECTED_SECONDS.get(ch.name, 30) for ch in opts.chapters}
+    progress = {"done": 0.0, "t0": time.perf_counter(), "lock": threading.Lock()}
+
+    def eta(ch) -> str:
+        """``(3 of 14 left, about 2 min)``: from the chapters' expected shares of the work."""
+        with progress["lock"]:
+            progress["done"] += weight[ch.name]
+            done, total = progress["done"], sum(weight.values())
+            spent = time.perf_counter() - progress["t0"]
+        if done >= total:
+            return ""
+        left = spent * (total - done) / done
+        return f"  ({100 * done / total:.0f}% of the work, about {left / 60:.1f} min left)"
 
     def job(ch):
         k = index[ch.name]
@@ -387,7 +400,7 @@ def render_all(session: Session, runtime_file: Path, extra: tuple = (), verb: st
         if run.cached:
             log(f"[{k}/{n}] {ch.name} … rendered by the other process meanwhile, kept")
         elif run.status == 0:
-            log(f"[{k}/{n}] {ch.name} … done in {run.seconds:.1f} s")
+            log(f"[{k}/{n}] {ch.name} … done in {run.seconds:.1f} s{eta(ch)}")
         else:
             log(f"[{k}/{n}] {ch.name} … FAILED (exit {run.status}), see {rel(run.log)}")
         return run
