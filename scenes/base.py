@@ -129,9 +129,9 @@ class ChapterScene(FrameClockMixin, Slide):
         return self.frame_time if self._frames_written else self.renderer.time
 
     def render(self, preview: bool = False):
-        """A Slide when slides are wanted (manim-slides, ./render.sh slides); a plain Scene render
-        otherwise (no slide files written)."""
-        if config.dry_run or self._no_movie or not runtime.current().save_slides:
+        """A Slide when slides are wanted (``manim-slides render``, ``./render.sh slides``); a plain
+        Scene render otherwise (no slide files written)."""
+        if config.dry_run or self._no_movie or not runtime.save_slides():
             return Scene.render(self, preview)
         return super().render(preview)
 

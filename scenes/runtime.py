@@ -22,7 +22,7 @@ ENV = "NTK_RUNTIME"  # the only environment variable between the pipeline and a 
 class Runtime:
     settings_file: str | None = None   # a snapshot of the settings file, taken before rendering
     data: dict = field(default_factory=dict)   # experiment name -> .npz of its precomputed numbers
-    save_slides: bool = True           # False: a plain video render (no manim-slides files)
+    save_slides: bool | None = None    # False: a plain video; None: slides only under `manim-slides render`
     slides_dir: str | None = None      # where manim-slides files go (None: manim-slides' ./slides)
     chapters: dict = field(default_factory=dict)   # scene class name -> chapter name (step ids)
     voice: str | None = None           # narration manifest: JSON {step id: {"path", "seconds"}}
@@ -52,6 +52,23 @@ def current() -> Runtime:
     """This process's contract (the defaults when no pipeline started it)."""
     path = os.environ.get(ENV)
     return Runtime.read(path) if path else Runtime()
+
+
+def save_slides() -> bool:
+    """Whether this render makes manim-slides files: as the pipeline says, else only when
+    ``manim-slides render`` started this process (a plain ``manim`` render stays a plain video)."""
+    wanted = current().save_slides
+    return started_by_manim_slides() if wanted is None else wanted
+
+
+@functools.lru_cache(maxsize=None)
+def started_by_manim_slides() -> bool:
+    """``manim-slides render`` runs manim in a child process: look at the parent's command line."""
+    try:
+        cmdline = Path(f"/proc/{os.getppid()}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return False
+    return "manim-slides" in cmdline or "manim_slides" in cmdline
 
 
 @functools.lru_cache(maxsize=None)
