@@ -12,7 +12,7 @@ Inputs are the post's grid mapped to [-1, 1]; x' is the image of 10.
 
 These are pure computations: nothing is written or cached here.  The pipeline caches their results
 on disk (``pipeline/datacache.py``), keyed by the settings and by the source of all of ``ntkcore``;
-:data:`EXPERIMENTS` names them for the pipeline and for the scenes.
+:data:`ntkcore.experiments.EXPERIMENTS` names them for the pipeline and for the scenes.
 """
 
 from __future__ import annotations
@@ -223,10 +223,3 @@ def nngp_vs_ntk(s: WideSettings = WideSettings(), rbf: Example | None = None, pr
     return {"x": s.grid, "nngp": np.asarray(nngp_col)[:, 0], "ntk": np.asarray(ntk_col)[:, 0],
             "train_x": xt_raw, "train_y": yt, "nngp_mean": np.asarray(nngp_mean),
             "ntk_mean": np.asarray(ntk_mean), "nngp_std": np.asarray(nngp_std)}
-
-
-#: The experiments by name: ``EXPERIMENTS[name](wide_settings, rbf_example, progress=None) -> dict of
-#: arrays``; ``progress(done, total)`` is called as the work advances (the pipeline shows it).
-#: ``USES_DATA`` are those that read the post's data (Example 4), so their cache key includes it.
-EXPERIMENTS = {"init_band": init_band, "training_change": training_change, "nngp_vs_ntk": nngp_vs_ntk}
-USES_DATA = frozenset({"training_change", "nngp_vs_ntk"})

@@ -1,4 +1,4 @@
-"""The wide-network numbers (``ntkcore.wide_experiments.EXPERIMENTS``), computed once and kept on
+"""The wide-network numbers (``ntkcore.experiments.EXPERIMENTS``), computed once and kept on
 disk under ``media/cache/``.
 
 A result's key is a hash of everything it depends on: the experiment's name, the ``[wide]``
@@ -38,7 +38,7 @@ def key(name: str, settings) -> str:
     """The cache key of experiment ``name`` under ``settings`` (ntkcore.settings.Settings)."""
     import jax
     import numpy as np
-    from ntkcore.wide_experiments import USES_DATA
+    from ntkcore.experiments import USES_DATA
 
     blob = {"experiment": name, "wide": dataclasses.asdict(settings.wide), "ntkcore": source_hash(),
             "versions": [jax.__version__, np.__version__]}
@@ -55,7 +55,7 @@ def ensure(name: str, settings, cache_dir: Path = CACHE, log=None) -> Path:
     """The file holding experiment ``name``'s numbers for ``settings``: computed now if missing."""
     import numpy as np
     from ntkcore.validation import SettingsError
-    from ntkcore.wide_experiments import EXPERIMENTS
+    from ntkcore.experiments import EXPERIMENTS
 
     path = path_for(name, settings, cache_dir)
     if _readable(path):

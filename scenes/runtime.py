@@ -95,7 +95,7 @@ def voice_clips() -> dict:
 
 
 def experiment(name: str) -> dict:
-    """The numbers of a wide-network experiment (:data:`ntkcore.wide_experiments.EXPERIMENTS`):
+    """The numbers of a wide-network experiment (:data:`ntkcore.experiments.EXPERIMENTS`):
     loaded from the file the pipeline precomputed, or computed here when run by hand."""
     path = current().data.get(name)
     if path:
@@ -107,6 +107,6 @@ def experiment(name: str) -> dict:
 
 @functools.lru_cache(maxsize=None)
 def _compute(name: str) -> dict:
-    from ntkcore.wide_experiments import EXPERIMENTS
+    from ntkcore.experiments import EXPERIMENTS
     s = settings()
     return EXPERIMENTS[name](s.wide, s.example("rbf"))
