@@ -35,7 +35,7 @@ def run_guarded(fn, *args) -> int:
         print(f"\ninterrupted; finished chapters kept: {kept}", file=sys.stderr)
         return 128 + int(signum)
     except OSError as e:
-        if e.errno in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EDQUOT):
+        if e.errno in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR):
             where = e.filename or "the output folder"
             print(f"error: cannot write {where}: {e.strerror}", file=sys.stderr)
             return 1
