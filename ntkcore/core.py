@@ -17,6 +17,7 @@ Notation (following Huszár, "Some Intuition on the Neural Tangent Kernel", 2020
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, NamedTuple
 
 import jax
@@ -145,8 +146,44 @@ def ascent_trajectory(f: Model, theta0, xs, x_obs, eta, steps) -> Trajectory:
 
     At each ``θ_t`` (``t = 0 .. steps``) records ``f`` on ``xs``, the finite-step kernel of the step
     taken from ``θ_t`` (``k̃_η(x, x')``, so ``η·k̃_η`` is exactly how far that step moves ``f``) and the
-    exact NTK column ``k(x, x')``.
+    exact NTK column ``k(x, x')``.  The whole loop is one compiled program (``lax.scan``), compiled
+    once per model and shape; :func:`ascent_trajectory_reference` is the same computation step by
+    step, for the tests.
     """
+    xs = jnp.asarray(xs, dtype=jnp.float64)
+    thetas, fs, kfs, nts = _ascent_scan(f, int(steps))(theta0, xs, jnp.float64(x_obs), jnp.float64(eta))
+    leaves, treedef = jax.tree_util.tree_flatten(thetas)
+    thetas = [jax.tree_util.tree_unflatten(treedef, [leaf[t] for leaf in leaves]) for t in range(steps + 1)]
+    return Trajectory(thetas=thetas, f=np.asarray(fs), kernel_finite=np.asarray(kfs), ntk=np.asarray(nts))
+
+
+@functools.lru_cache(maxsize=64)
+def _ascent_scan(f: Model, steps: int):
+    """The compiled trajectory of :func:`ascent_trajectory` for the model ``f`` and ``steps``."""
+
+    def record(theta, xs, x_obs, eta):
+        g = param_grad(f, theta, x_obs)
+        f_now = values(f, theta, xs)                                   # (n,)
+        k_finite = (values(f, tree_axpy(eta, g, theta), xs) - f_now) / eta   # (n,)
+        k_exact = jax.vmap(lambda x: tree_vdot(param_grad(f, theta, x), g))(xs)  # (n,)
+        return f_now, k_finite, k_exact, g
+
+    def run(theta0, xs, x_obs, eta):
+        def step(theta, _):
+            f_now, k_finite, k_exact, g = record(theta, xs, x_obs, eta)
+            return tree_axpy(eta, g, theta), (theta, f_now, k_finite, k_exact)
+
+        last, (thetas, fs, kfs, nts) = jax.lax.scan(step, theta0, None, length=steps)
+        f_now, k_finite, k_exact, _ = record(last, xs, x_obs, eta)
+        append = lambda a, b: jnp.concatenate([a, b[None]])  # noqa: E731
+        thetas = jax.tree_util.tree_map(append, thetas, last)
+        return thetas, append(fs, f_now), append(kfs, k_finite), append(nts, k_exact)
+
+    return jax.jit(run)
+
+
+def ascent_trajectory_reference(f: Model, theta0, xs, x_obs, eta, steps) -> Trajectory:
+    """:func:`ascent_trajectory` computed step by step with the plain functions (no compilation)."""
     xs = jnp.asarray(xs, dtype=jnp.float64)
     x2 = jnp.asarray([x_obs], dtype=jnp.float64)
     thetas, fs, kfs, nts = [], [], [], []

@@ -25,6 +25,7 @@ uses the structure of an MLP (see there) and never forms the Jacobian.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -146,11 +147,14 @@ def relu_kernels(x1, x2, depth: int, w_std: float = 2 ** 0.5, b_std: float = 0.1
     theta = sigma
     layers = [(w_std, b_std)] * (depth - 1) + [(readout_w_std, readout_b_std)]
     for ws, bs in layers:
-        norm = jnp.sqrt(jnp.outer(q1, q2))
-        cos = jnp.clip(sigma / norm, -1.0, 1.0)
-        ang = jnp.arccos(cos)
-        e_phi = norm * (jnp.sin(ang) + (jnp.pi - ang) * cos) / (2 * jnp.pi)
-        e_dphi = (jnp.pi - ang) / (2 * jnp.pi)
+        # The arc-cosine expectations in the form neural-tangents uses (one sqrt, one atan2; exact on
+        # the diagonal, where arccos of a rounded 1 loses half the digits):
+        #   E[φ(u)φ(v)]   = r/(2π) + (1/2 − t/(2π))·c,   E[φ'(u)φ'(v)] = 1/2 − t/(2π),
+        # with c = Σ(x, x'), r = √max(q q' − c², 0) and t = atan2(r, c) the angle between u and v.
+        r = jnp.sqrt(jnp.maximum(jnp.outer(q1, q2) - sigma ** 2, 0.0))
+        t = jnp.arctan2(r, sigma)
+        e_dphi = 0.5 - t / (2 * jnp.pi)
+        e_phi = r / (2 * jnp.pi) + e_dphi * sigma
         sigma = ws ** 2 * e_phi + bs ** 2
         theta = sigma + ws ** 2 * e_dphi * theta
         # Diagonals: θ = 0, so E[φ(u)²] = q/2.
@@ -175,24 +179,32 @@ class TrainResult(NamedTuple):
 
 
 def train_mse(params, x_train, y_train, lr: float, steps: int, arch: MLP = MLP()) -> TrainResult:
-    """Full-batch gradient descent on ``½ Σ (f(x_i) − y_i)²`` for ``steps`` steps."""
+    """Full-batch gradient descent on ``½ Σ (f(x_i) − y_i)²`` for ``steps`` steps.
+
+    The whole loop is one compiled program (the parameters updated in place), compiled once per
+    shape, ``steps`` and architecture: the learning rate and the data are arguments, not constants.
+    """
     x_train = jnp.asarray(x_train, dtype=jnp.float64)
     y_train = jnp.asarray(y_train, dtype=jnp.float64)
+    p, losses = _train_loop(jax.tree_util.tree_map(jnp.copy, params), x_train, y_train,
+                            jnp.float64(lr), int(steps), arch)
+    return TrainResult(params, p, np.asarray(losses))
 
-    def loss(p):
-        return 0.5 * jnp.sum((apply_batch(p, x_train, arch) - y_train) ** 2)
 
+def _mse(p, x_train, y_train, arch):
+    return 0.5 * jnp.sum((apply_batch(p, x_train, arch) - y_train) ** 2)
+
+
+@functools.partial(jax.jit, static_argnames=("steps", "arch"), donate_argnums=0)
+def _train_loop(params, x_train, y_train, lr, steps: int, arch: MLP):
+    """``steps`` GD steps; returns the parameters and the loss before each step and after the last."""
     def step(i, carry):
         p, losses = carry
-        l, g = jax.value_and_grad(loss)(p)
+        l, g = jax.value_and_grad(_mse)(p, x_train, y_train, arch)
         return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g), losses.at[i].set(l)
 
-    # The whole loop is one compiled program; the parameters are updated in place (donated).
-    run = jax.jit(lambda p: jax.lax.fori_loop(0, steps, step, (p, jnp.zeros(steps + 1))),
-                  donate_argnums=0)
-    p, losses = run(jax.tree_util.tree_map(jnp.copy, params))
-    losses = losses.at[steps].set(loss(p))
-    return TrainResult(params, p, np.asarray(losses))
+    p, losses = jax.lax.fori_loop(0, steps, step, (params, jnp.zeros(steps + 1)))
+    return p, losses.at[steps].set(_mse(p, x_train, y_train, arch))
 
 
 def kernel_regression(k_test_train, k_train_train, y_train, f0_test=None, f0_train=None):

@@ -1,0 +1,73 @@
+"""The fast paths compute the same numbers as the plain ones (to 1e-12), and compile once."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import ntkcore
+from ntkcore import core, wide
+
+
+@pytest.mark.parametrize("name", ["training", "rbf", "linear"])
+def test_compiled_trajectory_equals_the_step_by_step_one(name):
+    ex = ntkcore.get_example(name)
+    steps = 15 if ex.steps == 0 else ex.steps
+    fast = core.ascent_trajectory(ex.f, ex.theta, ex.grid, ex.observation[0], ex.ascent_lr, steps)
+    ref = core.ascent_trajectory_reference(ex.f, ex.theta, ex.grid, ex.observation[0], ex.ascent_lr, steps)
+    for key in ("f", "kernel_finite", "ntk"):
+        scale = max(1.0, np.abs(getattr(ref, key)).max())
+        assert np.abs(getattr(fast, key) - getattr(ref, key)).max() <= 1e-12 * scale, key
+    assert len(fast.thetas) == steps + 1
+    for a, b in zip(fast.thetas, ref.thetas):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=0, atol=1e-12)
+
+
+def arccos_form(x1, x2, depth, w_std=2 ** 0.5, b_std=0.1, rw=1.0, rb=0.1):
+    """The textbook arc-cosine recursion (Cho & Saul 2009) with arccos and sin: the old form."""
+    d = x1.shape[1]
+    sigma = w_std ** 2 * (x1 @ x2.T) / d + b_std ** 2
+    q1 = w_std ** 2 * jnp.sum(x1 ** 2, 1) / d + b_std ** 2
+    q2 = w_std ** 2 * jnp.sum(x2 ** 2, 1) / d + b_std ** 2
+    theta = sigma
+    for ws, bs in [(w_std, b_std)] * (depth - 1) + [(rw, rb)]:
+        norm = jnp.sqrt(jnp.outer(q1, q2))
+        cos = jnp.clip(sigma / norm, -1, 1)
+        ang = jnp.arccos(cos)
+        e_phi = norm * (jnp.sin(ang) + (jnp.pi - ang) * cos) / (2 * jnp.pi)
+        sigma, theta = ws ** 2 * e_phi + bs ** 2, ws ** 2 * e_phi + bs ** 2 + ws ** 2 * (jnp.pi - ang) / (2 * jnp.pi) * theta
+        q1, q2 = ws ** 2 * q1 / 2 + bs ** 2, ws ** 2 * q2 / 2 + bs ** 2
+    return sigma, theta
+
+
+@pytest.mark.parametrize("depth", [1, 2, 4])
+def test_atan2_kernels_equal_the_arccos_form(depth):
+    rng = np.random.default_rng(depth)
+    x1, x2 = jnp.asarray(rng.normal(size=(40, 3))), jnp.asarray(rng.normal(size=(25, 3)))
+    for new, old in zip(wide.relu_kernels(x1, x2, depth), arccos_form(x1, x2, depth)):
+        # Off the diagonal both forms are accurate; the difference is rounding.
+        np.testing.assert_allclose(np.asarray(new), np.asarray(old), rtol=1e-12, atol=1e-12)
+
+
+def test_atan2_kernels_on_the_diagonal_meet_the_closed_form():
+    # x = x': the angle is 0 at every layer, E[φ(u)²] = q/2 and E[φ'(u)²] = 1/2, so
+    # Σ_l = w²·Σ_{l-1}/2 + b² and Θ_l = Σ_l + w²·Θ_{l-1}/2, starting from Σ_0 = Θ_0 = w²x² + b².
+    x = jnp.linspace(-1, 1, 21)[:, None]
+    nngp, ntk = wide.relu_kernels(x, x, 3)
+    w2, b2 = 2.0, 0.01
+    s = t = w2 * np.asarray(x[:, 0]) ** 2 + b2
+    for ws2, bs2 in [(w2, b2), (w2, b2), (1.0, 0.01)]:
+        s = ws2 * s / 2 + bs2
+        t = s + ws2 * t / 2
+    np.testing.assert_allclose(np.diag(nngp), s, rtol=1e-14)
+    np.testing.assert_allclose(np.diag(ntk), t, rtol=1e-14)
+
+
+def test_train_mse_compiles_once_per_shape():
+    p = wide.init_params(jax.random.PRNGKey(0), 32)
+    x, y = jnp.linspace(-1, 1, 5), jnp.linspace(0, 1, 5)
+    wide.train_mse(p, x, y, 0.5, 50)
+    size = wide._train_loop._cache_size()
+    for lr in (0.4, 0.3, 0.2):       # another learning rate and other targets: no new compilation
+        wide.train_mse(p, x, y * lr, lr, 50)
+    assert wide._train_loop._cache_size() == size
