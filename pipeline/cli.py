@@ -182,7 +182,18 @@ def normalize(argv: list) -> list:
 
 def parse(argv: list) -> argparse.Namespace:
     parser = build_parser()
-    args = parser.parse_args(normalize(argv))
+    argv = normalize(argv)
+    if argv[:1] == ["test"]:
+        # Everything after `test` is pytest's; argparse's REMAINDER refuses a leading option
+        # (`test -m "not render"` would be "unrecognized arguments: -m").
+        return argparse.Namespace(command="test", pytest_args=argv[1:], chapter_list=list(CHAPTERS))
+    args, rest = parser.parse_known_args(argv)
+    # argparse fills a positional once: chapter names after an option come back unparsed
+    # (`training -qh lookup_table`); anything else left over is an error, as in parse_args.
+    if rest and hasattr(args, "chapters") and not any(r.startswith("-") for r in rest):
+        args.chapters = [*(args.chapters or []), *rest]
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     names = getattr(args, "chapters", None) or []
     known = by_name()
     for n in names:

@@ -77,14 +77,19 @@ def extension(opts: Options) -> str:
     return ".mov" if opts.transparent else ".mp4"
 
 
+def variant(opts: Options) -> str:
+    """The quality folder, marked for a transparent render (a transparent webm is another file)."""
+    return opts.folder + ("_transparent" if opts.transparent else "")
+
+
 def video_path(ch: Chapter, opts: Options) -> Path:
     """Where a chapter's finished clip lives."""
-    return opts.root / "videos" / ch.stem / opts.folder / f"{ch.scene}{extension(opts)}"
+    return opts.root / "videos" / ch.stem / variant(opts) / f"{ch.scene}{extension(opts)}"
 
 
 def staging_path(ch: Chapter, opts: Options) -> Path:
     """Where manim writes it (GIFs are named after manim's version)."""
-    folder = opts.root / "staging" / ch.stem / opts.folder
+    folder = opts.root / "staging" / ch.stem / variant(opts)
     if opts.fmt == "gif":
         found = sorted(folder.glob(f"{ch.scene}_ManimCE_*.gif"))
         return found[-1] if found else folder / f"{ch.scene}.gif"
@@ -293,11 +298,11 @@ def manim_config(ch: Chapter, opts: Options) -> Path:
     """A manim config file for one chapter process: its own TeX/text caches (chapters render in
     parallel), and videos written into ``staging/``."""
     root = opts.root
-    cfg = root / "logs" / f"{ch.name}.cfg"
+    cfg = root / "logs" / f"{ch.name}-{variant(opts)}-{opts.fmt}.cfg"
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text("[CLI]\n"
                    f"media_dir = {root}\n"
-                   "video_dir = {media_dir}/staging/{module_name}/{quality}\n"
+                   "video_dir = {media_dir}/staging/{module_name}/{quality}" + ("_transparent" if opts.transparent else "") + "\n"
                    "images_dir = {media_dir}/staging/images/{module_name}\n"
                    f"tex_dir = {{media_dir}}/chapter_caches/{ch.name}/Tex\n"
                    f"text_dir = {{media_dir}}/chapter_caches/{ch.name}/texts\n"
@@ -334,7 +339,7 @@ def render_chapter(ch: Chapter, session: Session, runtime_file: Path, extra: tup
     place; stamp it.  ``extra`` manim options (e.g. ``-s``) make a still, not a clip."""
     opts = session.opts
     key = session.chapter_key(ch, extra)
-    with FileLock(opts.root / "locks" / f"{ch.name}-{opts.folder}-{opts.fmt}.lock",
+    with FileLock(opts.root / "locks" / f"{ch.name}-{variant(opts)}-{opts.fmt}.lock",
                   on_wait=lambda owner: session.log(f"   {ch.name}: waiting for another render ({owner})")):
         if keep and not extra and not opts.force and is_up_to_date(ch, opts, key):
             FINISHED.append(ch.name)

@@ -1,22 +1,110 @@
 """Shared helpers of the scene tests: build a scene without writing a video (setup() and construct()
 run, animations are skipped), read drawn mobjects back in data coordinates, and check the layout."""
 
+import contextlib
+import dataclasses
+
 import numpy as np
 import pytest
 from manim import tempconfig
 
 
+class _RecordingExamples(dict):
+    """The settings' examples, noting every one that is looked up (or iterated over)."""
+
+    def __init__(self, examples, log):
+        super().__init__(examples)
+        self.log = log
+
+    def __getitem__(self, name):
+        self.log.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self.log.add(name)
+        return super().get(name, default)
+
+    def __iter__(self):
+        self.log.update(self.keys())
+        return super().__iter__()
+
+    def items(self):
+        self.log.update(self.keys())
+        return super().items()
+
+    def values(self):
+        self.log.update(self.keys())
+        return super().values()
+
+
+@contextlib.contextmanager
+def recording_reads():
+    """While active, every example a chapter reads from this render's settings and every
+    wide-network experiment it loads is recorded, whatever route the chapter takes to them
+    (``scenes.runtime.settings()`` and ``scenes.runtime.experiment()`` are the only doors)."""
+    from scenes import runtime
+
+    reads = dataclasses.make_dataclass("Reads", ["examples", "data"])(set(), [])
+    real_settings, real_experiment = runtime.settings, runtime.experiment
+    recorded = dataclasses.replace(real_settings(), examples=_RecordingExamples(real_settings().examples,
+                                                                                reads.examples))
+
+    def experiment(name):
+        reads.data.append(name)
+        return real_experiment(name)
+
+    runtime.settings, runtime.experiment = (lambda: recorded), experiment
+    try:
+        yield reads
+    finally:
+        runtime.settings, runtime.experiment = real_settings, real_experiment
+
+
+#: manim settings of a dry run: setup() and construct() run, animations are skipped, nothing is
+#: written.  427x240 at 15 fps is the frame tests' size (tests/test_frames.py), so one build of a
+#: chapter serves its frame test and its scene tests (data coordinates do not depend on pixels).
+DRY_RUN = {"dry_run": True, "save_last_frame": True, "write_to_movie": False, "disable_caching": True,
+           "pixel_width": 427, "pixel_height": 240, "frame_rate": 15, "progress_bar": "none"}
+
+
 def construct(scene_cls):
-    """Run ``scene_cls`` in manim's dry-run mode and return the scene (its attributes intact)."""
-    with tempconfig({"dry_run": True, "save_last_frame": True, "write_to_movie": False,
-                     "disable_caching": True, "quality": "low_quality", "progress_bar": "none"}):
+    """Run ``scene_cls`` in manim's dry-run mode and return the scene (its attributes intact).
+
+    ``scene.reads`` says which examples and wide-network experiments it read (recording_reads)."""
+    with recording_reads() as reads, tempconfig(DRY_RUN):
         scene = scene_cls()
         scene.render()
+    scene.reads = reads
     return scene
 
 
+def build_chapter(name, runtime_file=None):
+    """Chapter ``name`` of pipeline.chapters built in dry-run mode (with the runtime contract at
+    ``runtime_file`` when given), keeping every caption it shows in ``scene.captions``."""
+    import importlib
+
+    from conftest import runtime_contract
+    from pipeline.chapters import by_name
+
+    ch = by_name()[name]
+    cls = recording(getattr(importlib.import_module(ch.module), ch.scene))
+    with (runtime_contract(runtime_file) if runtime_file else contextlib.nullcontext()):
+        return construct(cls)
+
+
+def assert_reads_declared(name, scene):
+    """What the chapter cache relies on: the chapter's declared ``examples`` are exactly the
+    settings sections it read (both as the chapter records them, ``examples_read``, and as the
+    settings saw them), and its declared ``data`` exactly the experiments it loaded."""
+    from pipeline.chapters import by_name
+
+    ch = by_name()[name]
+    assert set(ch.examples) == set(getattr(scene, "examples_read", set())) == scene.reads.examples, name
+    assert set(ch.data) == set(scene.reads.data), name
+
+
 def recording(scene_cls):
-    """A subclass of ``scene_cls`` that keeps every caption it shows in ``self.captions``."""
+    """A subclass of ``scene_cls`` (same name) that keeps every caption it shows in ``self.captions``."""
 
     class Recording(scene_cls):
         def setup(self):
@@ -28,8 +116,13 @@ def recording(scene_cls):
             self.captions.append(mob)
             return mob
 
-    Recording.__name__ = Recording.__qualname__ = f"Recording{scene_cls.__name__}"
+    Recording.__name__, Recording.__qualname__ = scene_cls.__name__, scene_cls.__qualname__
     return Recording
+
+
+def caption_texts(scene) -> list:
+    """The words of every caption a recording scene showed, in order."""
+    return [m.original_text for m in scene.captions]
 
 
 # ----------------------------------------------------------------- data coordinates
@@ -104,3 +197,25 @@ def assert_captions_fit(captions, at_least=5, max_lines=2):
     assert_inside_frame(captions, whole=True)
     for cap in captions:
         assert cap.original_text.count("\n") <= max_lines - 1, cap.original_text
+
+
+# ----------------------------------------------------------------- fitted lines and printed numbers
+
+
+def assert_least_squares_line(xs, ys, start, end, tol=1e-6):
+    """The drawn line from ``start`` to ``end`` (data coordinates) is the least-squares line of the
+    drawn points (xs, ys), by its defining property rather than by fitting again: the residuals
+    sum to zero and are orthogonal to x (the normal equations).  Returns the line's slope."""
+    (x0, y0), (x1, y1) = start, end
+    slope = (y1 - y0) / (x1 - x0)
+    resid = np.asarray(ys) - (y0 + slope * (np.asarray(xs) - x0))
+    scale = max(1.0, float(np.abs(xs).max()))
+    assert abs(resid.sum()) < tol * len(xs), f"residuals sum to {resid.sum()}"
+    assert abs((resid * (np.asarray(xs) - np.mean(xs))).sum()) < tol * len(xs) * scale, "residuals not ⊥ x"
+    return slope
+
+
+def numbers_in(text: str) -> list:
+    """Every number printed in ``text`` (true minus signs read as minus)."""
+    import re
+    return [float(m) for m in re.findall(r"-?\d+(?:\.\d+)?", text.replace("−", "-"))]

@@ -1,4 +1,5 @@
-"""`python -m ntkcore report`: shape of the JSON and agreement with the functions it reports."""
+"""`python -m ntkcore report` (and `./render.sh report`): shape of the JSON and agreement with the
+functions it reports and with closed forms."""
 
 import json
 import subprocess
@@ -8,10 +9,12 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
+from ntkcore.report import main
 
 
 @pytest.fixture(scope="module")
 def report():
+    # The command line itself, once: a fresh process, JSON on stdout.
     out = subprocess.run([sys.executable, "-m", "ntkcore", "report"], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -36,21 +39,54 @@ def test_report_agrees_with_the_functions(report):
                                EXAMPLES["rbf"].kernel_finite_normalized(), atol=1e-12)
     np.testing.assert_allclose(report["training"]["kernels_normalized"],
                                EXAMPLES["training"].kernels_normalized(), atol=1e-12)
-    # And with the closed form, independently of ntkcore.
+    # And with the closed form, independently of ntkcore: 0.038·(10x + 1) (tests/test_examples.py).
     x = np.array(report["x"])
     np.testing.assert_allclose(report["linear"]["displacement"], 0.038 * (10 * x + 1), atol=1e-12)
 
 
-def test_report_one_example():
-    out = subprocess.run([sys.executable, "-m", "ntkcore", "report", "--example", "linear"],
-                         capture_output=True, text=True, check=True)
-    data = json.loads(out.stdout)
-    assert set(data) == {"x", "linear"}
+def test_report_one_example(capsys):
+    assert main(["report", "--example", "linear"]) == 0
+    assert set(json.loads(capsys.readouterr().out)) == {"x", "linear"}
 
 
-def test_report_unknown_example_exits_2():
-    out = subprocess.run([sys.executable, "-m", "ntkcore", "report", "--example", "nope"],
-                         capture_output=True, text=True)
-    assert out.returncode == 2
-    assert "unknown example 'nope'" in out.stderr and "lookup_table" in out.stderr
-    assert out.stdout == ""
+def test_report_with_settings(tmp_path, capsys):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text("[examples.linear]\ntheta0 = [2.0, 5.0]\n")
+    assert main(["report", "--example", "linear", "--config", str(cfg)]) == 0
+    x = np.arange(-10, 21)
+    np.testing.assert_allclose(json.loads(capsys.readouterr().out)["linear"]["f"], 2 * x + 5)
+
+
+def test_report_unknown_example_exits_2(capsys):
+    assert main(["report", "--example", "nope"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "unknown example 'nope'" in out.err and "lookup_table" in out.err
+
+
+def test_pipeline_report_wide_serves_the_data_cache(tmp_path, monkeypatch, capsys):
+    # ./render.sh report --wide prints the numbers the chapters load: computed once into
+    # <media>/cache by pipeline.datacache, served from there the next time.
+    from ntkcore import experiments as we
+    from pipeline.cli import main as cli
+
+    runs = []
+
+    def fake(name):
+        def experiment(wide, rbf, progress=None):
+            runs.append(name)
+            return {"x": np.arange(3.0), "seeds": np.asarray(wide.seeds)}
+        return experiment
+
+    for name in list(we.EXPERIMENTS):
+        monkeypatch.setitem(we.EXPERIMENTS, name, fake(name))
+    cfg = tmp_path / "s.toml"
+    cfg.write_text("[wide]\nseeds = 5\n")
+    argv = ["report", "--wide", "--config", str(cfg), "--media-dir", str(tmp_path / "media")]
+    for _ in range(2):
+        assert cli(argv) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert {"init_band", "training_change", "nngp_vs_ntk"} <= set(out) <= set(we.EXPERIMENTS)
+        assert all(v["seeds"] == 5 for v in out.values())
+    assert sorted(runs) == sorted(out)             # each computed once, then served from the cache
+    assert len(list((tmp_path / "media" / "cache").glob("*.npz"))) == len(out)

@@ -333,3 +333,12 @@ def test_12_two_renders_of_one_chapter_wait_for_each_other(tmp_path):
         waited = time.monotonic() - t0
     holder.wait(timeout=10)
     assert waited > 0.5 and told == [f"pid {holder.pid}"]
+
+
+def test_4_a_transparent_webm_is_another_file(tmp_path):
+    ch = by_name()["lookup_table"]
+    plain = Options(chapters=[ch], fmt="webm", media=tmp_path)
+    clear = Options(chapters=[ch], fmt="webm", transparent=True, media=tmp_path)
+    assert video_path(ch, plain) != video_path(ch, clear)
+    assert manim_config(ch, plain) != manim_config(ch, clear)
+    assert "_transparent" in manim_config(ch, clear).read_text()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import arrow_data, assert_arrows_match, assert_inside_frame, construct, points_data
+from scene_helpers import arrow_data, assert_arrows_match, assert_inside_frame, points_data
 
 EX = EXAMPLES["linear"]
 
@@ -16,21 +16,22 @@ def closed_form_kernel(xs):
 
 
 @pytest.fixture(scope="module")
-def scene():
-    from scenes.ch3_ntk_definition import NTKDefinition
-    return construct(NTKDefinition)
+def scene(chapter_scene):
+    return chapter_scene("ntk_definition")
+
 
 
 def test_the_claim_step_eta_times_kernel_is_the_displacement():
-    # η = −2·lr·(f(10) − 50) = −2·0.001·(31 − 50), and Δf(x) = η·(10x + 1)
-    assert EX.step_eta() == pytest.approx(-2 * EX.lr * ((3 * 10 + 1) - 50), abs=1e-12)
+    # η = −2·lr·(f(10) − 50) = −2·0.001·(31 − 50) = 0.038, and Δf(x) = η·(10x + 1)
+    assert EX.step_eta() == pytest.approx(0.038, abs=1e-12)
     assert np.allclose(EX.step_eta() * closed_form_kernel(EX.grid), EX.displacement(), atol=1e-9)
 
 
 def test_arrows_map_back_to_displacement(scene):
-    f0, d = EX.values(), EX.displacement()
+    # Δf(x) = η·(10x + 1) with η = 0.038 (above): the closed form, not ntkcore
     assert sorted(scene.arrows) == list(range(len(EX.grid)))
-    assert_arrows_match(scene.axes, scene.arrows, EX.grid, f0, d, tol=1e-6)
+    assert_arrows_match(scene.axes, scene.arrows, EX.grid, 3 * EX.grid + 1, 0.038 * closed_form_kernel(EX.grid),
+                        tol=1e-6)
 
 
 def test_arrows_divided_by_eta_stand_on_the_kernel(scene):

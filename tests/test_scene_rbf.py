@@ -1,105 +1,126 @@
 """Example 4's scene draws ntkcore's numbers: arrows, the finite-step kernel, the exact NTK, and
 the post's three observations (maximum at 7, negative values from the valley moving left, positive
-tails)."""
+tails).  The expected numbers come from rbf_by_hand (NumPy, gradient derived by hand), not from
+ntkcore."""
 
 import numpy as np
 import pytest
 
-import ntkcore
+import rbf_by_hand as hand
 from ntkcore import EXAMPLES
-from scene_helpers import assert_arrows_match, assert_inside_frame, construct, points_data
+from scene_helpers import assert_arrows_match, assert_inside_frame, caption_texts, points_data
 
 EX = EXAMPLES["rbf"]
+GRID, I_OBS = hand.GRID, 20                      # x' = 10 is grid point 20
+ETA = hand.step_eta(hand.THETA0, 0.1)            # −2·0.1·(46.99 − 50) = 0.601
+F0 = hand.f(hand.THETA0, GRID)
+D = hand.f(hand.gd_step(hand.THETA0, 0.1), GRID) - F0
+
+
+def k_step(xs):
+    """The GD step's kernel over its value at x'."""
+    return hand.finite_kernel(hand.THETA0, xs, ETA) / hand.finite_kernel(hand.THETA0, hand.X_OBS, ETA)
+
+
+def k_exact(xs):
+    return hand.ntk_column(hand.THETA0, xs) / hand.ntk_column(hand.THETA0, hand.X_OBS)
 
 
 @pytest.fixture(scope="module")
-def scene(request):
-    from scenes.ch5_rbf import RBFNetwork
-    return construct(RBFNetwork)
+def scene(chapter_scene):
+    return chapter_scene("rbf")
+
+
+
+def test_f_at_the_observation(scene):
+    # f(10) = −10·e^{−(10−4)²/30} + 10·e^{−(10−25)²/30} + 50 = −10e^{−1.2} + 10e^{−7.5} + 50 = 46.99
+    assert hand.f(hand.THETA0, 10.0) == pytest.approx(50 - 10 * np.exp(-1.2) + 10 * np.exp(-7.5), abs=1e-12)
+    assert any("but f(10) = 46.99." in t for t in caption_texts(scene))
 
 
 def test_arrows_map_back_to_displacement(scene):
-    f0, d = EX.values(), EX.displacement()
-    assert sorted(scene.arrows) == list(range(len(EX.grid)))
-    assert_arrows_match(scene.axes, scene.arrows, EX.grid, f0, d, tol=1e-6)
+    assert sorted(scene.arrows) == list(range(len(GRID)))
+    assert_arrows_match(scene.axes, scene.arrows, GRID, F0, D, tol=1e-6)
 
 
 def test_arrows_are_not_proportional_to_a_line():
-    d = EX.displacement()
-    slope, icpt = np.polyfit(EX.grid, d, 1)
-    assert np.max(np.abs(d - (slope * EX.grid + icpt))) > 0.1
+    # a straight line through them misses some arrow by more than 0.1 (the arrows are up to 1.83 long)
+    slope, icpt = np.polyfit(GRID, D, 1)
+    assert np.max(np.abs(D - (slope * GRID + icpt))) > 0.1 and np.abs(D).max() < 1.83
 
 
 def test_function_dots_sit_on_f(scene):
     xs, ys = points_data(scene.axes, [dot.get_center() for dot in scene.dots])
-    np.testing.assert_allclose(xs, EX.grid, atol=1e-6)
-    np.testing.assert_allclose(ys, EX.values(), atol=1e-6)
+    np.testing.assert_allclose(xs, GRID, atol=1e-6)
+    np.testing.assert_allclose(ys, F0, atol=1e-6)
 
 
-def test_kernel_dots_map_back_to_normalized_finite_kernel(scene):
-    assert len(scene.kernel_dots) == len(EX.grid)
+def test_kernel_dots_are_the_arrows_over_the_arrow_at_x_obs(scene):
+    assert len(scene.kernel_dots) == len(GRID)
     xs, ys = points_data(scene.kernel_axes, [dot.get_center() for dot in scene.kernel_dots])
-    np.testing.assert_allclose(xs, EX.grid, atol=1e-6)
-    np.testing.assert_allclose(ys, EX.kernel_finite_normalized(), atol=1e-6)
-    # ... which is the finite-step kernel of the step's η, over its value at x'
-    k = EX.kernel_finite(EX.step_eta())
-    np.testing.assert_allclose(ys, k / k[EX.obs_index], atol=1e-6)
+    np.testing.assert_allclose(xs, GRID, atol=1e-6)
+    np.testing.assert_allclose(ys, D / D[I_OBS], atol=1e-6)
+    np.testing.assert_allclose(ys, k_step(GRID), atol=1e-6)   # Δf = η·k̃_η: the same numbers
 
 
 def test_kernel_curve_samples_are_the_finite_step_kernel(scene):
     xs, ys = points_data(scene.kernel_axes, scene.kernel_curve.get_anchors())
-    x_obs, eta = EX.observation[0], EX.step_eta()
-    k = np.asarray(ntkcore.finite_step_kernel(EX.f, EX.theta, xs, x_obs, eta))
-    k_obs = float(ntkcore.finite_step_kernel(EX.f, EX.theta, np.array([x_obs]), x_obs, eta)[0])
-    np.testing.assert_allclose(ys, k / k_obs, atol=1e-6)
-    assert xs.min() == pytest.approx(EX.x_range[0], abs=1e-6)
-    assert xs.max() == pytest.approx(EX.x_range[1], abs=1e-6)
+    np.testing.assert_allclose(ys, k_step(xs), atol=1e-6)
+    assert (xs.min(), xs.max()) == pytest.approx(EX.x_range, abs=1e-6)
 
 
-def test_ntk_dots_and_curve_map_back_to_exact_ntk(scene):
-    assert len(scene.ntk_dots) == len(EX.grid)
+def test_ntk_dots_and_curve_map_back_to_the_exact_ntk(scene):
+    assert len(scene.ntk_dots) == len(GRID)
     xs, ys = points_data(scene.kernel_axes, [dot.get_center() for dot in scene.ntk_dots])
-    np.testing.assert_allclose(xs, EX.grid, atol=1e-6)
-    np.testing.assert_allclose(ys, EX.ntk_normalized(), atol=1e-6)
+    np.testing.assert_allclose(xs, GRID, atol=1e-6)
+    np.testing.assert_allclose(ys, k_exact(GRID), atol=1e-6)
     cx, cy = points_data(scene.kernel_axes, scene.ntk_curve.get_anchors())
-    x_obs = np.array([EX.observation[0]])
-    k = np.asarray(ntkcore.ntk_jvp(EX.f, EX.theta, cx, x_obs)[:, 0])   # the other route
-    k_obs = float(ntkcore.ntk_jvp(EX.f, EX.theta, x_obs, x_obs)[0, 0])
-    np.testing.assert_allclose(cy, k / k_obs, atol=1e-6)
+    np.testing.assert_allclose(cy, k_exact(cx), atol=1e-6)
 
 
 def test_eta_shrinks_from_the_step_towards_zero(scene):
-    etas = np.asarray(scene.etas)
-    assert etas[0] == pytest.approx(EX.step_eta(), rel=1e-12)
-    assert np.all(np.diff(etas) < 0) and 0 < etas[-1] < 0.02 * etas[0]
-    # the first curve of the morph is the step's own kernel
-    np.testing.assert_allclose(scene.finite_grid[0], EX.kernel_finite_normalized(), atol=1e-9)
-    # the last finite curve is already close to the NTK, the first is not
-    assert np.max(np.abs(scene.finite_grid[-1] - EX.ntk_normalized())) < 0.01
-    assert np.max(np.abs(scene.finite_grid[0] - EX.ntk_normalized())) > 0.05
+    sweep = scene.morph.sweep
+    etas = np.asarray(sweep.etas)
+    assert etas[0] == pytest.approx(ETA, rel=1e-12)
+    assert np.all(np.diff(etas) < 0) and etas[-1] / etas[0] == pytest.approx(0.01)   # down to 1 % of the step
+    for eta, k in zip(etas, sweep.finite_grid):
+        np.testing.assert_allclose(k, hand.finite_kernel(hand.THETA0, GRID, eta)
+                                   / hand.finite_kernel(hand.THETA0, hand.X_OBS, eta), atol=1e-9)
+    # k̃_η − k = O(η) (first order in the push): the distance to the NTK shrinks with η, to within
+    # a factor 2 of proportionally; the step's own kernel is visibly off it (more than 2 % of
+    # k(x', x') = 1, a few pixels on the chart).
+    err = [np.max(np.abs(k - k_exact(GRID))) for k in sweep.finite_grid]
+    assert err[0] > 0.02
+    assert err[-1] <= 2 * err[0] * etas[-1] / etas[0]
 
 
-def test_annotated_maximum_is_at_7_not_at_the_observation(scene):
-    assert scene.max_marker_x == 7.0                       # the post's fact
-    assert scene.max_marker_x == EX.grid[np.argmax(EX.kernel_finite_normalized())]
-    assert scene.max_marker_x != EX.observation[0]
-    assert scene.ntk_max_x == 8.0 == EX.grid[np.argmax(EX.ntk_normalized())]
+def test_annotated_maxima_are_at_7_and_8_not_at_the_observation(scene):
+    # The post's fact (the step's kernel peaks at x = 7) and its η → 0 limit (at x = 8), found on
+    # the hand-computed kernels and then read off the chapter.
+    assert GRID[np.argmax(k_step(GRID))] == 7.0 and GRID[np.argmax(k_exact(GRID))] == 8.0
+    assert scene.max_marker_x == 7.0 and scene.ntk_max_x == 8.0
+    texts = caption_texts(scene)
+    assert any("largest move is at x = 7" in t for t in texts)
+    assert any("maximum at x = 8" in t for t in texts)
 
 
 def test_valley_moves_left(scene):
-    theta_new = np.asarray(ntkcore.gd_step(EX.f, EX.theta, *EX.observation, EX.lr))
-    assert scene.valley_before == pytest.approx(EX.theta0[0], abs=1e-12)
-    assert scene.valley_after == pytest.approx(theta_new[0], abs=1e-12)
+    theta_new = hand.gd_step(hand.THETA0, 0.1)
+    assert (scene.valley_before, scene.valley_after) == pytest.approx((4.0, theta_new[0]), abs=1e-12)
     assert scene.valley_after < scene.valley_before
-    # and the kernel is negative around x = 0, left of the valley
-    assert scene.neg_x < EX.theta0[0] and np.min(EX.kernel_finite_normalized()) < 0
+    # and the step's kernel is negative around x = 0, left of the valley: lowest −0.28 at x = 0
+    k = k_step(GRID)
+    assert scene.neg_x == GRID[np.argmin(k)] == 0.0 and round(k.min(), 2) == -0.28
 
 
 def test_tails_level_off_at_positive_constants(scene):
-    k = EX.kernel_finite_normalized()
-    assert scene.tails == pytest.approx((k[0], k[-1]), abs=1e-12)
-    assert round(k[0], 2) == 0.41 and round(k[-1], 2) == 0.42   # the post's values
-    assert abs(k[1] - k[0]) < 0.02 and abs(k[-1] - k[-2]) < 0.01  # levelled off
+    k = k_step(GRID)
+    assert scene.tails == pytest.approx((k[0], k[-1]), abs=1e-9)
+    assert (round(k[0], 2), round(k[-1], 2)) == (0.41, 0.42)      # the post's values
+    # levelled off: at the ends both Gaussians are ≥ 14 from x (e^{−14²/30} ≈ 0.0015), so a grid
+    # step changes the kernel by less than 2 % of its value at x'
+    assert abs(k[1] - k[0]) < 0.02 and abs(k[-1] - k[-2]) < 0.02
+    assert any("(0.41 and 0.42)" in t for t in caption_texts(scene))
 
 
 def test_everything_inside_the_frame(scene):

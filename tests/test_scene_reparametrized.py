@@ -5,15 +5,14 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
-                           construct, recording)
+from scene_helpers import arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame
 
 SCALE = 10.0  # f = θ1·x + SCALE·θ2
 
 
 def reparam_closed_form(x):
     """Δf(x) for f = θ1·x + 10·θ2 at θ = (3, 0.1), (x', y) = (10, 50), lr 0.001:
-    -2·lr·(f(x') - y)·(x·x' + 10²) = 0.038·(10x + 100)."""
+    -2·lr·(f(x') - y)·(x·x' + 10²) = -0.002·(31 - 50)·(10x + 100) = 0.038·(10x + 100)."""
     return 0.038 * (10.0 * x + SCALE ** 2)
 
 
@@ -22,19 +21,19 @@ def linear_closed_form(x):
 
 
 @pytest.fixture(scope="module")
-def scene(request):
-    from scenes.ch4_reparametrized import Reparametrized
-    return construct(recording(Reparametrized))   # keeps every caption, so their layout can be checked
+def scene(chapter_scene):
+    return chapter_scene("reparametrized")   # keeps every caption, so their layout can be checked
+
 
 
 @pytest.mark.parametrize("which", ["reparametrized", "linear"])
 def test_arrows_map_back_to_displacement(scene, which):
     ex = EXAMPLES[which]
-    axes, arrows = ((scene.axes, scene.arrows) if which == "reparametrized"
-                    else (scene.linear_axes, scene.linear_arrows))
-    f0, d = ex.values(), ex.displacement()
-    assert sorted(arrows) == [k for k in range(len(d)) if abs(d[k]) > 1e-9]
-    assert_arrows_match(axes, arrows, ex.grid, f0, d, tol=1e-6)
+    axes, arrows, d = ((scene.axes, scene.arrows, reparam_closed_form(ex.grid)) if which == "reparametrized"
+                       else (scene.linear_axes, scene.linear_arrows, linear_closed_form(ex.grid)))
+    # every x but x = −10 on the right (10x + 100 = 0 there) gets an arrow
+    assert sorted(arrows) == [k for k in range(len(d)) if ex.grid[k] != -10 or which == "linear"]
+    assert_arrows_match(axes, arrows, ex.grid, 3 * ex.grid + 1, d, tol=1e-6)
 
 
 def test_displacements_match_closed_forms():
@@ -53,9 +52,9 @@ def test_no_move_at_minus_ten(scene):
     ex = EXAMPLES["reparametrized"]
     k = int(np.flatnonzero(ex.grid == -10)[0])
     assert reparam_closed_form(-10.0) == pytest.approx(0.0, abs=1e-12)
-    if k in scene.arrows:
-        _, _, y0, y1 = arrow_data(scene, scene.axes, scene.arrows[k])
-        assert y1 - y0 == pytest.approx(0.0, abs=1e-6)
+    # a zero move gets no arrow, and the dot stays at f(−10) = 3·(−10) + 1 = −29
+    assert k not in scene.arrows
+    assert scene.axes.p2c(scene.dots[k].get_center())[:2] == pytest.approx((-10.0, -29.0), abs=1e-6)
     # while Example 2 moved it down
     _, _, y0, y1 = arrow_data(scene, scene.linear_axes, scene.linear_arrows[k])
     assert y1 - y0 == pytest.approx(linear_closed_form(-10.0), abs=1e-6) and y1 < y0
@@ -77,15 +76,16 @@ def test_left_arrows_go_up_now(scene):
 
 
 def test_dots_end_on_f_plus_delta_in_both_panels(scene):
-    for which, axes, dots in (("reparametrized", scene.axes, scene.dots),
-                              ("linear", scene.linear_axes, scene.linear_dots)):
-        ex = EXAMPLES[which]
-        for x, y, dot in zip(ex.grid, ex.values() + ex.displacement(), dots):
+    for delta, axes, dots in ((reparam_closed_form, scene.axes, scene.dots),
+                              (linear_closed_form, scene.linear_axes, scene.linear_dots)):
+        grid = EXAMPLES["linear"].grid
+        for x, y, dot in zip(grid, 3 * grid + 1 + delta(grid), dots):
             px, py = axes.p2c(dot.get_center())[:2]
             assert px == pytest.approx(x, abs=1e-6) and py == pytest.approx(y, abs=1e-6)
 
 
 def test_kernel_constants_are_scale_squared(scene):
+    # ∇θ(θ1·x + θ2) = (x, 1) gives x·x' + 1; ∇θ(θ1·x + 10·θ2) = (x, 10) gives x·x' + 10².
     assert scene.kernel_constants == pytest.approx((1.0, SCALE ** 2), abs=1e-9)
     for k, c in zip(scene.kernels, (1.0, SCALE ** 2)):
         assert k.tex_strings[0] == r"k(x, x') = x \cdot x' + "

@@ -1,21 +1,25 @@
-"""Chapter 7's scene draws ntkcore's numbers: the seed bands, the analytic NTK, the log-log spread."""
+"""Chapter 7's scene draws the numbers it is given: the seed bands, the analytic NTK, the log-log
+spread and its least-squares line.  Built with the SMALL wide settings of conftest (through the
+runtime contract, as the pipeline does); the numbers themselves are checked in
+test_wide_experiments.py."""
 
 import numpy as np
 import pytest
 from manim import ManimColor
 
-from ntkcore import wide_experiments as we
-from scenes import palette
-from scene_helpers import assert_inside_frame, construct, curve_anchors
+from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_texts,
+                           curve_anchors, numbers_in, points_data)
 
-D = we.init_band()
-W, S, N = D["curves"].shape
 
 
 @pytest.fixture(scope="module")
-def scene():
-    from scenes.ch7_wide_init import WideAtInit
-    return construct(WideAtInit)
+def D(wide_data):
+    return wide_data["init_band"]
+
+
+@pytest.fixture(scope="module")
+def scene(chapter_scene):
+    return chapter_scene("wide_init")
 
 
 def all_points_data(axes, mob):
@@ -24,58 +28,55 @@ def all_points_data(axes, mob):
     return np.array([axes.p2c(p)[:2] for p in pts], dtype=float)
 
 
-def test_data_shapes():
-    assert D["x"].shape == (N,) == D["analytic_ntk"].shape
-    assert D["widths"].shape == (W,) == D["spread"].shape
-    assert np.all(np.diff(D["widths"]) > 0), "widths must run narrow -> wide"
+
+def test_the_chapter_draws_the_settings_it_was_given(scene, wide_data, D):
+    s = wide_data.wide
+    assert scene.wide == s
+    np.testing.assert_array_equal(D["widths"], s.widths)
+    assert D["curves"].shape == (len(s.widths), s.seeds, len(s.grid))
 
 
-def test_analytic_curve_passes_through_the_infinite_width_ntk(scene):
+def test_analytic_curve_passes_through_the_infinite_width_ntk(scene, D):
     xs, ys = curve_anchors(scene.kernel_axes, scene.analytic_curve)
-    assert xs.shape == ys.shape == (N,)
     np.testing.assert_allclose(xs, D["x"], atol=1e-6)
     np.testing.assert_allclose(ys, D["analytic_ntk"], atol=1e-6)
-    assert scene.analytic_curve.get_stroke_color().to_hex().upper() == palette.NTK_EXACT.upper()
+    assert scene.analytic_curve.get_stroke_color().to_hex().upper() == scene.theme.ntk_exact.upper()
 
 
-def test_one_band_per_width_one_curve_per_seed(scene):
-    assert len(scene.bands) == W and len(scene.band_curves) == W
+def test_one_band_per_width_one_curve_per_seed(scene, D):
+    W, S, _ = D["curves"].shape
+    assert len(scene.bands) == len(scene.band_curves) == W
     for band, curves in zip(scene.bands, scene.band_curves):
-        assert len(curves) == S
-        assert list(band.submobjects) == list(curves)
+        assert len(curves) == S and list(band.submobjects) == list(curves)
 
 
-@pytest.mark.parametrize("i", range(W))
-def test_band_curves_pass_through_the_empirical_ntk(scene, i):
-    for seed, curve in enumerate(scene.band_curves[i]):
-        xs, ys = curve_anchors(scene.kernel_axes, curve)
-        assert xs.shape == ys.shape == (N,)
-        np.testing.assert_allclose(xs, D["x"], atol=1e-6)
-        np.testing.assert_allclose(ys, D["curves"][i, seed], atol=1e-6)
+def test_band_curves_pass_through_the_empirical_ntk(scene, D):
+    for i, curves in enumerate(scene.band_curves):
+        for seed, curve in enumerate(curves):
+            xs, ys = curve_anchors(scene.kernel_axes, curve)
+            np.testing.assert_allclose(xs, D["x"], atol=1e-6)
+            np.testing.assert_allclose(ys, D["curves"][i, seed], atol=1e-6)
 
 
-def test_band_colours_go_from_purple_to_orange(scene):
-    colors = [scene.band_curves[i][0].get_stroke_color().to_hex().upper() for i in range(W)]
-    assert colors[0] == palette.KERNEL_START.upper()
-    assert colors[-1] == palette.KERNEL_END.upper()
+def test_band_colours_run_along_the_width_ramp(scene):
+    colors = [curves[0].get_stroke_color().to_hex().upper() for curves in scene.band_curves]
+    assert colors[0] == scene.theme.width_narrow.upper() and colors[-1] == scene.theme.width_wide.upper()
+    # from the narrowest to the widest, every colour a step further along the ramp
     rgb = np.array([ManimColor(c).to_rgb() for c in colors])
-    assert np.all(np.diff(rgb[:, 0]) > 0) and np.all(np.diff(rgb[:, 2]) < 0)
+    start, end = rgb[0], rgb[-1]
+    along = (rgb - start) @ (end - start) / np.dot(end - start, end - start)
+    assert np.all(np.diff(along) > 0)
 
 
-def test_band_narrows_from_the_narrowest_to_the_widest(scene):
-    # Width of the drawn band (max - min over seeds), averaged over x, read back from the curves.
-    drawn = np.array([[curve_anchors(scene.kernel_axes, c)[1] for c in curves]
-                      for curves in scene.band_curves])                   # (W, S, N)
+def test_drawn_band_narrows_from_the_narrowest_to_the_widest(scene):
+    # max − min over seeds of the curves as drawn, averaged over x
+    drawn = np.array([[curve_anchors(scene.kernel_axes, c)[1] for c in curves] for curves in scene.band_curves])
     band_width = (drawn.max(axis=1) - drawn.min(axis=1)).mean(axis=1)
-    expected = (D["curves"].max(axis=1) - D["curves"].min(axis=1)).mean(axis=1)
-    np.testing.assert_allclose(band_width, expected, atol=1e-6)
     assert band_width[-1] < band_width[0]
 
 
 def test_no_curve_leaves_the_kernel_plot(scene):
-    y_lo, y_hi = scene.kernel_axes.y_range[:2]
-    x_lo, x_hi = scene.kernel_axes.x_range[:2]
-    assert y_lo <= D["curves"].min() and D["curves"].max() <= y_hi
+    (x_lo, x_hi), (y_lo, y_hi) = scene.kernel_axes.x_range[:2], scene.kernel_axes.y_range[:2]
     for mob in [scene.analytic_curve, *scene.bands]:
         xy = all_points_data(scene.kernel_axes, mob)   # handles too: a Bézier stays in their hull
         assert np.all(xy[:, 0] >= x_lo - 1e-9) and np.all(xy[:, 0] <= x_hi + 1e-9)
@@ -89,41 +90,29 @@ def test_the_band_on_screen_at_the_end_is_the_widest(scene):
     assert scene.mobjects.index(scene.analytic_curve) > scene.mobjects.index(scene.band_display)
 
 
-def test_spread_dots_map_back_to_log_width_and_log_spread(scene):
-    assert len(scene.spread_dots) == W
-    for w, s, dot in zip(D["widths"], D["spread"], scene.spread_dots):
-        px, py = scene.loglog_axes.p2c(dot.get_center())[:2]
-        assert px == pytest.approx(np.log10(w), abs=1e-6)
-        assert py == pytest.approx(np.log10(s), abs=1e-6)
+def test_spread_dots_map_back_to_log_width_and_log_spread(scene, D):
+    xs, ys = points_data(scene.loglog_axes, [dot.get_center() for dot in scene.spread_dots])
+    np.testing.assert_allclose(xs, np.log10(D["widths"]), atol=1e-6)
+    np.testing.assert_allclose(ys, np.log10(D["spread"]), atol=1e-6)
 
 
-def test_width_labels_sit_under_their_dots(scene):
+def test_width_labels_sit_under_their_dots(scene, D):
     x_labels = scene.loglog_axes.tick_labels[0]
     assert [m.text for m in x_labels] == [str(int(w)) for w in D["widths"]]
     for w, lab in zip(D["widths"], x_labels):
         assert scene.loglog_axes.p2c(lab.get_center())[0] == pytest.approx(np.log10(w), abs=1e-6)
 
 
-def least_squares_slope_and_intercept():
-    lw, ls = np.log10(D["widths"].astype(float)), np.log10(D["spread"])
-    A = np.vstack([lw, np.ones_like(lw)]).T
-    (slope, intercept), *_ = np.linalg.lstsq(A, ls, rcond=None)
-    return float(slope), float(intercept)
-
-
-def test_slope_shown_is_the_least_squares_slope(scene):
-    slope, _ = least_squares_slope_and_intercept()
-    assert scene.slope_shown == pytest.approx(slope, abs=1e-9)
-    assert -0.7 <= scene.slope_shown <= -0.3   # about -1/2: spread ~ 1/sqrt(width)
-
-
-def test_fit_line_runs_through_the_least_squares_fit(scene):
-    slope, intercept = least_squares_slope_and_intercept()
-    lw = np.log10(D["widths"].astype(float))
-    for point, x in ((scene.fit_line.get_start(), lw[0]), (scene.fit_line.get_end(), lw[-1])):
-        px, py = scene.loglog_axes.p2c(point)[:2]
-        assert px == pytest.approx(x, abs=1e-6)
-        assert py == pytest.approx(intercept + slope * x, abs=1e-6)
+def test_line_is_the_least_squares_line_of_the_dots_and_its_slope_is_printed(scene):
+    ax = scene.loglog_axes
+    xs, ys = points_data(ax, [dot.get_center() for dot in scene.spread_dots])
+    (x0, x1), (y0, y1) = points_data(ax, [scene.fit_line.get_start(), scene.fit_line.get_end()])
+    assert (x0, x1) == pytest.approx((xs[0], xs[-1]), abs=1e-6)   # from the narrowest to the widest
+    slope = assert_least_squares_line(xs, ys, (x0, y0), (x1, y1))
+    # the caption prints the slope of the data (natural logs); the line was fitted in log10
+    # coordinates: the same slope, computed twice, must agree to the printed 2 decimals
+    said = [t for t in caption_texts(scene) if "line of slope" in t]
+    assert len(said) == 1 and numbers_in(said[0])[0] == pytest.approx(slope, abs=0.005 + 1e-9)
 
 
 def test_everything_inside_the_frame(scene):
