@@ -61,6 +61,7 @@ class Step:
     narration: str   # spoken (the caption when no narration is given)
     start: float     # seconds into the chapter
     end: float = -1.0
+    spoken: bool = False   # a narration line of its own was written (not just the caption read out)
 
 
 TEXT_TYPES = (Text, MarkupText, MathTex, SingleStringMathTex, Tex, DecimalNumber)
@@ -141,7 +142,8 @@ class ChapterScene(FrameClockMixin, Slide):
 
     # ------------------------------------------------------------------ paced steps
     def _new_step(self, caption: str, narration: str | None) -> Step:
-        step = Step(f"{self.chapter_id}-{len(self.steps):02d}", caption, narration or caption, self.clock())
+        step = Step(f"{self.chapter_id}-{len(self.steps):02d}", caption, narration or caption, self.clock(),
+                    spoken=bool(narration))
         self.steps.append(step)
         clip = self.voice.get(step.id)
         if clip:

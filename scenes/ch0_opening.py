@@ -38,11 +38,16 @@ class Opening(ExampleScene):
         # Step: title card
         self.play_title_card("Some intuition on the\nneural tangent kernel",
                              bridge="An animated companion to Ferenc Huszár's blog post\n"
-                                    "(inFERENCe, 2020)")
+                                    "(inFERENCe, 2020)",
+                             narration="Some intuition on the neural tangent kernel: an animated companion to "
+                                       "Ferenc Huszár's blog post from 2020.")
 
         # Step: the question, on Example 4's step
         preview = VGroup(self.axes, self.axis_labels(), self.dots, self.cross)
-        with self.step("Train a model on one data point.\nHow does its prediction move everywhere else?"):
+        with self.step("Train a model on one data point.\nHow does its prediction move everywhere else?",
+                       narration=f"Take a model and one observation, at x = {fmt_g(x_obs)}. One step of gradient "
+                                 "descent pulls the prediction there towards the data. But the red arrows show "
+                                 "that the prediction moves everywhere else too. By how much?"):
             self.play(FadeIn(preview), run_time=1.0)
             self.play(LaggedStart(*[GrowArrow(a) for a in arrows.values()], lag_ratio=0.03), run_time=1.5)
 
@@ -54,7 +59,10 @@ class Opening(ExampleScene):
                                  "each red arrow ∝ k(x, x′)", size=self.ty.LABEL_SIZE, line_spacing=0.9)
         step_note.next_to(kernel, DOWN, buff=0.45)
         with self.step("The answer is a kernel: the neural tangent kernel\n"
-                       "(Jacot, Gabriel & Hongler, 2018)."):
+                       "(Jacot, Gabriel & Hongler, 2018).",
+                       narration="The answer is a kernel, the neural tangent kernel of Jacot, Gabriel and "
+                                 "Hongler: the inner product of the gradients of f at two inputs. Each arrow is "
+                                 "proportional to it."):
             self.play(Write(kernel), run_time=1.4)
             self.play(FadeIn(step_note), run_time=0.6)
 
@@ -68,7 +76,11 @@ class Opening(ExampleScene):
                         for n, t in ROADMAP])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.32)
         fit_width(rows, 12.4).move_to(1.25 * UP)
-        with self.step("Five small models first, then what happens\nas networks get wide."):
+        with self.step("Five small models first, then what happens\nas networks get wide.",
+                       narration="We start with five small models from the post, where every number can be "
+                                 "checked by hand. Then we define the kernel, watch it change during training, "
+                                 "and see what happens when networks get very wide: a fixed kernel, kernel "
+                                 "gradient descent, and two different Gaussian processes."):
             self.play(FadeIn(head), LaggedStart(*[FadeIn(r, shift=0.1 * RIGHT) for r in rows], lag_ratio=0.25),
                       run_time=2.5)
 
@@ -81,5 +93,7 @@ class Opening(ExampleScene):
                          size=self.ty.LABEL_SIZE, color=self.theme.axis),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         fit_width(credit, 12.4).next_to(rows, DOWN, buff=0.45).align_to(rows, LEFT)
-        with self.step("The examples are the post's;\nthe wide networks are computed here."):
+        with self.step("The examples are the post's;\nthe wide networks are computed here.",
+                       narration="The examples are Ferenc Huszár's. The wide-network results are computed for "
+                                 "this video, and every number you will see is computed, not drawn by hand."):
             self.play(FadeIn(credit), run_time=0.8)

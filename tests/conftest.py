@@ -87,6 +87,7 @@ SLOW = {"tests/test_slides.py": 30, "tests/test_your_model.py": 28, "tests/test_
         "tests/test_notebook.py": 12, "ntk_definition": 11, "nngp_vs_ntk": 11, "training": 10, "closing": 9,
         "reparametrized": 8, "linear": 7, "opening": 7, "tests/test_wide.py": 7, "tests/test_narration.py": 7,
         "tests/test_wide_experiments.py": 6, "tests/test_cli.py": 6}
+# (tests/test_layout.py is parametrized by chapter: its tests join their chapter's unit.)
 
 
 @pytest.hookimpl(optionalhook=True)     # a hook of pytest-xdist (absent with -p no:xdist)

@@ -107,6 +107,8 @@ def recording(scene_cls):
     """A subclass of ``scene_cls`` (same name) that keeps every caption it shows in ``self.captions``."""
 
     class Recording(scene_cls):
+        record_layout = True   # snapshot every text's box at the end of each step (tests/test_layout.py)
+
         def setup(self):
             super().setup()
             self.captions = []
