@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_quality(p, default=None)
     p.add_argument("--profile", metavar="CHAPTER", help="also cProfile this chapter's render")
     p.add_argument("--skip-ntk", action="store_true", help="skip the NTK timings")
+    p.add_argument("--narrated", action="store_true", help="also time the narrated edition at -ql (cold voice cache)")
 
     p = sub.add_parser("test", help=COMMANDS["test"], description=COMMANDS["test"] + ".", add_help=False)
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
@@ -224,7 +225,7 @@ def needs(args: argparse.Namespace) -> list:
     out = ["venv"]
     if args.command == "slides" and "html" in (args.to or ["html"]):
         out.append("revealjs")
-    if args.command == "narrated":
+    if args.command == "narrated" or (args.command == "bench" and getattr(args, "narrated", False)):
         out.append("voice")
     return out
 
