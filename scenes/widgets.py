@@ -38,14 +38,15 @@ def framed_axes(x_range, y_range, size, center, theme: Theme, x_numbers=None, y_
                        "decimal_number_config": {"num_decimal_places": decimals}},
     ).move_to(center)
     # The frame: copies of the axes moved to the bottom/left edge, so that axis lines and numbers
-    # never run through the data; the original axes stay, invisible, for c2p/p2c.
+    # never run through the data.  The original axes are kept for c2p/p2c but taken out of the
+    # drawn group (an invisible mobject still costs a draw every frame): so move the axes only by
+    # building new ones at the new place, never by shifting these.
     corner = axes.c2p(lo, y_lo)
     frame_x = axes.x_axis.copy().shift(corner - axes.x_axis.n2p(lo))
     frame_y = axes.y_axis.copy().shift(corner - axes.y_axis.n2p(y_lo))
     for num in frame_x.numbers.submobjects + frame_y.numbers.submobjects:
         num.set_color(theme.ink)
-    axes.x_axis.set_opacity(0)
-    axes.y_axis.set_opacity(0)
+    axes.remove(axes.x_axis, axes.y_axis)
     zero = None
     if y_lo < 0 < y_hi:  # a faint line at y = 0 when 0 is inside the plot
         zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=theme.grid, stroke_width=1.5)

@@ -71,3 +71,17 @@ def test_train_mse_compiles_once_per_shape():
     for lr in (0.4, 0.3, 0.2):       # another learning rate and other targets: no new compilation
         wide.train_mse(p, x, y * lr, lr, 50)
     assert wide._train_loop._cache_size() == size
+
+
+def test_framed_axes_draw_no_invisible_parts():
+    # The axes used for c2p/p2c are not in the drawn group (an invisible mobject still costs a
+    # draw every frame), and c2p still maps data to the frame the user sees.
+    from scenes.theme import Theme
+    from scenes.widgets import framed_axes
+    axes = framed_axes((-10, 20, 5), (-30, 70, 10), (11.0, 4.9), (0.4, 0.1, 0.0), Theme())
+    parts = [m for m in axes.get_family() if m.has_points()]
+    assert parts and all(m.get_stroke_opacity() > 0 or m.get_fill_opacity() > 0 for m in parts)
+    assert axes.x_axis not in axes.get_family() and axes.y_axis not in axes.get_family()
+    np.testing.assert_allclose(axes.c2p(-10, -30)[:2], axes.frame_x.get_start()[:2], atol=1e-9)
+    np.testing.assert_allclose(axes.c2p(20, -30)[:2], axes.frame_x.get_end()[:2], atol=1e-9)
+    np.testing.assert_allclose(axes.c2p(-10, 70)[:2], axes.frame_y.get_end()[:2], atol=1e-9)
