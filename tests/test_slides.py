@@ -49,7 +49,8 @@ def render(tmp_path_factory):
     before = {p: sorted(p.rglob("*")) if p.exists() else None for p in users}
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}   # headless
     env["PYTHONUNBUFFERED"] = "1"
-    proc = subprocess.Popen(["./render.sh", "slides", "lookup_table", "--media-dir", str(media), "--config", str(cfg)],
+    proc = subprocess.Popen(["./render.sh", "slides", "lookup_table", "--to", "html", "--to", "pdf", "--to", "pptx",
+                             "--media-dir", str(media), "--config", str(cfg)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines = []
     for line in proc.stdout:                 # the settings were read before any chapter starts
@@ -83,6 +84,22 @@ def test_slides_are_offline_html_and_a_pdf_with_notes(render):
     assert pdf.startswith(b"%PDF") and pages == len(slides)
     # The narration travels as speaker notes.
     assert any("lookup table" in s["notes"] for s in slides)
+
+
+@pytest.mark.render
+def test_slides_as_powerpoint_with_clips_and_speaker_notes(render):
+    import zipfile
+
+    from pptx import Presentation
+    _, _, folder = render
+    slides = json.loads((folder / "LookupTable.json").read_text())["slides"]
+    deck = folder / f"{DECK}.pptx"
+    pres = Presentation(str(deck))
+    assert len(pres.slides) == len(slides)
+    notes = [s.notes_slide.notes_text_frame.text if s.has_notes_slide else "" for s in pres.slides]
+    assert [n.strip() for n in notes] == [s["notes"].strip() for s in slides]
+    clips = [n for n in zipfile.ZipFile(deck).namelist() if n.startswith("ppt/media/") and n.endswith(".mp4")]
+    assert len(clips) == len(slides)      # every slide carries its clip
 
 
 def slides_options(cfg, media):
