@@ -1,12 +1,16 @@
 """The numbers of the wide-network chapters: three experiments on the ReLU MLP of :mod:`ntkcore.wide`.
 
-Inputs are the post's grid mapped to [-1, 1]; x' is the image of 10.
+Inputs are the post's grid mapped linearly to [-1, 1] (``u = 2(x − x_min)/(x_max − x_min) − 1``,
+so ``u = 0`` at the middle of the grid, x = 5 for the post's [−10, 20]); x' is the image of 10.
+Notation: ``k`` is one network's (empirical) NTK, ``Θ`` the infinite-width NTK.
 
 * :func:`init_band`: empirical NTK columns ``k(x, x')`` at initialization for several widths and
-  seeds, the analytic infinite-width column, and the seed-to-seed spread against width.
+  seeds, the analytic infinite-width column ``Θ(x, x')``, the seed-to-seed spread against width,
+  and why ``Θ(x, x')`` bends at ``u = 0`` (:func:`opposite_side_facts`).
 * :func:`training_change`: full-batch gradient descent on a few points of the post's data; the
-  kernel before/after, its relative change against width, and the trained network next to the
-  kernel-regression prediction of its own initial NTK.
+  kernel column before, during and after training, its relative change (the column's, and the
+  whole kernel matrix's) against width, and the trained network next to the kernel-regression
+  prediction of its own initial NTK.
 * :func:`nngp_vs_ntk`: the NNGP and NTK kernels of the same architecture, and on the training
   points the NNGP posterior mean and the NTK gradient-descent limit mean.
 
@@ -113,14 +117,80 @@ def fit_loglog_slope(x, y) -> float:
     return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
 
 
+def relative_change(before, after, axis=-1) -> np.ndarray:
+    """``‖after − before‖ / ‖before‖``, Euclidean norms along ``axis`` (a tuple of two axes gives
+    the Frobenius norm of a matrix).  E.g. a kernel column ``k_t(·, x')`` on the grid against
+    ``k_0(·, x')``: ``(..., n)`` → ``(...)``."""
+    before, after = np.asarray(before, float), np.asarray(after, float)
+    return np.sqrt(((after - before) ** 2).sum(axis=axis)) / np.sqrt((before ** 2).sum(axis=axis))
+
+
+def unscaled_input(u, x_range) -> np.ndarray:
+    """The inverse of :meth:`WideSettings.scaled`: the x of the grid whose network input is ``u``."""
+    lo, hi = x_range
+    return lo + (np.asarray(u, dtype=np.float64) + 1.0) * (hi - lo) / 2.0
+
+
+def first_layer_shared_fraction(u, u_ref, w_std: float = 2 ** 0.5, b_std: float = 0.1) -> np.ndarray:
+    """Of the first-layer ReLUs that fire at input ``u_ref``, the fraction that also fire at ``u``
+    (infinite width).  Shape of ``u``.
+
+    A first-layer unit computes ``z(u) = w_std·W·u + b_std·b`` with ``W, b ~ N(0, 1)``: ``z(u)`` and
+    ``z(u_ref)`` are jointly Gaussian with mean 0, variances ``q = w_std²u² + b_std²``,
+    ``q' = w_std²u_ref² + b_std²`` and covariance ``c = w_std²·u·u_ref + b_std²``.  With
+    ``cos θ = c/√(q q')``, ``P(z(u) > 0, z(u_ref) > 0) = (π − θ)/(2π)`` (Sheppard's formula) and
+    ``P(z(u_ref) > 0) = 1/2``, so the fraction is ``1 − θ/π``: 1 for inputs on the same side of
+    ``u = 0`` when ``b_std = 0`` (θ = 0), 0 for inputs on opposite sides (θ = π).  Small biases
+    keep it near those values.  (No unit fires where ``q = 0``: fraction 0 there.)
+    """
+    u = np.asarray(u, dtype=np.float64)
+    q = w_std ** 2 * u ** 2 + b_std ** 2
+    q_ref = w_std ** 2 * float(u_ref) ** 2 + b_std ** 2
+    c = w_std ** 2 * u * float(u_ref) + b_std ** 2
+    # An input with q = 0 (u = 0 and no biases) makes z = 0: no unit fires there (fraction 0).
+    cos = np.divide(c, np.sqrt(q * q_ref), out=np.full_like(q, -1.0), where=q > 0)
+    return 1.0 - np.arccos(np.clip(cos, -1.0, 1.0)) / np.pi
+
+
+def opposite_side_facts(s: "WideSettings", analytic_col) -> dict:
+    """Why ``Θ(x, x')`` bends where the input ``u`` crosses 0, in numbers.
+
+    ``analytic_col`` (n,) is ``Θ(x, x')`` on ``s.grid``.  The grid points whose input has the sign
+    of ``u' = u(x')`` are "x'-side", those of opposite sign "far side" (``u = 0`` itself is in
+    neither).  Returns ``x_center`` (the x of ``u = 0``), ``obs_side`` (sign of u': +1 when x' is
+    right of x_center), ``shared_far``/``shared_near``: the mean over each side of
+    :func:`first_layer_shared_fraction` (of the first-layer ReLUs firing at x', the fraction that
+    also fire at x), and ``theta_far_max``/``theta_near_max``: the largest ``Θ(x, x')`` on each
+    side.  The grid's ends have u = ±1, so both sides have grid points unless x' is the middle
+    (``obs_side`` 0): then there are no sides and these four are 0 (never NaN: the pipeline takes
+    a NaN for a diverged computation).
+    """
+    u = s.scaled(s.grid)                       # (n,)
+    u_ref = float(s.scaled([s.x_obs])[0])
+    col = np.asarray(analytic_col, dtype=np.float64)
+    share = first_layer_shared_fraction(u, u_ref, s.w_std, s.b_std)   # (n,)
+    near, far = u * u_ref > 0, u * u_ref < 0
+
+    def side(values, mask, reduce):
+        return float(reduce(values[mask])) if mask.any() else 0.0
+
+    return {"x_center": float(unscaled_input(0.0, s.x_range)), "obs_side": float(np.sign(u_ref)),
+            "shared": share,
+            "shared_far": side(share, far, np.mean), "shared_near": side(share, near, np.mean),
+            "theta_far_max": side(col, far, np.max), "theta_near_max": side(col, near, np.max)}
+
+
 # --------------------------------------------------------------------------- chapter 1
 
 
 def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
     """Empirical NTK columns at init vs the analytic one (``rbf`` is not used: no data here).
 
-    Keys: ``x`` (n,), ``widths`` (W,), ``curves`` (W, S, n), ``analytic_ntk`` (n,),
-    ``spread`` (W,), ``spread_slope`` ().
+    Keys: ``x`` (n,), ``x_scaled`` (n,) the network's inputs u, ``widths`` (W,), ``curves``
+    (W, S, n) empirical ``k(x, x')``, ``analytic_ntk`` (n,) ``Θ(x, x')``, ``analytic_nngp`` (n,),
+    ``spread`` (W,), ``spread_slope`` (), and the :func:`opposite_side_facts` (``x_center``,
+    ``obs_side``, ``shared`` (n,), ``shared_far``, ``shared_near``, ``theta_far_max``,
+    ``theta_near_max``).
     """
     arch = s.arch
     xs = jnp.asarray(s.scaled(s.grid))
@@ -138,61 +208,117 @@ def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, prog
     # Seed-to-seed spread: standard deviation across seeds, averaged over x, relative to the
     # analytic kernel's scale.
     spread = curves.std(axis=1, ddof=1).mean(axis=1) / np.abs(np.asarray(ntk)).mean()
+    analytic = np.asarray(ntk)[:, 0]
     return {"x": s.grid, "x_scaled": np.asarray(xs), "widths": np.asarray(s.widths), "curves": curves,
-            "analytic_ntk": np.asarray(ntk)[:, 0], "analytic_nngp": np.asarray(nngp)[:, 0],
-            "spread": spread, "spread_slope": fit_loglog_slope(s.widths, spread)}
+            "analytic_ntk": analytic, "analytic_nngp": np.asarray(nngp)[:, 0],
+            "spread": spread, "spread_slope": fit_loglog_slope(s.widths, spread),
+            **opposite_side_facts(s, analytic)}
 
 
 
 # --------------------------------------------------------------------------- chapter 2
 
 
-def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
-    """Kernel before/after full-batch GD, against width.
+#: The seed whose networks the chapter draws (its kernel column is also recorded during training).
+DRAWN_SEED = 0
+#: How many kernel columns are recorded during training (evenly spaced steps, the first and last
+#: included).
+SNAPSHOTS = 9
 
-    Keys: ``widths`` (W,), ``rel_change`` (W, S) = ‖K_T − K_0‖_F/‖K_0‖_F on grid+train points,
-    ``rel_change_slope``, ``k_before``/``k_after`` (W, S, n), ``f_trained``/``f_kernel`` (W, S, n)
-    (y in scaled units), ``gap`` (W, S) RMS distance between them, ``train_x`` (m,), ``train_y`` (m,)
-    scaled targets, ``final_loss`` (W, S).
+
+def training_init(width: int, seed: int, arch: wide.MLP):
+    """The starting parameters of the trained network of this width and seed."""
+    return wide.init_params(jax.random.PRNGKey(1000 + seed), width, arch)
+
+
+def snapshot_steps(steps: int, n: int = SNAPSHOTS) -> np.ndarray:
+    """``n`` evenly spaced training steps from 0 to ``steps`` (rounded to whole steps; fewer when
+    ``steps < n − 1``).  ``(≤ n,)`` ints, starting at 0 and ending at ``steps``."""
+    return np.unique(np.rint(np.linspace(0, steps, n)).astype(int))
+
+
+def train_with_snapshots(p0, x_train, y_train, lr: float, at_steps, arch: wide.MLP):
+    """Gradient descent as :func:`wide.train_mse`, stopping at each of ``at_steps`` (increasing,
+    starting at 0, at least two): the parameters there and the losses of the whole run.
+
+    Trained in chunks between consecutive snapshots; each chunk continues from the last one's
+    parameters, so the run is the same as one run of ``at_steps[-1]`` steps.  Returns
+    ``(params at each snapshot (list), losses (at_steps[-1] + 1,))``."""
+    params, losses = [p0], []
+    for a, b in zip(at_steps[:-1], at_steps[1:]):
+        res = wide.train_mse(params[-1], x_train, y_train, lr, int(b - a), arch)
+        params.append(res.params)
+        losses.append(res.losses[:-1])      # the loss before each step of this chunk
+    return params, np.concatenate(losses + [res.losses[-1:]])   # … and after the last step
+
+
+def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
+    """Kernel before, during and after full-batch GD, against width.
+
+    Notation: ``k_t`` is the network's empirical NTK after t steps (``k_0`` at initialization,
+    ``k_T`` after the last step ``T = s.steps``).  Keys:
+
+    * ``widths`` (W,), ``x`` (n,) the grid;
+    * ``train_x`` (m,), ``train_y`` (m,) scaled targets ``(y − y_shift)/y_scale``, ``train_y_raw``
+      (m,) unscaled, ``is_observation`` (m,) bool: which training point is the post's observation
+      (the others are Example 4's starting f at ``train_x``), ``observation`` (2,) its (x, y);
+    * ``rel_change`` (W, S) = ‖k_T − k_0‖_F/‖k_0‖_F of the whole kernel matrix on grid + training
+      points, ``rel_change_slope`` () its log–log slope against width (seed means);
+    * ``k_before``/``k_after`` (W, S, n) the column ``k(x, x')``, ``col_change`` (W, S) =
+      ‖k_T(·, x') − k_0(·, x')‖/‖k_0(·, x')‖ over the grid;
+    * ``drawn_seed`` (), ``snap_steps`` (K,), ``k_steps`` (W, K, n): the column of the drawn seed's
+      network after each of ``snap_steps`` (the first is ``k_before``, the last ``k_after``);
+    * ``f_trained``/``f_kernel`` (W, S, n) (y in scaled units), ``gap`` (W, S) RMS distance
+      between them, ``final_loss`` (W, S).
     """
     arch = s.arch
     xs = jnp.asarray(s.scaled(s.grid))
     x2 = jnp.asarray(s.scaled([s.x_obs]))
     xt_raw, yt_raw = s.train_data(rbf)
+    observation = np.asarray((EXAMPLES["rbf"] if rbf is None else rbf).observation, dtype=np.float64)
     xt = jnp.asarray(s.scaled(xt_raw))
     yt = jnp.asarray((yt_raw - s.y_shift) / s.y_scale)
     W, S, n = len(s.train_widths), s.train_seeds, len(xs)
+    snaps = snapshot_steps(s.steps)
     rel_change = np.zeros((W, S))
-    k_before = np.zeros((W, S, n))  # k(x, x') at init
-    k_after = np.zeros((W, S, n))   # k(x, x') after training
+    k_before = np.zeros((W, S, n))  # k_0(x, x')
+    k_after = np.zeros((W, S, n))   # k_T(x, x')
+    k_steps = np.zeros((W, len(snaps), n))  # k_t(x, x') of the drawn seed, t in snaps
     f_trained = np.zeros((W, S, n))
-    f_kernel = np.zeros((W, S, n))  # f0 + Θ0(x, X) Θ0(X, X)⁻¹ (Y - f0(X))
+    f_kernel = np.zeros((W, S, n))  # f0 + k_0(x, X) k_0(X, X)⁻¹ (Y - f0(X))
     final_loss = np.zeros((W, S))
     ntk_fn = jax.jit(lambda p, a, b: wide.mlp_ntk_structured(p, a, b, arch))  # (len a, len b)
+    grid_and_train = jnp.concatenate([xs, xt])
     for i, width in enumerate(s.train_widths):
         for seed in range(S):
-            p0 = wide.init_params(jax.random.PRNGKey(1000 + seed), width, arch)
-            res = wide.train_mse(p0, xt, yt, s.lr, s.steps, arch)
-            grid_and_train = jnp.concatenate([xs, xt])
-            K0 = ntk_fn(res.params0, grid_and_train, grid_and_train)
-            KT = ntk_fn(res.params, grid_and_train, grid_and_train)
-            rel_change[i, seed] = float(jnp.linalg.norm(KT - K0) / jnp.linalg.norm(K0))
-            k_before[i, seed] = np.asarray(ntk_fn(res.params0, xs, x2)[:, 0])
-            k_after[i, seed] = np.asarray(ntk_fn(res.params, xs, x2)[:, 0])
-            f0_grid = wide.apply_batch(res.params0, xs, arch)
-            f0_train = wide.apply_batch(res.params0, xt, arch)
-            f_trained[i, seed] = np.asarray(wide.apply_batch(res.params, xs, arch))
+            p0 = training_init(width, seed, arch)
+            # Every seed is trained in the same chunks (one compiled program per chunk length).
+            path, losses = train_with_snapshots(p0, xt, yt, s.lr, snaps, arch)
+            pT = path[-1]
+            if seed == DRAWN_SEED:
+                for j, p in enumerate(path):
+                    k_steps[i, j] = np.asarray(ntk_fn(p, xs, x2)[:, 0])
+            K0 = ntk_fn(p0, grid_and_train, grid_and_train)
+            KT = ntk_fn(pT, grid_and_train, grid_and_train)
+            rel_change[i, seed] = float(relative_change(K0, KT, axis=(0, 1)))
+            k_before[i, seed] = np.asarray(ntk_fn(p0, xs, x2)[:, 0])
+            k_after[i, seed] = np.asarray(ntk_fn(pT, xs, x2)[:, 0])
+            f0_grid = wide.apply_batch(p0, xs, arch)
+            f0_train = wide.apply_batch(p0, xt, arch)
+            f_trained[i, seed] = np.asarray(wide.apply_batch(pT, xs, arch))
             f_kernel[i, seed] = np.asarray(wide.kernel_regression(
                 K0[:n, n:], K0[n:, n:], yt, f0_grid, f0_train))
-            final_loss[i, seed] = res.losses[-1]
+            final_loss[i, seed] = losses[-1]
             if progress:
                 progress(i * S + seed + 1, W * S)
     gap = np.sqrt(((f_trained - f_kernel) ** 2).mean(axis=2))  # (W, S) RMS over the grid
     return {"x": s.grid, "widths": np.asarray(s.train_widths), "train_x": xt_raw,
-            "train_y": np.asarray(yt), "rel_change": rel_change,
+            "train_y": np.asarray(yt), "train_y_raw": yt_raw, "is_observation": xt_raw == observation[0],
+            "observation": observation, "rel_change": rel_change,
             "rel_change_slope": fit_loglog_slope(s.train_widths, rel_change.mean(axis=1)),
-            "k_before": k_before, "k_after": k_after, "f_trained": f_trained, "f_kernel": f_kernel,
-            "gap": gap, "final_loss": final_loss}
+            "k_before": k_before, "k_after": k_after, "col_change": relative_change(k_before, k_after),
+            "drawn_seed": np.asarray(DRAWN_SEED), "snap_steps": snaps, "k_steps": k_steps,
+            "f_trained": f_trained, "f_kernel": f_kernel, "gap": gap, "final_loss": final_loss}
 
 
 

@@ -1,9 +1,12 @@
 """Chapter 7 — Wide networks at initialization: the NTK becomes deterministic.
 
-The post says it in words; here we show it.  Left: the empirical NTK column k(x, 10) of many
-randomly initialized ReLU networks (one thin curve per seed), drawn as a band, width by width from
-narrow (purple) to wide (orange); the band collapses onto the analytic infinite-width NTK (green).
-Right: the seed-to-seed spread against width on log–log axes, with its fitted slope (≈ −½).
+The post says it in words; here we show it.  The setting changes, so it is announced first: a ReLU
+network (2 hidden layers, NTK parametrization) whose input is the post's grid mapped linearly to
+u ∈ [−1, 1]; notation k (one network's NTK) and Θ (the infinite-width NTK).  Left: the raw kernel
+column k(x, 10) of many randomly initialized networks (one thin curve per seed), a band per width
+on the width ramp; the band collapses onto the analytic Θ(x, 10) (green).  Why every curve bends
+at u = 0 (x = 5) is shown in numbers.  Right: the seed-to-seed spread against width on log–log
+axes, with its fitted slope (≈ −½).
 
 Every number comes from ``ntkcore.wide_experiments.init_band`` (precomputed and cached by the
 pipeline; computed here when the chapter is rendered by hand).
@@ -15,26 +18,41 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, Dot, FadeIn, LaggedStart, Line, Transform, VGroup,
-    VMobject,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, LaggedStart, Line, Transform,
+    VGroup, VMobject,
 )
 
 from scenes import runtime
 from scenes.base import ChapterScene
-from scenes.formatting import fmt, fmt_g
+from scenes.formatting import fmt, fmt_g, percent, tex_num
 from scenes.ranges import whole_numbers, whole_ticks
 from scenes.widgets import smooth_curve, vertical_marker
+
+
+def input_map(x_range) -> tuple[str, str]:
+    """The linear map of the grid onto [−1, 1], as ``(text, tex)``: ``u = 2(x + 10)/30 − 1``."""
+    lo, hi = x_range
+    shifted = "x" if lo == 0 else f"(x {'+' if lo < 0 else '−'} {fmt_g(abs(lo))})"
+    text = f"u = 2{shifted}/{fmt_g(hi - lo)} − 1"
+    num = "2x" if lo == 0 else f"2{tex_num(shifted)}"
+    return text, rf"u = \frac{{{num}}}{{{fmt_g(hi - lo)}}} - 1"
+
+
+def spoken_shift(lo) -> str:
+    """``x − lo`` as a lecturer says it: "x plus 10"."""
+    return "x" if lo == 0 else f"x {'plus' if lo < 0 else 'minus'} {fmt_g(abs(lo))}"
 
 
 class WideAtInit(ChapterScene):
     x_tick = 5
 
     kernel_y_step = 0.5
-    kernel_size = (6.2, 4.4)
-    kernel_center = (-3.3, 0.2, 0.0)
+    kernel_size = (6.2, 3.9)
+    kernel_center = (-3.3, 0.45, 0.0)
     loglog_y_step = 0.5     # half a decade per tick
-    loglog_size = (5.0, 3.4)
-    loglog_center = (4.1, 0.5, 0.0)
+    loglog_size = (5.0, 3.3)
+    loglog_center = (4.1, 0.45, 0.0)
+    card_center = (3.75, 0.55, 0.0)
     band_stroke = (2.0, 0.45)     # width, opacity of each seed's curve
     analytic_stroke = 6.0
 
@@ -55,6 +73,7 @@ class WideAtInit(ChapterScene):
                              for c in d["curves"][i]] for i in range(W)]
         self.bands = [VGroup(*curves) for curves in self.band_curves]
         self.analytic_curve = self.kernel_curve(d["analytic_ntk"], self.theme.ntk_exact, self.analytic_stroke, 1.0)
+        self.u_row = self.build_u_row()
 
         # Right: log10 spread against log10 width, the least-squares line through the dots
         self.log_w = np.log10(self.widths.astype(float))
@@ -74,6 +93,21 @@ class WideAtInit(ChapterScene):
         # print the whole numbers only (0, 1, 2, ...): fewer, shorter labels
         return self.framed((s.x_range[0], s.x_range[1], self.x_tick), y_range, self.kernel_size,
                            self.kernel_center, y_numbers=whole_numbers(y_range))
+
+    def build_u_row(self) -> VGroup:
+        """A second row of numbers under the x axis: the network's input u at both ends of the grid
+        and at its middle (u = 0), with the name "u" under the axis name "x"."""
+        lo, hi = self.wide.x_range
+        ax = self.kernel_axes
+        below = ax.frame_x.numbers.get_bottom()[1] - 0.12
+        row = VGroup()
+        for x, u in ((lo, -1), (float(self.data["x_center"]), 0), (hi, 1)):
+            lab = self.ty.text(fmt_g(u), size=self.ty.LABEL_SIZE, color=self.theme.axis)
+            row.add(lab.move_to([ax.c2p(x, 0)[0], below, 0], aligned_edge=UP))
+        name = self.ty.math("u", size=self.ty.CAPTION_SIZE + 4, color=self.theme.axis)
+        name.next_to(ax.frame_x.get_right(), RIGHT, buff=0.15).set_y(row[0].get_center()[1])
+        row.add(name)
+        return row
 
     def kernel_curve(self, values, color: str, width: float, opacity: float) -> VMobject:
         """A smooth curve whose anchors are exactly the grid points (x, k(x, x'))."""
@@ -96,88 +130,196 @@ class WideAtInit(ChapterScene):
         axes.tick_labels = VGroup(x_labels, y_labels)
         return axes
 
+    def network_card(self, map_tex: str) -> VGroup:
+        """The setting, on the right until the log–log panel needs the room: the network, its input
+        map, and the notation."""
+        s = self.wide
+        ty = self.ty
+        net = VGroup(ty.text(f"ReLU network, {s.depth} hidden layers,", size=ty.LABEL_SIZE),
+                     ty.text("NTK parametrization", size=ty.LABEL_SIZE)).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        formula = ty.math(map_tex, size=ty.CAPTION_SIZE + 2)
+        notation = VGroup(
+            VGroup(ty.math(r"k(x, x')", size=ty.CAPTION_SIZE), ty.text("one network's NTK", size=ty.LABEL_SIZE)),
+            VGroup(ty.math(r"\Theta(x, x')", size=ty.CAPTION_SIZE, color=self.theme.ntk_exact),
+                   ty.text("the infinite-width NTK", size=ty.LABEL_SIZE)),
+        )
+        for row in notation:
+            row.arrange(RIGHT, buff=0.25)
+        notation.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+        card = VGroup(net, formula, notation).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+        return card.move_to(self.card_center)
+
     # ------------------------------------------------------------------ the chapter
     def construct(self):
         s, d = self.wide, self.data
-        x_obs = s.x_obs
+        xp = fmt_g(s.x_obs)
         W = len(self.widths)
         n_seeds = d["curves"].shape[1]
         kx, lx = self.kernel_axes, self.loglog_axes
+        lo, hi = s.x_range
+        map_text, map_tex = input_map(s.x_range)
+        xc = fmt_g(float(d["x_center"]))
 
         # Step: title card
-        self.play_title_card("Wide networks at initialization",
-                             r"\text{width} \to \infty:\quad k(x, x') \;\to\; \Theta_\infty(x, x')")
+        self.play_title_card(
+            "Wide networks at initialization", r"\text{width} \to \infty:\quad k(x, x') \;\to\; \Theta(x, x')",
+            bridge="Example 5's kernel moved; the post claims that for very wide networks\n"
+                   "it neither depends on the random start nor moves.",
+            narration="Example 5's kernel moved while the little network trained. The post claims that for very "
+                      "wide networks the neural tangent kernel neither depends on the random start nor moves. "
+                      "This chapter checks the first half: the kernel at initialization.")
 
-        # Step: the kernel panel and x' = 10
+        # Step: the network
         head = self.heading("Wide networks at initialization")
-        k_labels = VGroup(
-            self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(kx.frame_x.get_right(), RIGHT, buff=0.15),
-            self.ty.math(f"k(x, {fmt_g(x_obs)})", size=self.ty.CAPTION_SIZE).next_to(kx.frame_y.get_top(), UP, buff=0.12),
-        )
-        y_hi = kx.y_range[1]
-        marker = vertical_marker(kx, x_obs, self.theme.observation)
-        marker_label = self.ty.text(f"x′ = {fmt_g(x_obs)}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+        card = self.network_card(map_tex)
+        net, formula, notation = card
+        x_name = self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(kx.frame_x.get_right(), RIGHT, buff=0.15)
+        x_name.set_y(kx.frame_x.numbers.get_center()[1])
+        with self.step(f"A new model: a ReLU network with {s.depth} hidden\n"
+                       "layers, in the NTK parametrization.",
+                       narration=f"From here on the model is a ReLU network with {s.depth} hidden layers of equal "
+                                 "width, in the NTK parametrization: each layer's weights are scaled by one over "
+                                 "the square root of the number of inputs to that layer."):
+            self.play(FadeIn(head), FadeIn(kx), FadeIn(x_name), FadeIn(net), run_time=1.0)
+
+        # Step: its input
+        centre_line = DashedLine(kx.c2p(float(d["x_center"]), kx.y_range[0]), kx.c2p(float(d["x_center"]), kx.y_range[1]),
+                                 color=self.theme.grid, stroke_width=2.5, dash_length=0.1)
+        with self.step(f"Its input is {map_text}: the grid\n"
+                       f"x ∈ [{fmt_g(lo)}, {fmt_g(hi)}] becomes u ∈ [−1, 1], with u = 0 at x = {xc}.",
+                       narration=f"Its input is not x itself but u equals 2 times {spoken_shift(lo)}, over "
+                                 f"{fmt_g(hi - lo)}, minus 1: the post's grid from {fmt_g(lo)} to {fmt_g(hi)} "
+                                 f"becomes the interval from minus 1 to 1, and u is 0 at x = {xc}."):
+            self.play(FadeIn(formula), FadeIn(self.u_row), Create(centre_line), run_time=1.2)
+
+        # Step: the notation and what is plotted
+        y_name = VGroup(self.ty.math(f"k(x, {xp})", size=self.ty.CAPTION_SIZE),
+                        self.ty.text("raw, not normalized", size=self.ty.LABEL_SIZE, color=self.theme.axis))
+        y_name.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        y_name.next_to(kx.frame_y.get_top(), UP, buff=0.15).align_to(kx.frame_y, LEFT)
+        marker = vertical_marker(kx, s.x_obs, self.theme.observation)
+        marker_label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
         marker_label.next_to(marker, RIGHT, buff=0.1).align_to(marker, UP)
-        self.play(FadeIn(head), FadeIn(kx), FadeIn(k_labels), FadeIn(marker), FadeIn(marker_label),
-                  run_time=1.0)
-        self.say(f"A ReLU network, {s.depth} hidden layers, NTK parametrization.\n"
-                 f"Each random initialization has its own NTK, k(x, {fmt_g(x_obs)}).")
-        self.wait(3.5)
+        with self.step(f"k: one network's NTK. Θ: the infinite-width NTK.\n"
+                       f"We plot k(x, {xp}) as it is, not normalized.",
+                       narration=f"Notation: k is the NTK of one particular network, Θ the NTK of the infinitely "
+                                 "wide network; the NNGP kernel, which comes later, will be K. We plot the column "
+                                 f"k of x and {xp}, as it is: unlike Example 5, not divided by its value at {xp}."):
+            self.play(FadeIn(notation), FadeIn(y_name), FadeIn(marker), FadeIn(marker_label), run_time=1.0)
 
         # Step: the narrowest width, one thin curve per seed
-        legend_anchor = kx.c2p(s.x_range[0], y_hi) + 0.3 * RIGHT + 0.25 * DOWN
+        legend_anchor = kx.c2p(lo, kx.y_range[1]) + 0.3 * RIGHT + 0.2 * DOWN
         width_labels = [self.ty.text(f"width {w}", size=self.ty.CAPTION_SIZE, color=c, weight="BOLD")
                         .move_to(legend_anchor, aligned_edge=LEFT + UP)
                         for w, c in zip(self.widths, self.width_colors)]
         self.band_display = band = self.bands[0].copy()     # morphs width to width; self.bands stay as drawn
         width_label = width_labels[0].copy()
-        self.add(band)   # the group itself (not only its curves) so later Transforms keep its depth
-        self.play(LaggedStart(*[Create(c) for c in band], lag_ratio=0.04), FadeIn(width_label), run_time=1.6)
-        self.say(f"Width {self.widths[0]}: {n_seeds} random networks, {n_seeds} different kernels.")
-        self.wait(3.0)
+        with self.step(f"Width {self.widths[0]}: {n_seeds} random initializations,\n"
+                       f"{n_seeds} different kernels k(x, {xp}).",
+                       narration=f"Start with width {self.widths[0]}: {n_seeds} networks, each with its own random "
+                                 f"initialization, give {n_seeds} different kernels."):
+            self.add(band)   # the group itself (not only its curves) so later Transforms keep its depth
+            self.play(LaggedStart(*[Create(c) for c in band], lag_ratio=0.04), FadeIn(width_label), run_time=1.6)
 
         # Step: the infinite-width NTK, drawn on top
-        analytic_label = self.ty.text("infinite width\n(analytic)", size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact,
-                                 line_spacing=0.8)
+        analytic_label = self.ty.text("Θ: infinite width", size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact)
         analytic_label.next_to(width_labels[0], DOWN, buff=0.25, aligned_edge=LEFT).shift(0.65 * RIGHT)
         swatch = Line(ORIGIN, 0.5 * RIGHT, color=self.theme.ntk_exact, stroke_width=self.analytic_stroke)
         swatch.next_to(analytic_label, LEFT, buff=0.15)
-        self.play(Create(self.analytic_curve), FadeIn(swatch), FadeIn(analytic_label), run_time=1.2)
-        self.say("Green: the NTK of the same architecture at infinite width,\n"
-                 "computed in closed form (no random weights).")
-        self.wait(3.5)
+        with self.step(f"Green: Θ(x, {xp}), the NTK at infinite width,\n"
+                       "in closed form: no random weights.",
+                       narration=f"In green, Θ of x and {xp}: the NTK of the same architecture at infinite width, "
+                                 "computed in closed form, layer by layer, with no random weights at all."):
+            self.play(Create(self.analytic_curve), FadeIn(swatch), FadeIn(analytic_label), run_time=1.2)
 
-        # Step: the log-log panel and the spread of the narrowest width
+        # Steps: why every curve bends at u = 0
+        self.explain_the_bend(centre_line)
+
+        # Step: the log–log panel and the spread of the narrowest width
         ll_labels = VGroup(
             self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(lx.tick_labels[0], DOWN, buff=0.15),
-            self.ty.text("spread across seeds", size=self.ty.LABEL_SIZE).next_to(lx.frame_y.get_top(), UP, buff=0.2)
-            .align_to(lx.frame_y, LEFT),
+            self.ty.text("spread of k across seeds", size=self.ty.LABEL_SIZE)
+            .next_to(lx.frame_y.get_top(), UP, buff=0.2).align_to(lx.frame_y, LEFT),
         )
-        self.play(FadeIn(lx), FadeIn(lx.tick_labels), FadeIn(ll_labels), run_time=0.8)
-        self.play(FadeIn(self.spread_dots[0], scale=2.0), run_time=0.6)
-        self.say("Right: the spread across seeds (std over seeds, averaged over x,\n"
-                 "relative to the kernel's size), against width on log–log axes.")
-        self.wait(4.0)
+        with self.step("Right: how much the kernels differ from seed\n"
+                       "to seed, against width, on log–log axes.",
+                       narration="On the right: how much the kernels differ from seed to seed. The spread is the "
+                                 "standard deviation across seeds, averaged over x, relative to the size of Θ; "
+                                 "plotted against width, both on logarithmic axes."):
+            self.play(FadeOut(card), run_time=0.5)
+            self.play(FadeIn(lx), FadeIn(lx.tick_labels), FadeIn(ll_labels), run_time=0.8)
+            self.play(FadeIn(self.spread_dots[0], scale=2.0), run_time=0.6)
 
         # Step: wider and wider: the band collapses onto the green curve
-        self.say(f"Now wider networks, {n_seeds} random seeds each:")
-        for i in range(1, W):
-            self.play(Transform(band, self.bands[i]), Transform(width_label, width_labels[i]),
-                      FadeIn(self.spread_dots[i], scale=2.0), run_time=1.5)
-            self.wait(1.0)
-        self.say(f"At width {self.widths[-1]} the {n_seeds} kernels hug the green curve.")
-        self.wait(3.0)
+        with self.step(f"Wider networks, {n_seeds} random seeds each:\n"
+                       "the band closes in on Θ.",
+                       narration=f"Now wider and wider networks, {n_seeds} random seeds each. The band of kernels "
+                                 "narrows and closes in on the green curve."):
+            for i in range(1, W):
+                self.play(Transform(band, self.bands[i]), Transform(width_label, width_labels[i]),
+                          FadeIn(self.spread_dots[i], scale=2.0), run_time=1.5)
+                self.wait(0.6)
+        self.say(f"At width {self.widths[-1]} the {n_seeds} kernels\nlie on Θ.",
+                 narration=f"At width {self.widths[-1]}, the {n_seeds} kernels lie on top of Θ.")
 
         # Step: the fitted slope
-        slope_label = self.ty.text(f"slope {fmt(self.slope_shown, 2)} ≈ −½", size=self.ty.LABEL_SIZE + 2)
+        slope = fmt(self.slope_shown, 2)
+        half = abs(self.slope_shown + 0.5) < 0.1
+        slope_label = self.ty.text(f"slope {slope}" + (" ≈ −½" if half else ""), size=self.ty.LABEL_SIZE + 2)
         slope_label.next_to(lx.c2p(lx.x_range[1], lx.y_range[1]), DOWN + LEFT, buff=0.15)
-        self.play(Create(self.fit_line), FadeIn(slope_label), run_time=1.2)
-        self.bring_to_front(*self.spread_dots)
-        self.say(f"The dots lie on a line of slope {fmt(self.slope_shown, 2)} ≈ −½:\n"
-                 "the seed-to-seed spread shrinks like 1/√width.")
-        self.wait(4.0)
+        with self.step(f"The dots lie on a line of slope {slope}" + (" ≈ −½:\n"
+                       "the spread shrinks like 1/√width." if half else ":\n"
+                       f"the spread shrinks like width^{slope}."),
+                       narration=f"The dots lie on a straight line of slope {slope}" + (
+                           ", about minus one half: the seed-to-seed spread shrinks like one over the square root "
+                           "of the width." if half else f": the seed-to-seed spread shrinks like width to the {slope}.")):
+            self.play(Create(self.fit_line), FadeIn(slope_label), run_time=1.2)
+            self.bring_to_front(*self.spread_dots)
 
         # Step: the conclusion
-        self.say("At infinite width the NTK at initialization is deterministic:\n"
-                 "every random seed gives the same kernel, the green one.")
-        self.wait(4.0)
+        self.say("At infinite width the NTK at initialization is\n"
+                 "deterministic: every random seed gives Θ.",
+                 narration="So at infinite width the neural tangent kernel at initialization is deterministic: "
+                           "every random seed gives the same kernel, Θ. Whether it also stays put during "
+                           "training is the next chapter.")
+
+    def explain_the_bend(self, centre_line):
+        """Two or three steps: every curve bends at u = 0, and (when the numbers say so) why the kernel
+        is small on the far side of it."""
+        d, s = self.data, self.wide
+        xp, xc = fmt_g(s.x_obs), fmt_g(float(d["x_center"]))
+        side = float(d["obs_side"])
+        far_word, near_word = ("left", "right") if side > 0 else ("right", "left")
+        explains = (side != 0 and d["shared_far"] < 0.5 < d["shared_near"]
+                    and d["theta_far_max"] < d["theta_near_max"])
+        zero = self.u_row[1]          # the "0" of the u row, under x_center
+        with self.step(f"Every curve bends at x = {xc}, where u = 0."
+                       + (f"\n{far_word.capitalize()} of it, k(x, {xp}) stays small." if explains else ""),
+                       narration=f"Every curve bends at x = {xc}, where the input u crosses 0"
+                                 + (f"; {far_word} of it the kernel stays small." if explains else ".")):
+            self.play(centre_line.animate.set_color(self.theme.highlight), zero.animate.set_color(self.theme.highlight),
+                      run_time=0.8)
+
+        def unmark():
+            self.play(centre_line.animate.set_color(self.theme.grid), zero.animate.set_color(self.theme.axis),
+                      run_time=0.4)
+
+        if not explains:
+            unmark()
+            return
+        far, near = percent(float(d["shared_far"])), percent(float(d["shared_near"]))
+        self.say(f"Small biases: of the first-layer ReLUs firing at {xp},\n"
+                 f"on average {far} also fire {far_word} of {xc}, {near} {near_word} of it.",
+                 narration=f"Why? The biases are small, {fmt_g(s.b_std)}, so a first-layer unit is on for inputs "
+                           f"of one sign and off for the other. Of the first-layer units that fire at {xp}, on "
+                           f"average {far} also fire at a grid point {far_word} of {xc}, but {near} at a point "
+                           f"{near_word} of it.")
+        # an upper bound that is true as printed: the far side's maximum rounded up
+        lo_max = fmt(np.ceil(float(d["theta_far_max"]) * 100) / 100, 2)
+        hi_max = fmt(float(d["theta_near_max"]), 2)
+        self.say(f"Inputs on opposite sides share few units: Θ(x, {xp})\n"
+                 f"stays below {lo_max} {far_word} of {xc}, reaches {hi_max} {near_word} of it.",
+                 narration=f"A ReLU network with small biases treats inputs of opposite sign almost separately. "
+                           f"So the kernel between them is small: Θ of x and {xp} stays below {lo_max} {far_word} "
+                           f"of {xc}, and reaches {hi_max} {near_word} of it.")
+        unmark()

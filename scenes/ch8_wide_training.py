@@ -1,10 +1,12 @@
 """Chapter 8 — Wide networks during training: the wider the network, the less its NTK moves.
 
-Beyond the post (Example 5 showed a tiny RBF network's kernel changing as it trains): the same
-ReLU network at several widths, trained by full-batch gradient descent on a few points of the
-post's data.  (1) The kernel column k(x, 10) before and after training, narrow vs wide; (2) the
-relative change of the kernel against width on log–log axes, with its fitted slope; (3) the
-trained network next to the kernel-regression prediction of its own initial NTK.
+Beyond the post (Example 5 showed a tiny RBF network's kernel changing as it trains): the ReLU
+network of chapter 7 (same input map u, same notation: k one network's NTK, k_t after t steps) at
+several widths, trained by full-batch gradient descent on the post's observation and four points
+of Example 4's f.  (1) The kernel column k_t(x, 10) of a narrow and a wide network over the
+training steps, purple → orange, and how much each column changed; (2) the relative change of the
+whole kernel matrix against width on log–log axes, with its fitted slope; (3) the trained network
+next to the kernel-regression prediction of its own initial NTK k_0.
 
 Every number comes from ``ntkcore.wide_experiments.training_change`` (precomputed and cached by
 the pipeline; computed here when the chapter is rendered by hand).
@@ -16,27 +18,35 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, UR, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, VGroup,
+    DOWN, LEFT, RIGHT, UP, UR, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, Transform,
+    TransformFromCopy, VGroup,
 )
 
 from scenes import runtime
 from scenes.base import ChapterScene
 from scenes.formatting import fmt, fmt_g, percent
 from scenes.ranges import every_other_tick, whole_ticks
-from scenes.widgets import dots_at, legend_row, smooth_curve
+from scenes.widgets import dots_at, legend_row, smooth_curve, vertical_marker
+
+
+def listing(words) -> str:
+    """``a, b and c``."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class WideDuringTraining(ChapterScene):
 
-    seed = 0                              # the single network drawn in the panels
-    panel_size = (5.6, 3.5)
-    panel_centers = ((-3.45, -0.05, 0.0), (3.55, -0.05, 0.0))
+    panel_size = (5.6, 3.3)
+    panel_centers = ((-3.45, -0.2, 0.0), (3.55, -0.2, 0.0))
     kernel_y_step = 0.25
     fit_y_step = 0.25
-    loglog_size = (8.6, 4.0)
-    loglog_center = (0.3, 0.25, 0.0)
+    loglog_size = (8.6, 3.8)
+    loglog_center = (0.3, 0.05, 0.0)
     loglog_y_step = 0.5                   # half a decade per tick
-    legend_center = (0.0, 2.85, 0.0)      # a row under the heading
+    legend_center = (0.0, 3.0, 0.0)       # a row under the heading
+    step_stroke = (2.5, 0.8)              # width, opacity of the intermediate kernels
+    end_stroke = 4.0                      # the kernel before and after training
 
     # ------------------------------------------------------------------ set-up
     def setup(self):
@@ -45,7 +55,9 @@ class WideDuringTraining(ChapterScene):
         d = self.data = runtime.experiment("training_change")
         self.grid = d["x"]
         self.widths = d["widths"]
+        self.seed = int(d["drawn_seed"])                # the network drawn in the panels
         self.shown = (0, len(self.widths) - 1)          # narrowest and widest
+        self.snap_steps = d["snap_steps"]
         rc = d["rel_change"]
         self.rel_change_mean = rc.mean(axis=1)          # (W,) seed mean
         self.slope_shown = float(d["rel_change_slope"])
@@ -59,42 +71,68 @@ class WideDuringTraining(ChapterScene):
     def width_label(self, i: int) -> str:
         return f"width {int(self.widths[i])}"
 
-    def panel(self, k: int, y_range, decimals: int = 2):
+    def panel(self, k: int, y_range, y_name, decimals: int = 2):
+        """Axes of panel ``k`` (left, right) with both axes named: ``x`` and ``y_name`` (a mobject)."""
         lo, hi = self.wide.x_range
         axes = self.framed((lo, hi, 5), y_range, self.panel_size, self.panel_centers[k],
                            y_numbers=every_other_tick(y_range), decimals=decimals)
         x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.12)
-        return axes, x_lab
+        y_lab = y_name.copy().next_to(axes.frame_y.get_top(), UP, buff=0.12).align_to(axes.frame_y, LEFT)
+        return axes, VGroup(x_lab, y_lab)
 
     def panel_title(self, axes, s: str, color):
-        lo = self.wide.x_range[0]
+        """A title above the panel's y-axis name, centred over the panel."""
         title = self.ty.text(s, size=self.ty.LABEL_SIZE + 2, color=color)
-        title.next_to(axes.frame_y.get_top(), UP, buff=0.25)
-        return title.shift((axes.c2p(lo, 0)[0] - title.get_left()[0]) * RIGHT)
+        title.next_to(axes.frame_y.get_top(), UP, buff=0.55)
+        return title.set_x(axes.frame_x.get_center()[0])
 
-    # ------------------------------------------------------------------ (1) kernel before / after
+    # ------------------------------------------------------------------ (1) the kernel over training
     def build_kernel_panels(self):
         d, s = self.data, self.wide
         W = len(self.widths)
-        vals = np.concatenate([d["k_before"][list(self.shown), self.seed].ravel(),
+        xp = fmt_g(s.x_obs)
+        vals = np.concatenate([d["k_steps"][list(self.shown)].ravel(),
+                               d["k_before"][list(self.shown), self.seed].ravel(),
                                d["k_after"][list(self.shown), self.seed].ravel(), [0.0]])
         y_range = whole_ticks(vals, self.kernel_y_step)
-        self.panel_axes, self.before_curves, self.after_curves = [], [], []
-        self.kernel_panel_titles, self.kernel_x_labels = [], []
+        y_name = VGroup(self.ty.math(f"k_t(x, {xp})", size=self.ty.CAPTION_SIZE),
+                        self.ty.text("raw, not normalized", size=self.ty.LABEL_SIZE, color=self.theme.axis)
+                        ).arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        steps = int(self.snap_steps[-1])
+        self.step_colors = [self.theme.training_color(t, steps) for t in self.snap_steps]
+        self.panel_axes, self.kernel_axis_names, self.step_curves, self.obs_markers = [], [], [], []
+        self.kernel_panel_titles, self.change_titles = [], []
+        last = len(self.snap_steps) - 1
         for k, i in enumerate(self.shown):
-            axes, x_lab = self.panel(k, y_range, decimals=1)
+            axes, names = self.panel(k, y_range, y_name, decimals=1)
             self.panel_axes.append(axes)
-            self.kernel_x_labels.append(x_lab)
-            self.before_curves.append(smooth_curve(axes, self.grid, d["k_before"][i, self.seed],
-                                                   self.theme.kernel_start))
-            self.after_curves.append(smooth_curve(axes, self.grid, d["k_after"][i, self.seed],
-                                                  self.theme.kernel_end))
-            title = f"{self.width_label(i)}: changes by {percent(d['rel_change'][i, self.seed])}"
-            self.kernel_panel_titles.append(self.panel_title(axes, title, self.theme.width_color(i, W)))
+            self.kernel_axis_names.append(names)
+            marker = vertical_marker(axes, s.x_obs, self.theme.observation)
+            label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+            self.obs_markers.append(VGroup(marker, label.next_to(marker, RIGHT, buff=0.1).align_to(marker, UP)))
+            self.step_curves.append([
+                smooth_curve(axes, self.grid, d["k_steps"][i, j], color,
+                             *((self.end_stroke, 1.0) if j in (0, last) else self.step_stroke))
+                for j, color in enumerate(self.step_colors)])
+            color = self.theme.width_color(i, W)
+            self.kernel_panel_titles.append(self.panel_title(axes, self.width_label(i), color))
+            change = f"{self.width_label(i)}: changed by {percent(d['col_change'][i, self.seed])}"
+            self.change_titles.append(self.panel_title(axes, change, color))
+        self.before_curves = [c[0] for c in self.step_curves]
+        self.after_curves = [c[-1] for c in self.step_curves]
+        # The legend: the training ramp from step 0 to the last step.
+        swatches = VGroup(*[Line(LEFT * 0.17, RIGHT * 0.17, color=c, stroke_width=8) for c in self.step_colors])
+        swatches.arrange(RIGHT, buff=0.04)
         self.kernel_legend = VGroup(
-            legend_row(self.ty, self.theme.kernel_start, f"k(x, {fmt_g(s.x_obs)}) before training"),
-            legend_row(self.ty, self.theme.kernel_end, "after training"),
-        ).arrange(RIGHT, buff=0.5).move_to(self.legend_center)
+            self.ty.text("training step", size=self.ty.LABEL_SIZE),
+            self.ty.text("0", size=self.ty.LABEL_SIZE, color=self.theme.kernel_start), swatches,
+            self.ty.text(str(steps), size=self.ty.LABEL_SIZE, color=self.theme.kernel_end),
+        ).arrange(RIGHT, buff=0.15).move_to(self.legend_center)
+
+    def step_counter(self, j: int):
+        """``t = 150`` at the right of the legend, in the colour of that step."""
+        return self.ty.text(f"t = {int(self.snap_steps[j])}", size=self.ty.CAPTION_SIZE,
+                            color=self.step_colors[j]).next_to(self.kernel_legend, RIGHT, buff=0.5)
 
     # ------------------------------------------------------------------ (2) change against width
     def build_loglog(self):
@@ -114,9 +152,10 @@ class WideDuringTraining(ChapterScene):
         y_labels = VGroup(*[self.ty.text(f"{10.0 ** (v + 2):g}%", size=self.ty.LABEL_SIZE).next_to(
             ax.frame_y.n2p(v), LEFT, buff=0.18) for v in decades])
         x_name = self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.2)
-        y_name = VGroup(self.ty.text("relative change of the kernel", size=self.ty.LABEL_SIZE),
-                        self.ty.math(r"\|\Theta_T - \Theta_0\|_F \,/\, \|\Theta_0\|_F", size=self.ty.LABEL_SIZE + 4)
-                        ).arrange(RIGHT, buff=0.3)
+        y_name = VGroup(self.ty.text("change of the whole kernel matrix (grid + training points)",
+                                     size=self.ty.LABEL_SIZE),
+                        self.ty.math(r"\|k_T - k_0\|_F \,/\, \|k_0\|_F", size=self.ty.LABEL_SIZE + 4)
+                        ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         y_name.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
         self.loglog_labels = VGroup(x_labels, y_labels, x_name, y_name)
         self.change_dots = VGroup(*[Dot(ax.c2p(lw[i], np.log10(self.rel_change_mean[i])), radius=0.11,
@@ -126,28 +165,33 @@ class WideDuringTraining(ChapterScene):
                                   for i in range(W) for j in range(lrc.shape[1])])
         a, b = self.fit_coeffs
         self.fit_line = Line(ax.c2p(lw[0], a * lw[0] + b), ax.c2p(lw[-1], a * lw[-1] + b),
-                             color=self.theme.highlight, stroke_width=4)
-        self.slope_label = self.ty.text(f"fitted slope {fmt(self.slope_shown, 2)}", size=self.ty.CAPTION_SIZE,
-                                   color=self.theme.highlight)
+                             color=self.theme.ink, stroke_width=3)
+        self.slope_label = self.ty.text(f"fitted slope {fmt(self.slope_shown, 2)}", size=self.ty.CAPTION_SIZE)
         mid = 0.5 * (lw[0] + lw[-1])
         self.slope_label.next_to(ax.c2p(mid, a * mid + b), UR, buff=0.35)
 
     # ------------------------------------------------------------------ (3) trained vs kernel regression
     def build_fit_panels(self):
-        d = self.data
+        d, s = self.data, self.wide
         W = len(self.widths)
         vals = np.concatenate([d["f_trained"][list(self.shown), self.seed].ravel(),
                                d["f_kernel"][list(self.shown), self.seed].ravel(), d["train_y"]])
-        y_range = whole_ticks(vals, self.fit_y_step)
-        self.fit_axes, self.trained_curves, self.kernel_pred_curves, self.train_dots = [], [], [], []
-        self.fit_panel_titles, self.fit_x_labels = [], []
+        # half a tick of room below and above, so no dot sits on the frame
+        y_range = whole_ticks([vals.min() - self.fit_y_step / 2, vals.max() + self.fit_y_step / 2], self.fit_y_step)
+        y_name = VGroup(self.ty.math("f(x)", size=self.ty.CAPTION_SIZE),
+                        self.ty.text(f"in units of (y − {fmt_g(s.y_shift)})/{fmt_g(s.y_scale)}",
+                                     size=self.ty.LABEL_SIZE, color=self.theme.axis)
+                        ).arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        self.fit_axes, self.fit_axis_names, self.trained_curves, self.kernel_pred_curves = [], [], [], []
+        self.train_dots, self.fit_panel_titles = [], []
         for k, i in enumerate(self.shown):
-            axes, x_lab = self.panel(k, y_range, decimals=1)
+            axes, names = self.panel(k, y_range, y_name, decimals=1)
             self.fit_axes.append(axes)
-            self.fit_x_labels.append(x_lab)
-            # Kernel prediction: a broad translucent green band; the trained net: thin black on top.
+            self.fit_axis_names.append(names)
+            # Kernel regression with k_0 (the kernel before training, purple): a broad translucent
+            # band; the trained net: thin black on top.
             self.kernel_pred_curves.append(smooth_curve(axes, self.grid, d["f_kernel"][i, self.seed],
-                                                        self.theme.ntk_exact, stroke_width=10, opacity=0.55))
+                                                        self.theme.kernel_start, stroke_width=10, opacity=0.45))
             self.trained_curves.append(smooth_curve(axes, self.grid, d["f_trained"][i, self.seed],
                                                     self.theme.dot, stroke_width=3))
             self.train_dots.append(dots_at(axes, d["train_x"], d["train_y"], 0.085, self.theme.dot))
@@ -155,86 +199,147 @@ class WideDuringTraining(ChapterScene):
             self.fit_panel_titles.append(self.panel_title(axes, title, self.theme.width_color(i, W)))
         self.fit_legend = VGroup(
             legend_row(self.ty, self.theme.dot, "trained network", stroke_width=3),
-            legend_row(self.ty, self.theme.ntk_exact, "kernel regression, initial NTK", stroke_width=10, opacity=0.55),
+            legend_row(self.ty, self.theme.kernel_start, "kernel regression with k₀ (before training)",
+                       stroke_width=10, opacity=0.45),
         ).arrange(RIGHT, buff=0.5).move_to(self.legend_center)
+        self.kernel_formula = self.ty.math(r"f_0(x) + k_0(x, X)\, k_0(X, X)^{-1} \big(Y - f_0(X)\big)",
+                                           size=self.ty.CAPTION_SIZE)
+        self.kernel_formula.to_corner(UR, buff=0.3)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
         d, s = self.data, self.wide
         lo_i, hi_i = self.shown
         narrow, wide_ = self.width_label(lo_i), self.width_label(hi_i)
-        rc0 = d["rel_change"][:, self.seed]
-        m = len(d["train_x"])
+        xp = fmt_g(s.x_obs)
         S = d["rel_change"].shape[1]
+        T = int(self.snap_steps[-1])
 
         # Step: title card
-        self.play_title_card("Wide networks during training",
-                             r"\text{width} \to \infty:\quad \Theta_T \approx \Theta_0")
+        self.play_title_card(
+            "Wide networks during training", r"\text{width} \to \infty:\quad k_t(x, x') \approx k_0(x, x')",
+            bridge="A very wide network's kernel does not depend on the random start …\n"
+                   "and it stops moving during training.",
+            narration="The last chapter showed the first half of the post's claim: a very wide network's kernel "
+                      "does not depend on the random start. The second half: it stops moving during training.")
 
         # Step: two networks, narrow and wide, with their kernels at initialization
         head = self.heading("Wide networks during training")
-        self.play(FadeIn(head), *[FadeIn(ax) for ax in self.panel_axes],
-                  *[FadeIn(lab) for lab in self.kernel_x_labels], run_time=1.0)
-        self.play(FadeIn(self.kernel_legend[0]), *[Create(c) for c in self.before_curves], run_time=1.5)
-        self.say(f"Two ReLU networks ({s.depth} hidden layers): {narrow} and {wide_}.\n"
-                 f"Purple: their NTK column k(x, {fmt_g(s.x_obs)}) at initialization.")
-        self.wait(3.0)
+        with self.step(f"The ReLU network of the last chapter at {narrow}\n"
+                       f"and at {wide_}: k₀(x, {xp}), its kernel at initialization.",
+                       narration=f"Take the ReLU network of the last chapter, same input map, at two widths: "
+                                 f"{int(self.widths[lo_i])} and {int(self.widths[hi_i])}. In purple, the column "
+                                 f"k zero of x and {xp}: each network's own kernel at initialization, raw values. "
+                                 "The subscript counts training steps."):
+            self.play(FadeIn(head), *[FadeIn(ax) for ax in self.panel_axes],
+                      *[FadeIn(n) for n in self.kernel_axis_names], *[FadeIn(m) for m in self.obs_markers],
+                      *[FadeIn(t) for t in self.kernel_panel_titles], run_time=1.0)
+            self.play(*[Create(c) for c in self.before_curves], run_time=1.5)
 
-        # Step: train both; the narrow kernel moves, the wide one stays
-        self.say(f"Train both by gradient descent on {m} points of the post's data\n"
-                 f"({s.steps} steps, learning rate {fmt_g(s.lr)}). Orange: the kernel after training.")
-        self.play(FadeIn(self.kernel_legend[1]), *[Create(c) for c in self.after_curves], run_time=2.0)
-        self.play(*[FadeIn(t) for t in self.kernel_panel_titles], run_time=0.8)
-        self.wait(1.5)
-        self.say(f"The whole kernel matrix changes by {percent(rc0[lo_i])} at {narrow},\n"
-                 f"by only {percent(rc0[hi_i])} at {wide_}.")
-        self.wait(3.5)
+        # Step: the training data
+        obs = d["is_observation"].astype(bool)
+        others = [fmt_g(x) for x in d["train_x"][~obs]]
+        data_words = (f"Example 4's f at x = {listing(others)}" if len(others) else "")
+        if obs.any():
+            x_o, y_o = (fmt_g(v) for v in d["observation"])
+            data_words = f"the post's observation ({x_o}, {y_o})" + (f"\nand {data_words}" if others else "")
+        why = (" The post has one data point; the others are values of Example 4's starting function, so "
+               "the networks have a curve to fit." if obs.any() and others else "")
+        with self.step(f"Training data: {data_words}.",
+                       narration=f"We train both by full-batch gradient descent, {T} steps at learning rate "
+                                 f"{fmt_g(s.lr)}, on {len(d['train_x'])} points: {data_words.replace(chr(10), ' ')}."
+                                 + why):
+            self.play(FadeIn(self.kernel_legend), run_time=0.8)
+
+        # Step: the kernel during training, purple → orange
+        counter = self.step_counter(0)
+        col = d["col_change"][:, self.seed]
+        # "moves / stays" only when the numbers say so: the wide column changes by under 10 %, and by
+        # less than a third of the narrow one's change.
+        contrast = col[hi_i] < 0.1 and col[hi_i] < col[lo_i] / 3
+        every = int(self.snap_steps[1])
+        with self.step(f"Training: kₜ(x, {xp}) every {every} steps, purple → orange.\n"
+                       + (f"At {narrow} it moves; at {wide_} it stays." if contrast else "Watch how far each moves."),
+                       narration=f"Now train, and redraw each network's kernel every {every} steps, from purple "
+                                 f"at the start to orange after {T} steps. "
+                                 + ("The narrow network's kernel moves; the wide network's stays where it started."
+                                    if contrast else "Watch how far each one moves.")):
+            self.play(FadeIn(counter), run_time=0.4)
+            for j in range(1, len(self.snap_steps)):
+                self.play(*[TransformFromCopy(curves[j - 1], curves[j]) for curves in self.step_curves],
+                          Transform(counter, self.step_counter(j)), run_time=0.9)
+            self.bring_to_front(*self.after_curves)
+
+        # Step: how much each column changed
+        c_lo = percent(d["col_change"][lo_i, self.seed])
+        c_hi = percent(d["col_change"][hi_i, self.seed])
+        with self.step(f"k(x, {xp}) changed by {c_lo} at {narrow},\nby only {c_hi} at {wide_}.",
+                       narration=f"How much did the drawn column change? Its distance from the start, over its "
+                                 f"size at the start, both measured over the grid: {c_lo} at {narrow}, only {c_hi} "
+                                 f"at {wide_}."):
+            self.play(*[Transform(a, b) for a, b in zip(self.kernel_panel_titles, self.change_titles)], run_time=0.8)
 
         # Step: all widths, all seeds, on log–log axes
-        panels = VGroup(*self.panel_axes, *self.kernel_x_labels, *self.before_curves, *self.after_curves,
-                        *self.kernel_panel_titles, self.kernel_legend)
-        self.play(FadeOut(panels), FadeOut(self.caption_mob), run_time=0.8)
-        self.caption_mob = None
-        self.play(FadeIn(self.loglog_axes), FadeIn(self.loglog_labels), run_time=1.0)
-        self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.seed_dots], lag_ratio=0.05),
-                  run_time=1.2)
-        self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.change_dots], lag_ratio=0.15),
-                  run_time=1.0)
-        self.say(f"{len(self.widths)} widths, {S} random initializations each\n"
-                 "(small dots: each network; big dots: their mean).")
-        self.wait(3.0)
+        panels = VGroup(*self.panel_axes, *self.kernel_axis_names, *self.obs_markers,
+                        *[c for curves in self.step_curves for c in curves], *self.kernel_panel_titles,
+                        self.kernel_legend, counter)
+        m_lo, m_hi = percent(d["rel_change"][lo_i, self.seed]), percent(d["rel_change"][hi_i, self.seed])
+        with self.step(f"The whole kernel matrix: {len(self.widths)} widths, {S} random\n"
+                       "initializations each (small dots), their mean (big dots).",
+                       narration=f"Now the whole kernel matrix, on the grid and the training points, not just one "
+                                 f"column, after T = {T} steps: for the two networks above it changed by {m_lo} and {m_hi}. Here for "
+                                 f"{len(self.widths)} widths, {S} random initializations each: small dots for each "
+                                 "network, big dots for their mean, on log–log axes."):
+            self.play(FadeOut(panels), run_time=0.8)
+            self.play(FadeIn(self.loglog_axes), FadeIn(self.loglog_labels), run_time=1.0)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.seed_dots], lag_ratio=0.05),
+                      run_time=1.2)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.change_dots], lag_ratio=0.15),
+                      run_time=1.0)
 
         # Step: the fitted line and its slope
-        self.play(Create(self.fit_line), run_time=1.0)
-        self.bring_to_front(self.seed_dots, self.change_dots)   # the line runs behind the dots
-        self.play(FadeIn(self.slope_label), run_time=0.6)
-        self.say(f"A straight line on log–log axes: the kernel's change shrinks\n"
-                 f"roughly like 1/width^{fmt(-self.slope_shown, 2)}.")
-        self.wait(3.5)
-        self.say("Steeper than the 1/√width bound of Lee et al. (2019),\n"
-                 "close to the 1/width rate of Dyer & Gur-Ari (2020).")
-        self.wait(3.5)
+        rate = fmt(-self.slope_shown, 2)
+        with self.step(f"A straight line on log–log axes: the change\nshrinks like 1/width^{rate}.",
+                       narration=f"The dots lie close to a straight line of slope {fmt(self.slope_shown, 2)}: the "
+                                 f"kernel's change shrinks like one over width to the power {rate}."):
+            self.play(Create(self.fit_line), run_time=1.0)
+            self.bring_to_front(self.seed_dots, self.change_dots)   # the line runs behind the dots
+            self.play(FadeIn(self.slope_label), run_time=0.6)
+        if -1.0 < self.slope_shown < -0.5:
+            self.say("Between the 1/√width bound of Lee et al. (2019)\n"
+                     "and the 1/width rate of Dyer & Gur-Ari (2020).",
+                     narration="That is between the two rates theory gives: at most one over the square root of "
+                               "the width, the bound of Lee and co-authors, 2019, and one over the width, the rate "
+                               "Dyer and Gur-Ari found in 2020.")
 
         # Step: the trained networks against the kernel regression of their initial NTK
         loglog = VGroup(self.loglog_axes, self.loglog_labels, self.seed_dots, self.change_dots,
                         self.fit_line, self.slope_label)
-        self.play(FadeOut(loglog), FadeOut(self.caption_mob), run_time=0.8)
-        self.caption_mob = None
-        self.play(*[FadeIn(ax) for ax in self.fit_axes], *[FadeIn(lab) for lab in self.fit_x_labels],
-                  *[FadeIn(dots) for dots in self.train_dots], run_time=1.0)
-        self.say("If the kernel never moved, training would be kernel regression with Θ₀:\n"
-                 "f₀(x) + Θ₀(x, X) Θ₀(X, X)⁻¹ (Y − f₀(X)).")
-        self.play(FadeIn(self.fit_legend[1]), *[Create(c) for c in self.kernel_pred_curves], run_time=1.5)
-        self.bring_to_front(*self.train_dots)   # the dots stay on top of the curves
-        self.wait(2.5)
-        self.say(f"Black: the network actually trained. Distance between them (RMS over x):\n"
-                 f"{fmt(d['gap'][lo_i, self.seed], 2)} at {narrow}, "
-                 f"{fmt(d['gap'][hi_i, self.seed], 2)} at {wide_}.")
-        self.play(FadeIn(self.fit_legend[0]), *[Create(c) for c in self.trained_curves],
-                  *[FadeIn(t) for t in self.fit_panel_titles], run_time=1.8)
-        self.bring_to_front(*self.train_dots)
-        self.wait(3.0)
-        self.say(f"Averaged over the {S} seeds: {fmt(self.gap_mean[lo_i], 2)} at {narrow}, "
-                 f"{fmt(self.gap_mean[hi_i], 2)} at {wide_}.\n"
-                 "The wide network trains like its initial kernel.")
-        self.wait(4.0)
+        with self.step("If k never moved, training would end at kernel\nregression with k₀ (purple).",
+                       narration="If the kernel never moved, gradient descent to convergence would give kernel "
+                                 "regression with the initial kernel k zero: f zero of x, plus k zero of x and the "
+                                 "training inputs, times the inverse of k zero on the training inputs, times the "
+                                 "residuals Y minus f zero. In purple, for both networks."):
+            self.play(FadeOut(loglog), run_time=0.8)
+            self.play(*[FadeIn(ax) for ax in self.fit_axes], *[FadeIn(n) for n in self.fit_axis_names],
+                      *[FadeIn(dots) for dots in self.train_dots], FadeIn(self.kernel_formula), run_time=1.0)
+            self.play(FadeIn(self.fit_legend[1]), *[Create(c) for c in self.kernel_pred_curves], run_time=1.5)
+            self.bring_to_front(*self.train_dots)   # the dots stay on top of the curves
+
+        g_lo, g_hi = fmt(d["gap"][lo_i, self.seed], 2), fmt(d["gap"][hi_i, self.seed], 2)
+        with self.step(f"Black: the network actually trained. RMS gap\n"
+                       f"to purple: {g_lo} at {narrow}, {g_hi} at {wide_}.",
+                       narration=f"In black, the network actually trained. The root-mean-square distance between "
+                                 f"the two curves over the grid is {g_lo} at {narrow} and {g_hi} at {wide_}."):
+            self.play(FadeIn(self.fit_legend[0]), *[Create(c) for c in self.trained_curves],
+                      *[FadeIn(t) for t in self.fit_panel_titles], run_time=1.8)
+            self.bring_to_front(*self.train_dots)
+
+        m_lo, m_hi = fmt(self.gap_mean[lo_i], 2), fmt(self.gap_mean[hi_i], 2)
+        closer = self.gap_mean[hi_i] < self.gap_mean[lo_i]
+        self.say(f"Mean over {S} seeds: {m_lo} at {narrow}, {m_hi} at {wide_}.\n"
+                 + ("The wide network trains like its initial kernel." if closer else
+                    "Here the wide network is no closer to it."),
+                 narration=f"Averaged over the {S} seeds, the gap is {m_lo} at {narrow} and {m_hi} at {wide_}"
+                           + (": the wide network trains like kernel regression with its initial kernel." if closer
+                              else ": with these settings the wide network is no closer to it."))

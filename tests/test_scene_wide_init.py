@@ -1,7 +1,10 @@
 """Chapter 7's scene draws the numbers it is given: the seed bands, the analytic NTK, the log-log
-spread and its least-squares line.  Built with the SMALL wide settings of conftest (through the
-runtime contract, as the pipeline does); the numbers themselves are checked in
-test_wide_experiments.py."""
+spread and its least-squares line; it announces the input map, the notation and the raw kernel
+axis, and what it says about the bend at u = 0 holds on the drawn curve and on randomly drawn
+units.  Built with the SMALL wide settings of conftest (through the runtime contract, as the
+pipeline does); the numbers themselves are checked in test_wide_experiments.py."""
+
+import re
 
 import numpy as np
 import pytest
@@ -9,6 +12,7 @@ from manim import ManimColor
 
 from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_texts,
                            curve_anchors, numbers_in, points_data)
+from scenes.base import text_parts
 
 
 
@@ -68,6 +72,11 @@ def test_band_colours_run_along_the_width_ramp(scene):
     assert np.all(np.diff(along) > 0)
 
 
+def test_spread_dots_are_coloured_like_their_band(scene):
+    for dot, curves in zip(scene.spread_dots, scene.band_curves):
+        assert dot.get_fill_color().to_hex().upper() == curves[0].get_stroke_color().to_hex().upper()
+
+
 def test_drawn_band_narrows_from_the_narrowest_to_the_widest(scene):
     # max − min over seeds of the curves as drawn, averaged over x
     drawn = np.array([[curve_anchors(scene.kernel_axes, c)[1] for c in curves] for curves in scene.band_curves])
@@ -118,3 +127,86 @@ def test_line_is_the_least_squares_line_of_the_dots_and_its_slope_is_printed(sce
 def test_everything_inside_the_frame(scene):
     # Also every seed band, though only the widest is on screen at the end.
     assert_inside_frame(list(scene.mobjects) + list(scene.bands), whole=True)
+
+
+# --------------------------------------------------------------------------- what the chapter says
+
+
+def captions_with(scene, *words):
+    return [t for t in caption_texts(scene) if all(w in t for w in words)]
+
+
+def test_title_card_bridges_from_example_5_and_every_step_is_narrated(scene):
+    first = scene.steps[0]
+    assert "Example 5's kernel moved" in first.caption and "neither depends on the random start nor moves" in \
+        first.caption.replace("\n", " ")
+    for step in scene.steps:
+        assert step.narration and step.narration != step.caption, step.id
+
+
+def test_the_input_map_is_announced_and_drawn(scene, wide_data):
+    # u = 2(x − lo)/(hi − lo) − 1, derived here from the grid's range: the caption states it with
+    # the numbers of the settings, and the u row under the x axis puts u = −1, 0, 1 under the x
+    # that the map sends there.
+    lo, hi = wide_data.wide.x_range
+    said = captions_with(scene, "u = 2(x + ")
+    assert len(said) == 1 and f"u = 2(x + {-lo})/{hi - lo} − 1" in said[0]
+    centre = (lo + hi) / 2
+    assert f"u = 0 at x = {centre:g}" in said[0]
+    *values, name = scene.u_row
+    assert [v.original_text for v in values] == ["−1", "0", "1"] and name.tex_string == "u"
+    for v, x in zip(values, (lo, centre, hi)):
+        assert scene.kernel_axes.p2c(v.get_center())[0] == pytest.approx(x, abs=1e-6)
+        assert v.get_top()[1] < scene.kernel_axes.frame_x.numbers.get_bottom()[1]   # under the x numbers
+
+
+def test_notation_and_the_raw_kernel_axis_are_announced(scene):
+    said = captions_with(scene, "k: one network's NTK", "Θ: the infinite-width NTK")
+    assert len(said) == 1 and "not normalized" in said[0]
+    words = [getattr(m, "original_text", None) or getattr(m, "tex_string", "")
+             for top in scene.mobjects for m in text_parts(top)]
+    assert "raw, not normalized" in words and "k(x, 10)" in words   # the kernel axis's name
+    assert "width" in words and "spread of k across seeds" in words  # the log-log axes' names
+
+
+def test_the_bend_at_u0_as_said_holds_on_the_drawn_curve(scene, D):
+    # "Θ(x, 10) stays below A left of 5, reaches B right of it", read off the drawn green curve.
+    said = captions_with(scene, "stays below")
+    assert len(said) == 1
+    below, centre, reaches = numbers_in(said[0].split("stays below")[1])[:3]
+    xs, ys = curve_anchors(scene.kernel_axes, scene.analytic_curve)
+    assert centre == pytest.approx(5.0)
+    left, right = xs < centre - 1e-6, xs > centre + 1e-6
+    assert ys[left].max() < below <= ys[left].max() + 0.01
+    assert ys[right].max() == pytest.approx(reaches, abs=0.005 + 1e-9)
+    assert below < reaches / 5          # "small" on the far side
+
+
+def test_the_shared_units_as_said_match_random_units(scene, wide_data):
+    # "of the first-layer ReLUs firing at 10, on average P % also fire left of 5, Q % right of it":
+    # count them in 400 000 random first-layer units (w·W·u + b·B, W, B ~ N(0, 1)), averaging the
+    # share over the grid points on each side.  Bound: the printed rounding (whole percents) plus 4
+    # binomial standard errors.
+    s = wide_data.wide
+    said = captions_with(scene, "first-layer ReLUs")
+    assert len(said) == 1
+    far, near = [float(v) / 100 for v in re.findall(r"(\d+(?:\.\d+)?)%", said[0])]
+    rng = np.random.default_rng(1)
+    W, B = rng.standard_normal(400_000), rng.standard_normal(400_000)
+    u = 2 * (s.grid - s.x_range[0]) / (s.x_range[1] - s.x_range[0]) - 1
+    u_ref = 2 * (s.x_obs - s.x_range[0]) / (s.x_range[1] - s.x_range[0]) - 1
+    on = s.w_std * W * u_ref + s.b_std * B > 0
+    share = np.array([np.mean(s.w_std * W[on] * v + s.b_std * B[on] > 0) for v in u])
+    err = 4 * np.sqrt(0.25 / on.sum())
+    assert share[u < 0].mean() == pytest.approx(far, abs=0.005 + err)
+    assert share[u > 0].mean() == pytest.approx(near, abs=0.005 + err)
+
+
+def test_purple_and_orange_are_not_used_before_any_training(scene):
+    # One meaning per colour: purple → orange is "over training steps" only, and nothing trains here.
+    banned = {scene.theme.kernel_start.upper(), scene.theme.kernel_end.upper()}
+    for mob in [*scene.mobjects, *scene.bands]:
+        for part in mob.get_family():
+            if part.has_points():
+                assert part.get_stroke_color().to_hex().upper() not in banned, part
+                assert part.get_fill_color().to_hex().upper() not in banned, part

@@ -1,16 +1,18 @@
-"""The "wide networks during training" scene draws the numbers it is given: the kernel column
-before and after training (narrow and wide net), the relative change of the kernel against width
-on log–log axes with its least-squares line, and the trained networks next to the kernel
-regression of their initial NTK, with the distances it prints read off the drawn curves.  Built
-with the SMALL wide settings of conftest; the numbers themselves are checked in
-test_wide_experiments.py."""
+"""The "wide networks during training" scene draws the numbers it is given: the kernel column over
+the training steps (narrow and wide net, purple → orange), the column's change it prints read off
+the drawn curves, the relative change of the whole kernel matrix against width on log–log axes with
+its least-squares line, and the trained networks next to the kernel regression of their initial
+NTK, with the distances it prints read off the drawn curves.  Built with the SMALL wide settings
+of conftest; the numbers themselves are checked in test_wide_experiments.py."""
 
 import numpy as np
 import pytest
+from manim import ManimColor
 
 import rbf_by_hand as hand
-from scene_helpers import (assert_inside_frame, assert_least_squares_line, curve_anchors,
+from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_texts, curve_anchors,
                            numbers_in, points_data)
+from scenes.base import text_parts
 
 SEED = 0
 
@@ -37,20 +39,94 @@ def test_the_panels_show_the_narrowest_and_the_widest_net(scene, wide_data, D):
 @pytest.mark.parametrize("which, key", [("before_curves", "k_before"), ("after_curves", "k_after"),
                                         ("trained_curves", "f_trained"), ("kernel_pred_curves", "f_kernel")])
 def test_curves_map_back_to_the_arrays(scene, D, k, which, key):
+    assert int(D["drawn_seed"]) == SEED == scene.seed
     axes = (scene.panel_axes if key.startswith("k_") else scene.fit_axes)[k]
     xs, ys = curve_anchors(axes, getattr(scene, which)[k])
     np.testing.assert_allclose(xs, D["x"], atol=1e-6)
     np.testing.assert_allclose(ys, D[key][scene.shown[k], SEED], atol=1e-6)
 
 
-def test_panel_titles_print_the_relative_change(scene, D):
+@pytest.mark.parametrize("k", [0, 1])
+def test_kernel_over_training_steps_maps_back_and_runs_purple_to_orange(scene, D, k):
+    curves = scene.step_curves[k]
+    assert len(curves) == len(D["snap_steps"])
+    for j, curve in enumerate(curves):
+        xs, ys = curve_anchors(scene.panel_axes[k], curve)
+        np.testing.assert_allclose(xs, D["x"], atol=1e-6)
+        np.testing.assert_allclose(ys, D["k_steps"][scene.shown[k], j], atol=1e-6)
+    # before (t = 0) is purple, after (the last step) orange, every step in between a step further
+    # along the training ramp, in proportion to its step number
+    colors = [c.get_stroke_color().to_hex().upper() for c in curves]
+    assert colors[0] == scene.theme.kernel_start.upper() and colors[-1] == scene.theme.kernel_end.upper()
+    rgb = np.array([ManimColor(c).to_rgb() for c in colors])
+    start, end = rgb[0], rgb[-1]
+    along = (rgb - start) @ (end - start) / np.dot(end - start, end - start)
+    np.testing.assert_allclose(along, D["snap_steps"] / D["snap_steps"][-1], atol=0.01)
+
+
+def test_panel_titles_print_the_change_of_the_drawn_column(scene, D):
+    # The number on screen describes the picture: ‖after − before‖/‖before‖ of the two drawn
+    # curves, read back off the screen (anchors on the grid).
     for k, i in enumerate(scene.shown):
-        title = scene.kernel_panel_titles[k].original_text
+        _, before = curve_anchors(scene.panel_axes[k], scene.before_curves[k])
+        _, after = curve_anchors(scene.panel_axes[k], scene.after_curves[k])
+        change = np.linalg.norm(after - before) / np.linalg.norm(before)
+        title = scene.change_titles[k].original_text
         width, pct = numbers_in(title)
         assert width == D["widths"][i]
         # printed as a whole percent from 10 % up, with one decimal below
         half_unit = 0.5 if pct >= 10 else 0.05
-        assert 100 * D["rel_change"][i, SEED] == pytest.approx(pct, abs=half_unit + 1e-9)
+        assert 100 * change == pytest.approx(pct, abs=half_unit + 1e-6)
+        said = [t for t in caption_texts(scene) if "changed by" in t]
+        assert len(said) == 1 and f"{title.split('by ')[1]} at width {int(D['widths'][i])}" in said[0]
+
+
+def test_the_training_data_are_said_exactly(scene, wide_data):
+    # One data point is the post's observation; the others are Example 4's f, at the x given.
+    xt = [x for x in wide_data.wide.train_x if x != hand.X_OBS]
+    said = [t for t in caption_texts(scene) if t.startswith("Training data")]
+    assert len(said) == 1
+    text = said[0].replace("\n", " ")
+    assert f"the post's observation ({hand.X_OBS:g}, {hand.Y_OBS:g})" in text
+    assert "Example 4's f at x = " + ", ".join(f"{x:g}" for x in xt[:-1]).replace("-", "−") + \
+        f" and {xt[-1]:g}".replace("-", "−") in text
+
+
+def test_every_axis_is_named_and_the_log_log_panel_says_it_is_the_whole_matrix(scene):
+    def words(mob):
+        return [getattr(m, "original_text", None) or getattr(m, "tex_string", "") for m in text_parts(mob)]
+    for names in [*scene.kernel_axis_names, *scene.fit_axis_names]:
+        x_name, y_name = names
+        assert words(x_name) == ["x"] and words(y_name)[0] in ("k_t(x, 10)", "f(x)")
+    kernel_y = words(scene.kernel_axis_names[0][1])
+    assert kernel_y == ["k_t(x, 10)", "raw, not normalized"]
+    loglog = words(scene.loglog_labels)
+    assert "width" in loglog and any("whole kernel matrix" in w for w in loglog)
+    assert any(r"\|k_T - k_0\|_F" in w for w in loglog)
+
+
+def test_colours_keep_their_meaning(scene):
+    # width: the teal ramp (panel titles, log-log dots); the kernel regression with k_0 is the
+    # kernel before training (purple); the trained network is black like f.
+    W = len(scene.widths)
+    for k, i in enumerate(scene.shown):
+        for title in (scene.kernel_panel_titles[k], scene.change_titles[k], scene.fit_panel_titles[k]):
+            assert {c.get_fill_color().to_hex().upper() for c in title.submobjects} == {scene.theme.width_color(i, W).upper()}
+        assert scene.kernel_pred_curves[k].get_stroke_color().to_hex().upper() == scene.theme.kernel_start.upper()
+        assert scene.trained_curves[k].get_stroke_color().to_hex().upper() == scene.theme.dot.upper()
+    for i, dot in enumerate(scene.change_dots):
+        assert dot.get_fill_color().to_hex().upper() == scene.theme.width_color(i, W).upper()
+    # (no infinite-width NTK is drawn here: its green would say Θ)
+    drawn = [*scene.mobjects, *[c for curves in scene.step_curves for c in curves], *scene.obs_markers,
+             scene.loglog_axes, scene.loglog_labels, scene.change_dots, scene.seed_dots, scene.fit_line]
+    assert scene.theme.ntk_exact.upper() not in {m.get_stroke_color().to_hex().upper()
+                                                 for top in drawn for m in top.get_family() if m.has_points()}
+
+
+def test_title_card_bridges_and_every_step_is_narrated(scene):
+    assert "stops moving during training" in scene.steps[0].caption
+    for step in scene.steps:
+        assert step.narration and step.narration != step.caption, step.id
 
 
 def test_change_and_seed_dots_map_back(scene, D):
@@ -99,8 +175,9 @@ def test_training_dots_sit_on_the_post_s_data(scene, wide_data, k):
 def test_everything_inside_the_frame(scene):
     assert_inside_frame(scene.mobjects, whole=True)
     # Also the pictures of the earlier steps, which are no longer on screen at the end.
-    earlier = [*scene.panel_axes, *scene.before_curves, *scene.after_curves, *scene.kernel_panel_titles,
-               scene.kernel_legend, scene.loglog_axes, scene.loglog_labels, scene.change_dots,
-               scene.seed_dots, scene.fit_line, scene.slope_label, *scene.fit_axes, *scene.fit_panel_titles,
-               scene.fit_legend]
+    earlier = [*scene.panel_axes, *[c for curves in scene.step_curves for c in curves], *scene.kernel_panel_titles,
+               *scene.change_titles, *scene.kernel_axis_names, *scene.obs_markers, scene.kernel_legend,
+               scene.loglog_axes, scene.loglog_labels, scene.change_dots, scene.seed_dots, scene.fit_line,
+               scene.slope_label, *scene.fit_axes, *scene.fit_axis_names, *scene.fit_panel_titles,
+               scene.fit_legend, scene.kernel_formula]
     assert_inside_frame(earlier, whole=True)

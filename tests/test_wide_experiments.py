@@ -3,11 +3,14 @@
 routes to the same numbers.  Each slope has exactly one bound, here, derived in its comment."""
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import ntkcore
 import rbf_by_hand as hand
 from ntkcore import wide
+from ntkcore import wide_experiments as we
 
 
 # --------------------------------------------------------------------------- chapter "wide_init"
@@ -39,6 +42,88 @@ def test_widest_band_is_centred_on_the_analytic_ntk(wide_data):
     assert np.all(err <= bound), (err / bound).max()
 
 
+def test_relative_change_closed_forms():
+    # ‖(3, 4) − (0, 0)‖ = 5 over ‖(0, 0) + …‖: a vector (3, 4) moved by (0, 5) changes by 5/5 = 1;
+    # a 2×2 matrix of ones moved by one unit in one entry changes by 1/2 (Frobenius: 1/√4).
+    assert float(we.relative_change([3.0, 4.0], [3.0, 9.0])) == pytest.approx(1.0, abs=1e-15)
+    assert float(we.relative_change(np.ones((2, 2)), np.array([[2.0, 1.0], [1.0, 1.0]]), axis=(0, 1))) \
+        == pytest.approx(0.5, abs=1e-15)
+    np.testing.assert_allclose(we.relative_change(np.ones((3, 4)), 2 * np.ones((3, 4))), np.ones(3))
+
+
+def test_input_map_and_its_inverse():
+    # u = 2(x + 10)/30 − 1: x = −10, 5, 20 go to u = −1, 0, 1; unscaled_input undoes it.
+    np.testing.assert_allclose(we.unscaled_input([-1.0, 0.0, 1.0], (-10, 20)), [-10.0, 5.0, 20.0])
+    xs = np.arange(-10, 21.0)
+    np.testing.assert_allclose(we.unscaled_input(wide.scale_inputs(xs, (-10, 20)), (-10, 20)), xs, atol=1e-12)
+
+
+def test_shared_fraction_closed_forms():
+    # No biases: a first-layer unit fires iff its weight has the sign of u, so units firing at
+    # u_ref > 0 fire at every u > 0 (fraction 1) and at no u < 0 (fraction 0).
+    f = we.first_layer_shared_fraction(np.array([-0.8, -0.1, 0.2, 1.0]), 0.5, w_std=2 ** 0.5, b_std=0.0)
+    np.testing.assert_allclose(f, [0.0, 0.0, 1.0, 1.0], atol=1e-7)
+    # The same input: every unit that fires, fires (fraction 1), biases or not.
+    assert float(we.first_layer_shared_fraction(np.array([0.3]), 0.3)[0]) == pytest.approx(1.0, abs=1e-7)
+
+
+def test_shared_fraction_counts_random_units():
+    # Count it: N random first-layer units z = w·W·u + b·B (W, B ~ N(0, 1)); of those with
+    # z(u_ref) > 0, the share with z(u) > 0.  Bound: binomial standard error √(p(1−p)/(N/2)) (4 of those).
+    s = we.WideSettings()
+    rng = np.random.default_rng(0)
+    N = 400_000
+    W, B = rng.standard_normal(N), rng.standard_normal(N)
+    u = s.scaled(s.grid)
+    u_ref = float(s.scaled([s.x_obs])[0])
+    fires_ref = s.w_std * W * u_ref + s.b_std * B > 0
+    counted = np.array([np.mean(s.w_std * W[fires_ref] * v + s.b_std * B[fires_ref] > 0) for v in u])
+    expected = we.first_layer_shared_fraction(u, u_ref, s.w_std, s.b_std)
+    bound = 4 * np.sqrt(expected * (1 - expected) / fires_ref.sum()) + 1e-9
+    assert np.all(np.abs(counted - expected) <= bound), np.max(np.abs(counted - expected) / bound)
+
+
+def test_the_bend_at_u0_in_numbers(wide_data):
+    # What chapter 7 says about the bend at x = 5 (u = 0), from the analytic column on the grid:
+    # x' = 10 is right of 5; grid points left of 5 are the far side, right of 5 the near side.
+    d, s = wide_data["init_band"], wide_data.wide
+    x, col = d["x"], d["analytic_ntk"]
+    assert float(d["x_center"]) == pytest.approx((s.x_range[0] + s.x_range[1]) / 2, abs=1e-12)
+    assert float(d["obs_side"]) == 1.0
+    left, right = x < d["x_center"], x > d["x_center"]
+    assert float(d["theta_far_max"]) == pytest.approx(col[left].max(), abs=1e-12)
+    assert float(d["theta_near_max"]) == pytest.approx(col[right].max(), abs=1e-12)
+    # The claims of the captions: few shared first-layer units on the far side, most on the near
+    # side, and a kernel several times smaller on the far side.
+    assert d["shared_far"] < 0.2 and d["shared_near"] > 0.9
+    assert d["theta_far_max"] < d["theta_near_max"] / 5
+
+
+def test_no_sides_when_x_prime_is_the_middle():
+    # x' = 5 is u' = 0: no grid point is on "its side" or the other; the facts say so, with finite
+    # numbers (the pipeline refuses NaN), and the chapter then explains nothing.
+    s = we.WideSettings(x_obs=5.0)
+    facts = we.opposite_side_facts(s, np.ones(len(s.grid)))
+    assert facts["obs_side"] == 0.0
+    assert all(np.isfinite(facts[k]) for k in ("shared_far", "shared_near", "theta_far_max", "theta_near_max"))
+
+
+def test_the_bend_comes_from_the_small_biases():
+    # The reason the caption gives, checked by changing it: with larger biases the first-layer
+    # units fire on both sides of u = 0 more often, and the kernel across u = 0 grows relative to
+    # the kernel on x''s side (both rise monotonically with the bias).
+    shares, ratios = [], []
+    for b in (0.0, 0.1, 0.5, 1.0):
+        s = we.WideSettings(b_std=b, readout_b_std=b)
+        u = s.scaled(s.grid)[:, None]
+        _, ntk = wide.relu_kernels(u, s.scaled([s.x_obs])[:, None], s.depth, s.w_std, b, s.readout_w_std, b)
+        facts = we.opposite_side_facts(s, np.asarray(ntk)[:, 0])
+        shares.append(facts["shared_far"])
+        ratios.append(facts["theta_far_max"] / facts["theta_near_max"])
+    assert shares[0] == pytest.approx(0.0, abs=1e-7)
+    assert np.all(np.diff(shares) > 0) and np.all(np.diff(ratios) > 0), (shares, ratios)
+
+
 # --------------------------------------------------------------------------- chapter "wide_training"
 
 
@@ -60,6 +145,73 @@ def test_training_changes_wide_kernels_less(wide_data):
     assert d["gap"][-1].mean() < d["gap"][0].mean()
 
 
+def test_snapshot_steps_are_evenly_spaced():
+    np.testing.assert_array_equal(we.snapshot_steps(400), np.arange(0, 401, 50))
+    steps = we.snapshot_steps(100)
+    assert len(steps) == we.SNAPSHOTS and steps[0] == 0 and steps[-1] == 100
+    assert set(np.diff(steps)) <= {12, 13}                      # 100/8 = 12.5, rounded
+    np.testing.assert_array_equal(we.snapshot_steps(3), [0, 1, 2, 3])   # fewer steps than snapshots
+
+
+def test_kernel_columns_during_training(wide_data):
+    d, s = wide_data["training_change"], wide_data.wide
+    seed = int(d["drawn_seed"])
+    np.testing.assert_array_equal(d["snap_steps"], we.snapshot_steps(s.steps))
+    assert d["k_steps"].shape == (len(s.train_widths), len(d["snap_steps"]), len(s.grid))
+    # The first column is the kernel before training, the last the one after.
+    np.testing.assert_allclose(d["k_steps"][:, 0], d["k_before"][:, seed], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(d["k_steps"][:, -1], d["k_after"][:, seed], rtol=1e-12, atol=1e-14)
+
+
+@pytest.fixture(scope="module")
+def narrow_run(wide_data):
+    """The drawn network of the narrowest width trained again, independently of the chunks the
+    experiment trains in: one run of each length, and its kernels by the generic Jacobian route
+    (ntkcore.ntk) instead of the structured one."""
+    d, s = wide_data["training_change"], wide_data.wide
+    arch, width, seed = s.arch, int(d["widths"][0]), int(d["drawn_seed"])
+    xs = jnp.asarray(s.scaled(s.grid))
+    xt_raw, yt_raw = s.train_data()
+    xt, yt = jnp.asarray(s.scaled(xt_raw)), jnp.asarray((yt_raw - s.y_shift) / s.y_scale)
+    p0 = we.training_init(width, seed, arch)
+    model = lambda th, x: wide.apply(th, x, arch)   # noqa: E731
+    kernel = jax.jit(lambda th, a, b: ntkcore.ntk(model, th, a, b))
+    return dict(d=d, s=s, arch=arch, xs=xs, xt=xt, yt=yt, p0=p0, kernel=kernel, seed=seed)
+
+
+@pytest.mark.parametrize("j", [3, 5])
+def test_intermediate_columns_equal_a_direct_run(narrow_run, j):
+    r = narrow_run
+    d, steps = r["d"], int(r["d"]["snap_steps"][j])
+    res = wide.train_mse(r["p0"], r["xt"], r["yt"], r["s"].lr, steps, r["arch"])
+    i = int(np.flatnonzero(d["x"] == r["s"].x_obs)[0])
+    col = np.asarray(r["kernel"](res.params, r["xs"], r["xs"][i:i + 1]))[:, 0]
+    np.testing.assert_allclose(d["k_steps"][0, j], col, rtol=1e-8, atol=1e-10)
+
+
+def test_changes_of_one_network_recomputed(narrow_run):
+    # The whole matrix (grid + training points) and the column k(·, x') of the narrowest drawn
+    # network, before and after one uninterrupted run, by the Jacobian route.
+    r = narrow_run
+    d, s = r["d"], r["s"]
+    res = wide.train_mse(r["p0"], r["xt"], r["yt"], s.lr, s.steps, r["arch"])
+    pts = jnp.concatenate([r["xs"], r["xt"]])
+    K0, KT = (np.asarray(r["kernel"](p, pts, pts)) for p in (r["p0"], res.params))
+    assert d["rel_change"][0, r["seed"]] == pytest.approx(np.linalg.norm(KT - K0) / np.linalg.norm(K0), rel=1e-8)
+    i = int(np.flatnonzero(d["x"] == s.x_obs)[0])
+    c0, cT = K0[: len(d["x"]), i], KT[: len(d["x"]), i]
+    assert d["col_change"][0, r["seed"]] == pytest.approx(np.linalg.norm(cT - c0) / np.linalg.norm(c0), rel=1e-8)
+    np.testing.assert_allclose(d["f_trained"][0, r["seed"]], wide.apply_batch(res.params, r["xs"], r["arch"]),
+                               rtol=1e-9, atol=1e-10)
+
+
+def test_the_column_change_is_not_the_matrix_change(wide_data):
+    # The chapter prints both, each named: they are different numbers (the column is one of the
+    # matrix's columns, restricted to the grid).
+    d = wide_data["training_change"]
+    assert np.all(d["col_change"] > 0) and np.abs(d["col_change"] - d["rel_change"]).max() > 1e-2
+
+
 @pytest.mark.parametrize("name", ["training_change", "nngp_vs_ntk"])
 def test_training_data_are_the_post_s_data(wide_data, name):
     # Example 4's starting function at train_x (by hand), with the observation (10, 50) at x = 10,
@@ -69,6 +221,10 @@ def test_training_data_are_the_post_s_data(wide_data, name):
     yt = np.where(xt == 10.0, 50.0, hand.f(hand.THETA0, xt))
     np.testing.assert_array_equal(d["train_x"], xt)
     np.testing.assert_allclose(d["train_y"], (yt - s.y_shift) / s.y_scale, atol=1e-12)
+    if name == "training_change":   # which point is the post's observation, and the unscaled targets
+        np.testing.assert_array_equal(d["is_observation"], xt == 10.0)
+        np.testing.assert_array_equal(d["observation"], [10.0, 50.0])
+        np.testing.assert_allclose(d["train_y_raw"], yt, atol=1e-12)
 
 
 # --------------------------------------------------------------------------- chapter "nngp_vs_ntk"
