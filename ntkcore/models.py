@@ -49,7 +49,7 @@ def linear() -> ModelSpec:
         return theta[0] * x + theta[1]
 
     return ModelSpec(f=f, n_params=2, latex=r"f(x;\theta) = \theta_1 x + \theta_2",
-                     param_names=("θ1", "θ2"))
+                     param_names=("θ₁", "θ₂"))
 
 
 def reparametrized(scale: float = 10.0) -> ModelSpec:
@@ -59,7 +59,7 @@ def reparametrized(scale: float = 10.0) -> ModelSpec:
         return theta[0] * x + scale * theta[1]
 
     return ModelSpec(f=f, n_params=2, latex=rf"f(x;\theta) = \theta_1 x + {scale:g}\,\theta_2",
-                     param_names=("θ1", "θ2"))
+                     param_names=("θ₁", "θ₂"))
 
 
 def rbf(width: float = 30.0) -> ModelSpec:
@@ -78,6 +78,6 @@ def rbf(width: float = 30.0) -> ModelSpec:
         n_params=5,
         latex=(rf"f(x;\theta) = \theta_2 e^{{-(x-\theta_1)^2/{width:g}}}"
                rf" + \theta_4 e^{{-(x-\theta_3)^2/{width:g}}} + \theta_5"),
-        param_names=("θ1 (valley centre)", "θ2 (valley depth)", "θ3 (bump centre)",
-                     "θ4 (bump height)", "θ5 (offset)"),
+        param_names=("θ₁ (valley centre)", "θ₂ (valley depth)", "θ₃ (bump centre)",
+                     "θ₄ (bump height)", "θ₅ (offset)"),
     )

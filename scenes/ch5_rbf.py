@@ -6,26 +6,30 @@ Render:  manim -pql scenes/ch5_rbf.py RBFNetwork
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, Circle, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, Polygon,
-    ReplacementTransform,
+    DOWN, LEFT, RIGHT, UL, UP, UR, Arrow, Circle, Create, DashedLine, FadeIn, LaggedStart, Polygon,
+    ReplacementTransform, VGroup,
 )
 
 import ntkcore
 
 from scenes.base import ExampleScene
-from scenes.components.kernel_morph import KernelMorph
-from scenes.formatting import fmt, fmt_g
+from scenes.components.kernel_morph import KernelMorph, morph_into
+from scenes.formatting import fmt, fmt_g, signed
+from scenes.layout import free_spot, leader, plot_box, sample_points
 
 
 class RBFNetwork(ExampleScene):
     example_name = "rbf"
     y_range = (38, 56, 2)                 # f lies in 40–55 here; the base widens it if needed
     kernel_y_range = (-0.5, 1.5, 0.25)   # normalized kernel units
+    axes_size = (11.0, 4.6)              # the one big plot: f first, the kernel at the end; low
+    axes_center = (0.4, 0.3, 0.0)        # enough that two caption lines clear its x numbers
 
-    # Layout: one big plot (the base's axes_size/axes_center), or two stacked plots.
-    stacked_size = (10.6, 2.1)
-    top_center = (0.55, 1.9, 0.0)
-    bottom_center = (0.55, -0.9, 0.0)
+    # Layout: two stacked plots, f on top (tall enough for its arrows), the moves / kernel beneath.
+    top_size = (10.6, 2.4)
+    top_center = (0.55, 1.75, 0.0)
+    bottom_size = (10.6, 2.1)
+    bottom_center = (0.55, -1.15, 0.0)
 
     # ------------------------------------------------------------------ the numbers
     def compute(self):
@@ -36,6 +40,11 @@ class RBFNetwork(ExampleScene):
         theta_old = np.asarray(ex.theta)
         self.valley_before, self.valley_after = float(theta_old[0]), float(theta_new[0])
         self.offset_before, self.offset_after = float(theta_old[4]), float(theta_new[4])
+        d = km.d
+        self.d_obs = float(d[ex.obs_index])
+        self.d_max_x, self.d_min_x = float(ex.grid[np.argmax(d)]), float(ex.grid[np.argmin(d)])
+        self.d_min = float(d.min())
+        self.down_xs = ex.grid[d < 0]                 # the arrows that point down
         # The GD step's kernel on the grid, and its shape facts.
         self.k_grid = km.k_grid
         self.max_marker_x = float(ex.grid[np.argmax(self.k_grid)])
@@ -52,67 +61,97 @@ class RBFNetwork(ExampleScene):
     def construct(self):
         ex = self.example
         x_obs, y_obs = ex.observation
+        x_s, y_s = fmt_g(x_obs), fmt_g(y_obs)
         i = ex.obs_index
         km = self.morph = KernelMorph(self, self.kernel_axes_at)
         self.compute()
+        th = ex.theta0
         big_size, big_center = self.axes_size, self.axes_center
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex)
+        self.play_title_card(
+            ex.title, ex.model_spec.latex,
+            bridge="A nonlinear model: the kernel is no longer a line.",
+            narration="Examples 2 and 3 were linear in their parameters, and their kernels were straight "
+                      "lines. Now a tiny radial-basis-function network, nonlinear in its parameters: "
+                      "its kernel is no longer a line.")
 
         # Step: the function, a valley and a bump on an offset
-        th = ex.theta0
         head = self.heading(ex.title)
         fp = km.function_plot(big_size, big_center)
-        self.play(FadeIn(head), FadeIn(fp["axes"]), FadeIn(fp["labels"]), run_time=1.0)
-        self.play(Create(fp["curve"]),
-                  LaggedStart(*[FadeIn(dot, scale=0.5) for dot in fp["dots"]], lag_ratio=0.05),
-                  run_time=1.8)
-        self.say(f"Two Gaussians on an offset: a valley centred at θ₁ = {fmt_g(th[0])},\n"
-                 f"a bump centred at θ₃ = {fmt_g(th[2])}, offset θ₅ = {fmt_g(th[4])}.")
-        self.wait(3.0)
+        with self.step(f"Two Gaussians on an offset: a valley centred at θ₁ = {fmt_g(th[0])},\n"
+                       f"a bump centred at θ₃ = {fmt_g(th[2])}, on an offset θ₅ = {fmt_g(th[4])}.",
+                       narration=f"f is a Gaussian valley of depth {fmt_g(-th[1])} centred at theta one "
+                                 f"= {fmt_g(th[0])}, plus a Gaussian bump of height {fmt_g(th[3])} centred at "
+                                 f"theta three = {fmt_g(th[2])}, off the right edge, all on an offset theta "
+                                 f"five = {fmt_g(th[4])}. The dots are f at the whole numbers."):
+            self.play(FadeIn(head), FadeIn(fp["axes"]), FadeIn(fp["labels"]), run_time=1.0)
+            self.play(Create(fp["curve"]),
+                      LaggedStart(*[FadeIn(dot, scale=0.5) for dot in fp["dots"]], lag_ratio=0.05),
+                      run_time=1.8)
 
         # Step: the observation and one gradient step
-        self.play(FadeIn(fp["cross"], scale=1.5), run_time=0.6)
-        self.say(f"We observe y = {fmt_g(y_obs)} at x = {fmt_g(x_obs)}, but f({fmt_g(x_obs)}) = {fmt(km.f0[i], 2)}.\n"
-                 f"One gradient step, learning rate {fmt_g(ex.lr)}:")
-        self.play(LaggedStart(*[GrowArrow(a) for a in fp["arrows"].values()], lag_ratio=0.03),
-                  run_time=1.6)
-        self.wait(1.0)
-        self.say("Every point moves, and the arrows no longer follow a line:\n"
-                 "up most just left of the observation, a little down left of the valley.")
-        self.wait(3.0)
+        with self.step(f"We observe y = {y_s} at x = {x_s}, but f({x_s}) = {fmt(km.f0[i], 2)}.\n"
+                       f"One gradient step (learning rate {fmt_g(ex.lr)}) moves every f(x):",
+                       narration=f"We observe y = {y_s} at x = {x_s}, where the model says "
+                                 f"{fmt(km.f0[i], 2)}. One gradient step on the squared error, learning "
+                                 f"rate {fmt_g(ex.lr)}, moves f at x = {x_s}, and every other f(x) with it: "
+                                 "the red arrows."):
+            self.play(FadeIn(fp["cross"], scale=1.5), run_time=0.6)
+            km.grow_arrows(fp["arrows"])
 
-        # Step: make room — the function on top, its kernel beneath
-        top = km.function_plot(self.stacked_size, self.top_center)
-        self.play(*[ReplacementTransform(fp[k], top[k]) for k in ("axes", "labels", "curve", "dots", "cross")],
-                  *[ReplacementTransform(fp["arrows"][k], top["arrows"][k]) for k in fp["arrows"]],
-                  run_time=1.5)
-        self.dots, self.cross, self.arrows = top["dots"], top["cross"], top["arrows"]
-        kp = km.kernel_plot(self.stacked_size, self.bottom_center, self.dot_radius)
-        self.kernel_axes = kp["axes"]
-        self.play(FadeIn(kp["axes"]), FadeIn(kp["label"]), run_time=0.8)
-        # Each kernel dot is its arrow divided by the arrow at x'.
-        self.play(*[ReplacementTransform(a.copy(), kp["dots"][k]) for k, a in self.arrows.items()],
-                  run_time=1.4)
-        self.play(Create(kp["curve"]), FadeIn(kp["obs_line"]), run_time=1.0)
-        self.say(f"Divide every arrow by the one at x′ = {fmt_g(x_obs)}:\n"
-                 "the finite-step kernel of this step, 1 at x′.")
-        self.wait(3.0)
+        # Step: make room — f on top, its arrows stood on y = 0 beneath (magnified)
+        top = km.function_plot(self.top_size, self.top_center)
+        down = self.down_xs
+        if len(down):
+            down_caption = (f"down for x = {fmt_g(down[0])} … {fmt_g(down[-1])}, "
+                            f"lowest {signed(self.d_min, 2)} at x = {fmt_g(self.d_min_x)}.")
+            down_words = (f"and from x = {fmt_g(down[0])} to {fmt_g(down[-1])} f moves down, by up to "
+                          f"{fmt(-self.d_min, 2)} at x = {fmt_g(self.d_min_x)}.")
+        else:   # a settings file may move every dot up
+            down_caption = f"none down; smallest {signed(self.d_min, 2)} at x = {fmt_g(self.d_min_x)}."
+            down_words = f"and no f(x) moves down; the smallest move is {fmt(self.d_min, 2)}."
+        with self.step(f"Stand every arrow on y = 0, magnified: up most at x = {fmt_g(self.d_max_x)},\n"
+                       + down_caption,
+                       narration=f"The arrows are short next to f, so stand each one on y = 0 and magnify: "
+                                 f"this is delta f of x. The largest move is up, at x = {fmt_g(self.d_max_x)}, "
+                                 f"not at the observation; {down_words} These moves no longer follow a line."):
+            self.play(*[morph_into(self, fp[k], top[k]) for k in ("axes", "labels", "curve", "dots", "cross")],
+                      *[morph_into(self, fp["arrows"][k], top["arrows"][k]) for k in fp["arrows"]],
+                      run_time=1.5)
+            self.dots, self.cross, self.arrows = top["dots"], top["cross"], top["arrows"]
+            mp = km.play_line_up(self.arrows, self.bottom_size, self.bottom_center)
+        # as drawn (the divide step morphs these arrows into the kernel's)
+        self.move_axes, self.move_arrows = mp["axes"], {k: a.copy() for k, a in mp["arrows"].items()}
+
+        # Step: divide by the move at x': the step's kernel
+        with self.step(f"Divide every move by the one at x′ = {x_s} ({signed(self.d_obs, 2)}):\n"
+                       "the finite-step kernel of this step, 1 at x′.",
+                       narration=f"Divide every move by the move at x prime = {x_s}, which is "
+                                 f"{fmt(self.d_obs, 2)}. What is left is the kernel of this step: how much "
+                                 f"f(x) moves when f({x_s}) moves by 1. It is 1 at x prime by construction."):
+            kp = km.play_divide(mp, self.bottom_size, self.bottom_center, self.dot_radius)
+            self.kernel_axes, self.kernel_dots, self.kernel_curve = kp["axes"], kp["dots"], kp["curve"]
+        ka = self.kernel_axes
+        kernel_avoid = sample_points([kp["curve"], *kp["dots"], kp["obs_line"], kp["label"]])
 
         # Step: (a) the maximum is not at x'
-        ka = self.kernel_axes
         k_max = float(np.max(self.k_grid))
         max_ring = Circle(radius=0.13, color=self.theme.highlight, stroke_width=4).move_to(
             ka.c2p(self.max_marker_x, k_max))
         max_label = self.ty.text(f"max at x = {fmt_g(self.max_marker_x)}", size=self.ty.LABEL_SIZE,
-                            color=self.theme.highlight).next_to(max_ring, LEFT, buff=0.15)
-        obs_label = self.ty.text(f"x′ = {fmt_g(x_obs)}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
-        obs_label.next_to(kp["obs_line"].get_top(), RIGHT, buff=0.1).shift(0.1 * DOWN)
-        self.play(Create(max_ring), FadeIn(max_label), FadeIn(obs_label), run_time=0.8)
-        self.say(f"The largest move is at x = {fmt_g(self.max_marker_x)}, not at x′ = {fmt_g(x_obs)},\n"
-                 "the point we pushed on.")
-        self.wait(3.0)
+                                 color=self.theme.highlight)
+        free_spot(max_label, max_ring, [LEFT, UL, UP, UR], kernel_avoid, plot_box(ka), buffs=(0.3, 0.5, 0.8))
+        max_text = max_label
+        max_label = VGroup(max_text, leader(max_text, max_ring.get_center(), self.theme.highlight, min_gap=0.35))
+        obs_label = self.ty.text(f"x′ = {x_s}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+        obs_label.next_to(kp["obs_line"].get_top(), RIGHT, buff=0.12).shift(0.15 * DOWN)
+        with self.step(f"The largest move is at x = {fmt_g(self.max_marker_x)}, not at x′ = {x_s},\n"
+                       "the point we pushed on.",
+                       narration=f"The kernel peaks at x = {fmt_g(self.max_marker_x)}, at {fmt(k_max, 2)}: "
+                                 f"a step that pushes on f({x_s}) moves f({fmt_g(self.max_marker_x)}) more than "
+                                 f"f({x_s}) itself."):
+            self.play(Create(max_ring), FadeIn(max_label), FadeIn(obs_label), run_time=0.8)
 
         # Step: (b) negative values: the valley's centre moves left
         fa = self.axes
@@ -121,55 +160,91 @@ class RBFNetwork(ExampleScene):
                               color=self.theme.moved_dot, stroke_width=2, dash_length=0.06)
         new_line = DashedLine(fa.c2p(self.valley_after, y_lo), fa.c2p(self.valley_after, y_hi),
                               color=self.theme.highlight, stroke_width=3, dash_length=0.06)
-        y_arrow = y_lo + 0.85 * (y_hi - y_lo)
+        y_arrow = y_lo + 0.8 * (y_hi - y_lo)
         valley_arrow = Arrow(fa.c2p(self.valley_before, y_arrow), fa.c2p(self.valley_after, y_arrow), buff=0,
                              color=self.theme.highlight, stroke_width=4, tip_length=0.1,
                              max_tip_length_to_length_ratio=0.6)
         valley_label = self.ty.text(f"θ₁: {fmt_g(self.valley_before)} → {fmt(self.valley_after, 2)}",
-                               size=self.ty.LABEL_SIZE, color=self.theme.highlight)
-        valley_label.next_to(valley_arrow, LEFT, buff=0.15)
+                                    size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+        top_avoid = sample_points([top["curve"], *self.dots, old_line, new_line, valley_arrow, top["labels"],
+                                   *self.arrows.values()])
+        free_spot(valley_label, valley_arrow, [LEFT, UL, UR, RIGHT], top_avoid, plot_box(fa), buffs=(0.3, 0.5))
         self.neg_fill = self.negative_lobe(ka)
         neg_label = self.ty.text("negative", size=self.ty.LABEL_SIZE, color=self.theme.highlight)
-        neg_label.next_to(self.neg_fill, LEFT, buff=0.15).align_to(ka.zero_line, UP).shift(0.05 * DOWN)
-        self.play(FadeIn(old_line), run_time=0.5)
-        self.play(ReplacementTransform(old_line.copy(), new_line), GrowArrow(valley_arrow),
-                  FadeIn(valley_label), FadeIn(self.neg_fill), FadeIn(neg_label), run_time=1.2)
-        self.say(f"Negative near x = {fmt_g(self.neg_x)}: the step moves the valley's centre left,\n"
-                 f"from {fmt_g(self.valley_before)} to {fmt(self.valley_after, 2)}, so f drops on its left side.")
-        self.wait(4.0)
+        neg_label.next_to(self.neg_fill, LEFT, buff=0.25).align_to(ka.zero_line, UP).shift(0.08 * DOWN)
+        with self.step(f"Negative near x = {fmt_g(self.neg_x)}: the step moves the valley's centre θ₁\n"
+                       f"left, from {fmt_g(self.valley_before)} to {fmt(self.valley_after, 2)}, "
+                       "so f drops on its left side.",
+                       narration=f"Below zero near x = {fmt_g(self.neg_x)}: pushing f({x_s}) up pulls f down "
+                                 f"there. The step moves the valley's centre, theta one, left from "
+                                 f"{fmt_g(self.valley_before)} to {fmt(self.valley_after, 2)}, so the valley's "
+                                 "left wall moves left and f drops just left of the valley."):
+            self.play(FadeIn(old_line), run_time=0.5)
+            self.play(ReplacementTransform(old_line.copy(), new_line), Create(valley_arrow),
+                      FadeIn(valley_label), FadeIn(self.neg_fill), FadeIn(neg_label), run_time=1.2)
+
+        self.notes = dict(max_ring=max_ring, max_text=max_text, valley_lines=(old_line, new_line),
+                          valley_arrow=valley_arrow, valley_label=valley_label)
 
         # Step: (c) the tails level off at a positive constant: the offset moved too
         left_tail = self.ty.text(fmt(self.tails[0], 2), size=self.ty.LABEL_SIZE, color=self.theme.highlight)
-        left_tail.next_to(ka.c2p(ex.x_range[0], self.tails[0]), UP, buff=0.12).align_to(ka.c2p(ex.x_range[0], 0), LEFT).shift(0.3 * RIGHT)
+        left_tail.next_to(ka.c2p(ex.x_range[0], self.tails[0]), UP, buff=0.15).align_to(
+            ka.c2p(ex.x_range[0], 0), LEFT).shift(0.3 * RIGHT)
         right_tail = self.ty.text(fmt(self.tails[1], 2), size=self.ty.LABEL_SIZE, color=self.theme.highlight)
-        right_tail.next_to(ka.c2p(ex.x_range[1], self.tails[1]), UP, buff=0.12).align_to(ka.frame_x, RIGHT)
-        self.play(FadeIn(left_tail), FadeIn(right_tail), run_time=0.6)
-        self.say(f"Far away both tails stay positive ({fmt(self.tails[0], 2)} and {fmt(self.tails[1], 2)}): the step "
-                 f"also\nraises the offset θ₅ from {fmt_g(self.offset_before)} to {fmt(self.offset_after, 2)}, "
-                 "which lifts f everywhere.")
-        self.wait(4.0)
+        right_tail.next_to(ka.c2p(ex.x_range[1], self.tails[1]), UP, buff=0.15).align_to(ka.frame_x, RIGHT)
+        with self.step(f"Both tails stay positive ({fmt(self.tails[0], 2)} and {fmt(self.tails[1], 2)}): the step\n"
+                       f"raises the offset θ₅ ({fmt_g(self.offset_before)} → {fmt(self.offset_after, 2)}), "
+                       "lifting f everywhere.",
+                       narration=f"Far from both Gaussians the kernel levels off at {fmt(self.tails[0], 2)} and "
+                                 f"{fmt(self.tails[1], 2)}, not at zero: the step also raises the offset theta "
+                                 f"five, from {fmt_g(self.offset_before)} to {fmt(self.offset_after, 2)}, which "
+                                 "lifts f by the same amount at every x."):
+            self.play(FadeIn(left_tail), FadeIn(right_tail), run_time=0.6)
 
-        # Step: beyond the post — only the kernel, full size
+        # Step: beyond the post — only the kernel, full size, with the step's η
         function_mobs = [top[k] for k in ("axes", "labels", "curve", "dots", "cross")] + list(self.arrows.values())
         notes = [old_line, new_line, valley_arrow, valley_label, max_ring, max_label, obs_label,
                  self.neg_fill, neg_label, left_tail, right_tail]
-        # Step: the kernel plot fills the frame; shrink η — the finite-step kernel morphs into the exact NTK
-        moving, big = km.enlarge(kp, function_mobs + notes, big_size, big_center)
-        ka = self.kernel_axes = big["axes"]
-        self.kernel_dots, self.kernel_curve = big["dots"], big["curve"]
-        exact = km.play_sweep(moving, big, f"Beyond the post: this step pushed θ along ∇θ f(x′) by "
-                                           f"η = {fmt(km.etas[0], 3)}.\nNow shrink η towards 0.")
-        self.ntk_dots, self.ntk_curve = exact["dots"], exact["curve"]
+        eta_s = fmt(km.etas[0], 3)
+        with self.step(f"Beyond the post: this step pushed θ along ∇θ f(x′)\n"
+                       f"by η = {eta_s}. Now shrink η towards 0.",
+                       narration=f"Beyond the post. This gradient step moved theta along the gradient of "
+                                 f"f({x_s}), by eta = {eta_s}. The kernel of a step depends on how far we push. "
+                                 "Let us shrink the push towards zero."):
+            moving, big = km.enlarge(kp, function_mobs + notes, big_size, big_center)
+            self.kernel_axes, self.kernel_dots, self.kernel_curve = big["axes"], big["dots"], big["curve"]
+            big_obs_label = self.ty.text(f"x′ = {x_s}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+            big_obs_label.next_to(big["obs_line"].get_bottom(), RIGHT + UP, buff=0.12)
+            self.play(FadeIn(big_obs_label), run_time=0.4)
+            eta_label = km.show_eta(big)
+        ka = self.kernel_axes
+
+        # Step: shrink η
+        smaller = ", ".join(fmt(e, 3) for e in km.etas[1:])
+        with self.step(f"η = {smaller}:\neach smaller push changes the curve less.",
+                       narration=f"Eta = {smaller}. Each time the curve moves less: it settles on a limit."):
+            moving, eta_label = km.play_shrink(moving, big, eta_label)
+
+        # Step: η → 0, the exact NTK
         ntk_max = float(np.max(km.sweep.ntk_grid))
         ntk_ring = Circle(radius=0.13, color=self.theme.ntk_exact, stroke_width=4).move_to(
             ka.c2p(self.ntk_max_x, ntk_max))
         ntk_max_label = self.ty.text(f"max at x = {fmt_g(self.ntk_max_x)}", size=self.ty.LABEL_SIZE,
-                                color=self.theme.ntk_exact).next_to(ntk_ring, UP, buff=0.2)
-        ntk_max_label.align_to(ntk_ring, RIGHT)   # stay left of the dashed line at x'
-        self.play(Create(ntk_ring), FadeIn(ntk_max_label), run_time=0.6)
-        self.say(f"As η → 0 the curve becomes the exact NTK k(x, {fmt_g(x_obs)}) / k({fmt_g(x_obs)}, {fmt_g(x_obs)}),\n"
-                 f"with its maximum at x = {fmt_g(self.ntk_max_x)}; the post's step (faint) is a finite η.")
-        self.wait(4.0)
+                                     color=self.theme.ntk_exact)
+        with self.step(f"As η → 0: the exact NTK k(x, {x_s}) / k({x_s}, {x_s}), max at x = "
+                       f"{fmt_g(self.ntk_max_x)};\nthe faint purple curve is the post's finite step.",
+                       narration=f"In the limit eta to zero the curve is the exact neural tangent kernel, k of x "
+                                 f"and {x_s}, over k of {x_s} and {x_s}, with its maximum at x = "
+                                 f"{fmt_g(self.ntk_max_x)}. The faint purple curve is the post's step, a "
+                                 "finite push."):
+            exact = km.play_exact(moving, big, eta_label)
+            self.ntk_dots, self.ntk_curve = exact["dots"], exact["curve"]
+            avoid = sample_points([self.ntk_curve, self.kernel_curve, *self.kernel_dots, *self.ntk_dots,
+                                   big["obs_line"], big["label"], exact["label"], exact["eta_label"],
+                                   big_obs_label])
+            free_spot(ntk_max_label, ntk_ring, [UL, UP, LEFT, UR], avoid, plot_box(ka), buffs=(0.25, 0.45, 0.7))
+            ntk_max_label.add(leader(ntk_max_label, ntk_ring.get_center(), self.theme.ntk_exact, min_gap=0.35))
+            self.play(Create(ntk_ring), FadeIn(ntk_max_label), run_time=0.6)
 
     def negative_lobe(self, axes):
         """The area between y = 0 and the step's kernel curve where the kernel is negative."""

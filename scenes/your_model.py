@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Create, FadeIn, GrowArrow, LaggedStart, Polygon,
-    ReplacementTransform, VGroup,
+    DOWN, LEFT, RIGHT, UL, UP, UR, Circle, Create, FadeIn, GrowArrow, LaggedStart, Polygon, VGroup,
 )
 
 import ntkcore
@@ -104,33 +103,39 @@ class ModelArrows(UserModelScene):
         x_s, y_s = fmt_g(x_obs), fmt_g(y_obs)
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex or None)
+        self.play_title_card(ex.title, ex.model_spec.latex or None,
+                             bridge="Your own model: one gradient step on one data point,\nand how it moves f everywhere.",
+                             narration="Your own model, explained the way the post explains its examples: one "
+                                       "gradient step on one data point, and how it moves the model everywhere.")
 
         # Step: the model at θ0, as dots on the grid
         head = self.heading(ex.title)
-        self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
-        self.play(Create(self.curve),
-                  LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05), run_time=1.8)
-        self.say(f"The model at θ0 = {theta_text(ex.theta0)}, {len(ex.theta0)} parameters;\n"
-                 f"the dots are f(x) at x = {fmt_g(lo)}, {fmt_g(lo + 1)}, …, {fmt_g(hi)}.")
-        self.wait(3.0)
+        with self.step(f"The model at θ₀ = {theta_text(ex.theta0)}, {len(ex.theta0)} parameters;\n"
+                       f"the dots are f(x) at x = {fmt_g(lo)}, {fmt_g(lo + 1)}, …, {fmt_g(hi)}.",
+                       narration=f"The model at its starting parameters, {len(ex.theta0)} of them. The dots are f "
+                                 f"at the whole numbers from {fmt_g(lo)} to {fmt_g(hi)}; the grey line is f "
+                                 "in between."):
+            self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
+            self.play(Create(self.curve),
+                      LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05), run_time=1.8)
 
         # Step: the observation
         obs_label = self.ty.text(f"observation ({x_s}, {y_s})", size=self.ty.LABEL_SIZE, color=self.theme.observation)
         free_spot(obs_label, self.cross, [UP, DOWN, LEFT, RIGHT],
                   sample_points([*self.dots, self.curve]), plot_box(self.axes))
-        self.play(FadeIn(self.cross, scale=1.5), FadeIn(obs_label), run_time=0.8)
-        self.say(f"We observe y = {y_s} at x = {x_s}, but f({x_s}) = {fmt(f0[i], 1)}.")
-        self.wait(2.5)
+        with self.step(f"We observe y = {y_s} at x = {x_s}, but f({x_s}) = {fmt(f0[i], 1)}.",
+                       narration=f"One data point: y = {y_s} at x = {x_s}, where the model says {fmt(f0[i], 1)}."):
+            self.play(FadeIn(self.cross, scale=1.5), FadeIn(obs_label), run_time=0.8)
 
         # Step: one gradient step: a red arrow at every x that moves
         lr_text = self.ty.text(f"learning rate {fmt_g(ex.lr)}", size=self.ty.CAPTION_SIZE)
         lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
-        self.play(FadeIn(lr_text, shift=0.1 * DOWN), run_time=0.6)
-        self.say(f"One gradient step on (f({x_s}) − {y_s})², learning rate {fmt_g(ex.lr)}:\n"
-                 "each red arrow shows how far it moves f(x).")
-        self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06), run_time=2.0)
-        self.wait(1.5)
+        with self.step(f"One gradient step on (f({x_s}) − {y_s})², learning rate {fmt_g(ex.lr)}:\n"
+                       "each red arrow shows how far it moves f(x).",
+                       narration=f"Take one gradient step on the squared error at x = {x_s}, learning rate "
+                                 f"{fmt_g(ex.lr)}. Each red arrow shows how far that step moves f(x)."):
+            self.play(FadeIn(lr_text, shift=0.1 * DOWN), run_time=0.6)
+            self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06), run_time=2.0)
 
         # Step: the largest moves up and down, labelled
         moved = np.array([self.c2p(x, y) for x, y in zip(xs, f0 + d)])   # where the dots will go
@@ -145,28 +150,30 @@ class ModelArrows(UserModelScene):
             free_spot(lab, tip, [side, side + RIGHT, side + LEFT, RIGHT, LEFT], avoid, plot_box(self.axes),
                       buffs=(0.12, 0.35, 0.6))
             self.move_labels.add(lab, leader(lab, tip, self.theme.arrow, min_gap=0.12))
-        self.play(FadeIn(self.move_labels), run_time=0.5)
         where = " (the observation)" if i_big == i else ""
         down = (f"The dots at {self.x_list(np.flatnonzero(d < -tol))} move down "
                 f"(most: {signed(d[self.i_down])} at x = {fmt_g(xs[self.i_down])})."
                 if self.i_down is not None else "No dot moves down.")
-        self.say(f"The largest move is {signed(d[i_big])} at x = {fmt_g(xs[i_big])}{where}.\n{down}")
-        self.wait(3.5)
+        with self.step(f"The largest move is {signed(d[i_big])} at x = {fmt_g(xs[i_big])}{where}.\n{down}",
+                       narration=f"The largest move is {signed(d[i_big])}, at x = {fmt_g(xs[i_big])}{where}. {down}"):
+            self.play(FadeIn(self.move_labels), run_time=0.5)
 
         # Step: the dots move along their arrows
         ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in self.dots])
-        self.add(ghosts, self.dots)
         f1 = f0 + d
-        self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)], run_time=1.5)
         gap = d[i] / (y_obs - f0[i]) if y_obs != f0[i] else float("inf")
         verdict = (f"closing {fmt(100 * gap, 0)}% of the gap to y = {y_s}" if 0 < gap <= 1 else
                    f"overshooting y = {y_s}" if gap > 1 else f"moving away from y = {y_s}")
-        self.say(f"f({x_s}) goes from {fmt(f0[i], 1)} to {fmt(f1[i], 1)}, {verdict};\n"
-                 "every other f(x) moved along with it.")
-        self.wait(3.0)
+        with self.step(f"f({x_s}) goes from {fmt(f0[i], 1)} to {fmt(f1[i], 1)}, {verdict};\n"
+                       "every other f(x) moved along with it.",
+                       narration=f"The dots move along their arrows. f({x_s}) goes from {fmt(f0[i], 1)} to "
+                                 f"{fmt(f1[i], 1)}, {verdict}; and every other f(x) moved with it."):
+            self.add(ghosts, self.dots)
+            self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)], run_time=1.5)
         self.say(f"Δf(x) / Δf({x_s}) is the kernel of this step:\n"
-                 f"how much f(x) moves when f({x_s}) moves by 1.")
-        self.wait(3.5)
+                 f"how much f(x) moves when f({x_s}) moves by 1.",
+                 narration=f"Divide each move by the move at x = {x_s}: that ratio is the kernel of this step, how "
+                           f"much f(x) moves when f({x_s}) moves by 1. The next chapter draws it.")
 
     def x_list(self, idx) -> str:
         """``x = −10 … −3`` for a contiguous run of grid indices, else ``x = −10, −4, 5``."""
@@ -190,9 +197,10 @@ class ModelKernel(UserModelScene):
     kernel_ticks = 6
     axes_size = (11.0, 4.6)          # the full-size kernel plot: a little shorter than the base's,
     axes_center = (0.4, 0.3, 0.0)    # so that two-line captions with ∇θ clear its x numbers
-    stacked_size = (10.6, 2.1)       # the function on top, its kernel beneath
-    top_center = (0.55, 1.9, 0.0)
-    bottom_center = (0.55, -0.9, 0.0)
+    top_size = (10.6, 2.4)           # the function on top (room for its arrows) …
+    top_center = (0.55, 1.75, 0.0)
+    bottom_size = (10.6, 2.1)        # … its moves, then its kernel, beneath
+    bottom_center = (0.55, -1.15, 0.0)
 
     def compute(self):
         """Everything drawn, from ntkcore, before any animation."""
@@ -217,30 +225,44 @@ class ModelKernel(UserModelScene):
         self.compute()
         big_size, big_center = self.axes_size, self.axes_center
 
+        km = self.morph
+
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex or None)
+        self.play_title_card(ex.title, ex.model_spec.latex or None,
+                             bridge="Divide each arrow by the one at x′: the kernel of the step,\n"
+                                    "then its η → 0 limit, the neural tangent kernel.",
+                             narration="The arrows of one gradient step, divided by the arrow at the data point, "
+                                       "give the kernel of that step; shrinking the step gives the neural tangent "
+                                       "kernel.")
 
         # Step: the gradient step's arrows on top, room for the kernel beneath
         head = self.heading(ex.title)
-        top = self.morph.function_plot(self.stacked_size, self.top_center)
+        top = km.function_plot(self.top_size, self.top_center)
         self.dots, self.cross, self.arrows = top["dots"], top["cross"], top["arrows"]
-        self.play(FadeIn(head), FadeIn(top["axes"]), FadeIn(top["labels"]), run_time=1.0)
-        self.play(Create(top["curve"]), FadeIn(top["dots"]), FadeIn(top["cross"]), run_time=1.2)
-        self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.05), run_time=1.6)
-        self.say(f"The gradient step towards the observation (learning rate {fmt_g(ex.lr)})\n"
-                 f"moves f({x_s}) by {signed(self.d[i])}, and every other f(x) too.")
-        self.wait(3.0)
+        with self.step(f"The gradient step towards the observation (learning rate {fmt_g(ex.lr)})\n"
+                       f"moves f({x_s}) by {signed(self.d[i])}, and every other f(x) too.",
+                       narration=f"The gradient step towards the observation, learning rate {fmt_g(ex.lr)}, moves "
+                                 f"f({x_s}) by {signed(self.d[i])}, and every other f(x) with it."):
+            self.play(FadeIn(head), FadeIn(top["axes"]), FadeIn(top["labels"]), run_time=1.0)
+            self.play(Create(top["curve"]), FadeIn(top["dots"]), FadeIn(top["cross"]), run_time=1.2)
+            km.grow_arrows(self.arrows)
 
-        # Step: divide every arrow by the one at x': the finite-step kernel
-        kp = self.morph.kernel_plot(self.stacked_size, self.bottom_center, self.dot_radius)
+        # Step: the arrows stood on y = 0 (magnified)
+        with self.step(f"Stand every arrow on y = 0, magnified: Δf(x), the move at every x;\n"
+                       f"largest {signed(self.d.max())} at x = {fmt_g(xs[np.argmax(self.d)])}.",
+                       narration=f"Stand every arrow on y = 0 and magnify: this is delta f of x, how far the step "
+                                 f"moves f at each x. The largest move is {signed(self.d.max())}, at x = "
+                                 f"{fmt_g(xs[np.argmax(self.d)])}."):
+            mp = km.play_line_up(self.arrows, self.bottom_size, self.bottom_center)
+
+        # Step: divide every move by the one at x': the finite-step kernel
+        with self.step(f"Divide every move by the one at x′ = {x_s} ({signed(self.d[i])}):\n"
+                       "the finite-step kernel of this step, 1 at x′.",
+                       narration=f"Divide every move by the move at x prime = {x_s}: the kernel of this step, how "
+                                 f"much f(x) moves when f({x_s}) moves by 1. It is 1 at x prime by construction."):
+            kp = km.play_divide(mp, self.bottom_size, self.bottom_center, self.dot_radius)
         self.kernel_axes = ka = kp["axes"]
-        self.play(FadeIn(ka), FadeIn(kp["label"]), run_time=0.8)
-        self.play(*[ReplacementTransform(a.copy(), kp["dots"][k]) for k, a in self.arrows.items()],
-                  *[FadeIn(kp["dots"][k]) for k in range(len(xs)) if k not in self.arrows], run_time=1.4)
-        self.play(Create(kp["curve"]), FadeIn(kp["obs_line"]), run_time=1.0)
-        self.say(f"Divide every arrow by the one at x′ = {x_s}:\n"
-                 "the finite-step kernel of this step, 1 at x′.")
-        self.wait(3.0)
+        self.kernel_dots, self.kernel_curve = kp["dots"], kp["curve"]
 
         # Step: where the kernel is largest
         self.k_max_x = float(xs[np.argmax(self.k_grid)])
@@ -248,17 +270,20 @@ class ModelKernel(UserModelScene):
         avoid = sample_points([kp["curve"], *kp["dots"], kp["label"], kp["obs_line"]])
         max_ring = Circle(radius=0.13, color=self.theme.highlight, stroke_width=4).move_to(ka.c2p(self.k_max_x, k_max))
         max_label = self.ty.text(f"max {fmt(k_max, 2)} at x = {fmt_g(self.k_max_x)}", size=self.ty.LABEL_SIZE,
-                            color=self.theme.highlight)
+                                 color=self.theme.highlight)
         free_spot(max_label, max_ring, [UP, UR, UL, RIGHT, LEFT, DOWN + RIGHT, DOWN + LEFT], avoid, plot_box(ka),
-                  buffs=(0.15, 0.5, 1.0))
+                  buffs=(0.2, 0.5, 1.0))
         max_label.add(leader(max_label, max_ring.get_center(), self.theme.highlight, min_gap=0.3))
-        self.play(Create(max_ring), FadeIn(max_label), run_time=0.8)
         if self.k_max_x == x_obs:
-            self.say(f"No x moves more than x′ = {x_s} itself:\nthe kernel is largest at the point we pushed on.")
+            words = (f"No x moves more than x′ = {x_s} itself:\nthe kernel is largest at the point we pushed on.",
+                     f"No f(x) moves more than f({x_s}) itself: the kernel is largest at the point we pushed on.")
         else:
-            self.say(f"The largest move is at x = {fmt_g(self.k_max_x)}: {fmt(k_max, 2)} times the move at "
-                     f"x′ = {x_s},\nthe point we pushed on.")
-        self.wait(3.0)
+            words = (f"The largest move is at x = {fmt_g(self.k_max_x)}: {fmt(k_max, 2)} times the move at "
+                     f"x′ = {x_s},\nthe point we pushed on.",
+                     f"The kernel peaks at x = {fmt_g(self.k_max_x)}: f there moves {fmt(k_max, 2)} times as far "
+                     f"as f({x_s}), the point we pushed on.")
+        with self.step(words[0], narration=words[1]):
+            self.play(Create(max_ring), FadeIn(max_label), run_time=0.8)
 
         # Step: negative regions, if any (f moves the opposite way there)
         self.neg_runs = negative_runs(self.k_grid)
@@ -267,46 +292,61 @@ class ModelKernel(UserModelScene):
         k_min_x = fmt_g(xs[np.argmin(self.k_grid)])
         if self.neg_runs:
             spans = ", ".join(f"{fmt_g(xs[a])} … {fmt_g(xs[b])}" if b > a else fmt_g(xs[a]) for a, b in self.neg_runs)
-            self.play(FadeIn(self.neg_fill), run_time=0.8)
-            self.say(f"Negative at x = {spans} (lowest {fmt(k_min, 2)} at x = {k_min_x}):\n"
-                     f"pushing f({x_s}) up pulls f down there.")
+            with self.step(f"Negative at x = {spans} (lowest {fmt(k_min, 2)} at x = {k_min_x}):\n"
+                           f"pushing f({x_s}) up pulls f down there.",
+                           narration=f"Below zero at x = {spans}, lowest {fmt(k_min, 2)} at x = {k_min_x}: pushing "
+                                     f"f({x_s}) up pulls f down there."):
+                self.play(FadeIn(self.neg_fill), run_time=0.8)
         else:
             self.say(f"Never negative: no f(x) moves against f({x_s})\n"
-                     f"(the smallest value is {fmt(k_min, 2)}, at x = {k_min_x}).")
-        self.wait(3.0)
+                     f"(the smallest value is {fmt(k_min, 2)}, at x = {k_min_x}).",
+                     narration=f"The kernel is never negative: no f(x) moves against f({x_s}). Its smallest value "
+                               f"is {fmt(k_min, 2)}, at x = {k_min_x}.")
 
-        # Step: only the kernel, full size
+        # Step: only the kernel, full size, with the step's η
         notes = [max_ring, max_label, self.neg_fill]
         function_mobs = [top[k] for k in ("axes", "labels", "curve", "dots", "cross")] + list(self.arrows.values())
-        # Step: the kernel plot fills the frame; shrink η — the finite-step kernel morphs into the exact NTK
-        moving, big = self.morph.enlarge(kp, function_mobs + notes, big_size, big_center)
-        ka = self.kernel_axes = big["axes"]
-        self.kernel_dots, self.kernel_curve = big["dots"], big["curve"]
-        every_curve = [polyline(ka, self.fine_x, k, self.theme.kernel_start) for k in (*self.finite_fine, self.ntk_fine)]
-        avoid = sample_points([*every_curve, big["label"], big["obs_line"]])
-        corners = [UR, DOWN + RIGHT, UL, DOWN + LEFT]
-        exact = self.morph.play_sweep(moving, big, f"This step pushed θ along ∇θ f(x′) by η = {fmt(self.etas[0], 3)}.\n"
-                                                   "Now shrink η towards 0.",
-                                      place=lambda mob: self.in_free_corner(mob, ka, corners, avoid))
-        self.ntk_dots, self.ntk_curve = exact["dots"], exact["curve"]
-        ntk_label, exact_label = exact["label"], exact["eta_label"]
+        eta_s = fmt(self.etas[0], 3)
+        with self.step(f"This step pushed θ along ∇θ f(x′) by η = {eta_s}.\nNow shrink η towards 0.",
+                       narration=f"This gradient step moved theta along the gradient of f({x_s}) by eta = {eta_s}. "
+                                 "Let us shrink the push towards zero."):
+            moving, big = km.enlarge(kp, function_mobs + notes, big_size, big_center)
+            ka = self.kernel_axes = big["axes"]
+            self.kernel_dots, self.kernel_curve = big["dots"], big["curve"]
+            every_curve = [polyline(ka, self.fine_x, k, self.theme.kernel_start)
+                           for k in (*self.finite_fine, self.ntk_fine)]
+            avoid = sample_points([*every_curve, big["label"], big["obs_line"]])
+            corners = [UR, DOWN + RIGHT, UL, DOWN + LEFT]
+            place = lambda mob: self.in_free_corner(mob, ka, corners, avoid)   # noqa: E731
+            eta_label = km.show_eta(big, place)
+
+        # Step: shrink η
+        smaller = ", ".join(fmt(e, 3) for e in self.etas[1:])
+        with self.step(f"η = {smaller}:\neach smaller push changes the curve less.",
+                       narration=f"Eta = {smaller}. Each time the curve moves less: it settles on a limit."):
+            moving, eta_label = km.play_shrink(moving, big, eta_label, place)
 
         # Step: the exact NTK's maximum, and how far the step's kernel was from it
         self.ntk_max_x = float(xs[np.argmax(self.ntk_grid)])
         ntk_max = float(np.max(self.ntk_grid))
+        gap = np.abs(self.k_grid - self.ntk_grid)
         ntk_ring = Circle(radius=0.13, color=self.theme.ntk_exact, stroke_width=4).move_to(ka.c2p(self.ntk_max_x, ntk_max))
         ntk_max_label = self.ty.text(f"max {fmt(ntk_max, 2)} at x = {fmt_g(self.ntk_max_x)}", size=self.ty.LABEL_SIZE,
-                                color=self.theme.ntk_exact)
-        avoid = sample_points([*every_curve, *self.kernel_dots, *self.ntk_dots, big["label"], ntk_label,
-                               exact_label, big["obs_line"]])
-        free_spot(ntk_max_label, ntk_ring, [UP, UR, UL, RIGHT, LEFT, DOWN + RIGHT, DOWN + LEFT], avoid, plot_box(ka),
-                  buffs=(0.15, 0.5, 1.0))
-        ntk_max_label.add(leader(ntk_max_label, ntk_ring.get_center(), self.theme.ntk_exact, min_gap=0.3))
-        self.play(Create(ntk_ring), FadeIn(ntk_max_label), run_time=0.6)
-        gap = np.abs(self.k_grid - self.ntk_grid)
-        self.say(f"As η → 0: the exact NTK, largest at x = {fmt_g(self.ntk_max_x)}. The step's kernel\n"
-                 f"(faint) differs from it by up to {fmt(gap.max(), 2)} (at x = {fmt_g(xs[np.argmax(gap)])}).")
-        self.wait(4.0)
+                                     color=self.theme.ntk_exact)
+        with self.step(f"As η → 0: the exact NTK, largest at x = {fmt_g(self.ntk_max_x)}. The step's kernel\n"
+                       f"(faint) differs from it by up to {fmt(gap.max(), 2)} (at x = {fmt_g(xs[np.argmax(gap)])}).",
+                       narration=f"In the limit eta to zero: the exact neural tangent kernel, largest at x = "
+                                 f"{fmt_g(self.ntk_max_x)}. The step's own kernel, faint, differs from it by up to "
+                                 f"{fmt(gap.max(), 2)}, at x = {fmt_g(xs[np.argmax(gap)])}."):
+            exact = km.play_exact(moving, big, eta_label, place)
+            self.ntk_dots, self.ntk_curve = exact["dots"], exact["curve"]
+            ntk_label, exact_label = exact["label"], exact["eta_label"]
+            avoid = sample_points([*every_curve, *self.kernel_dots, *self.ntk_dots, big["label"], ntk_label,
+                                   exact_label, big["obs_line"]])
+            free_spot(ntk_max_label, ntk_ring, [UP, UR, UL, RIGHT, LEFT, DOWN + RIGHT, DOWN + LEFT], avoid,
+                      plot_box(ka), buffs=(0.2, 0.5, 1.0))
+            ntk_max_label.add(leader(ntk_max_label, ntk_ring.get_center(), self.theme.ntk_exact, min_gap=0.3))
+            self.play(Create(ntk_ring), FadeIn(ntk_max_label), run_time=0.6)
 
     def in_free_corner(self, mob, axes, corners, avoid):
         """``mob`` inside the corner of the plot that covers the fewest of the points ``avoid``;
@@ -315,7 +355,7 @@ class ModelKernel(UserModelScene):
         scores = []
         for c in corners:
             spot = np.array([x1 if c[0] > 0 else x0, y1 if c[1] > 0 else y0, 0.0]) - 0.25 * c
-            scores.append((covered_points(mob.move_to(spot, aligned_edge=c), avoid), spot, c))
+            scores.append((covered_points(mob.move_to(spot, aligned_edge=c), avoid, pad=0.2), spot, c))
         _, spot, c = min(scores, key=lambda s: s[0])   # first of the least covered
         return mob.move_to(spot, aligned_edge=c)
 
@@ -330,10 +370,10 @@ class ModelTraining(UserModelScene):
 
     y_ticks = 8
     kernel_ticks = 8
-    axes_size = (5.4, 4.6)             # two panels side by side: f on the left, the kernel on the right
-    axes_center = (-3.45, 0.05, 0.0)
-    kernel_size = (5.4, 4.6)
-    kernel_center = (3.7, 0.05, 0.0)
+    axes_size = (5.4, 4.5)             # two panels side by side: f (later the shares) on the left,
+    axes_center = (-3.45, 0.12, 0.0)   # the kernel on the right
+    kernel_size = (5.4, 4.5)
+    kernel_center = (3.7, 0.12, 0.0)
     model_phrase = "The model"
 
     def setup(self):
@@ -350,8 +390,11 @@ class ModelTraining(UserModelScene):
         return nice_range(np.append(k.ravel(), 0.0), ticks=self.kernel_ticks)
 
     def construct(self):
-        TrainingStory(self, self.example.title, self.model_phrase, self.kernel_display_range,
-                      self.place_step_labels, self.kernel_size, self.kernel_center, kernel_decimals=None).play()
+        self.story = TrainingStory(self, self.example.title, self.model_phrase, self.kernel_display_range,
+                                   self.place_step_labels, self.kernel_size, self.kernel_center,
+                                   kernel_decimals=None)
+        self.story.play()
+
     def place_step_labels(self, first_label, last_label, k):
         """Each label above a peak of its own curve, where it covers no curve, line or other label."""
         ka, xs = self.kernel_axes, self.example.grid

@@ -43,6 +43,28 @@ def test_arrows_map_back_to_displacement(scene):
     assert_arrows_match(scene.axes, scene.arrows, GRID, F0, D, tol=1e-6)
 
 
+def test_moves_stood_on_zero_are_the_displacement_magnified(scene):
+    # the arrows again, from (x, 0) to (x, Δf(x)), on axes of their own: the downward ones visible
+    assert sorted(scene.move_arrows) == list(range(len(GRID)))
+    assert_arrows_match(scene.move_axes, scene.move_arrows, GRID, np.zeros_like(GRID), D, tol=1e-6)
+    y_lo, y_hi = scene.move_axes.y_range[:2]
+    assert y_lo <= D.min() and D.max() <= y_hi and (y_hi - y_lo) < 3      # Δf spans −0.40 … 1.83
+    # magnified: the smallest downward arrow drawn is at least 0.2 scene units long (≈ 12 px at 480p)
+    lengths = [np.linalg.norm(scene.move_arrows[k].get_end() - scene.move_arrows[k].get_start())
+               for k in np.flatnonzero(D < -0.25)]
+    assert min(lengths) > 0.2
+    # the caption: down for x = −3 … 1 (exactly where Δf < 0), lowest −0.40 at x = 0; 1.44 at x'
+    assert list(GRID[D < 0]) == [-3, -2, -1, 0, 1] and GRID[np.argmin(D)] == 0 and round(D.min(), 2) == -0.40
+    texts = caption_texts(scene)
+    assert any("down for x = −3 … 1, lowest −0.40 at x = 0." in t for t in texts)
+    assert any(f"(+{D[I_OBS]:.2f})" in t for t in texts) and round(D[I_OBS], 2) == 1.44
+
+
+def test_title_card_bridges_from_the_linear_models(scene):
+    assert "a nonlinear model: the kernel is no longer a line" in scene.steps[0].caption.lower()
+    assert all(s.spoken for s in scene.steps)
+
+
 def test_arrows_are_not_proportional_to_a_line():
     # a straight line through them misses some arrow by more than 0.1 (the arrows are up to 1.83 long)
     slope, icpt = np.polyfit(GRID, D, 1)
@@ -101,7 +123,7 @@ def test_annotated_maxima_are_at_7_and_8_not_at_the_observation(scene):
     assert scene.max_marker_x == 7.0 and scene.ntk_max_x == 8.0
     texts = caption_texts(scene)
     assert any("largest move is at x = 7" in t for t in texts)
-    assert any("maximum at x = 8" in t for t in texts)
+    assert any("max at x = 8" in t for t in texts)
 
 
 def test_valley_moves_left(scene):
@@ -125,3 +147,30 @@ def test_tails_level_off_at_positive_constants(scene):
 
 def test_everything_inside_the_frame(scene):
     assert_inside_frame(scene.mobjects, whole=True)
+
+
+def _box(mob):
+    return mob.get_corner([-1, -1, 0])[:2], mob.get_corner([1, 1, 0])[:2]
+
+
+def _gap(a, b):
+    """Distance between two mobjects' bounding boxes (0 if they touch or overlap)."""
+    (a0, a1), (b0, b1) = _box(a), _box(b)
+    d = np.maximum(0, np.maximum(b0 - a1, a0 - b1))
+    return float(np.hypot(*d))
+
+
+def test_annotations_keep_clear_of_what_they_point_at(scene):
+    notes = scene.notes
+    # "max at x = 7" sits clear of its ring (a leader line joins them)
+    assert _gap(notes["max_text"], notes["max_ring"]) >= 0.2
+    # "θ₁: 4 → 3.28" clear of both dashed lines and of the arrow between them
+    for mob in (*notes["valley_lines"], notes["valley_arrow"]):
+        assert _gap(notes["valley_label"], mob) >= 0.2
+
+
+def test_colours_mean_one_thing(scene):
+    th = scene.theme
+    assert scene.kernel_curve.get_stroke_color().to_hex().upper() == th.kernel_start.upper()   # the step: purple
+    assert scene.ntk_curve.get_stroke_color().to_hex().upper() == th.ntk_exact.upper()          # η → 0: exact NTK
+    assert scene.notes["max_ring"].get_stroke_color().to_hex().upper() == th.highlight.upper()   # annotations

@@ -214,29 +214,73 @@ def test_kernel_scene_inside_the_frame(kernel_scene):
 # ----------------------------------------------------------------- ModelTraining
 
 
+def kernels_along(thetas, eta):
+    """k̃_η(x, x'; θ_t) / k̃_η(x', x'; θ_t) on the grid for every θ_t, (T+1, n)."""
+    out = []
+    for th in thetas:
+        k = np.asarray(ntkcore.finite_step_kernel(F, th, np.append(GRID, X_OBS), X_OBS, eta))
+        out.append(k[:-1] / k[-1])
+    return np.stack(out)
+
+
+def shares_at(theta):
+    """(∂f(x')/∂θᵢ)² / Σ: each parameter's share of k(x', x'), from jax.jacfwd (not ntkcore)."""
+    g = np.asarray(jax.jacfwd(F)(theta, jnp.float64(X_OBS)))
+    return g ** 2 / (g @ g)
+
+
+def pct(v):
+    """A share as the captions print it: whole percents from 10 %, one decimal below."""
+    return f"{100 * v:.0f}%" if v >= 0.1 else f"{100 * v:.1f}%"
+
+
+def sub(i):
+    return "θ" + str(i).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def test_training_curves_are_the_kernels_along_the_trajectory(training_scene):
     traj = trajectory()
-    k = traj.kernel_finite / traj.kernel_finite[:, [I_OBS]]
+    k = kernels_along(traj.thetas, step_eta())      # the kernel chapter's push η at every step
     assert len(training_scene.kernel_curves) == TRAIN_EX.steps + 1
     for t, curve in enumerate(training_scene.kernel_curves):
         xs, ys = curve_anchors(training_scene.kernel_axes, curve)
         np.testing.assert_allclose(xs, GRID, atol=1e-6)
         np.testing.assert_allclose(ys, k[t], atol=1e-6)
+    # t = 0 is the kernel chapter's purple curve: the step's Δf(x) / Δf(x')
+    d = displacement()
+    np.testing.assert_allclose(k[0], d / d[I_OBS], atol=1e-9)
     xs, ys = points_data(training_scene.axes, [dot.get_center() for dot in training_scene.dots])
     np.testing.assert_allclose(ys, traj.f[-1], atol=1e-6)
     # the kernel changes visibly during training (more than 5 % of its value at x')
     assert np.max(np.abs(k[-1] - k[0])) > 0.05
 
 
-def test_training_names_the_parameter_that_moved_most(training_scene):
+def test_training_names_the_share_that_grew_most_and_the_parameter_that_moved_most(training_scene):
     traj = trajectory()
-    p = int(np.argmax(np.abs(np.asarray(traj.thetas[-1]) - np.asarray(traj.thetas[0]))))
-    assert training_scene.most_moved == p
+    s0, s1 = shares_at(traj.thetas[0]), shares_at(traj.thetas[-1])
+    th0, th1 = np.asarray(traj.thetas[0]), np.asarray(traj.thetas[-1])
+    g, p = int(np.argmax(s1 - s0)), int(np.argmax(np.abs(th1 - th0)))
+    assert (training_scene.share_grew, training_scene.most_moved) == (g, p)
     texts = " ".join(caption_texts(training_scene))
-    assert f"moved most is θ{p + 1}:" in texts              # no param_names: θ1, θ2, ... names
-    k = traj.kernel_finite / traj.kernel_finite[:, [I_OBS]]
+    # no param_names: θ₁, θ₂, ... names; no cause claimed, only the two facts
+    assert f"that grew most: {sub(g + 1)}, {pct(s0[g])} → {pct(s1[g])}." in texts
+    assert f"Moved most: {sub(p + 1)}, {th0[p]:.2f} → {th1[p]:.2f}.".replace("-", "−") in texts
+    assert "because" not in texts.lower()
+    k = kernels_along(traj.thetas, step_eta())
     spread = k.max(axis=1) - k.min(axis=1)
     assert ("got steeper" in texts) == (spread[-1] > spread[0])
+
+
+def test_training_share_bars_map_back_to_the_shares(training_scene):
+    traj = trajectory()
+    for row, theta in (("start", traj.thetas[0]), ("end", traj.thetas[-1])):
+        s = shares_at(theta)
+        cats = [c[3] for c in training_scene.share_cats]
+        assert len(cats) == 8 and cats[-1] is None          # 10 parameters: 7 bars and the rest
+        kept = cats[:-1]
+        expected = [100 * s[i] for i in kept] + [100 * (1 - s[kept].sum())]
+        tops = [training_scene.share_axes.p2c(bar.get_top())[1] for bar in training_scene.share_bars[row]]
+        np.testing.assert_allclose(tops, expected, atol=1e-6)
 
 
 def test_training_axes_hold_everything(training_scene):

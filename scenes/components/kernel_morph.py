@@ -1,21 +1,35 @@
 """The picture of Example 4 for any example: the function with one gradient step's red arrows; the
-step's finite-step kernel beneath it (every arrow divided by the one at x'); then the kernel alone,
-full size, while η shrinks and the finite-step kernel morphs into the exact NTK.
+arrows stood on a common baseline (Δf(x), magnified); divided by the arrow at x′, the step's
+finite-step kernel; then the kernel alone, full size, while η shrinks and the finite-step kernel
+morphs into the exact NTK.
 
 Used by the RBF chapter and by the your-own-model kernel chapter: each builds a :class:`KernelMorph`
-for its scene and adds its own captions and notes.
+for its scene, and calls its ``play_*`` methods inside its own caption steps (the component shows
+no captions).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, ReplacementTransform, VGroup
+from manim import (
+    DOWN, LEFT, RIGHT, FadeIn, FadeOut, GrowArrow, LaggedStart, ReplacementTransform, VGroup,
+)
 
 import ntkcore
 from ntkcore.sweeps import eta_sweep
 
 from scenes.formatting import fmt, fmt_g
-from scenes.widgets import ObservationCross, dots_at, polyline, vertical_marker
+from scenes.ranges import every_other_tick, label_decimals, whole_ticks
+from scenes.widgets import ObservationCross, arrows_at, dots_at, polyline, vertical_marker
+
+
+def morph_into(scene, old, new):
+    """``ReplacementTransform`` of a stand-in copy of ``old`` into ``new``: ``old`` leaves the scene
+    where it was (so what a step recorded about it stays true) and ``new`` takes its place."""
+    stand_in = old.copy()
+    scene.remove(*old.get_family())   # its parts too: a LaggedStart may have added them one by one
+    scene.add(stand_in)
+    return ReplacementTransform(stand_in, new)
 
 
 def corner_label(axes, mob):
@@ -63,21 +77,69 @@ class KernelMorph:
             arrows=sc.build_arrows(self.f0, self.d),
         )
 
+    def move_axes(self, size, center):
+        """Axes for Δf(x) itself (the arrows' lengths), with whole ticks around every move and 0."""
+        sc = self.scene
+        lo, hi = self.example.x_range
+        y_range = whole_ticks(np.append(self.d, 0.0), self.move_tick())
+        numbers = every_other_tick(y_range)
+        return sc.framed((lo, hi, sc.x_tick), y_range, size, center, y_numbers=numbers,
+                         decimals=label_decimals(*numbers))
+
+    def move_tick(self) -> float:
+        """A round tick step for Δf: about 8 ticks over its span."""
+        span = max(float(np.ptp(np.append(self.d, 0.0))), 1e-12)
+        raw = span / 8
+        mag = 10.0 ** np.floor(np.log10(raw))
+        return float(next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw * (1 - 1e-9)))
+
+    def moves_plot(self, size, center) -> dict:
+        """The red arrows stood on y = 0: axes, labels and arrows from (x, 0) to (x, Δf(x))."""
+        sc, ex, th = self.scene, self.example, self.scene.theme
+        axes = self.move_axes(size, center)
+        label = corner_label(axes, sc.ty.math(r"\Delta f(x)", size=sc.ty.CAPTION_SIZE))
+        return dict(axes=axes, label=label, x_label=sc.x_label(axes),
+                    arrows=arrows_at(axes, ex.grid, np.zeros_like(self.d), self.d, th.arrow))
+
     def kernel_plot(self, size, center, dot_radius) -> dict:
-        """Kernel axes, label, the GD step's kernel (dots + curve) and the dashed line x = x'."""
+        """Kernel axes, labels, the GD step's kernel (dots + curve) and the dashed line x = x'."""
         sc, ex, th = self.scene, self.example, self.scene.theme
         axes = self.kernel_axes(size, center)
         x_s = fmt_g(ex.observation[0])
         label = corner_label(axes, sc.ty.math(rf"\tilde k(x, {x_s})\,/\,\tilde k({x_s}, {x_s})",
                                               size=sc.ty.CAPTION_SIZE, color=th.kernel_start))
         return dict(
-            axes=axes, label=label,
+            axes=axes, label=label, x_label=sc.x_label(axes),
             obs_line=vertical_marker(axes, ex.observation[0], th.observation, stroke_width=2, dash_length=0.08),
             dots=dots_at(axes, ex.grid, self.k_grid, dot_radius, th.kernel_start),
             curve=polyline(axes, self.fine_x, self.sweep.finite_fine[0], th.kernel_start),
         )
 
-    # ------------------------------------------------------------------ animations
+    # ------------------------------------------------------------------ animations (no captions)
+    def play_line_up(self, arrows: dict, size, center) -> dict:
+        """Copies of the red ``arrows`` slide down onto y = 0 of a Δf plot at ``size``/``center``
+        (the moves magnified).  Returns the plot's parts."""
+        sc = self.scene
+        mp = self.moves_plot(size, center)
+        sc.play(FadeIn(mp["axes"]), FadeIn(mp["label"]), FadeIn(mp["x_label"]), run_time=0.8)
+        sc.play(*[ReplacementTransform(a.copy(), mp["arrows"][k]) for k, a in arrows.items()], run_time=1.6)
+        return mp
+
+    def play_divide(self, mp: dict, size, center, dot_radius) -> dict:
+        """Divide every move by the one at x′: the Δf plot becomes the kernel plot (its arrows
+        shrink by Δf(x′) and leave a dot at each tip; the curve follows).  Returns the kernel plot."""
+        sc, ex, th = self.scene, self.example, self.scene.theme
+        kp = self.kernel_plot(size, center, dot_radius)
+        ka = kp["axes"]
+        scaled = arrows_at(ka, ex.grid, np.zeros_like(self.k_grid), self.k_grid, th.kernel_start)
+        sc.play(FadeOut(mp["axes"]), FadeOut(mp["label"]), FadeIn(ka), FadeIn(kp["label"]),
+                morph_into(sc, mp["x_label"], kp["x_label"]),
+                *[ReplacementTransform(mp["arrows"][k], scaled[k]) for k in mp["arrows"]], run_time=1.4)
+        sc.play(LaggedStart(*[FadeIn(kp["dots"][k], scale=0.5) for k in range(len(ex.grid))], lag_ratio=0.02),
+                run_time=0.8)
+        sc.play(*[FadeOut(a) for a in scaled.values()], FadeIn(kp["curve"]), FadeIn(kp["obs_line"]), run_time=0.8)
+        return kp
+
     def enlarge(self, kp: dict, fade, size, center):
         """Fade ``fade`` out, grow the kernel plot ``kp`` to ``size`` at ``center``, and leave the
         step's kernel as a faint reference.  Returns (a copy of its dots and curve, to morph; the
@@ -85,41 +147,51 @@ class KernelMorph:
         sc = self.scene
         sc.play(*[FadeOut(m) for m in fade], run_time=0.8)
         big = self.kernel_plot(size, center, sc.dot_radius)
-        sc.play(*[ReplacementTransform(kp[k], big[k]) for k in ("axes", "label", "obs_line", "dots", "curve")],
-                run_time=1.2)
+        sc.play(*[morph_into(sc, kp[k], big[k])
+                  for k in ("axes", "label", "x_label", "obs_line", "dots", "curve")], run_time=1.2)
         moving = VGroup(big["dots"].copy(), big["curve"].copy())
         sc.add(moving)
         sc.play(big["dots"].animate.set_opacity(0.3), big["curve"].animate.set_stroke(opacity=0.3), run_time=0.5)
         return moving, big
 
     def eta_text(self, eta, axes):
-        """The η label in the kernel plot's lower right; ``None`` means the exact NTK."""
+        """The η label in the kernel plot's upper right; ``None`` means the exact NTK."""
         sc, th = self.scene, self.scene.theme
-        lo, hi = self.example.x_range
+        hi = self.example.x_range[1]
         if eta is None:
             mob = sc.ty.text("η → 0: exact NTK", size=sc.ty.CAPTION_SIZE, color=th.ntk_exact)
         else:
             mob = sc.ty.text(f"η = {fmt(eta, 3)}", size=sc.ty.CAPTION_SIZE, color=th.kernel_start)
-        return mob.next_to(axes.c2p(hi, axes.y_range[0]), UP + LEFT, buff=0.25)
+        return mob.next_to(axes.c2p(hi, axes.y_range[1]), DOWN + LEFT, buff=0.25)
 
-    def play_sweep(self, moving, big: dict, intro: str, place=None) -> dict:
-        """Shrink η: the finite-step kernel ``moving`` morphs through every η of the sweep into the
-        exact NTK.  ``intro`` is the caption before the sweep; ``place(label)`` may move each η
-        label (default: the lower right).  Returns the exact NTK's dots, curve and labels."""
+    def show_eta(self, big: dict, place=None):
+        """The label of the step's own η in the enlarged plot ``big``; ``place(label)`` may move it."""
+        place = place or (lambda mob: mob)
+        label = place(self.eta_text(self.sweep.etas[0], big["axes"]))
+        self.scene.play(FadeIn(label), run_time=0.5)
+        return label
+
+    def play_shrink(self, moving, big: dict, eta_label, place=None):
+        """Shrink η: the finite-step kernel ``moving`` morphs through every η of the sweep.
+        Returns the last (moving, eta_label)."""
         sc, ex, th, sw = self.scene, self.example, self.scene.theme, self.sweep
         ka = big["axes"]
         place = place or (lambda mob: mob)
-        eta_label = place(self.eta_text(sw.etas[0], ka))
-        sc.play(FadeIn(eta_label), run_time=0.5)
-        sc.say(intro)
-        sc.wait(2.5)
         for n in range(1, len(sw.etas)):
             target = VGroup(dots_at(ka, ex.grid, sw.finite_grid[n], sc.dot_radius, th.kernel_start),
                             polyline(ka, self.fine_x, sw.finite_fine[n], th.kernel_start))
             new_label = place(self.eta_text(sw.etas[n], ka))
             sc.play(ReplacementTransform(moving, target), ReplacementTransform(eta_label, new_label), run_time=1.0)
             moving, eta_label = target, new_label
-            sc.wait(0.4)
+            sc.wait(0.4)   # a beat on each η
+        return moving, eta_label
+
+    def play_exact(self, moving, big: dict, eta_label, place=None) -> dict:
+        """η → 0: ``moving`` becomes the exact NTK (green), with its label under the kernel's.
+        Returns the exact NTK's dots, curve and labels."""
+        sc, ex, th, sw = self.scene, self.example, self.scene.theme, self.sweep
+        ka = big["axes"]
+        place = place or (lambda mob: mob)
         ntk_dots = dots_at(ka, ex.grid, sw.ntk_grid, sc.dot_radius, th.ntk_exact)
         ntk_curve = polyline(ka, self.fine_x, sw.ntk_fine, th.ntk_exact)
         exact_label = place(self.eta_text(None, ka))
@@ -129,3 +201,7 @@ class KernelMorph:
         sc.play(ReplacementTransform(moving, VGroup(ntk_dots, ntk_curve)),
                 ReplacementTransform(eta_label, exact_label), FadeIn(ntk_label), run_time=1.2)
         return dict(dots=ntk_dots, curve=ntk_curve, label=ntk_label, eta_label=exact_label)
+
+    def grow_arrows(self, arrows: dict, run_time: float = 1.6):
+        """The red arrows of the step, grown one after another."""
+        self.scene.play(LaggedStart(*[GrowArrow(a) for a in arrows.values()], lag_ratio=0.03), run_time=run_time)

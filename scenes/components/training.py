@@ -1,9 +1,11 @@
 """Example 5's story for any example with a training trajectory: gradient ascent on f(x'); left,
-the dots of f move step by step; right, the finite-step kernel of every step, over its value at x',
-from purple (t = 0) to orange (the last step).
+the dots of f move step by step; right, the kernel at every step (the finite-step kernel of the
+example's own gradient step η, over its value at x'), from purple (t = 0) to orange (the last
+step); then, in place of f, each parameter's share of k(x', x') at t = 0 and at the last step.
 
 Used by the training chapter and by the your-own-model training chapter (composition: each makes a
-:class:`TrainingStory` for its scene, with its own axes ranges and label placement).
+:class:`TrainingStory` for its scene and calls its ``play_*`` methods, each one caption step, with
+its own captions or the generic ones of :meth:`TrainingStory.play`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,31 @@ from typing import Callable
 
 import numpy as np
 from manim import (
-    LEFT, RIGHT, UP, UR, Create, FadeIn, FadeOut, LaggedStart, VGroup, VMobject,
+    DOWN, LEFT, RIGHT, UP, UR, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, Polygon, VGroup, VMobject,
 )
 
-from ntkcore import core
+from ntkcore.kernel_shares import example_step_kernels, example_training_shares, largest_shares
 
-from scenes.formatting import fmt, fmt_g
-from scenes.widgets import smooth_curve, vertical_marker
+from scenes.formatting import fmt, fmt_g, percent
+from scenes.layout import first_free, leader, plot_box
+from scenes.widgets import legend_row, smooth_curve, vertical_marker
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def theta_symbol(i: int) -> str:
+    """``θ₁`` for parameter index 0 (unicode subscripts)."""
+    return "θ" + str(i + 1).translate(_SUBSCRIPT)
+
+
+def param_name(spec, i: int) -> str:
+    """The model's name for parameter ``i`` (``θ₁ (valley centre)``), else ``θ₁``, ``θ₂``, …"""
+    return spec.param_names[i] if spec.param_names else theta_symbol(i)
+
+
+def param_symbol(spec, i: int) -> str:
+    """The symbol part of :func:`param_name` (``θ₁``)."""
+    return param_name(spec, i).split()[0]
 
 
 def spread_sentence(spread, steps: int) -> str:
@@ -29,24 +49,54 @@ def spread_sentence(spread, steps: int) -> str:
             f"from {fmt(spread[0], 2)} at t = 0 to {fmt(spread[steps], 2)} at t = {steps}.")
 
 
+def box_points(mob, step: float = 0.08) -> np.ndarray:
+    """Scene points filling ``mob``'s bounding box every ``step`` units (for label placement)."""
+    (x0, y0, _), (x1, y1, _) = mob.get_corner(DOWN + LEFT), mob.get_corner(UP + RIGHT)
+    xs = np.linspace(x0, x1, max(2, int((x1 - x0) / step) + 1))
+    ys = np.linspace(y0, y1, max(2, int((y1 - y0) / step) + 1))
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel(), np.zeros(gx.size)])
+
+
 class TrainingStory:
     """The training chapter's animation, drawn into ``scene`` (an ExampleScene whose axes hold f at
     every step).
 
     ``kernel_range(k)`` gives the kernel plot's ``(lo, hi, step)`` for the normalized kernels ``k``
     (T+1, n); ``place_step_labels(first, last, k)`` places the "t = 0" / "t = T" labels.
+
+    The numbers (all from ntkcore): ``k`` (T+1, n) the kernel drawn at each step — the finite-step
+    kernel of a push ``eta = ex.step_eta()`` (the example's own gradient step, so ``k[0]`` is its
+    step kernel) over its value at x'; ``spread`` (T+1,); ``shares`` (ntkcore TrainingShares:
+    each parameter's share of k(x', x') at every step, the motion of θ).
     """
 
     old_curve_opacity = 0.5
+    bar_width = 0.36          # data units: each of a parameter's two bars (t = 0, t = T)
+    share_y_range = (0, 110, 10)   # percent, with room above a full bar for its label
 
     def __init__(self, scene, heading_text: str, model_phrase: str, kernel_range: Callable,
                  place_step_labels: Callable, kernel_size=(5.4, 4.6), kernel_center=(3.7, 0.05, 0.0),
                  kernel_decimals: int | None = 1):
-        self.scene = scene
+        self.scene = sc = scene
         self.heading_text, self.model_phrase = heading_text, model_phrase
         self.kernel_range, self.place_step_labels = kernel_range, place_step_labels
         self.kernel_size, self.kernel_center, self.kernel_decimals = kernel_size, kernel_center, kernel_decimals
+        ex = self.ex = sc.example
+        self.spec, self.steps, self.x_obs = ex.model_spec, ex.steps, ex.observation[0]
+        self.x_s = fmt_g(self.x_obs)
+        self.traj = ex.trajectory()
+        self.eta = ex.step_eta()
+        self.k = example_step_kernels(ex)                          # (T+1, n)
+        self.spread = self.k.max(axis=1) - self.k.min(axis=1)      # (T+1,)
+        self.shares = sh = example_training_shares(ex)
+        sc.most_moved, sc.share_grew = sh.most_moved, sh.share_grew
+        sc.kernel_axes = self.build_kernel_axes(self.k)
+        sc.kernel_colors = [sc.theme.training_color(t, self.steps) for t in range(self.steps + 1)]
+        sc.kernel_curves = [self.kernel_curve(self.k[t], sc.kernel_colors[t]) for t in range(self.steps + 1)]
+        self.f_panel = []   # what leaves with the function plot when the shares come in
 
+    # ------------------------------------------------------------------ pieces
     def build_kernel_axes(self, k: np.ndarray):
         sc = self.scene
         lo, hi = sc.example.x_range
@@ -57,125 +107,266 @@ class TrainingStory:
                          decimals=self.kernel_decimals)
 
     def kernel_curve(self, values, color: str) -> VMobject:
-        """A smooth curve whose anchors are exactly the grid points (x, k̃(x))."""
+        """A smooth curve whose anchors are exactly the grid points (x, k(x))."""
         sc = self.scene
         return smooth_curve(sc.kernel_axes, sc.example.grid, values, color)
 
     def x_obs_marker(self, axes, x_obs):
         return vertical_marker(axes, x_obs, self.scene.theme.observation)
 
-    def play(self):
+    def step_counter(self, t: int) -> VGroup:
+        """"step t / T   f(x') = …" in the top-right corner (a fresh Text each step)."""
         sc = self.scene
-        ex = sc.example
-        spec = ex.model_spec
-        x_obs = ex.observation[0]
-        i_obs = ex.obs_index
-        steps = ex.steps
-        traj = ex.trajectory()
-        k = ex.kernels_normalized()                      # (steps + 1, n)
-        spread = k.max(axis=1) - k.min(axis=1)
-        thetas = np.asarray([np.asarray(th) for th in traj.thetas])
-        moved = np.abs(thetas[-1] - thetas[0])
-        sc.most_moved = int(np.argmax(moved))
-        p = sc.most_moved
-        # ∂f/∂θ_p on the grid at every step: constant 1 for an offset
-        grad_p = np.concatenate([np.asarray(core.jacobian(ex.f, th, ex.grid))[:, p] for th in traj.thetas])
+        f_obs = float(self.traj.f[t, sc.example.obs_index])
+        group = VGroup(
+            sc.ty.text(f"step {t} / {self.steps}", size=sc.ty.CAPTION_SIZE),
+            sc.ty.text(f"f({self.x_s}) = {fmt(f_obs, 2)}", size=sc.ty.CAPTION_SIZE),
+        ).arrange(RIGHT, buff=0.5)
+        return group.to_corner(UR, buff=0.3)
 
-        sc.kernel_axes = self.build_kernel_axes(k)
-        sc.kernel_colors = [sc.theme.training_color(t, steps) for t in range(steps + 1)]
-        sc.kernel_curves = [self.kernel_curve(k[t], sc.kernel_colors[t]) for t in range(steps + 1)]
+    # ------------------------------------------------------------------ the generic chapter
+    def play(self):
+        """Every step with the generic captions (the your-own-model training chapter)."""
+        sh, spec, T, x_s = self.shares, self.spec, self.steps, self.x_s
+        s0, s1 = sh.shares[0], sh.shares[-1]
+        self.play_title(bridge="For a nonlinear model the gradients depend on θ,\n"
+                               "so the kernel changes as we train.",
+                        narration="For a model that is nonlinear in its parameters the gradients depend on "
+                                  "theta, so the kernel changes as we train. Let us watch it change.")
+        self.play_panels()
+        self.play_first_kernel()
+        self.play_training()
+        self.play_compare()
+        top0, top1 = np.argsort(-s0)[:2], np.argsort(-s1)[:2]
+        largest = lambda s, top: ", ".join(f"{param_symbol(spec, i)} {percent(s[i])}" for i in top)  # noqa: E731
+        self.play_shares_start(
+            f"k({x_s}, {x_s}) = Σᵢ (∂f({x_s})/∂θᵢ)²: one share per parameter.\n"
+            f"At t = 0 the largest: {largest(s0, top0)}.",
+            narration=f"Where does the kernel at x prime come from? k({x_s}, {x_s}) is a sum over the "
+                      f"parameters of the squared gradient of f({x_s}), one share each. At t = 0 the largest "
+                      f"shares are {largest(s0, top0)}.",
+            label_params=[sh.share_grew])
+        self.play_shares_end(
+            f"At t = {T} the largest: {largest(s1, top1)}.",
+            narration=f"After {T} steps the largest shares are {largest(s1, top1)}.")
+        self.play_generic_reason()
 
-        # Step: title card
-        sc.play_title_card(ex.title, spec.latex)
+    def play_generic_reason(self):
+        """Name the parameter whose share of k(x', x') grew most and the one that moved most (facts
+        of this run, no cause claimed)."""
+        sh, spec, x_s = self.shares, self.spec, self.x_s
+        g, m = sh.share_grew, sh.most_moved
+        s0, s1 = sh.shares[0], sh.shares[-1]
+        th0, th1 = sh.thetas[0], sh.thetas[-1]
+        self.scene.say(
+            f"Share of k({x_s}, {x_s}) that grew most: {param_name(spec, g)}, "
+            f"{percent(s0[g])} → {percent(s1[g])}.\n"
+            f"Moved most: {param_name(spec, m)}, {fmt(th0[m], 2)} → {fmt(th1[m], 2)}.",
+            narration=f"The share that grew most belongs to {param_name(spec, g)}: from {percent(s0[g])} to "
+                      f"{percent(s1[g])}. The parameter that moved most is {param_name(spec, m)}, from "
+                      f"{fmt(th0[m], 2)} to {fmt(th1[m], 2)}. The two need not be the same parameter: a "
+                      "share changes when any parameter changes that gradient.")
 
-        # Step: the two panels, the function at t = 0, x' = 10 marked in both
+    # ------------------------------------------------------------------ steps
+    def play_title(self, bridge: str, narration: str):
+        self.scene.play_title_card(self.ex.title, self.spec.latex or None, bridge=bridge, narration=narration)
+
+    def play_panels(self, caption: str | None = None, narration: str | None = None):
+        """The function at t = 0 on the left, x' marked, the step counter."""
+        sc, ex, x_s, T = self.scene, self.ex, self.x_s, self.steps
         head = sc.heading(self.heading_text)
-        f_labels = sc.axis_labels("f(x)")
-        k_labels = VGroup(
-            sc.ty.math("x", size=sc.ty.CAPTION_SIZE + 4).next_to(sc.kernel_axes.frame_x.get_right(), RIGHT,
-                                                           buff=0.15),
-            sc.ty.math(rf"\tilde k(x, {fmt_g(x_obs)}) \,/\, \tilde k({fmt_g(x_obs)}, {fmt_g(x_obs)})",
-                    size=sc.ty.CAPTION_SIZE).next_to(sc.kernel_axes.frame_y.get_top(), UP, buff=0.12)
-            .align_to(sc.kernel_axes.frame_y, LEFT),
+        self.f_labels = sc.axis_labels("f(x)")
+        self.f_marker = self.x_obs_marker(sc.axes, self.x_obs)
+        self.obs_label = sc.ty.text(f"x′ = {x_s}", size=sc.ty.LABEL_SIZE, color=sc.theme.observation)
+        self.obs_label.next_to(self.f_marker, RIGHT, buff=0.1).align_to(self.f_marker, UP)
+        self.counter = self.step_counter(0)
+        caption = caption or (f"{self.model_phrase}, trained by gradient ascent on f({x_s}):\n"
+                              f"θ ← θ + {fmt_g(ex.ascent_lr)}·∇θ f({x_s}), {T} times. No target: push f({x_s}) up.")
+        narration = narration or (f"We train by gradient ascent on f({x_s}) alone: {T} times, theta moves by "
+                                  f"{fmt_g(ex.ascent_lr)} times the gradient of f({x_s}). There is no target; "
+                                  f"each step just pushes f({x_s}) up.")
+        with sc.step(caption, narration):
+            sc.play(FadeIn(head), FadeIn(sc.axes), FadeIn(self.f_labels), run_time=1.0)
+            sc.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in sc.dots], lag_ratio=0.04),
+                    FadeIn(self.f_marker), FadeIn(self.obs_label), run_time=1.4)
+            sc.play(FadeIn(self.counter), run_time=0.5)
+        self.f_panel += [sc.axes, self.f_labels, sc.dots, self.f_marker, self.obs_label]
+
+    def play_first_kernel(self, caption: str | None = None, narration: str | None = None):
+        """The kernel plot and the kernel at t = 0."""
+        sc, x_s = self.scene, self.x_s
+        ka = sc.kernel_axes
+        self.k_labels = VGroup(
+            sc.ty.math("x", size=sc.ty.CAPTION_SIZE + 4).next_to(ka.frame_x.get_right(), RIGHT, buff=0.15),
+            sc.ty.math(rf"\tilde k(x, {x_s}) \,/\, \tilde k({x_s}, {x_s})", size=sc.ty.CAPTION_SIZE)
+            .next_to(ka.frame_y.get_top(), UP, buff=0.12).align_to(ka.frame_y, LEFT),
         )
-        f_marker = self.x_obs_marker(sc.axes, x_obs)
-        k_marker = self.x_obs_marker(sc.kernel_axes, x_obs)
-        obs_label = sc.ty.text(f"x′ = {fmt_g(x_obs)}", size=sc.ty.LABEL_SIZE, color=sc.theme.observation)
-        obs_label.next_to(f_marker, RIGHT, buff=0.1).align_to(f_marker, UP)
-        sc.play(FadeIn(head), FadeIn(sc.axes), FadeIn(f_labels), run_time=1.0)
-        sc.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in sc.dots], lag_ratio=0.04),
-                  FadeIn(f_marker), FadeIn(obs_label), run_time=1.4)
-        counter = self.step_counter(0, steps, traj.f[0, i_obs], x_obs)
-        sc.play(FadeIn(counter), run_time=0.5)
-        sc.say(f"{self.model_phrase}, trained by gradient ascent on f({fmt_g(x_obs)}):\n"
-                 f"θ ← θ + {fmt_g(ex.ascent_lr)}·∇θ f({fmt_g(x_obs)}), {steps} steps. No target y: just push f({fmt_g(x_obs)}) up.")
-        sc.wait(3.5)
+        self.k_marker = self.x_obs_marker(ka, self.x_obs)
+        eta_s = fmt(self.eta, 3)
+        caption = caption or (f"Right: the kernel at t = 0, the purple curve of the step chapter:\n"
+                              f"a push of η = {eta_s} along ∇θ f({x_s}), over its value at x′.")
+        narration = narration or (f"On the right, the kernel at t = 0, the same purple curve as in the kernel "
+                                  f"chapter: push theta by eta = {eta_s} along the gradient of f({x_s}), and "
+                                  f"divide how far each f(x) moves by how far f({x_s}) moves.")
+        with sc.step(caption, narration):
+            sc.play(FadeIn(ka), FadeIn(self.k_labels), FadeIn(self.k_marker), run_time=0.8)
+            sc.play(Create(sc.kernel_curves[0]), run_time=1.2)
 
-        # Step: the kernel of the first step
-        sc.play(FadeIn(sc.kernel_axes), FadeIn(k_labels), FadeIn(k_marker), run_time=0.8)
-        sc.play(Create(sc.kernel_curves[0]), run_time=1.2)
-        sc.say(f"Right: the kernel of the step, k̃(x, {fmt_g(x_obs)}), divided by its value at x = {fmt_g(x_obs)}:\n"
-                 f"how much each f(x) moves when f({fmt_g(x_obs)}) moves by 1.")
-        sc.wait(3.5)
-
-        # Step: train, step by step; keep every kernel curve, the older ones faded
+    def play_training(self, caption: str | None = None, narration: str | None = None, extra: Callable | None = None):
+        """Train step by step; the dots move, and every step's kernel is drawn (older ones faded).
+        ``extra(t)`` may add animations to step ``t`` (e.g. a marker that follows a parameter)."""
+        sc, ex, T = self.scene, self.ex, self.steps
         ghosts = sc.dots.copy().set_color(sc.theme.moved_dot).set_opacity(0.45)
         ghost_label = sc.ty.text("f at t = 0", size=sc.ty.LABEL_SIZE, color=sc.theme.moved_dot)
         ghost_label.next_to(sc.c2p(ex.grid[-1], sc.axes.y_range[0]), UP, buff=0.4).align_to(ghosts, RIGHT)
-        sc.add(ghosts)
-        sc.bring_to_front(sc.dots)
-        sc.play(FadeIn(ghost_label), run_time=0.4)
-        sc.say("Each step moves the dots, and the kernel is drawn again\n"
-                 f"from the new θ: purple at t = 0, orange at t = {steps}.")
-        for t in range(1, steps + 1):
-            target = [sc.c2p(x, y) for x, y in zip(ex.grid, traj.f[t])]
-            new_counter = self.step_counter(t, steps, traj.f[t, i_obs], x_obs)
-            run_time = 1.0 if t <= 3 else 0.65
-            # the counter is swapped at once (a counter ticks; it does not fade)
-            sc.remove(counter)
-            sc.add(new_counter)
-            counter = new_counter
-            sc.play(
-                *[dot.animate.move_to(pt) for dot, pt in zip(sc.dots, target)],
-                sc.kernel_curves[t - 1].animate.set_stroke(opacity=self.old_curve_opacity, width=3),
-                Create(sc.kernel_curves[t]),
-                run_time=run_time,
-            )
-            sc.wait(0.15)
-        sc.wait(1.0)
+        self.f_panel += [ghosts, ghost_label]
+        caption = caption or (f"Each step moves θ; the kernel is drawn again at the new θ\n"
+                              f"(same η = {fmt(self.eta, 3)}): purple at t = 0, orange at t = {T}.")
+        narration = narration or (f"Each step moves theta, the dots move, and we draw the kernel again at the new "
+                                  f"theta, with the same push eta: purple at t = 0, turning orange by t = {T}.")
+        with sc.step(caption, narration):
+            sc.add(ghosts)
+            sc.bring_to_front(sc.dots)
+            sc.play(FadeIn(ghost_label), run_time=0.4)
+            for t in range(1, T + 1):
+                target = [sc.c2p(x, y) for x, y in zip(ex.grid, self.traj.f[t])]
+                new_counter = self.step_counter(t)
+                run_time = 1.0 if t <= 3 else 0.65
+                # the counter is swapped at once (a counter ticks; it does not fade)
+                sc.remove(self.counter)
+                sc.add(new_counter)
+                self.counter = new_counter
+                sc.play(
+                    *[dot.animate.move_to(pt) for dot, pt in zip(sc.dots, target)],
+                    sc.kernel_curves[t - 1].animate.set_stroke(opacity=self.old_curve_opacity, width=3),
+                    Create(sc.kernel_curves[t]),
+                    *(extra(t) if extra else []),
+                    run_time=run_time,
+                )
+                sc.wait(0.15)   # a beat between steps
 
-        # Step: compare the first and the last kernel
-        middle = sc.kernel_curves[1:steps]
-        first, last = sc.kernel_curves[0], sc.kernel_curves[steps]
-        first_label = sc.ty.text("t = 0", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[0], weight="BOLD")
-        last_label = sc.ty.text(f"t = {steps}", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[steps], weight="BOLD")
-        self.place_step_labels(first_label, last_label, k)
-        sc.play(*[FadeOut(c) for c in middle],
-                  first.animate.set_stroke(opacity=1, width=5), last.animate.set_stroke(width=5),
-                  FadeIn(first_label), FadeIn(last_label), run_time=1.2)
-        sc.say(spread_sentence(spread, steps))
-        sc.wait(4.0)
-        name = spec.param_names[p] if spec.param_names else f"θ{p + 1}"
-        symbol = name.split()[0]
-        if np.ptp(grad_p) < 1e-12:
-            why = (f"∂f/∂{symbol} = {fmt_g(grad_p[0])} at every x, so each step adds "
-                   f"{fmt_g(ex.ascent_lr * grad_p[0])} to it and lifts all of f alike.")
-        else:  # a model of your own: say what the numbers show about ∂f(x')/∂θ along the way
-            g_obs = np.stack([np.asarray(core.param_grad(ex.f, th, x_obs)).ravel() for th in traj.thetas[:-1]])
-            largest = bool(np.all(np.argmax(np.abs(g_obs), axis=1) == p))
-            why = (f"∂f({fmt_g(x_obs)})/∂{symbol} was the largest gradient at every one of the {steps} steps."
-                   if largest else
-                   f"Its {steps} steps of {fmt_g(ex.ascent_lr)}·∂f({fmt_g(x_obs)})/∂{symbol} add up to the "
-                   "largest change.")
-        sc.say(f"The parameter that moved most is {name}: "
-                 f"{fmt(thetas[0, p], 1)} → {fmt(thetas[-1, p], 1)}.\n{why}")
-        sc.wait(4.0)
+    def play_compare(self, caption: str | None = None, narration: str | None = None):
+        """Only the first and the last kernel, labelled."""
+        sc, T = self.scene, self.steps
+        middle = sc.kernel_curves[1:T]
+        first, last = sc.kernel_curves[0], sc.kernel_curves[T]
+        self.first_label = sc.ty.text("t = 0", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[0], weight="BOLD")
+        self.last_label = sc.ty.text(f"t = {T}", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[T], weight="BOLD")
+        self.place_step_labels(self.first_label, self.last_label, self.k)
+        sp = self.spread
+        caption = caption or spread_sentence(sp, T)
+        narration = narration or (f"Compare the first and the last kernel. The spread, maximum minus minimum, went "
+                                  f"from {fmt(sp[0], 2)} at t = 0 to {fmt(sp[T], 2)} at t = {T}.")
+        with sc.step(caption, narration):
+            sc.play(*[FadeOut(c) for c in middle],
+                    first.animate.set_stroke(opacity=1, width=5), last.animate.set_stroke(width=5),
+                    FadeIn(self.first_label), FadeIn(self.last_label), run_time=1.2)
 
-    def step_counter(self, t: int, steps: int, f_obs: float, x_obs: float) -> VGroup:
+    # ------------------------------------------------------------------ the shares of k(x', x')
+    def share_categories(self) -> list:
+        """``[(label, share at t = 0, share at T, parameter index or None), …]``, one per bar pair."""
+        sh, spec = self.shares, self.spec
+        keep, r0, r1 = largest_shares(sh.shares[0], sh.shares[-1])
+        cats = [(param_symbol(spec, i), float(sh.shares[0, i]), float(sh.shares[-1, i]), i) for i in keep]
+        if r0 is not None:
+            cats.append(("rest", r0, r1, None))
+        return cats
+
+    def build_share_plot(self):
+        """Axes (share of k(x', x') in %, one slot per parameter), labels, and the two rows of bars."""
+        sc, x_s = self.scene, self.x_s
+        cats = self.share_categories()
+        m = len(cats)
+        y_lo, y_hi, y_step = self.share_y_range
+        ax = sc.framed((0.5, m + 0.5, 1), self.share_y_range, sc.axes_size, sc.axes_center, x_numbers=[],
+                       y_numbers=list(range(y_lo, 101, 2 * y_step)))
+        y_label = sc.ty.math(rf"\text{{share of }} k({x_s}, {x_s}),\ \%", size=sc.ty.CAPTION_SIZE)
+        y_label.next_to(ax.frame_y.get_top(), UP, buff=0.12).align_to(ax.frame_y, LEFT)
+        x_label = sc.ty.math(r"\theta_i", size=sc.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT,
+                                                                               buff=0.15)
+        names = VGroup(*[sc.ty.text(label, size=sc.ty.LABEL_SIZE).next_to(ax.c2p(j + 1, y_lo), DOWN, buff=0.15)
+                         for j, (label, *_) in enumerate(cats)])
+        w = self.bar_width
+        start, end = VGroup(), VGroup()
+        for j, (_, s0, s1, _) in enumerate(cats):
+            start.add(self.bar(ax, j + 1 - w, j + 1, 100 * s0, sc.kernel_colors[0]))
+            end.add(self.bar(ax, j + 1, j + 1 + w, 100 * s1, sc.kernel_colors[-1]))
+        sc.share_axes, sc.share_bars, sc.share_cats = ax, {"start": start, "end": end}, cats
+        return dict(axes=ax, labels=VGroup(y_label, x_label, names), names=names, start=start, end=end)
+
+    @staticmethod
+    def bar(axes, x0, x1, height, color) -> Polygon:
+        """A bar over [x0, x1] from 0 to ``height`` (data units)."""
+        return Polygon(axes.c2p(x0, 0), axes.c2p(x1, 0), axes.c2p(x1, height), axes.c2p(x0, height),
+                       stroke_width=0, fill_color=color, fill_opacity=1)
+
+    def value_labels(self, row: str, params) -> VGroup:
+        """Percent labels above the ``row`` ("start"/"end") bars of the parameters ``params``,
+        clear of the bars and of the labels already placed."""
         sc = self.scene
-        """"step t / T   f(10) = …" in the top-right corner (a fresh Text each step)."""
-        group = VGroup(
-            sc.ty.text(f"step {t} / {steps}", size=sc.ty.CAPTION_SIZE),
-            sc.ty.text(f"f({fmt_g(x_obs)}) = {fmt(f_obs, 2)}", size=sc.ty.CAPTION_SIZE),
-        ).arrange(RIGHT, buff=0.5)
-        return group.to_corner(UR, buff=0.3)
+        cats, bars, ax = sc.share_cats, sc.share_bars[row], sc.share_axes
+        col = 1 if row == "start" else 2
+        color = sc.kernel_colors[0] if row == "start" else sc.kernel_colors[-1]
+        avoid = np.vstack([box_points(b) for b in [*sc.share_bars["start"], *sc.share_bars["end"]]]
+                          + [box_points(m) for m in self.placed_labels])
+        out = VGroup()
+        for j, cat in enumerate(cats):
+            if cat[3] not in params:
+                continue
+            lab = sc.ty.text(percent(cat[col]), size=sc.ty.LABEL_SIZE, color=color)
+            lab.param = cat[3]
+            top = bars[j].get_top()
+            pair = VGroup(sc.share_bars["start"][j], sc.share_bars["end"][j])   # above the taller bar
+            # the start bar is the left one of a pair: its label may lean over its partner, or out
+            inner, outer = (RIGHT, LEFT) if row == "start" else (LEFT, RIGHT)
+            b = bars[j]
+            spots = ([(top, UP, 0.08), (b.get_corner(UP + inner), UP, 0.08)]
+                     + [(b.get_corner(UP + outer), UP + outer, buff) for buff in (0.04, 0.2)]
+                     + [(pair.get_top(), UP, buff) for buff in (0.08, 0.4, 0.7, 1.0)])
+            x0, y0, x1, y1 = plot_box(ax)
+            first_free(lab, spots, avoid, (x0 + 0.02, y0, x1, y1), pad=0.03)   # clear of the y axis line
+            avoid = np.vstack([avoid, box_points(lab)])
+            self.placed_labels.append(lab)
+            out.add(VGroup(lab, leader(lab, top, color, min_gap=0.15)))   # a line when it sits off its bar
+        return out
+
+    def legend(self, rows) -> VGroup:
+        """The legend rows placed in a free spot along the top of the share plot."""
+        sc, ax = self.scene, self.scene.share_axes
+        group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        avoid = np.vstack([box_points(b) for b in [*sc.share_bars["start"], *sc.share_bars["end"]]]
+                          + [box_points(m) for m in self.placed_labels])
+        x_lo, x_hi = ax.x_range[:2]
+        spots = [(ax.c2p(x, ax.y_range[1]), DOWN, 0.1) for x in np.linspace(x_hi, x_lo, 9)]
+        first_free(group, spots, avoid, plot_box(ax))
+        return group
+
+    def play_shares_start(self, caption: str, narration: str, label_params=()):
+        """The function plot leaves; each parameter's share of k(x', x') at t = 0 (purple bars).
+        ``label_params`` (parameter indices) get their percentages printed, at t = 0 here and at
+        the last step in :meth:`play_shares_end`."""
+        sc = self.scene
+        self.placed_labels = []
+        self.share_plot = sp = self.build_share_plot()
+        labels0 = self.value_labels("start", label_params)
+        self.labels_end = self.value_labels("end", label_params)
+        self.legend_start = legend_row(sc.ty, sc.kernel_colors[0], "t = 0", stroke_width=10)
+        self.legend_end = legend_row(sc.ty, sc.kernel_colors[-1], f"t = {self.steps}", stroke_width=10)
+        legend = self.legend([self.legend_start, self.legend_end])
+        self.share_value_labels = [labels0, self.labels_end]
+        with sc.step(caption, narration):
+            sc.play(*[FadeOut(m) for m in self.f_panel], run_time=0.7)
+            sc.play(FadeIn(sp["axes"]), FadeIn(sp["labels"]), run_time=0.8)
+            sc.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in sp["start"]], lag_ratio=0.1),
+                    FadeIn(self.legend_start), run_time=1.2)
+            sc.play(FadeIn(labels0), run_time=0.5)
+        self.legend_group = legend
+
+    def play_shares_end(self, caption: str, narration: str):
+        """The shares at the last step (orange bars) beside those at t = 0."""
+        sc = self.scene
+        labels1 = self.labels_end
+        with sc.step(caption, narration):
+            sc.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in self.share_plot["end"]], lag_ratio=0.1),
+                    FadeIn(self.legend_end), run_time=1.2)
+            sc.play(FadeIn(labels1), run_time=0.5)
