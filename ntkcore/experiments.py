@@ -1,7 +1,9 @@
 """The wide-network experiments by name, for the pipeline's data cache and the chapters.
 
 ``EXPERIMENTS[name](wide_settings, rbf_example, progress=None) -> dict of arrays``; ``USES_DATA`` are
-those that train on the post's data (Example 4's f), so their cache key includes Example 4.
+those that train on the post's data (Example 4's f), so their cache key includes Example 4;
+``OWN_SECTION`` names the settings section an experiment reads besides ``[wide]`` (passed as ``g=``,
+and part of its cache key).  :func:`run` calls one with what it reads from a ``Settings``.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 from . import gp, wide_experiments
 
 
-def _gp(s, rbf=None, progress=None) -> dict:
-    return gp.gp_numbers(s, gp.GPSettings(), rbf=rbf, progress=progress)
+def _gp(s, rbf=None, progress=None, g=None) -> dict:
+    return gp.gp_numbers(s, gp.GPSettings() if g is None else g, rbf=rbf, progress=progress)
 
 
 EXPERIMENTS = {
@@ -20,3 +22,10 @@ EXPERIMENTS = {
     "gp": _gp,
 }
 USES_DATA = frozenset({"training_change", "nngp_vs_ntk", "gp"})
+OWN_SECTION = {"gp": "gp"}
+
+
+def run(name: str, settings, progress=None) -> dict:
+    """Experiment ``name`` under ``settings`` (:class:`ntkcore.settings.Settings`)."""
+    own = {"g": getattr(settings, OWN_SECTION[name])} if name in OWN_SECTION else {}
+    return EXPERIMENTS[name](settings.wide, settings.example("rbf"), progress=progress, **own)

@@ -50,6 +50,7 @@ import numpy as np
 from jax.scipy.linalg import cho_factor, cho_solve
 
 from . import wide
+from .validation import SettingsError, number, numbers
 from .wide_experiments import WideSettings
 
 # --------------------------------------------------------------------------- kernels
@@ -328,8 +329,9 @@ def gd_steps(times, lr: float) -> np.ndarray:
     return np.diff(np.concatenate([[0], np.round(k).astype(np.int64)]))  # (T,)
 
 
-def _train_one(params, x_train, y_train, x_test, steps, lr, arch):
-    """Full-batch GD on ``½ Σ (f − y)²`` for ``steps[k]`` more steps per segment, recording f."""
+def _train_run(params, x_train, y_train, x_test, steps, lr, arch):
+    """Full-batch GD on ``½ Σ (f − y)²`` for ``steps[k]`` more steps per segment, recording f.
+    Returns ``(final params, f_test (T, n_test), f_train (T, n_train))``."""
     def loss(p):
         return 0.5 * jnp.sum((wide.apply_batch(p, x_train, arch) - y_train) ** 2)
 
@@ -341,8 +343,13 @@ def _train_one(params, x_train, y_train, x_test, steps, lr, arch):
         p = jax.lax.fori_loop(0, n, step, p)
         return p, (wide.apply_batch(p, x_test, arch), wide.apply_batch(p, x_train, arch))
 
-    _, (f_test, f_train) = jax.lax.scan(segment, params, steps)
-    return f_test, f_train  # (T, n_test), (T, n_train)
+    p_end, (f_test, f_train) = jax.lax.scan(segment, params, steps)
+    return p_end, f_test, f_train
+
+
+def _train_one(params, x_train, y_train, x_test, steps, lr, arch):
+    """:func:`_train_run` without the final parameters: ``(f_test (T, n_test), f_train (T, n_train))``."""
+    return _train_run(params, x_train, y_train, x_test, steps, lr, arch)[1:]
 
 
 # Number of times the compiled trainers have been traced (tests check they are not re-traced).
@@ -387,6 +394,8 @@ class NetworkRun(NamedTuple):
     theta0_dd: jnp.ndarray  # (n_train, n_train)  Θ_0(X, X)
     f_test: jnp.ndarray     # (T, n_test)         f_t(x) after t/lr GD steps
     f_train: jnp.ndarray    # (T, n_train)        f_t(X)
+    theta_end_td: Optional[jnp.ndarray] = None  # (n_test, n_train)   empirical NTK after the last step
+    theta_end_dd: Optional[jnp.ndarray] = None  # (n_train, n_train)
 
 
 @partial(jax.jit, static_argnames=("width", "arch"))
@@ -395,25 +404,28 @@ def _one_network(key, x_train, y_train, x_test, steps, lr, width, arch):
     both = jnp.concatenate([x_test, x_train])                       # (n_test + n_train, 1)
     f0 = wide.apply_batch(p0, both, arch)                           # (n_test + n_train,)
     theta0 = wide.mlp_ntk_structured(p0, both, x_train, arch)       # (n_test + n_train, n_train)
-    f_test, f_train = _train_one(p0, x_train, y_train, x_test, steps, lr, arch)
-    return f0, theta0, f_test, f_train
+    p_end, f_test, f_train = _train_run(p0, x_train, y_train, x_test, steps, lr, arch)
+    theta_end = wide.mlp_ntk_structured(p_end, both, x_train, arch)  # (n_test + n_train, n_train)
+    return f0, theta0, f_test, f_train, theta_end
 
 
 def train_network(seed: int, width: int, x_train, y_train, x_test, times, lr: float,
                   arch: wide.MLP = wide.MLP()) -> NetworkRun:
     """One network ``init_params(PRNGKey(seed), width)``: its f_0, its empirical initial NTK (by
-    :func:`ntkcore.wide.mlp_ntk_structured`) and f after full-batch GD to each of ``times``.
+    :func:`ntkcore.wide.mlp_ntk_structured`), f after full-batch GD to each of ``times``, and its
+    empirical NTK after the last of them.
 
     One compiled program per width and data shape; returns :class:`NetworkRun` (asynchronously:
     the arrays are ready when first read).
     """
     steps = jnp.asarray(gd_steps(times, lr))
     xd, xt = _as_inputs(x_train), _as_inputs(x_test)
-    f0, theta0, f_test, f_train = _one_network(jax.random.PRNGKey(int(seed)), xd,
-                                               jnp.asarray(y_train, dtype=jnp.float64), xt, steps,
-                                               jnp.float64(lr), int(width), arch)
+    f0, theta0, f_test, f_train, theta_end = _one_network(
+        jax.random.PRNGKey(int(seed)), xd, jnp.asarray(y_train, dtype=jnp.float64), xt, steps,
+        jnp.float64(lr), int(width), arch)
     n = xt.shape[0]
-    return NetworkRun(f0[:n], f0[n:], theta0[:n], theta0[n:], f_test, f_train)
+    return NetworkRun(f0[:n], f0[n:], theta0[:n], theta0[n:], f_test, f_train, theta_end[:n],
+                      theta_end[n:])
 
 
 class Ensemble(NamedTuple):
@@ -487,10 +499,17 @@ def train_ensemble(x_train, y_train, x_test, times, *, width: int, seeds: Union[
 
 # --------------------------------------------------------------------------- the chapters
 
+MAX_STEPS = 20_000   # gradient-descent steps to the last time (times[-1] / lr), at most
+
 
 @dataclass(frozen=True)
 class GPSettings:
-    """What the GP chapter needs beyond :class:`~ntkcore.wide_experiments.WideSettings`."""
+    """The ``[gp]`` section of a settings file: what the kernel-GD and Gaussian-process chapters
+    compute beyond :class:`~ntkcore.wide_experiments.WideSettings` (plain data).
+
+    Every field is checked in ``__post_init__``, and only there; errors carry the field's path
+    (``times[2]``).  Whether ``lr`` suits the architecture is checked by :func:`check_stable`.
+    """
 
     # Gradient-flow times (0 first), ×4 apart.  Θ(X, X)'s eigenvalues on the default data are
     # 0.017, 0.031, 0.060, 1.9, 2.7: by t = 2 the two fast modes are gone (std away from the data
@@ -503,27 +522,95 @@ class GPSettings:
     lr: float = 0.125
     ensemble_width: int = 512
     ensemble_seeds: int = 64
-    ensemble_curves: int = 20          # individual networks kept for drawing
-    # "One network vs kernel GD": a wide and a narrow network from one seed.  1024 rather than
-    # 2048: a 2048² float64 layer (32 MiB) leaves the CPU cache and costs ~6× more per step.
-    net_widths: tuple = (1024, 32)
+    ensemble_curves: int = 20          # individual networks kept for drawing (at most ensemble_seeds)
+    # "One network vs kernel GD": a narrow and a wide network from one seed (increasing widths;
+    # the chapter draws the first and the last).  1024 rather than 2048: a 2048² float64 layer
+    # (32 MiB) leaves the CPU cache and costs ~6× more per step.  Width 8: by t = 128 its NTK has
+    # changed by ~6× its own size (width 1024: 2 %), so it visibly leaves kernel GD.
+    net_widths: tuple = (8, 1024)
     net_seed: int = 0
+    # Test inputs per unit of the post's x (4: a step of 0.25), plus the training inputs.
+    samples_per_unit: int = 4
+
+    def __post_init__(self):
+        """Every field is checked here, and only here; errors carry the field's path."""
+        lr = number(("lr",), self.lr, lo=0, hi=1, lo_open=True)
+        object.__setattr__(self, "lr", float(lr))
+        what = "3 to 8 increasing times from 0 (the first), each a multiple of lr"
+        ts = numbers(("times",), self.times, min_length=3, max_length=8, lo=0, what=what)
+        if ts[0] != 0:
+            raise SettingsError(("times", 0), f"must be 0 (the chapters start at initialization); got {ts[0]!r}")
+        for i in range(1, len(ts)):
+            if ts[i] <= ts[i - 1]:
+                raise SettingsError(("times", i), f"must be larger than the time before ({ts[i - 1]!r}); "
+                                    f"got {ts[i]!r}")
+            k = ts[i] / lr
+            if abs(k - round(k)) > 1e-9 * max(1.0, k):
+                raise SettingsError(("times", i), f"must be a multiple of lr = {lr!r} (time = steps × lr); "
+                                    f"got {ts[i]!r}")
+        if round(ts[-1] / lr) > MAX_STEPS:
+            raise SettingsError(("times", len(ts) - 1), f"is {round(ts[-1] / lr)} steps of lr = {lr!r}; "
+                                f"at most {MAX_STEPS} steps are allowed")
+        object.__setattr__(self, "times", tuple(float(t) for t in ts))
+        number(("ensemble_width",), self.ensemble_width, lo=1, hi=2048, integer=True)
+        number(("ensemble_seeds",), self.ensemble_seeds, lo=2, hi=256, integer=True)
+        number(("ensemble_curves",), self.ensemble_curves, lo=1, hi=64, integer=True)
+        ws = numbers(("net_widths",), self.net_widths, min_length=2, max_length=4, integer=True, lo=1,
+                     hi=4096, what="2 to 4 increasing integer widths from 1 to 4096")
+        if any(b <= a for a, b in zip(ws, ws[1:])):
+            raise SettingsError(("net_widths",), f"must be increasing; got {list(ws)}")
+        object.__setattr__(self, "net_widths", tuple(ws))
+        number(("net_seed",), self.net_seed, lo=0, hi=2 ** 31 - 1, integer=True)
+        number(("samples_per_unit",), self.samples_per_unit, lo=1, hi=20, integer=True)
+
+
+def gp_inputs(s: WideSettings, g: GPSettings = GPSettings()) -> np.ndarray:
+    """The chapters' test inputs in the post's units, ``(n,)``: ``samples_per_unit`` per unit of x
+    over ``s.x_range``, and every training input (so the curves pass through the data), sorted."""
+    lo, hi = s.x_range
+    x = np.linspace(lo, hi, (hi - lo) * g.samples_per_unit + 1)
+    return np.union1d(np.round(x, 12), np.asarray(s.train_x, dtype=np.float64))
+
+
+def lambda_max(s: WideSettings) -> float:
+    """Largest eigenvalue of the infinite-width NTK Θ(X, X) on the training inputs (network units)."""
+    x = _as_inputs(s.scaled(s.train_x))
+    kb = analytic_kernels(x, x, s.arch)
+    return float(np.linalg.eigvalsh(np.asarray(kb.theta_dd)).max())
+
+
+def check_stable(s: WideSettings, g: GPSettings) -> None:
+    """``g.lr`` with ``s``'s architecture and data: gradient descent moves each eigendirection of Θ
+    by the factor ``1 − ηλ`` per step, so ``η λ_max ≤ 1`` keeps every direction converging without
+    overshoot (the infinite-width picture the chapters draw).  :class:`SettingsError` at ``lr``."""
+    lam = lambda_max(s)
+    if g.lr * lam > 1.0:
+        raise SettingsError(("lr",), f"must be at most {1.0 / lam:.4g} with these [wide] settings "
+                            f"(lr × {lam:.4g}, the largest eigenvalue of the NTK on the training inputs, "
+                            f"must be ≤ 1); got {g.lr!r}")
 
 
 def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), rbf=None, progress=None) -> dict:
     """Everything the GP chapters draw, on the chapters' data (y in scaled units, x in network units).
 
-    Keys (T = len(times), n = 31 test inputs, m training points, W = len(net_widths),
-    C = ensemble_curves):
+    Keys (T = len(times), n test inputs (:func:`gp_inputs`), m training points, W = len(net_widths),
+    C = min(ensemble_curves, ensemble_seeds)):
 
     * ``x_grid`` (n,) post units; ``x_test`` (n,), ``x_train``/``y_train`` (m,), ``times`` (T,);
+      ``x_train_post`` (m,) the training inputs in post units;
+      ``x_obs`` () and ``nngp_col``/``ntk_col`` (n,): the kernel columns K(x, x′), Θ(x, x′);
     * ``prior_std`` (n,) = √K(x,x); ``nngp_mean``/``nngp_std`` (n,);
     * ``ntk_gp_mean``/``ntk_gp_std`` (T, n) gradient flow, ``ntk_gp_inf_mean``/``ntk_gp_inf_std``
       (n,) at t = ∞, ``ntk_gp_gd_mean``/``ntk_gp_gd_std`` (T, n) the NTK-GP of GD at ``lr``;
     * ``net_widths`` (W,), ``net_f`` (W, T, n) / ``net_f_train`` (W, T, m) one network per width
       trained by GD, ``net_kgd_analytic``/``net_kgd_empirical`` (W, T, n) kernel GD at ``lr`` from
       that network's own f_0 with the analytic Θ / with its empirical initial NTK;
+      ``net_theta0_vs_analytic`` (W,) = ‖Θ₀ − Θ‖_F / ‖Θ‖_F (its initial NTK against the infinite-width
+      one) and ``net_theta_change`` (W,) = ‖Θ_end − Θ₀‖_F / ‖Θ₀‖_F (how far its NTK moved by the last
+      time), both over the blocks [x; X] × X;
     * ``ens_mean``/``ens_std`` (T, n), ``ens_curves`` (C, T, n), ``ens_width``, ``ens_seeds``, ``lr``;
+      ``ens_kgd_inf`` (C, n): kernel GD to t = ∞ with the analytic Θ from each drawn network's f_0,
+      ``f_0(x) + Θ(x,X) Θ(X,X)⁻¹ (Y − f_0(X))``;
     * ``seconds`` () wall time.
 
     What the numbers show on the default data: up to t ≈ 8 the width-512 ensemble sits on the
@@ -537,7 +624,8 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
     xt_raw, yt_raw = s.train_data(rbf)
     x_train = jnp.asarray(s.scaled(xt_raw))
     y_train = jnp.asarray((yt_raw - s.y_shift) / s.y_scale)
-    x_test = jnp.asarray(s.scaled(s.grid))
+    x_grid = gp_inputs(s, g)
+    x_test = jnp.asarray(s.scaled(x_grid))
     times = jnp.asarray(g.times, dtype=jnp.float64)
 
     # Start every network training first (asynchronous dispatch: they share the cores), then do
@@ -548,6 +636,7 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
                                  g.lr, arch, None, None)
 
     kb = analytic_kernels(x_test, x_train, arch)
+    cols = analytic_kernels(x_test, s.scaled([s.x_obs]), arch)
     nngp = nngp_posterior(kb.k_tt, kb.k_td, kb.k_dd, y_train)
     gp_args = (kb.k_tt, kb.k_td, kb.k_dd, kb.theta_td, kb.theta_dd, y_train)
     gp_t = ntk_gp(*gp_args, times)
@@ -560,10 +649,19 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
              for r in nets]
     kgd_e = [kernel_gd(r.theta0_td, r.theta0_dd, r.f0_test, r.f0_train, y_train, times, lr=g.lr)
              for r in nets]
+    theta_inf = jnp.concatenate([kb.theta_td, kb.theta_dd])                      # (n + m, m)
+    theta0 = [jnp.concatenate([r.theta0_td, r.theta0_dd]) for r in nets]         # (n + m, m) each
+    theta_end = [jnp.concatenate([r.theta_end_td, r.theta_end_dd]) for r in nets]
 
     ens = _collect_ensemble(*ens_job)
+    C = min(g.ensemble_curves, g.ensemble_seeds)
+    A_inf = gd_operator(kb.theta_td, kb.theta_dd, [jnp.inf])[0]                  # (n, m)
+    # times[0] = 0, so the recorded first curves are each network's f_0.
+    ens_kgd_inf = ens.curves[:C, 0] - (ens.train_curves[:C, 0] - np.asarray(y_train)) @ np.asarray(A_inf).T
     out = {
-        "x_grid": s.grid, "x_test": x_test, "x_train": x_train, "y_train": y_train, "times": times,
+        "x_grid": x_grid, "x_test": x_test, "x_train": x_train, "y_train": y_train, "times": times,
+        "x_train_post": xt_raw,
+        "x_obs": s.x_obs, "nngp_col": cols.k_td[:, 0], "ntk_col": cols.theta_td[:, 0],
         "prior_std": jnp.sqrt(jnp.diag(kb.k_tt)),
         "nngp_mean": nngp.mean, "nngp_std": nngp.std,
         "ntk_gp_mean": gp_t.mean, "ntk_gp_std": gp_t.std,
@@ -573,12 +671,90 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
         "net_f": jnp.stack([r.f_test for r in nets]),
         "net_f_train": jnp.stack([r.f_train for r in nets]),
         "net_kgd_analytic": jnp.stack(kgd_a), "net_kgd_empirical": jnp.stack(kgd_e),
-        "ens_mean": ens.mean, "ens_std": ens.std, "ens_curves": ens.curves[:g.ensemble_curves],
+        "net_theta0_vs_analytic": np.array([relative_frobenius(t, theta_inf) for t in theta0]),
+        "net_theta_change": np.array([relative_frobenius(e, t) for e, t in zip(theta_end, theta0)]),
+        "ens_mean": ens.mean, "ens_std": ens.std, "ens_curves": ens.curves[:C],
+        "ens_kgd_inf": ens_kgd_inf,
         "ens_width": g.ensemble_width, "ens_seeds": g.ensemble_seeds, "lr": g.lr,
     }
     out = {k: np.asarray(v) for k, v in out.items()}
     out["seconds"] = np.asarray(_time.perf_counter() - t0)
     return out
+
+
+# --------------------------------------------------------------------------- facts the captions state
+
+
+def relative_frobenius(a, b) -> float:
+    """``‖a − b‖_F / ‖b‖_F``: how far matrix ``a`` is from the reference ``b``, relative to ``b``."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
+
+
+def largest_gap(a, b) -> tuple[int, float]:
+    """Where two curves on the same inputs lie farthest apart: ``(i, |a_i − b_i|)`` with i the
+    argmax of ``|a − b|`` (``a``, ``b`` of shape (n,))."""
+    d = np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))
+    i = int(np.argmax(d))
+    return i, float(d[i])
+
+
+def gaps_over_time(f, g) -> np.ndarray:
+    """``max_x |f_t(x) − g_t(x)|`` at each time: ``f``, ``g`` of shape (T, n) → (T,)."""
+    return np.abs(np.asarray(f, dtype=np.float64) - np.asarray(g, dtype=np.float64)).max(axis=-1)
+
+
+def grid_indices(x_grid, points, tol: float = 1e-9) -> np.ndarray:
+    """Index in ``x_grid`` (n,) of each of ``points`` (m,) → (m,); ``ValueError`` if one is not on it."""
+    x_grid, points = np.asarray(x_grid, dtype=np.float64), np.asarray(points, dtype=np.float64)
+    idx = np.abs(x_grid[None, :] - points[:, None]).argmin(axis=1)
+    off = np.abs(x_grid[idx] - points) > tol
+    if np.any(off):
+        raise ValueError(f"points not on the grid: {points[off].tolist()}")
+    return idx
+
+
+def away_from(x_grid, points, distance: float) -> np.ndarray:
+    """Boolean mask (n,): the inputs of ``x_grid`` at least ``distance`` from every one of ``points``."""
+    x_grid, points = np.asarray(x_grid, dtype=np.float64), np.asarray(points, dtype=np.float64)
+    return np.abs(x_grid[:, None] - points[None, :]).min(axis=1) >= distance
+
+
+def std_ratio_range(std_num, std_den, mask) -> tuple[float, float]:
+    """``(min, max)`` of ``std_num / std_den`` over the inputs where ``mask`` is true."""
+    r = np.asarray(std_num, dtype=np.float64)[mask] / np.asarray(std_den, dtype=np.float64)[mask]
+    return float(r.min()), float(r.max())
+
+
+class Agreement(NamedTuple):
+    mean_off: np.ndarray   # (T,) max_x |ensemble mean − GP mean| / GP std
+    std_off: np.ndarray    # (T,) max_x |ensemble std − GP std| / GP std
+    mean_gap: np.ndarray   # (T,) max_x |ensemble mean − GP mean|
+    std_gap: np.ndarray    # (T,) max_x |ensemble std − GP std|
+    agree: np.ndarray      # (T,) bool: mean_off ≤ tol and std_off ≤ tol
+    tol: float
+
+
+def ensemble_agreement(ens_mean, ens_std, gp_mean, gp_std, tol: float = 1.0) -> Agreement:
+    """How far an ensemble of trained networks is from the NTK-GP, at each time, in units of the
+    GP's own standard deviation σ_t(x) (all arrays (T, n); σ > 0 at finite times).
+
+    The ensemble agrees at time t when, at every x, its mean is within ``tol``·σ of the GP mean and
+    its standard deviation within ``tol``·σ of σ.  (With S networks, sampling alone moves the mean
+    by about σ/√S and the std by about σ/√(2(S − 1)): far below σ for S = 64.)
+    """
+    gp_std = np.asarray(gp_std, dtype=np.float64)
+    dm = np.abs(np.asarray(ens_mean, dtype=np.float64) - np.asarray(gp_mean, dtype=np.float64))  # (T, n)
+    ds = np.abs(np.asarray(ens_std, dtype=np.float64) - gp_std)                                 # (T, n)
+    mean_off, std_off = (dm / gp_std).max(axis=-1), (ds / gp_std).max(axis=-1)
+    return Agreement(mean_off, std_off, dm.max(axis=-1), ds.max(axis=-1),
+                     (mean_off <= tol) & (std_off <= tol), float(tol))
+
+
+def agreeing_prefix(agree) -> int:
+    """How many of the first times agree in a row (``agree`` (T,) bool)."""
+    agree = np.asarray(agree, dtype=bool)
+    return int(agree.size if agree.all() else np.argmin(agree))
 
 
 def _floats(a) -> list:
@@ -588,15 +764,15 @@ def _floats(a) -> list:
 def gp_report(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), rbf=None) -> dict:
     """The GP chapter's infinite-width numbers as plain JSON-able lists (no networks trained).
 
-    ``x_train``/``y_train``/``x_test`` in network units (targets as trained on), ``times`` (finite,
-    0 first), ``nngp_posterior`` mean/std over ``x_test``, ``ntk_gp`` mean/std (one row per time),
-    ``ntk_gp_infinite_time`` mean/std.
+    ``x_train``/``y_train``/``x_test`` in network units (targets as trained on; ``x_test`` from
+    :func:`gp_inputs`), ``times`` (finite, 0 first), ``nngp_posterior`` mean/std over ``x_test``,
+    ``ntk_gp`` mean/std (one row per time), ``ntk_gp_infinite_time`` mean/std.
     """
     arch = s.arch
     xt_raw, yt_raw = s.train_data(rbf)
     x_train = s.scaled(xt_raw)
     y_train = (yt_raw - s.y_shift) / s.y_scale
-    x_test = s.scaled(s.grid)
+    x_test = s.scaled(gp_inputs(s, g))
     kb = analytic_kernels(x_test, x_train, arch)
     nngp = nngp_posterior(kb.k_tt, kb.k_td, kb.k_dd, y_train)
     gp_t = ntk_gp(kb.k_tt, kb.k_td, kb.k_dd, kb.theta_td, kb.theta_dd, y_train, g.times)

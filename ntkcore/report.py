@@ -59,7 +59,7 @@ def build_parser(prog: str = "python -m ntkcore report") -> argparse.ArgumentPar
                      help="the wide-network chapters' numbers (init_band, training_change, nngp_vs_ntk)")
     rep.add_argument("--gp", action="store_true",
                      help="kernel gradient descent and the NNGP/NTK Gaussian processes")
-    rep.add_argument("--config", metavar="FILE", help="TOML settings file (examples, [wide])")
+    rep.add_argument("--config", metavar="FILE", help="TOML settings file (examples, [wide], [gp])")
     return rep
 
 
@@ -84,7 +84,7 @@ def run_report(args, experiment=None) -> int:
             return 2
     if args.gp:
         from .gp import gp_report
-        out = gp_report(settings.wide, rbf=settings.example("rbf"))
+        out = gp_report(settings.wide, settings.gp, rbf=settings.example("rbf"))
     elif args.wide:
         from .experiments import EXPERIMENTS
         if experiment is None:

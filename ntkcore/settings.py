@@ -1,7 +1,7 @@
 """Settings files: change any example, the wide-network experiments or the colours without editing
 code.
 
-A settings file is TOML (data, never evaluated) with three optional sections::
+A settings file is TOML (data, never evaluated) with four optional sections::
 
     [examples.linear]          # any of: lookup_table linear reparametrized rbf training
     theta0 = [2.0, 5.0]        # initial θ, one number per model parameter
@@ -11,11 +11,15 @@ A settings file is TOML (data, never evaluated) with three optional sections::
     [wide]                     # the wide-network chapters (ntkcore.wide_experiments.WideSettings)
     seeds = 16
 
+    [gp]                       # kernel GD and the Gaussian processes (ntkcore.gp.GPSettings)
+    ensemble_seeds = 32
+
     [theme]                    # colours as "#RRGGBB" (checked by scenes.theme: contrast, colour blindness)
     background = "#FFFFF0"
 
 The structure (sections, key names) is checked here; every value is checked by the object it
-configures (:class:`ntkcore.Example`, :class:`ntkcore.wide_experiments.WideSettings`), so each rule
+configures (:class:`ntkcore.Example`, :class:`ntkcore.wide_experiments.WideSettings`,
+:class:`ntkcore.gp.GPSettings`), so each rule
 lives in one place.  Every problem is a :class:`SettingsError` whose ``path`` is the key
 (``examples.rbf.theta0[2]``).
 """
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .examples import EXAMPLES, Example
+from .gp import GPSettings, check_stable
 from .validation import SettingsError
 from .wide_experiments import WideSettings
 
@@ -43,7 +48,8 @@ EXAMPLE_KEYS = {
     "x_range": "two integers [x_min, x_max] with x_max - x_min >= 2: the grid",
 }
 WIDE_KEYS = tuple(f.name for f in dataclasses.fields(WideSettings))
-SECTIONS = ("examples", "wide", "theme")
+GP_KEYS = tuple(f.name for f in dataclasses.fields(GPSettings))
+SECTIONS = ("examples", "wide", "gp", "theme")
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Settings:
 
     examples: dict = field(default_factory=lambda: dict(EXAMPLES))
     wide: WideSettings = field(default_factory=WideSettings)
+    gp: GPSettings = field(default_factory=GPSettings)
     theme: dict = field(default_factory=dict)
     source: str = ""     # where they came from (a file name), "" for the defaults
     text: str = ""       # the file's text as read (what a render depends on)
@@ -106,10 +113,22 @@ def parse_settings(data: dict, source: str = "<settings>", text: str = "") -> Se
         wide = WideSettings(**{k: _as_tuples(v) for k, v in wide_table.items()})
     except SettingsError as e:
         raise e.within("wide", source=source) from None
+    gp_table = data.get("gp", {})
+    if not isinstance(gp_table, dict):
+        raise fail(("gp",), "must be a table of settings")
+    for k in gp_table:
+        if k not in GP_KEYS:
+            raise fail(("gp", k), f"unknown key; allowed: {', '.join(GP_KEYS)}")
+    try:
+        gp = GPSettings(**{k: _as_tuples(v) for k, v in gp_table.items()})
+        if gp_table or wide_table:
+            check_stable(wide, gp)   # the learning rate against this architecture and data
+    except SettingsError as e:
+        raise e.within("gp", source=source) from None
     theme = data.get("theme", {})
     if not isinstance(theme, dict):
         raise fail(("theme",), "must be a table of colours")
-    return Settings(examples=examples, wide=wide, theme=dict(theme), source=source, text=text)
+    return Settings(examples=examples, wide=wide, gp=gp, theme=dict(theme), source=source, text=text)
 
 
 def load_settings_text(text: str, source: str = "<settings>") -> Settings:

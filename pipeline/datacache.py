@@ -2,10 +2,10 @@
 disk under ``media/cache/``.
 
 A result's key is a hash of everything it depends on: the experiment's name, the ``[wide]``
-settings, Example 4 (whose function gives the training data) for the experiments that use it, the
-source of every module of ``ntkcore``, and the versions of JAX and NumPy.  Results are written to a
-temporary file and renamed into place (never half-written); a lock makes parallel renders compute
-each result once.
+settings (and the experiment's own section: ``[gp]`` for "gp"), Example 4 (whose function gives
+the training data) for the experiments that use it, the source of every module of ``ntkcore``,
+and the versions of JAX and NumPy.  Results are written to a temporary file and renamed into place
+(never half-written); a lock makes parallel renders compute each result once.
 """
 
 from __future__ import annotations
@@ -38,10 +38,12 @@ def key(name: str, settings) -> str:
     """The cache key of experiment ``name`` under ``settings`` (ntkcore.settings.Settings)."""
     import jax
     import numpy as np
-    from ntkcore.experiments import USES_DATA
+    from ntkcore.experiments import OWN_SECTION, USES_DATA
 
     blob = {"experiment": name, "wide": dataclasses.asdict(settings.wide), "ntkcore": source_hash(),
             "versions": [jax.__version__, np.__version__]}
+    if name in OWN_SECTION:
+        blob[OWN_SECTION[name]] = dataclasses.asdict(getattr(settings, OWN_SECTION[name]))
     if name in USES_DATA:
         blob["rbf"] = example_fields(settings.example("rbf"))
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()[:24]
@@ -55,7 +57,7 @@ def ensure(name: str, settings, cache_dir: Path = CACHE, log=None) -> Path:
     """The file holding experiment ``name``'s numbers for ``settings``: computed now if missing."""
     import numpy as np
     from ntkcore.validation import SettingsError
-    from ntkcore.experiments import EXPERIMENTS
+    from ntkcore.experiments import OWN_SECTION, run
 
     path = path_for(name, settings, cache_dir)
     if _readable(path):
@@ -68,11 +70,12 @@ def ensure(name: str, settings, cache_dir: Path = CACHE, log=None) -> Path:
             log(f"[data] {name}: computing (wide-network numbers, once for these settings) …")
         t0 = time.perf_counter()
         with Progress(f"[data] {name}", log) as progress:
-            result = EXPERIMENTS[name](settings.wide, settings.example("rbf"), progress=progress)
+            result = run(name, settings, progress=progress)
         out = {k: np.asarray(v) for k, v in result.items()}
         bad = [k for k, v in out.items() if v.dtype.kind == "f" and not np.all(np.isfinite(v))]
         if bad:
-            raise SettingsError(("wide", "lr"), f"the {name} numbers diverged ({bad[0]} is NaN or infinite); "
+            raise SettingsError((OWN_SECTION.get(name, "wide"), "lr"),
+                                f"the {name} numbers diverged ({bad[0]} is NaN or infinite); "
                                 "lower the learning rate", settings.source)
         out["compute_seconds"] = np.asarray(time.perf_counter() - t0)
         tmp = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")

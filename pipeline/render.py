@@ -425,4 +425,6 @@ def render_all(session: Session, runtime_file: Path, extra: tuple = (), verb: st
 
 #: Rough render seconds of each chapter at -ql (longest first keeps both cores busy to the end).
 EXPECTED_SECONDS = {"ntk_definition": 45, "rbf": 48, "training": 44, "wide_training": 40, "nngp_vs_ntk": 38,
-                    "wide_init": 36, "linear": 30, "reparametrized": 30, "lookup_table": 20}
+                    "wide_init": 36, "linear": 30, "reparametrized": 30, "lookup_table": 20,
+                    "kernel_gd": 60,
+                    "gp_over_time": 50}

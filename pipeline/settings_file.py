@@ -21,6 +21,7 @@ def _toml(v) -> str:
 
 def default_settings_toml() -> str:
     from ntkcore.examples import EXAMPLES
+    from ntkcore.gp import GPSettings
     from ntkcore.settings import EXAMPLE_KEYS
     from ntkcore.wide_experiments import WideSettings
     from scenes.theme import Theme
@@ -38,6 +39,10 @@ def default_settings_toml() -> str:
     out.append("[wide]   # the wide-network chapters (a ReLU network in the NTK parametrization)")
     for f in dataclasses.fields(WideSettings):
         out.append(f"{f.name} = {_toml(getattr(WideSettings(), f.name))}")
+    out.append("")
+    out.append("[gp]   # kernel gradient descent and the Gaussian processes (times: steps × lr, 0 first)")
+    for f in dataclasses.fields(GPSettings):
+        out.append(f"{f.name} = {_toml(getattr(GPSettings(), f.name))}")
     out.append("")
     out.append('[theme]   # colours "#RRGGBB"; text needs contrast >= 4.5:1 against the background')
     for f in dataclasses.fields(Theme):

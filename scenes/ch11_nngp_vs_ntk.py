@@ -1,191 +1,247 @@
-"""Chapter 9 — Don't mix your kernels.  An infinitely wide network has two kernels: the NNGP
-(Neal 1994: the covariance of f over random initializations, the prior) and the NTK (how gradient
-descent moves f).  On the same training points they give two different predictors.
+"""Chapter 11 — Don't mix your kernels.  An infinitely wide network has two kernels: the NNGP K
+(Neal 1994: the covariance of f over random initializations, the prior) and the NTK Θ (how gradient
+descent moves f).  On the same data they give two Gaussian processes: Bayesian inference with the
+prior GP(0, K) (the NNGP posterior) and gradient descent to convergence (the NTK-GP at t = ∞).
+Both pass through the data; they differ between and beyond it, in mean and in spread.
 
-Render:  manim -pql scenes/ch9_nngp_vs_ntk.py DontMixKernels
+Every curve and number comes from ``ntkcore.gp.gp_numbers`` (experiment "gp", precomputed by the
+pipeline) and the facts of ``ntkcore.gp`` (largest gap, ratio of standard deviations).
+
+Render:  manim -pql scenes/ch11_nngp_vs_ntk.py DontMixKernels
 """
 
+from __future__ import annotations
+
 import numpy as np
-from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, DashedLine, DashedVMobject, DoubleArrow, FadeIn, FadeOut,
-    LaggedStart, Polygon, VGroup,
-)
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Create, DoubleArrow, FadeIn, FadeOut, LaggedStart, VGroup
+
+from ntkcore.gp import away_from, grid_indices, largest_gap, std_ratio_range
 
 from scenes import runtime
 from scenes.base import ChapterScene
+from scenes.components.gp_plots import axis_names, band, input_map, training_dots
 from scenes.formatting import fmt, fmt_g
-from scenes.widgets import dots_at, legend_row, smooth_curve
+from scenes.ranges import every_other_tick, label_decimals, whole_ticks
+from scenes.widgets import legend_row, polyline, vertical_marker
+
+MAGNIFICATIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def magnification(largest_half_width: float, room: float) -> int:
+    """The largest of :data:`MAGNIFICATIONS` that keeps the widest band's half-width within ``room``
+    (data units); 1 when even that does not fit."""
+    fits = [m for m in MAGNIFICATIONS if m * largest_half_width <= room]
+    return max(fits) if fits else 1
 
 
 class DontMixKernels(ChapterScene):
 
-    kernel_y_range = (0.0, 3.0, 0.5)        # k(x, x') / k(x', x')
-    kernel_size = (5.3, 3.6)
-    nngp_center = (-3.45, 0.25, 0.0)
-    ntk_center = (3.65, 0.25, 0.0)
-    fit_y_range = (-0.75, 1.25, 0.25)       # scaled targets (y - y_shift) / y_scale
-    fit_size = (11.0, 4.6)
-    fit_center = (0.4, 0.3, 0.0)
-    band_stds = 2.0                          # the NNGP band is mean ± band_stds · std
+    axes_size = (11.2, 4.0)
+    axes_center = (0.3, -0.05, 0.0)
+    kernel_size = (11.2, 3.7)
+    kernel_center = (0.3, -0.2, 0.0)
+    kernel_y_step = 0.25
+    fit_y_step = 0.25
+    band_stds = 2.0              # each band is mean ± band_stds · std (its width magnified, see below)
+    band_room = 0.3              # the widest magnified half-width, in data units
+    band_opacity = 0.25
+    away = 1.0                   # "away from the data": at least this far (in x) from every training input
+    legend_y = 2.88
+    legend_right = 6.8
 
     # ------------------------------------------------------------------ the numbers
     def setup(self):
         super().setup()
-        self.wide = s = self.settings.wide
-        self.data = d = runtime.experiment("nngp_vs_ntk")
-        self.x_obs = float(s.x_obs)
-        i_obs = int(np.argmin(np.abs(d["x"] - self.x_obs)))
-        self.nngp_norm = d["nngp"] / d["nngp"][i_obs]
-        self.ntk_norm = d["ntk"] / d["ntk"][i_obs]
-        # Where the two kernels' shapes differ most, relative to their value at x'.
-        j = int(np.argmax(np.abs(self.nngp_norm - self.ntk_norm)))
-        self.shape_gap_x = float(d["x"][j])
+        self.wide = self.settings.wide
+        d = self.data = runtime.experiment("gp")
+        self.x = d["x_grid"]
+        self.x_obs = float(d["x_obs"])
+        i_obs = int(grid_indices(self.x, [self.x_obs])[0])
+        self.nngp_norm = d["nngp_col"] / d["nngp_col"][i_obs]
+        self.ntk_norm = d["ntk_col"] / d["ntk_col"][i_obs]
+        j, _ = largest_gap(self.nngp_norm, self.ntk_norm)
+        self.shape_gap_x = float(self.x[j])
         self.shape_gap_values = (float(self.nngp_norm[j]), float(self.ntk_norm[j]))
-        # Where the two predictors differ most.
-        gap = d["nngp_mean"] - d["ntk_mean"]
-        k = int(np.argmax(np.abs(gap)))
-        self.max_gap_index = k
-        self.max_gap_x = float(d["x"][k])
-        self.max_gap = float(np.abs(gap[k]))
-        self.build_kernel_plots()
+        # The two Gaussian processes.
+        self.means = {"nngp": d["nngp_mean"], "ntk": d["ntk_gp_inf_mean"]}
+        self.stds = {"nngp": d["nngp_std"], "ntk": d["ntk_gp_inf_std"]}
+        k, self.max_gap = largest_gap(self.means["nngp"], self.means["ntk"])
+        self.max_gap_index, self.max_gap_x = k, float(self.x[k])
+        self.off_data = away_from(self.x, d["x_train_post"], self.away)
+        self.ratio_range = std_ratio_range(self.stds["ntk"], self.stds["nngp"], self.off_data)
+        ratio = np.where(self.off_data, self.stds["ntk"] / np.where(self.off_data, self.stds["nngp"], 1.0), 0.0)
+        self.ratio_max_x = float(self.x[int(np.argmax(ratio))])
+        self.top_std = max(float(v.max()) for v in self.stds.values())
+        self.magnify = magnification(self.band_stds * self.top_std, self.band_room)
+        self.build_kernel_plot()
         self.build_fit_plot()
 
     # ------------------------------------------------------------------ plots
-    def build_kernel_plots(self):
-        d, s = self.data, self.wide
+    def build_kernel_plot(self):
+        s = self.wide
         lo, hi = s.x_range
         xp = fmt_g(self.x_obs)
-        y_lo, y_hi = self.kernel_y_range[:2]
-        panels = {}
-        for name, center, values, color, title in (
-                ("nngp", self.nngp_center, self.nngp_norm, self.theme.observation,
-                 f"NNGP   K(x, {xp}) / K({xp}, {xp})"),
-                ("ntk", self.ntk_center, self.ntk_norm, self.theme.ntk_exact,
-                 f"NTK   Θ(x, {xp}) / Θ({xp}, {xp})")):
-            axes = self.framed((lo, hi, 5), self.kernel_y_range, self.kernel_size, center)
-            label = self.ty.text(title, size=self.ty.LABEL_SIZE, color=color)
-            label.next_to(axes.frame_y.get_top(), UP, buff=0.2).align_to(axes.frame_y, LEFT)
-            x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.12)
-            obs_line = DashedLine(axes.c2p(self.x_obs, y_lo), axes.c2p(self.x_obs, y_hi),
-                                  color=self.theme.axis, stroke_width=2, dash_length=0.08)
-            obs_label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.axis)
-            obs_label.next_to(axes.c2p(self.x_obs, y_hi), LEFT, buff=0.1).shift(0.18 * DOWN)
-            curve = smooth_curve(axes, d["x"], values, color)
-            panels[name] = dict(axes=axes, label=label, x_lab=x_lab, obs=VGroup(obs_line, obs_label),
-                                curve=curve)
-        self.panels = panels
-        self.nngp_axes, self.ntk_axes = panels["nngp"]["axes"], panels["ntk"]["axes"]
-        self.nngp_curve, self.ntk_curve = panels["nngp"]["curve"], panels["ntk"]["curve"]
-        # The NNGP's shape, drawn again (dashed) on the NTK's axes for comparison.
-        self.nngp_ghost = DashedVMobject(
-            smooth_curve(self.ntk_axes, d["x"], self.nngp_norm, self.theme.observation, stroke_width=3),
-            num_dashes=40)
-        self.ghost_label = self.ty.text("dashed: NNGP", size=self.ty.LABEL_SIZE, color=self.theme.observation)
-        lo = self.wide.x_range[0]
-        self.ghost_label.next_to(self.ntk_axes.c2p(lo, 1.6), RIGHT, buff=0.25)
+        y_range = whole_ticks(np.concatenate([self.nngp_norm, self.ntk_norm, [0.0]]), self.kernel_y_step)
+        numbers = every_other_tick(y_range)
+        self.kernel_axes = ax = self.framed((lo, hi, 5), y_range, self.kernel_size, self.kernel_center,
+                                           y_numbers=numbers, decimals=label_decimals(*numbers))
+        self.kernel_names = VGroup(
+            self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT, buff=0.15),
+            self.ty.math(rf"\text{{kernel}}(x, {xp})\,/\,\text{{kernel}}({xp}, {xp})", size=self.ty.CAPTION_SIZE)
+            .next_to(ax.frame_y.get_top(), UP, buff=0.12).align_to(ax.frame_y.numbers, LEFT),
+        )
+        self.nngp_curve = polyline(ax, self.x, self.nngp_norm, self.theme.nngp)
+        self.ntk_curve = polyline(ax, self.x, self.ntk_norm, self.theme.ntk_exact)
+        self.obs_marker = vertical_marker(ax, self.x_obs, self.theme.axis)
+        self.obs_label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.axis)
+        self.obs_label.next_to(ax.c2p(self.x_obs, ax.y_range[1]), RIGHT, buff=0.1).shift(0.2 * DOWN)
+        self.kernel_legend = VGroup(
+            legend_row(self.ty, self.theme.nngp, "NNGP kernel K: covariance of f over random initializations",
+                       text_color=self.theme.nngp),
+            legend_row(self.ty, self.theme.ntk_exact, "NTK Θ: how a gradient step moves f",
+                       text_color=self.theme.ntk_exact),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.kernel_legend.move_to([0, self.legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
 
     def build_fit_plot(self):
         d, s = self.data, self.wide
         lo, hi = s.x_range
-        y_numbers = np.arange(self.fit_y_range[0] + 0.25, self.fit_y_range[1], 0.5)
-        self.fit_axes = ax = self.framed((lo, hi, 5), self.fit_y_range, self.fit_size, self.fit_center,
-                                         y_numbers=y_numbers, decimals=1)
-        self.fit_labels = VGroup(
-            self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT, buff=0.15),
-            self.ty.math(rf"(y - {fmt_g(s.y_shift)})\,/\,{fmt_g(s.y_scale)}", size=self.ty.CAPTION_SIZE)
-            .next_to(ax.frame_y.get_top(), UP, buff=0.12),
-        )
-        self.train_dots = dots_at(ax, d["train_x"], d["train_y"], 0.09, self.theme.dot)
-        self.nngp_mean_curve = smooth_curve(ax, d["x"], d["nngp_mean"], self.theme.observation)
-        self.ntk_mean_curve = smooth_curve(ax, d["x"], d["ntk_mean"], self.theme.ntk_exact)
-        upper = d["nngp_mean"] + self.band_stds * d["nngp_std"]
-        lower = d["nngp_mean"] - self.band_stds * d["nngp_std"]
-        corners = [ax.c2p(x, y) for x, y in zip(d["x"], upper)] + \
-                  [ax.c2p(x, y) for x, y in zip(d["x"][::-1], lower[::-1])]
-        self.nngp_band = Polygon(*corners, stroke_width=0, fill_color=self.theme.observation, fill_opacity=0.25)
+        half = {k: self.magnify * self.band_stds * v for k, v in self.stds.items()}
+        vals = np.concatenate([*(self.means[k] + half[k] for k in half), *(self.means[k] - half[k] for k in half),
+                               d["y_train"]])
+        self.fit_y_range = y_range = whole_ticks(vals, self.fit_y_step)
+        numbers = every_other_tick(y_range)
+        self.fit_axes = ax = self.framed((lo, hi, 5), y_range, self.axes_size, self.axes_center,
+                                         y_numbers=numbers, decimals=label_decimals(*numbers))
+        self.fit_names = axis_names(self, ax, s.y_shift, s.y_scale)
+        self.train_dots = training_dots(self, ax, d["x_train_post"], d["y_train"])
+        self.marks = VGroup(*[Circle(radius=0.16, color=self.theme.highlight, stroke_width=3).move_to(dot.get_center())
+                              for dot in self.train_dots])      # amber rings: where both bands pinch
+        colors = {"nngp": self.theme.nngp, "ntk": self.theme.ntk_exact}
+        self.bands = {k: band(ax, self.x, self.means[k] - half[k], self.means[k] + half[k], colors[k],
+                              self.band_opacity) for k in half}
+        self.mean_curves = {k: polyline(ax, self.x, self.means[k], colors[k]) for k in half}
         self.legend = VGroup(
-            legend_row(self.ty, self.theme.observation, "NNGP posterior mean (Bayes)  K(x,X) K(X,X)⁻¹ Y", text_color=self.theme.observation),
-            legend_row(self.ty, self.theme.ntk_exact, "NTK: gradient descent, converged  Θ(x,X) Θ(X,X)⁻¹ Y", text_color=self.theme.ntk_exact),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        self.legend.next_to(ax.c2p(lo, self.fit_y_range[1]), RIGHT, buff=0.3).align_to(
-            ax.c2p(lo, self.fit_y_range[1]), UP).shift(0.08 * DOWN)
-        # The largest gap between the two predictors, as an amber double arrow.
+            legend_row(self.ty, self.theme.nngp, "NNGP posterior (Bayes): mean ± 2 std",
+                       text_color=self.theme.nngp),
+            legend_row(self.ty, self.theme.ntk_exact, "NTK-GP, t = ∞: mean over random initializations ± 2 std",
+                       text_color=self.theme.ntk_exact),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.legend.move_to([0, self.legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
+        # The largest gap between the means, as an amber double arrow.
         k = self.max_gap_index
-        x_gap = self.max_gap_x
-        a, b = d["nngp_mean"][k], d["ntk_mean"][k]
-        self.gap_arrow = DoubleArrow(ax.c2p(x_gap, b), ax.c2p(x_gap, a), buff=0, color=self.theme.highlight,
-                                     stroke_width=4, tip_length=0.14, max_tip_length_to_length_ratio=0.3)
-        self.gap_label = self.ty.text(f"largest gap {fmt(self.max_gap, 2)}\nat x = {fmt_g(x_gap)}",
-                                 size=self.ty.LABEL_SIZE, color=self.theme.highlight, line_spacing=0.9)
-        self.gap_label.next_to(ax.c2p(x_gap, min(a, b)), DOWN + RIGHT, buff=0.15)
+        a, b = self.means["nngp"][k], self.means["ntk"][k]
+        self.gap_arrow = DoubleArrow(ax.c2p(self.max_gap_x, b), ax.c2p(self.max_gap_x, a), buff=0,
+                                     color=self.theme.highlight, stroke_width=4, tip_length=0.14,
+                                     max_tip_length_to_length_ratio=0.3)
+        self.gap_label = self.ty.text(f"largest gap {fmt(self.max_gap, 2)}\nat x = {fmt_g(self.max_gap_x)}",
+                                      size=self.ty.LABEL_SIZE, color=self.theme.highlight, line_spacing=0.9)
+        self.gap_label.next_to(self.gap_arrow, RIGHT, buff=0.2).shift(0.35 * DOWN)
+        self.ratio_marker = vertical_marker(ax, self.ratio_max_x, self.theme.highlight)
+        r_hi = self.ratio_range[1]
+        self.ratio_label = self.ty.text(f"std ratio {fmt(r_hi, 1)}", size=self.ty.LABEL_SIZE,
+                                        color=self.theme.highlight)
+        side = LEFT if self.ratio_max_x > 0.5 * (lo + hi) else RIGHT
+        self.ratio_label.next_to(ax.c2p(self.ratio_max_x, y_range[0]), side, buff=0.15).shift(0.35 * UP)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
-        s, d = self.wide, self.data
+        d, s = self.data, self.wide
         xp = fmt_g(self.x_obs)
-        nn, nt = self.panels["nngp"], self.panels["ntk"]
+        m = len(d["y_train"])
+        map_text, map_spoken = input_map(s.x_range)
+        M = self.magnify
 
-        # Step: title card
-        self.play_title_card("Don't mix your kernels", r"K_{\mathrm{NNGP}} \;\neq\; \Theta_{\mathrm{NTK}}")
+        self.play_title_card(
+            "Don't mix your kernels", r"K_{\mathrm{NNGP}} \;\neq\; \Theta_{\mathrm{NTK}}",
+            bridge="That Gaussian process is not the one Bayes gives:\n"
+                   "the same network has two kernels.",
+            narration="The Gaussian process we just followed to infinite time is not the one Bayesian inference "
+                      "gives. The same network has two kernels, and mixing them up is the post's last warning.")
 
-        # Step: one wide network, two kernels: the NNGP first
+        # Step: one architecture, two kernels
         head = self.heading("Don't mix your kernels")
-        self.play(FadeIn(head), FadeIn(nn["axes"]), FadeIn(nn["label"]), FadeIn(nn["x_lab"]),
-                  FadeIn(nn["obs"]), run_time=1.0)
-        self.say(f"One ReLU network, {s.depth} hidden layers, infinitely wide. It has two kernels.\n"
-                 f"Both drawn as k(x, {xp}), divided by their value at x′ = {xp}.")
-        self.wait(2.5)
-        self.play(Create(self.nngp_curve), run_time=1.5)
-        self.say("NNGP (Neal 1994): covariance of f(x) and f(x′) over random\n"
-                 "initializations — the prior over functions.")
-        self.wait(3.5)
-
-        # Step: the NTK of the same network
-        self.play(FadeIn(nt["axes"]), FadeIn(nt["label"]), FadeIn(nt["x_lab"]), FadeIn(nt["obs"]),
-                  run_time=0.8)
-        self.play(Create(self.ntk_curve), run_time=1.5)
-        self.say("NTK: how a gradient step at x′ moves f(x) —\n"
-                 "the training dynamics.")
-        self.wait(3.5)
-
-        # Step: compare the shapes on the same axes
-        self.play(FadeIn(self.nngp_ghost), FadeIn(self.ghost_label), run_time=1.0)
+        ax = self.kernel_axes
+        with self.step(f"One infinitely wide ReLU network, two kernels, each drawn\n"
+                       f"as kernel(x, {xp}) over its value at x′ = {xp}.",
+                       narration=f"One ReLU network with {s.depth} hidden layers, infinitely wide; as before its input "
+                                 f"is u equals {map_spoken}. It has two kernels. First, the NNGP kernel K, the "
+                                 "covariance of f of x and f of x prime over random initializations: the prior over "
+                                 "functions. Second, in green, the NTK Θ, how a gradient step at x prime moves f "
+                                 "of x: the "
+                                 f"training dynamics. Both drawn against x′ = {xp}, divided by their value there."):
+            self.play(FadeIn(head), FadeIn(ax), FadeIn(self.kernel_names), FadeIn(self.obs_marker),
+                      FadeIn(self.obs_label), run_time=1.0)
+            self.play(FadeIn(self.kernel_legend), Create(self.nngp_curve), Create(self.ntk_curve), run_time=1.6)
         a, b = self.shape_gap_values
-        self.say(f"Same network, different shapes: at x = {fmt_g(self.shape_gap_x)} the NNGP is "
-                 f"{fmt(a, 2)}, the NTK {fmt(b, 2)}\n(relative to x′). Two kernels, two predictors:")
-        self.wait(3.5)
+        self.say(f"Different shapes: at x = {fmt_g(self.shape_gap_x)}, K is {fmt(a, 2)} and Θ is {fmt(b, 2)}\n"
+                 f"(relative to x′). Two kernels, two predictions:",
+                 narration=f"They have different shapes: at x = {fmt_g(self.shape_gap_x)} the NNGP kernel is "
+                           f"{fmt(a, 2)} of its value at x prime, the NTK {fmt(b, 2)}. Two kernels give two "
+                           "predictions on the same data.")
 
-        # Step: the training points
-        kernels = VGroup(*[VGroup(p["axes"], p["label"], p["x_lab"], p["obs"], p["curve"])
-                           for p in (nn, nt)], self.nngp_ghost, self.ghost_label)
-        self.play(FadeOut(kernels), FadeOut(self.caption_mob), run_time=0.8)
-        self.caption_mob = None
-        self.play(FadeIn(self.fit_axes), FadeIn(self.fit_labels), run_time=0.8)
-        self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.train_dots], lag_ratio=0.15),
-                  run_time=1.0)
-        self.say(f"{len(d['train_x'])} training points from the post's data "
-                 f"(targets scaled to (y − {fmt_g(s.y_shift)}) / {fmt_g(s.y_scale)}).")
-        self.wait(2.5)
+        # Step: the data, and Bayes with the NNGP prior
+        kernels = VGroup(ax, self.kernel_names, self.obs_marker, self.obs_label, self.nngp_curve, self.ntk_curve,
+                         self.kernel_legend)
+        fx = self.fit_axes
+        with self.step("Bayes with the network's prior GP(0, K), no noise: the neural\n"
+                       "network Gaussian process (NNGP) posterior (Neal 1994; Lee et al. 2018).",
+                       narration=f"The same {m} training points as before. First, Bayesian inference: take the "
+                                 "network's prior, the Gaussian process with covariance K, condition it on the data "
+                                 "without noise, and get the posterior: the neural network Gaussian process, or NNGP, "
+                                 "of Neal, 1994, and Lee and colleagues, 2018. Drawn: its mean, and a band of two "
+                                 "standard deviations."):
+            self.play(FadeOut(kernels), run_time=0.6)
+            self.play(FadeIn(fx), FadeIn(self.fit_names),
+                      LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.train_dots], lag_ratio=0.15), run_time=1.0)
+            self.play(FadeIn(self.legend[0]), FadeIn(self.bands["nngp"]), Create(self.mean_curves["nngp"]),
+                      run_time=1.4)
+            self.bring_to_front(self.train_dots)
 
-        # Step: Bayesian inference with the NNGP prior
-        self.play(FadeIn(self.legend[0]), FadeIn(self.nngp_band), Create(self.nngp_mean_curve), run_time=1.6)
-        self.say(f"Bayes with the NNGP prior: the posterior mean (band: ±{fmt_g(self.band_stds)} std).\n"
-                 "No noise, so it passes through every point.")
-        self.wait(3.5)
+        # Step: gradient descent at infinite width, t = ∞
+        with self.step("Gradient descent on infinitely wide networks, run to t = ∞: the NTK-GP.\n"
+                       "Its centre is the mean over random initializations.",
+                       narration="Second, what gradient descent does: the NTK Gaussian process of the last chapter, "
+                                 "at infinite time. In green, its mean over random initializations, Θ of x and X "
+                                 "times Θ of X and X inverse times Y, and its band. No single trained network is this "
+                                 "mean: each lands elsewhere in the band, shifted by its own start."):
+            self.play(FadeIn(self.legend[1]), FadeIn(self.bands["ntk"]), Create(self.mean_curves["ntk"]), run_time=1.4)
+            self.bring_to_front(self.train_dots)
 
-        # Step: gradient descent at infinite width
-        self.play(FadeIn(self.legend[1]), Create(self.ntk_mean_curve), run_time=1.6)
-        self.say("Gradient descent to convergence (infinite width): Θ(x,X) Θ(X,X)⁻¹ Y.\n"
-                 "Also through every point — but a different function.")
-        self.wait(3.5)
+        # Step: both pinch at the data; how much the bands are magnified
+        prior_top = float(d["prior_std"].max())
+        with self.step(f"Both pinch to zero at the {m} data points. Bands drawn {M}× wider:\n"
+                       f"their std is at most {fmt(self.top_std, 3)} (the prior's: up to {fmt(prior_top, 2)}).",
+                       narration=f"Both processes pass through all {m} data points, and both bands pinch to zero "
+                                 f"there. The bands are tiny, so they are drawn {M} times wider than they are: no "
+                                 f"standard deviation here is above {fmt(self.top_std, 3)}, against up to "
+                                 f"{fmt(prior_top, 2)} for the prior."):
+            self.play(LaggedStart(*[Create(c) for c in self.marks], lag_ratio=0.15), run_time=1.0)
 
-        # Step: where they differ most
-        self.play(FadeIn(self.gap_arrow), FadeIn(self.gap_label), run_time=0.8)
-        self.say(f"They differ most at x = {fmt_g(self.max_gap_x)}, by {fmt(self.max_gap, 2)} "
-                 f"(about {fmt(self.max_gap * s.y_scale, 1)} in the post's units of y).")
-        self.wait(3.5)
+        # Step: where the means differ
+        with self.step(f"The means differ most at x = {fmt_g(self.max_gap_x)}, by {fmt(self.max_gap, 2)}\n"
+                       f"({fmt(self.max_gap * s.y_scale, 1)} in the post's units of y).",
+                       narration=f"The two means agree at the data and differ between and beyond it: most at "
+                                 f"x = {fmt_g(self.max_gap_x)}, by {fmt(self.max_gap, 2)}, which is "
+                                 f"{fmt(self.max_gap * s.y_scale, 1)} in the post's units of y."):
+            self.play(FadeOut(self.marks), run_time=0.4)
+            self.play(FadeIn(self.gap_arrow), FadeIn(self.gap_label), run_time=0.8)
+
+        # Step: where the spreads differ
+        r_lo, r_hi = self.ratio_range
+        never = r_lo >= 1.0 - 1e-9
+        with self.step(f"Away from the data the NTK-GP's std is {fmt(r_lo, 1)}–{fmt(r_hi, 1)}× the posterior's"
+                       + (":\nnever narrower." if never else ".") + f" Largest at x = {fmt_g(self.ratio_max_x)}.",
+                       narration=f"They differ in spread too. At least {fmt_g(self.away)} away from every data point, "
+                                 f"the NTK Gaussian process's standard deviation is between {fmt(r_lo, 1)} and "
+                                 f"{fmt(r_hi, 1)} times the Bayesian posterior's"
+                                 + (": gradient descent is never more certain than Bayes" if never else "")
+                                 + f". The ratio is largest at x = {fmt_g(self.ratio_max_x)}."):
+            self.play(FadeIn(self.ratio_marker), FadeIn(self.ratio_label), run_time=0.8)
 
         # Step: the post's point
         self.say("Gradient descent on a wide network is not Bayesian inference\n"
-                 "with the NNGP prior: don't mix your kernels.")
-        self.wait(4.0)
+                 "with the NNGP prior: don't mix your kernels.",
+                 narration="So training a wide network by gradient descent and averaging over initializations is "
+                           "not Bayesian inference with the network's prior. The NNGP kernel describes the prior; "
+                           "the NTK describes training. Don't mix your kernels.")

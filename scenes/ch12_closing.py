@@ -11,6 +11,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, VGroup
 
 from ntkcore.facts import kernel_at_origin
+from ntkcore.kernel_shares import example_step_kernels
 
 from scenes import runtime
 from scenes.base import ChapterScene, fit_width
@@ -34,7 +35,7 @@ class Closing(ChapterScene):
     def lessons(self) -> list[tuple[str, str, str]]:
         """``(line on screen, caption, narration)`` for each lesson, with the numbers the chapters showed."""
         lin, rep, tr = (self.example_for(n) for n in ("linear", "reparametrized", "training"))
-        k = tr.kernels_normalized()
+        k = example_step_kernels(tr)            # what chapter 6 draws
         spread = k.max(axis=1) - k.min(axis=1)
         slope = float(runtime.experiment("init_band")["spread_slope"])
         c_lin, c_rep = kernel_at_origin(lin), kernel_at_origin(rep)

@@ -107,6 +107,5 @@ def experiment(name: str) -> dict:
 
 @functools.lru_cache(maxsize=None)
 def _compute(name: str) -> dict:
-    from ntkcore.experiments import EXPERIMENTS
-    s = settings()
-    return EXPERIMENTS[name](s.wide, s.example("rbf"))
+    from ntkcore.experiments import run
+    return run(name, settings())

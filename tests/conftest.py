@@ -49,7 +49,9 @@ os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
 #: of 5, fewer training steps.  Chosen so that the numbers tests (tests/test_wide_experiments.py)
 #: can state their theory bounds on the same data: 32 seeds per width make the init spread's slope
 #: precise to ±0.2 (see there); widths from 64 up, because at width 16 the kernel's seed-to-seed
-#: distribution is heavy-tailed and its sample standard deviation is unreliable.
+#: distribution is heavy-tailed and its sample standard deviation is unreliable.  ``[gp]``: the
+#: kernel-GD and Gaussian-process chapters with 4 times (32 steps), 16 networks of width 64, a
+#: narrow and a wide network of widths 8 and 256, and the integer grid (seconds instead of a minute).
 SMALL_WIDE_TOML = """\
 [wide]
 widths = [64, 256, 1024]
@@ -57,6 +59,15 @@ seeds = 32
 train_widths = [16, 128, 1024]
 train_seeds = 2
 steps = 100
+
+[gp]
+times = [0.0, 0.5, 2.0, 8.0]
+lr = 0.25
+ensemble_width = 64
+ensemble_seeds = 16
+ensemble_curves = 6
+net_widths = [8, 256]
+samples_per_unit = 1
 """
 
 
@@ -85,6 +96,7 @@ def work_unit(nodeid: str) -> str:
 SLOW = {"tests/test_slides.py": 30, "tests/test_your_model.py": 28, "tests/test_gp.py": 28,
         "tests/test_robustness.py": 26, "wide_training": 23, "wide_init": 14, "rbf": 13,
         "tests/test_notebook.py": 12, "ntk_definition": 11, "nngp_vs_ntk": 11, "training": 10, "closing": 9,
+        "kernel_gd": 11, "gp_over_time": 11,
         "reparametrized": 8, "linear": 7, "opening": 7, "tests/test_wide.py": 7, "tests/test_narration.py": 7,
         "tests/test_wide_experiments.py": 6, "tests/test_cli.py": 6}
 # (tests/test_layout.py is parametrized by chapter: its tests join their chapter's unit.)

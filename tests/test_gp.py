@@ -2,6 +2,7 @@
 an ODE integrator, matrix exponentials, explicit recursions, textbook identities, and finite-width
 ensembles trained by gradient descent."""
 
+import dataclasses
 import json
 from statistics import NormalDist
 
@@ -291,25 +292,26 @@ def test_gp_report_structure(monkeypatch):
     # The numbers are the ones trained on, and the prior at t = 0.
     np.testing.assert_allclose(rep["x_train"], X_TRAIN)
     np.testing.assert_allclose(rep["y_train"], Y_TRAIN)
-    prior_std = np.sqrt(np.diag(np.asarray(KB.k_tt)))
-    np.testing.assert_allclose(rep["ntk_gp"]["std"][0], prior_std, atol=1e-12)
+    np.testing.assert_allclose(rep["x_test"], S.scaled(gp.gp_inputs(S)), atol=1e-14)
+    k_tt, _ = wide.relu_kernels(np.asarray(rep["x_test"])[:, None], np.asarray(rep["x_test"])[:, None], ARCH.depth)
+    np.testing.assert_allclose(rep["ntk_gp"]["std"][0], np.sqrt(np.diag(np.asarray(k_tt))), atol=1e-12)
     np.testing.assert_allclose(rep["ntk_gp"]["mean"][0], 0.0, atol=1e-14)
 
 
-def test_gp_numbers_shapes_on_small_settings():
-    # The ensemble's shapes are those of test_finite_width_ensembles_approach_the_ntk_gp's narrow
-    # one (already compiled); one narrow network.
-    g = gp.GPSettings(times=(0.0, 0.5, 2.0), lr=0.25, ensemble_width=16, ensemble_seeds=64,
-                      ensemble_curves=3, net_widths=(16,))
-    d = gp.gp_numbers(S, g)
-    T, n, m, W = 3, 31, 5, 1
+def test_gp_numbers_shapes_on_small_settings(wide_data):
+    # The chapters' SMALL [gp] section (conftest), computed once per session by the data cache.
+    s, g = wide_data.settings.wide, wide_data.settings.gp
+    d = wide_data["gp"]
+    T, m, W, C = len(g.times), len(s.train_x), len(g.net_widths), min(g.ensemble_curves, g.ensemble_seeds)
+    n = len(gp.gp_inputs(s, g))
     shapes = {"x_grid": (n,), "x_test": (n,), "x_train": (m,), "y_train": (m,), "times": (T,),
+              "x_train_post": (m,), "x_obs": (), "nngp_col": (n,), "ntk_col": (n,),
               "prior_std": (n,), "nngp_mean": (n,), "nngp_std": (n,), "ntk_gp_mean": (T, n),
               "ntk_gp_std": (T, n), "ntk_gp_inf_mean": (n,), "ntk_gp_inf_std": (n,),
               "ntk_gp_gd_mean": (T, n), "ntk_gp_gd_std": (T, n), "net_widths": (W,),
               "net_f": (W, T, n), "net_f_train": (W, T, m), "net_kgd_analytic": (W, T, n),
-              "net_kgd_empirical": (W, T, n), "ens_mean": (T, n), "ens_std": (T, n),
-              "ens_curves": (3, T, n)}
+              "net_kgd_empirical": (W, T, n), "net_theta0_vs_analytic": (W,), "net_theta_change": (W,),
+              "ens_mean": (T, n), "ens_std": (T, n), "ens_curves": (C, T, n), "ens_kgd_inf": (C, n)}
     for key, shape in shapes.items():
         assert d[key].shape == shape, key
         assert np.all(np.isfinite(d[key])), key
@@ -317,3 +319,183 @@ def test_gp_numbers_shapes_on_small_settings():
     np.testing.assert_allclose(d["net_kgd_empirical"][:, 0], d["net_f"][:, 0], atol=1e-12)
     np.testing.assert_allclose(d["net_kgd_analytic"][:, 0], d["net_f"][:, 0], atol=1e-12)
     np.testing.assert_allclose(d["ntk_gp_mean"][0], 0.0, atol=1e-14)
+    # The inputs: the post's units and the networks' are related by the input map.
+    np.testing.assert_allclose(d["x_test"], s.scaled(d["x_grid"]), atol=1e-14)
+    np.testing.assert_allclose(d["x_train_post"], s.train_x)
+    np.testing.assert_allclose(d["x_train"], s.scaled(s.train_x), atol=1e-14)
+
+
+def test_gp_numbers_kernel_columns_and_landing_curves_by_hand(wide_data):
+    s, d = wide_data.settings.wide, wide_data["gp"]
+    a = s.arch
+    args = (a.depth, a.w_std, a.b_std, a.readout_w_std, a.readout_b_std)
+    xs, xd = d["x_test"][:, None], d["x_train"][:, None]
+    k_col, t_col = wide.relu_kernels(xs, s.scaled([s.x_obs])[:, None], *args)
+    np.testing.assert_allclose(d["nngp_col"], np.asarray(k_col)[:, 0], atol=1e-12)
+    np.testing.assert_allclose(d["ntk_col"], np.asarray(t_col)[:, 0], atol=1e-12)
+    # Each drawn network's f_0, carried to t = ∞ by kernel GD with the analytic Θ:
+    # f_0(x) + Θ(x,X) Θ(X,X)⁻¹ (Y − f_0(X)), by a linear solve (ensemble and its f_0 on X afresh).
+    _, th_td = wide.relu_kernels(xs, xd, *args)
+    _, th_dd = wide.relu_kernels(xd, xd, *args)
+    g = wide_data.settings.gp
+    C = d["ens_curves"].shape[0]
+    ens = gp.train_ensemble(d["x_train"], d["y_train"], d["x_test"], [0.0, g.lr], width=g.ensemble_width,
+                            seeds=list(range(C)), lr=g.lr, parallel=1)
+    np.testing.assert_allclose(ens.curves[:, 0], d["ens_curves"][:, 0], atol=1e-12)
+    f0_train = ens.train_curves[:, 0]                                              # (C, m)
+    expected = ens.curves[:, 0] + np.linalg.solve(np.asarray(th_dd), (d["y_train"] - f0_train).T).T \
+        @ np.asarray(th_td).T
+    np.testing.assert_allclose(d["ens_kgd_inf"], expected, atol=1e-8)
+    np.testing.assert_allclose(d["ens_kgd_inf"][:, gp.grid_indices(d["x_grid"], d["x_train_post"])],
+                               np.broadcast_to(d["y_train"], (C, len(d["y_train"]))), atol=1e-8)
+
+
+def test_train_network_records_its_kernel_after_training():
+    # Width 16, 8 steps of 0.25: the NTK of the parameters after training, by the Jacobian route.
+    run = gp.train_network(3, 16, X_TRAIN, Y_TRAIN, X_TEST, [0.0, 0.5, 2.0], 0.25, ARCH)
+    p0 = jax.jit(wide.init_params, static_argnums=(1, 2))(jax.random.PRNGKey(3), 16, ARCH)
+    res = wide.train_mse(p0, X_TRAIN, Y_TRAIN, 0.25, 8, ARCH)
+    jac_ntk = jax.jit(lambda p, a, b: ntkcore.ntk(lambda th, x: wide.apply(th, x, ARCH), p, a, b))
+    np.testing.assert_allclose(run.theta_end_td, jac_ntk(res.params, X_TEST, X_TRAIN), atol=1e-10)
+    np.testing.assert_allclose(run.theta_end_dd, jac_ntk(res.params, X_TRAIN, X_TRAIN), atol=1e-10)
+    assert np.abs(np.asarray(run.theta_end_dd) - np.asarray(run.theta0_dd)).max() > 1e-6   # it moved
+
+
+# --------------------------------------------------------------------------- [gp] settings
+
+
+@pytest.mark.parametrize("text, path", [
+    ("[gp]\ntimes = [0, 0.3, 1]\n", ("gp", "times", 1)),           # not a multiple of lr = 0.125
+    ("[gp]\ntimes = [1, 2, 4]\n", ("gp", "times", 0)),             # must start at 0
+    ("[gp]\ntimes = [0, 1, 1]\n", ("gp", "times", 2)),             # increasing
+    ("[gp]\ntimes = [0, 1]\n", ("gp", "times")),                   # at least 3
+    ("[gp]\ntimes = [0, 1, 'a']\n", ("gp", "times", 2)),
+    ("[gp]\nlr = 0.001\n", ("gp", "times", 5)),                    # 128 000 steps
+    ("[gp]\nlr = 0\n", ("gp", "lr")),
+    ("[gp]\nlr = 0.5\n", ("gp", "lr")),                            # 0.5 × λ_max(Θ) ≈ 1.36 > 1
+    ("[gp]\nensemble_seeds = 1\n", ("gp", "ensemble_seeds")),
+    ("[gp]\nensemble_width = 0\n", ("gp", "ensemble_width")),
+    ("[gp]\nensemble_curves = 65\n", ("gp", "ensemble_curves")),
+    ("[gp]\nnet_widths = [8]\n", ("gp", "net_widths")),
+    ("[gp]\nnet_widths = [64, 8]\n", ("gp", "net_widths")),
+    ("[gp]\nnet_widths = [8, 1.5]\n", ("gp", "net_widths", 1)),
+    ("[gp]\nnet_seed = -1\n", ("gp", "net_seed")),
+    ("[gp]\nsamples_per_unit = 0\n", ("gp", "samples_per_unit")),
+    ("[gp]\nseeds = 3\n", ("gp", "seeds")),                        # a [wide] key in the wrong section
+    ("gp = 3\n", ("gp",)),
+    ("[wide]\nw_std = 4.0\n", ("gp", "lr")),                       # the architecture makes lr too large
+])
+def test_bad_gp_settings_name_their_key(text, path):
+    from ntkcore.settings import load_settings_text
+    from ntkcore.validation import SettingsError
+
+    with pytest.raises(SettingsError) as err:
+        load_settings_text(text, "bad.toml")
+    assert err.value.path == path, str(err.value)
+    assert str(err.value).startswith("bad.toml: " + err.value.key)
+
+
+def test_gp_settings_from_a_file_and_the_defaults_file():
+    from ntkcore.settings import DEFAULTS, load_settings_text
+    from pipeline.settings_file import default_settings_toml
+
+    s = load_settings_text("[gp]\ntimes = [0, 1, 4.5]\nlr = 0.25\nnet_widths = [4, 16, 64]\n", "ok.toml")
+    assert s.gp == gp.GPSettings(times=(0.0, 1.0, 4.5), lr=0.25, net_widths=(4, 16, 64))
+    assert s.gp.times == (0.0, 1.0, 4.5) and all(isinstance(t, float) for t in s.gp.times)
+    assert DEFAULTS.gp == gp.GPSettings()
+    text = default_settings_toml()
+    assert "\n[gp]" in text and load_settings_text(text, "defaults.toml").gp == gp.GPSettings()
+    # The default learning rate is stable for the default architecture (η λ_max ≈ 0.34).
+    assert 0.3 < gp.GPSettings().lr * gp.lambda_max(S) < 0.4
+
+
+def test_lambda_max_is_the_top_eigenvalue_of_the_ntk_on_the_training_inputs():
+    _, th = wide.relu_kernels(X_TRAIN[:, None], X_TRAIN[:, None], ARCH.depth)
+    assert gp.lambda_max(S) == pytest.approx(float(np.linalg.eigvalsh(np.asarray(th))[-1]), rel=1e-8)
+
+
+def test_the_data_cache_key_follows_the_gp_settings_only_for_the_gp_experiment():
+    from ntkcore import experiments
+    from ntkcore.settings import DEFAULTS
+    from pipeline import datacache
+
+    for field in ("times", "lr", "ensemble_width", "ensemble_seeds", "ensemble_curves", "net_widths", "net_seed",
+                  "samples_per_unit"):
+        value = {"times": (0.0, 0.25, 1.0), "lr": 0.0625, "ensemble_width": 256, "ensemble_seeds": 32,
+                 "ensemble_curves": 10, "net_widths": (16, 1024), "net_seed": 1, "samples_per_unit": 2}[field]
+        other = dataclasses.replace(DEFAULTS, gp=dataclasses.replace(DEFAULTS.gp, **{field: value}))
+        for name in experiments.EXPERIMENTS:
+            assert (datacache.key(name, other) != datacache.key(name, DEFAULTS)) == (name == "gp"), (name, field)
+
+
+def test_run_hands_the_gp_settings_to_the_gp_experiment(monkeypatch):
+    from ntkcore import experiments
+    from ntkcore.settings import load_settings_text
+
+    seen = {}
+    monkeypatch.setattr(gp, "gp_numbers", lambda s, g, rbf=None, progress=None: seen.update(s=s, g=g) or {})
+    settings = load_settings_text("[gp]\nensemble_seeds = 8\n", "x.toml")
+    experiments.run("gp", settings)
+    assert seen["g"].ensemble_seeds == 8 and seen["s"] == settings.wide
+
+
+def test_report_gp_reads_the_gp_section(tmp_path, capsys):
+    from ntkcore.report import main
+
+    cfg = tmp_path / "g.toml"
+    cfg.write_text("[gp]\ntimes = [0, 1, 3]\nsamples_per_unit = 2\n")
+    assert main(["report", "--gp", "--config", str(cfg)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["times"] == [0.0, 1.0, 3.0]
+    assert len(out["x_test"]) == 2 * (S.x_range[1] - S.x_range[0]) + 1
+
+
+def test_gp_inputs_are_the_grid_and_the_training_inputs():
+    g = gp.GPSettings(samples_per_unit=2)
+    x = gp.gp_inputs(S, g)
+    assert len(x) == 61 and x[0] == -10 and x[-1] == 20 and np.all(np.diff(x) > 0)
+    s = dataclasses.replace(S, train_x=(-7.3, 0.0, 12.1))
+    x = gp.gp_inputs(s, gp.GPSettings(samples_per_unit=1))
+    assert {-7.3, 12.1} <= set(x.tolist()) and len(x) == 33 and np.all(np.diff(x) > 0)
+
+
+# --------------------------------------------------------------------------- facts the captions state
+
+
+def test_largest_gap_and_gaps_over_time():
+    a, b = np.array([0.0, 1.0, -2.0, 0.5]), np.array([0.1, 1.0, 1.0, 0.5])
+    assert gp.largest_gap(a, b) == (2, 3.0)
+    f = np.array([[0.0, 0.0], [1.0, -1.0]])
+    np.testing.assert_array_equal(gp.gaps_over_time(f, np.zeros((2, 2))), [0.0, 1.0])
+
+
+def test_grid_indices_and_away_from():
+    x = np.arange(-2.0, 3.0, 0.5)          # -2, -1.5, ..., 2.5
+    np.testing.assert_array_equal(gp.grid_indices(x, [0.0, 2.5, -2.0]), [4, 9, 0])
+    with pytest.raises(ValueError, match="not on the grid"):
+        gp.grid_indices(x, [0.25])
+    np.testing.assert_array_equal(gp.away_from(x, [0.0], 1.0), np.abs(x) >= 1.0)
+
+
+def test_std_ratio_range_over_a_mask():
+    num, den = np.array([1.0, 3.0, 10.0, 2.0]), np.array([1.0, 1.0, 1.0, 4.0])
+    assert gp.std_ratio_range(num, den, np.array([True, True, False, True])) == (0.5, 3.0)
+
+
+def test_relative_frobenius():
+    b = np.array([[3.0, 0.0], [0.0, 4.0]])       # ‖b‖_F = 5
+    assert gp.relative_frobenius(b + np.array([[0.0, 1.0], [0.0, 0.0]]), b) == pytest.approx(0.2)
+
+
+def test_ensemble_agreement_in_units_of_the_gp_std():
+    gp_mean, gp_std = np.zeros((3, 2)), np.array([[1.0, 0.5], [0.2, 0.2], [0.1, 0.1]])
+    ens_mean = np.array([[0.5, 0.0], [0.0, -0.3], [0.0, 0.0]])
+    ens_std = np.array([[1.0, 0.6], [0.2, 0.2], [0.5, 0.1]])
+    ag = gp.ensemble_agreement(ens_mean, ens_std, gp_mean, gp_std)
+    np.testing.assert_allclose(ag.mean_off, [0.5, 1.5, 0.0])
+    np.testing.assert_allclose(ag.std_off, [0.2, 0.0, 4.0])
+    np.testing.assert_allclose(ag.mean_gap, [0.5, 0.3, 0.0])
+    np.testing.assert_allclose(ag.std_gap, [0.1, 0.0, 0.4])
+    np.testing.assert_array_equal(ag.agree, [True, False, False])
+    assert gp.agreeing_prefix(ag.agree) == 1
+    assert gp.agreeing_prefix([True, True]) == 2 and gp.agreeing_prefix([False, True]) == 0

@@ -1,0 +1,260 @@
+"""Chapter 10 — Many networks, one Gaussian process.  Train many wide networks from independent
+random initializations: at every moment their spread is described by a Gaussian process over
+initializations, the NTK-GP (Lee et al. 2019), which starts as the prior GP(0, K) and, as t → ∞,
+pinches to zero at the training points.
+
+The ensemble (faint black curves; finite width) is drawn only for the times at which it agrees with
+the NTK-GP (``ntkcore.gp.ensemble_agreement``); later the Gaussian process alone.  Every curve and
+number comes from ``ntkcore.gp.gp_numbers`` (experiment "gp", precomputed by the pipeline).
+
+Render:  manim -pql scenes/ch10_gaussian_process.py GaussianProcessOverTime
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, LaggedStart, Transform, VGroup,
+)
+
+from ntkcore.gp import agreeing_prefix, ensemble_agreement, grid_indices
+
+from scenes import runtime
+from scenes.base import ChapterScene
+from scenes.components.gp_plots import axis_names, band, input_map, training_dots
+from scenes.formatting import fmt, fmt_g
+from scenes.ranges import every_other_tick, label_decimals, whole_ticks
+from scenes.widgets import legend_row, polyline
+
+
+def below(v: float, floor: float = 1e-3) -> float:
+    """A round bound above ``v`` to print: the next power of ten, and at least ``floor``
+    (``3e-6`` → 0.001, ``0.004`` → 0.01)."""
+    return max(floor, 10.0 ** np.ceil(np.log10(max(v, 1e-300)) + 1e-12))
+
+
+class GaussianProcessOverTime(ChapterScene):
+
+    axes_size = (11.2, 4.2)
+    axes_center = (0.3, 0.0, 0.0)
+    y_step = 0.5
+    zoom_y_step = 0.25
+    band_stds = 2.0              # the band is mean ± band_stds · std
+    band_opacity = 0.22
+    curve_width = 1.6            # one network of the ensemble
+    curve_opacity = 0.4
+    legend_y = 2.95
+    legend_right = 6.8
+
+    # ------------------------------------------------------------------ the numbers
+    def setup(self):
+        super().setup()
+        self.wide = self.settings.wide
+        d = self.data = runtime.experiment("gp")
+        self.x = d["x_grid"]
+        self.times = d["times"]
+        self.lr = float(d["lr"])
+        # The NTK-GP of gradient descent at the networks' learning rate (what they do exactly at
+        # infinite width), then t = ∞.
+        self.gp_mean = np.vstack([d["ntk_gp_gd_mean"], d["ntk_gp_inf_mean"][None]])   # (T + 1, n)
+        self.gp_std = np.vstack([d["ntk_gp_gd_std"], d["ntk_gp_inf_std"][None]])      # (T + 1, n)
+        self.agreement = ensemble_agreement(d["ens_mean"], d["ens_std"], d["ntk_gp_gd_mean"], d["ntk_gp_gd_std"])
+        self.n_agree = max(1, agreeing_prefix(self.agreement.agree))   # t = 0 is always drawn
+        self.on_data = grid_indices(self.x, d["x_train_post"])
+        vals = np.concatenate([d["ens_curves"].ravel(), (self.gp_mean + self.band_stds * self.gp_std).ravel(),
+                               (self.gp_mean - self.band_stds * self.gp_std).ravel(), d["y_train"]])
+        self.y_range = whole_ticks(vals, self.y_step)
+        # From the last time the networks agree with the GP on: the y axis zoomed in on the networks
+        # then, the Gaussian process from then on, and where each start lands at t = ∞.
+        late = slice(self.n_agree - 1, None)
+        zoom_vals = np.concatenate([(self.gp_mean[late] + self.band_stds * self.gp_std[late]).ravel(),
+                                    (self.gp_mean[late] - self.band_stds * self.gp_std[late]).ravel(),
+                                    d["ens_curves"][:, self.n_agree - 1].ravel(), d["ens_kgd_inf"].ravel(),
+                                    d["y_train"]])
+        self.zoom_y_range = whole_ticks(zoom_vals, self.zoom_y_step)
+        self.build_plot()
+
+    def steps_at(self, k: int) -> int:
+        return int(round(float(self.times[k]) / self.lr))
+
+    def time_text(self, k: int) -> str:
+        if k >= len(self.times):
+            return "t = ∞"
+        return f"t = {fmt_g(float(self.times[k]))}   ({self.steps_at(k)} steps of η = {fmt_g(self.lr)})"
+
+    # ------------------------------------------------------------------ the plot
+    def axes_for(self, y_range):
+        lo, hi = self.wide.x_range
+        numbers = every_other_tick(y_range)
+        return self.framed((lo, hi, 5), y_range, self.axes_size, self.axes_center,
+                           y_numbers=numbers, decimals=label_decimals(*numbers))
+
+    def gp_layer(self, ax):
+        """The GP's band (mean ± 2 std) and mean at every time (t = ∞ last), and the training points,
+        in ``ax``."""
+        bands = [band(ax, self.x, self.gp_mean[k] - self.band_stds * self.gp_std[k],
+                      self.gp_mean[k] + self.band_stds * self.gp_std[k], self.theme.ntk_exact, self.band_opacity)
+                 for k in range(len(self.gp_mean))]
+        means = [polyline(ax, self.x, mean, self.theme.ntk_exact, stroke_width=4) for mean in self.gp_mean]
+        return bands, means, training_dots(self, ax, self.data["x_train_post"], self.data["y_train"])
+
+    def build_plot(self):
+        d, s = self.data, self.wide
+        self.axes = ax = self.axes_for(self.y_range)
+        self.zoom_axes = zx = self.axes_for(self.zoom_y_range)
+        self.names = axis_names(self, ax, s.y_shift, s.y_scale)
+        self.bands, self.means, self.dots = self.gp_layer(ax)
+        self.zoom_bands, self.zoom_means, self.zoom_dots = self.gp_layer(zx)
+        k_all = len(self.gp_mean)
+        C, T = d["ens_curves"].shape[:2]
+        self.ens_curves = [[polyline(ax, self.x, d["ens_curves"][c, k], self.theme.dot,
+                                         stroke_width=self.curve_width, opacity=self.curve_opacity)
+                            for k in range(T)] for c in range(C)]                       # [curve][time]
+        k0 = self.n_agree - 1
+        self.zoom_ens_curves = [polyline(zx, self.x, d["ens_curves"][c, k0], self.theme.dot,
+                                         stroke_width=self.curve_width, opacity=self.curve_opacity) for c in range(C)]
+        self.landing = [polyline(zx, self.x, f, self.theme.dot, stroke_width=self.curve_width,
+                                 opacity=self.curve_opacity) for f in d["ens_kgd_inf"]]
+        self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
+                            .to_corner(UP + RIGHT, buff=0.35) for k in range(k_all)]
+        self.legend = VGroup(
+            legend_row(self.ty, self.theme.dot, f"networks of width {int(d['ens_width'])}",
+                       stroke_width=self.curve_width + 1, opacity=0.7),
+            legend_row(self.ty, self.theme.ntk_exact, "Gaussian process: mean ± 2 std over random initializations",
+                       stroke_width=10, opacity=0.5),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.legend.move_to([0, self.legend_y - 0.2, 0]).align_to([self.legend_right, 0, 0], RIGHT)
+        self.pinch_marks = VGroup(*[Circle(radius=0.16, color=self.theme.highlight, stroke_width=3)
+                                    .move_to(zx.c2p(x, y)) for x, y in zip(d["x_train_post"], d["y_train"])])
+
+    # ------------------------------------------------------------------ the chapter
+    def construct(self):
+        d, s = self.data, self.wide
+        ax = self.axes.copy()                       # on screen (until the zoomed axes replace it)
+        C = len(self.ens_curves)
+        S, W = int(d["ens_seeds"]), int(d["ens_width"])
+        m = len(d["y_train"])
+        T = len(self.times)
+        n_agree = self.n_agree
+        ag = self.agreement
+        map_text, map_spoken = input_map(s.x_range)
+        prior_top = float(d["prior_std"].max())
+
+        self.play_title_card(
+            "Many networks, one Gaussian process",
+            bridge="Many random starts: train not one wide network\nbut many, and look at all of them at once.",
+            narration="One network depends on its random start. So take many random starts: train many wide "
+                      "networks on the same data, and look at all of them at once.")
+
+        # Step: the ensemble at initialization
+        head = self.heading("One Gaussian process")
+        # What is on screen are copies, morphed from time to time (the built curves stay as they are).
+        curves = VGroup(*[row[0].copy() for row in self.ens_curves])
+        dots = self.dots.copy()
+        with self.step(f"{C} of {S} networks of width {W}, each from its own\n"
+                       f"random initialization (t = 0). Input: {map_text}.",
+                       narration=f"Here are {C} of {S} networks of width {W}, {s.depth} hidden layers, each from its "
+                                 f"own random initialization, before any training, with the same {m} training points "
+                                 f"as before. As before, the networks see u equals {map_spoken}."):
+            self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names), run_time=1.0)
+            self.play(LaggedStart(*[Create(c) for c in curves], lag_ratio=0.06),
+                      LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.15), run_time=1.8)
+
+        # Step: the prior as a Gaussian process
+        gp_band, gp_mean, clock = self.bands[0].copy(), self.means[0].copy(), self.time_labels[0].copy()
+        with self.step("At infinite width, f₀ is a Gaussian process: each f₀(x)\n"
+                       "is Gaussian. Green: mean 0 ± 2 std, std = √K(x, x).",
+                       narration="At infinite width the random function f zero is a Gaussian process: at every x, and "
+                                 "jointly at any set of x, its values are Gaussian over random initializations. Its "
+                                 "mean is zero and its covariance is K, the NNGP kernel of the architecture. The green "
+                                 "band is the mean plus and minus two standard deviations, the square root of K of x "
+                                 f"and x; up to {fmt(prior_top, 2)} here."):
+            self.play(FadeIn(gp_band), Create(gp_mean), FadeIn(self.legend), FadeIn(clock), run_time=1.2)
+            self.bring_to_front(curves, dots)
+
+        # Step: train them all; the band follows
+        with self.step(f"Train all {S} by gradient descent. At every t, fₜ is still a Gaussian\n"
+                       "process over initializations: the NTK-GP (Lee et al. 2019).",
+                       narration=f"Now train all {S} networks by gradient descent, learning rate {fmt_g(self.lr)}. "
+                                 "Because an infinitely wide network trains by kernel gradient descent, linearly in "
+                                 "its starting function, f at time t is still a Gaussian process over random "
+                                 "initializations: the NTK Gaussian process of Lee and colleagues, 2019. Its mean and "
+                                 "spread follow from the two kernels, K and Θ."):
+            for k in range(1, n_agree):
+                self.play(*[Transform(c, row[k]) for c, row in zip(curves, self.ens_curves)],
+                          Transform(gp_band, self.bands[k]), Transform(gp_mean, self.means[k]),
+                          Transform(clock, self.time_labels[k]), run_time=1.4)
+                self.bring_to_front(curves, dots)
+                self.wait(0.5)
+        t_ok = fmt_g(float(self.times[n_agree - 1]))
+        worst = max(float(ag.mean_off[:n_agree].max()), float(ag.std_off[:n_agree].max()))
+        zx, k0 = self.zoom_axes, n_agree - 1
+        with self.step(f"Zoomed in: up to t = {t_ok} the {S} networks match it,\n"
+                       f"mean and spread off by at most {fmt(worst, 2)} of the GP's std.",
+                       narration=f"Zoom in on the y axis. Up to time {t_ok} the {S} finite networks agree with the "
+                                 f"Gaussian process: at every x, their average and their spread are within "
+                                 f"{fmt(worst, 2)} of the process's own standard deviation of its mean and its "
+                                 "standard deviation."):
+            self.play(FadeOut(ax), FadeIn(zx), Transform(gp_band, self.zoom_bands[k0]),
+                      Transform(gp_mean, self.zoom_means[k0]), Transform(dots, self.zoom_dots),
+                      *[Transform(c, z) for c, z in zip(curves, self.zoom_ens_curves)], run_time=1.2)
+            self.bring_to_front(curves, dots)
+
+        # Step: later times — the ensemble lags; the GP alone
+        if n_agree < T:
+            k_bad, k_end = n_agree, T - 1          # the first time they disagree, and the last
+            gap, off = float(ag.mean_gap[k_bad]), float(ag.mean_off[k_bad])
+            t_bad, t_end = fmt_g(float(self.times[k_bad])), fmt_g(float(self.times[k_end]))
+            later = k_end != k_bad
+            line1 = f"Later, width {W} lags: mean {fmt(gap, 2)} off at t = {t_bad} ({fmt(off, 1)} std)"
+            line2 = (f"{fmt(float(ag.mean_gap[k_end]), 2)} off at t = {t_end}. " if later else "") + \
+                "From here on: the Gaussian process alone."
+            with self.step(line1 + ("," if later else ".") + "\n" + line2,
+                           narration=f"Later in training the networks of width {W} lag behind the Gaussian process: "
+                                     f"at time {t_bad} their average is {fmt(gap, 2)} away from its mean, "
+                                     f"{fmt(off, 1)} of its standard deviations"
+                                     + (f", and at time {t_end}, {fmt(float(ag.mean_gap[k_end]), 2)}" if later else "")
+                                     + ". The slowest directions of training need wider networks than this. So from "
+                                       "here on we follow the Gaussian process alone."):
+                self.play(FadeOut(curves), FadeOut(self.legend[0]), run_time=0.8)
+        else:
+            self.play(FadeOut(curves), FadeOut(self.legend[0]), run_time=0.8)
+
+        # Step: to t = ∞; the band pinches at the data
+        top_inf = float(d["ntk_gp_inf_std"].max())
+        at_data = below(float(d["ntk_gp_inf_std"][self.on_data].max()))
+        with self.step(f"As t → ∞ the band pinches to zero at the {m} training points\n"
+                       f"(std < {fmt_g(at_data)}); between them, std up to {fmt(top_inf, 3)}.",
+                       narration="Run the Gaussian process on, to infinite time. The "
+                                 f"band pinches to zero at the {m} training points: every network ends up fitting "
+                                 f"them exactly. Between them it stays open, with a standard deviation of up to "
+                                 f"{fmt(top_inf, 3)}, against up to {fmt(prior_top, 2)} at the start."):
+            for k in range(n_agree, T + 1):
+                self.play(Transform(gp_band, self.zoom_bands[k]), Transform(gp_mean, self.zoom_means[k]),
+                          Transform(clock, self.time_labels[k]), run_time=1.3)
+                self.bring_to_front(dots)
+                self.wait(0.4)
+            self.play(LaggedStart(*[Create(c) for c in self.pinch_marks], lag_ratio=0.15), run_time=1.0)
+
+        # Step: the mean, and where each network lands
+        mean_tex = self.ty.math(r"\text{mean:}\;\; \Theta(x, X)\,\Theta(X, X)^{-1}\,Y", size=self.ty.CAPTION_SIZE + 2,
+                                color=self.theme.ntk_exact)
+        one_tex = self.ty.math(r"\text{one network:}\;\; f_0(x) + \Theta(x, X)\,\Theta(X, X)^{-1}\big(Y - f_0(X)\big)",
+                               size=self.ty.CAPTION_SIZE + 2)
+        formulas = VGroup(mean_tex, one_tex).arrange(RIGHT, buff=0.7)
+        formulas.move_to([0.3, self.legend_y, 0])
+        if formulas.width > 12.6:
+            formulas.scale_to_fit_width(12.6)
+        landing = VGroup(*self.landing)
+        with self.step("Its centre is the mean over random initializations. Each start f₀\n"
+                       "lands somewhere else: its own f₀ shifts it.",
+                       narration="At infinite time the centre of the band, Θ of x and X times Θ of X and X inverse "
+                                 "times Y, is the mean over random initializations: no single network is trained to "
+                                 "it. One network started from f zero is carried by kernel gradient descent to f zero "
+                                 "of x plus Θ of x and X, Θ of X and X inverse, times Y minus f zero of X. In black, "
+                                 f"that end point for each of the {C} starts: every one through the data points, "
+                                 "spread around the mean."):
+            self.play(FadeOut(self.legend[1]), FadeOut(self.pinch_marks), run_time=0.5)
+            self.play(FadeIn(formulas), run_time=0.8)
+            self.play(LaggedStart(*[Create(c) for c in landing], lag_ratio=0.05), run_time=1.5)
+            self.bring_to_front(gp_mean, dots)     # the mean over initializations on top

@@ -1,0 +1,243 @@
+"""Chapter 9 — Kernel gradient descent.  A wide network trained by small-step gradient descent moves
+like kernel gradient descent with its initial kernel, df/dt = −k₀(x, X)(f(X) − Y); a narrow one
+does not (its kernel moves as it trains).  At infinite width that kernel is Θ, which depends only on
+the architecture.
+
+Left: one network of the widest width (default 1024), drawn at several moments of training (black)
+over kernel GD from the same f₀ with its own initial NTK k₀ (broad purple: the kernel before
+training); right: the same for the narrowest width (default 8).  Every curve and every number comes
+from ``ntkcore.gp.gp_numbers`` (experiment "gp", precomputed by the pipeline).
+
+Render:  manim -pql scenes/ch9_kernel_gd.py KernelGradientDescent
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, LaggedStart, Transform, TransformMatchingTex, VGroup,
+)
+
+from ntkcore.gp import gaps_over_time
+
+from scenes import runtime
+from scenes.base import ChapterScene
+from scenes.components.gp_plots import axis_names, input_map, training_dots
+from scenes.formatting import fmt, fmt_g, percent
+from scenes.ranges import every_other_tick, whole_ticks
+from scenes.widgets import legend_row, polyline
+
+
+class KernelGradientDescent(ChapterScene):
+
+    panel_size = (5.6, 2.8)
+    panel_centers = ((-3.45, -0.6, 0.0), (3.45, -0.6, 0.0))
+    y_step = 0.25
+    formula_y = 2.8
+    legend_y = 2.15
+    arch_legend_y = 1.65
+    network_width = 3           # stroke of a network's curve
+    kgd_width = 11              # stroke of the broad kernel-GD curve under it
+    kgd_opacity = 0.5
+
+    # ------------------------------------------------------------------ the numbers
+    def setup(self):
+        super().setup()
+        self.wide = self.settings.wide
+        d = self.data = runtime.experiment("gp")
+        self.x = d["x_grid"]
+        self.times = d["times"]
+        self.lr = float(d["lr"])
+        self.widths = d["net_widths"]
+        self.shown = (len(self.widths) - 1, 0)          # panels: the widest (left), the narrowest (right)
+        # Largest distance between the network and kernel GD with its initial NTK, at each time.
+        self.gaps = np.stack([gaps_over_time(d["net_f"][i], d["net_kgd_empirical"][i])
+                              for i in range(len(self.widths))])                   # (W, T)
+        self.gaps_inf_width = np.stack([gaps_over_time(d["net_f"][i], d["net_kgd_analytic"][i])
+                                        for i in range(len(self.widths))])         # (W, T)
+        vals = np.concatenate([d["net_f"][list(self.shown)].ravel(),
+                               d["net_kgd_empirical"][list(self.shown)].ravel(),
+                               d["net_kgd_analytic"][self.shown[0]].ravel(), d["y_train"]])
+        self.y_range = whole_ticks(vals, self.y_step)
+        self.build_panels()
+
+    def steps_at(self, k: int) -> int:
+        return int(round(float(self.times[k]) / self.lr))
+
+    def time_text(self, k: int) -> str:
+        return f"t = {fmt_g(float(self.times[k]))}   ({self.steps_at(k)} steps of η = {fmt_g(self.lr)})"
+
+    # ------------------------------------------------------------------ the plots
+    def build_panels(self):
+        d, s = self.data, self.wide
+        lo, hi = s.x_range
+        W = len(self.widths)
+        self.axes, self.names, self.titles, self.dots = [], [], [], []
+        self.net_curves, self.kgd_curves = [], []          # [panel][time]
+        for k, i in enumerate(self.shown):
+            ax = self.framed((lo, hi, 5), self.y_range, self.panel_size, self.panel_centers[k],
+                             y_numbers=every_other_tick(self.y_range), decimals=1)
+            self.axes.append(ax)
+            self.names.append(axis_names(self, ax, s.y_shift, s.y_scale))
+            title = self.ty.text(f"width {int(self.widths[i])}", size=self.ty.LABEL_SIZE + 2,
+                                 color=self.theme.width_color(i, W), weight="BOLD")
+            self.titles.append(title.next_to(self.names[-1][1], RIGHT, buff=0.5))
+            self.dots.append(training_dots(self, ax, d["x_train_post"], d["y_train"]))
+            self.kgd_curves.append([polyline(ax, self.x, f, self.theme.kernel_start, stroke_width=self.kgd_width,
+                                                 opacity=self.kgd_opacity) for f in d["net_kgd_empirical"][i]])
+            self.net_curves.append([polyline(ax, self.x, f, self.theme.dot, stroke_width=self.network_width)
+                                    for f in d["net_f"][i]])
+        # Kernel GD with the infinite-width Θ (architecture only), from the wide network's f₀.
+        i = self.shown[0]
+        self.arch_curve_solid = [polyline(self.axes[0], self.x, f, self.theme.ntk_exact, stroke_width=3.5)
+                                 for f in d["net_kgd_analytic"][i]]   # undashed (the tests read these)
+        self.arch_curves = [DashedVMobject(c, num_dashes=60) for c in self.arch_curve_solid]
+        self.legend = VGroup(
+            legend_row(self.ty, self.theme.dot, "network, trained by gradient descent",
+                       stroke_width=self.network_width),
+            legend_row(self.ty, self.theme.kernel_start, "kernel GD with its initial NTK k₀",
+                       stroke_width=self.kgd_width, opacity=self.kgd_opacity),
+        ).arrange(RIGHT, buff=0.6).move_to([0.2, self.legend_y, 0])
+        self.arch_legend = legend_row(self.ty, self.theme.ntk_exact,
+                                      "kernel GD with Θ, the infinite-width NTK (left panel)", stroke_width=3.5,
+                                      dashed=True)
+        self.arch_legend.move_to([0, self.arch_legend_y, 0]).align_to(self.legend, LEFT)
+        self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
+                            .to_corner(UP + RIGHT, buff=0.35) for k in range(len(self.times))]
+
+    def ode(self, kernel: str, color: str):
+        """Kernel gradient descent, ``df_t(x)/dt = −kernel(x, X)(f_t(X) − Y)``, with the kernel's symbol
+        in ``color`` (a separate part, so that one kernel can morph into another)."""
+        mob = self.ty.math(r"\frac{d f_t(x)}{dt} \;=\; -\,", kernel, r"(x, X)\,\big(f_t(X) - Y\big)",
+                           size=self.ty.CAPTION_SIZE + 4)
+        mob[1].set_color(color)
+        return mob.move_to([0.2, self.formula_y, 0])
+
+    # ------------------------------------------------------------------ the chapter
+    def construct(self):
+        d, s = self.data, self.wide
+        wide_i, narrow_i = self.shown
+        wide_w, narrow_w = int(self.widths[wide_i]), int(self.widths[narrow_i])
+        m = len(d["y_train"])
+        T = len(self.times)
+        last = T - 1
+        # The moments drawn one by one: every time but the last (that one gets its own step).
+        sweep = list(range(1, last))
+        map_text, map_spoken = input_map(s.x_range)
+        lo, hi = s.x_range
+        ga, gn = self.gaps[wide_i], self.gaps[narrow_i]
+        k_mid = sweep[-1] if sweep else last          # the last moment of the sweep
+        t_mid, t_last = fmt_g(float(self.times[k_mid])), fmt_g(float(self.times[last]))
+
+        self.play_title_card(
+            "Kernel gradient descent",
+            bridge="The wide network's kernel stays put during training:\n"
+                   "so training should be gradient descent with one fixed kernel.",
+            narration="The last chapter showed that a wide network's kernel barely moves while it trains. "
+                      "If the kernel does not move, training is gradient descent in function space with one "
+                      "fixed kernel. Let us check that on one wide network, and on one narrow one.")
+
+        # What is on screen are copies, morphed from time to time (the built curves stay as they are).
+        net, kgd, clock = (self.net_curves[0][0].copy(), self.kgd_curves[0][0].copy(),
+                           self.time_labels[0].copy())
+        # Step: one wide network at initialization, and the data
+        head = self.heading("Kernel gradient descent")
+        ax = self.axes[0]
+        with self.step(f"A ReLU network of width {wide_w} at initialization (f₀),\n"
+                       f"and {m} training points. Its input is {map_text}.",
+                       narration=f"Here is one ReLU network of width {wide_w}, {s.depth} hidden layers, at its random "
+                                 f"initialization: the black curve f zero. The black dots are {m} training points "
+                                 f"from the post's data. The network's input is u equals {map_spoken}, so the "
+                                 f"grid from {fmt_g(lo)} to {fmt_g(hi)} becomes the interval from minus 1 to 1; "
+                                 f"the targets are scaled as in the last chapter."):
+            self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names[0]), FadeIn(self.titles[0]), run_time=1.0)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots[0]], lag_ratio=0.15),
+                      Create(net), run_time=1.2)
+
+        # Step: the ODE, named
+        ode = self.ode(r"k_0", self.theme.kernel_start)
+        with self.step("Kernel gradient descent: f moves along −k₀ (f − Y),\n"
+                       "with the kernel k₀ held fixed at its initial value.",
+                       narration="Kernel gradient descent. Gradient descent on the squared error, seen in function "
+                                 "space, moves f at every x by minus the kernel between x and the training inputs "
+                                 "X, times the errors f of X minus Y. In kernel gradient descent that kernel is held "
+                                 "fixed: here k zero, this network's own NTK at initialization. Both start from the "
+                                 "same f zero."):
+            self.play(FadeIn(ode), FadeIn(self.legend), run_time=1.0)
+            self.add(kgd)
+            self.bring_to_front(net, self.dots[0])
+            self.play(FadeIn(clock), run_time=0.5)
+
+        # Step: train it; both move together
+        with self.step(f"Train the network with small steps (η = {fmt_g(self.lr)}), and run kernel GD\n"
+                       "from the same f₀: the two curves move together.",
+                       narration=f"Now train the network by gradient descent with small steps, learning rate "
+                                 f"{fmt_g(self.lr)}, and run kernel gradient descent with the same steps from the same "
+                                 "start. Time t is the number of steps times the learning rate. The black curve "
+                                 "stays inside the purple one."):
+            for k in sweep:
+                self.play(Transform(net, self.net_curves[0][k]), Transform(kgd, self.kgd_curves[0][k]),
+                          Transform(clock, self.time_labels[k]), run_time=1.3)
+                self.wait(0.5)
+        self.say(f"Width {wide_w}: at most {fmt(max(ga[1:k_mid + 1]), 2)} apart up to t = {t_mid}\n"
+                 f"(largest vertical distance, in units of the plot).",
+                 narration=f"At width {wide_w} the two curves are never more than {fmt(max(ga[1:k_mid + 1]), 2)} "
+                           f"apart, up to time {t_mid}: that is the largest vertical distance between them, in the "
+                           "plot's units.")
+
+        # Step: the narrow network, from the same seed
+        ax_n = self.axes[1]
+        net_n, kgd_n = self.net_curves[1][0].copy(), self.kgd_curves[1][0].copy()
+        change = d["net_theta_change"]
+        with self.step(f"Width {narrow_w}, same seed: its kernel moves as it trains\n"
+                       f"(by {percent(change[narrow_i])} by t = {t_last}), so the curves part.",
+                       narration=f"Now a network of width {narrow_w}, from the same random seed. Its kernel moves as "
+                                 f"it trains: by t = {t_last} its NTK has changed by {percent(change[narrow_i])}, "
+                                 f"against {percent(change[wide_i])} at width {wide_w}. So kernel gradient descent "
+                                 "with its initial kernel loses track of it."):
+            self.play(FadeIn(ax_n), FadeIn(self.names[1]), FadeIn(self.titles[1]), FadeIn(self.dots[1]),
+                      Create(net_n), run_time=1.0)
+            self.add(kgd_n)
+            self.bring_to_front(net_n, self.dots[1])
+            self.play(Transform(clock, self.time_labels[0]), Transform(net, self.net_curves[0][0]),
+                      Transform(kgd, self.kgd_curves[0][0]), run_time=0.8)
+            for k in sweep:
+                self.play(Transform(net, self.net_curves[0][k]), Transform(kgd, self.kgd_curves[0][k]),
+                          Transform(net_n, self.net_curves[1][k]), Transform(kgd_n, self.kgd_curves[1][k]),
+                          Transform(clock, self.time_labels[k]), run_time=1.3)
+                self.wait(0.5)
+        self.say(f"At t = {t_mid}: {fmt(gn[k_mid], 2)} apart at width {narrow_w},\n"
+                 f"{fmt(ga[k_mid], 2)} at width {wide_w}.",
+                 narration=f"At time {t_mid} the narrow network is {fmt(gn[k_mid], 2)} away from its kernel "
+                           f"gradient descent; the wide one, {fmt(ga[k_mid], 2)}.")
+
+        # Step: the last moment, honestly
+        with self.step(f"Much later (t = {t_last}, {self.steps_at(last)} steps): {fmt(ga[last], 2)} apart at width "
+                       f"{wide_w},\n{fmt(gn[last], 2)} at width {narrow_w}. Wide is not infinitely wide.",
+                       narration=f"Run much longer, to t = {t_last}, that is {self.steps_at(last)} steps, and even the "
+                                 f"wide network drifts: {fmt(ga[last], 2)} away, against {fmt(gn[last], 2)} for the "
+                                 f"narrow one. Its kernel moved by {percent(change[wide_i])}, and the slowest "
+                                 "directions of training feel even that. Width "
+                                 f"{wide_w} is wide, not infinitely wide."):
+            self.play(Transform(net, self.net_curves[0][last]), Transform(kgd, self.kgd_curves[0][last]),
+                      Transform(net_n, self.net_curves[1][last]), Transform(kgd_n, self.kgd_curves[1][last]),
+                      Transform(clock, self.time_labels[last]), run_time=1.3)
+
+        # Step: what "depends only on the architecture" means; the ODE with Θ in place of k₀
+        rel0 = d["net_theta0_vs_analytic"]
+        ode_inf = self.ode(r"\Theta", self.theme.ntk_exact)
+        arch = self.arch_curves[last]
+        with self.step(f"Width → ∞: k₀ becomes Θ, computed from the architecture alone\n"
+                       f"(depth {s.depth}, weight and bias scales), no weights. Width {wide_w}: "
+                       f"{percent(rel0[wide_i])} off.",
+                       narration=f"As the width grows, the initial kernel k zero stops depending on the random "
+                                 f"weights and becomes Θ, the infinite-width NTK. Θ is computed from the "
+                                 f"architecture "
+                                 f"alone: the depth, {s.depth}, and the scales of the weights and biases; no trained "
+                                 f"or random weights enter. That is what 'depends only on the architecture' means. "
+                                 f"At width {wide_w}, k zero is {percent(rel0[wide_i])} away from Θ; at width "
+                                 f"{narrow_w}, {percent(rel0[narrow_i])}. Dashed green: kernel gradient descent "
+                                 f"with Θ itself, from the same start; up to t = {t_mid} it stays within "
+                                 f"{fmt(max(self.gaps_inf_width[wide_i][1:k_mid + 1]), 2)} of the wide network."):
+            self.play(TransformMatchingTex(ode, ode_inf), run_time=1.0)
+            self.play(FadeIn(self.arch_legend), Create(arch), run_time=1.2)

@@ -1,0 +1,58 @@
+"""Pieces the kernel-gradient-descent and Gaussian-process chapters share: the data axes (the post's
+x, targets scaled as the networks were trained on them), the training points, a band between two
+curves, and the network's input map in words.  They only draw what they are given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import LEFT, RIGHT, UP, Polygon, VGroup
+
+from scenes.formatting import fmt_g, tex_num
+from scenes.widgets import dots_at
+
+
+def input_map(x_range) -> tuple[str, str]:
+    """The linear map of the grid onto [−1, 1] the networks see, as ``(text, spoken)``:
+    ``("u = 2(x + 10)/30 − 1", "2 times x plus 10, over 30, minus 1")``."""
+    lo, hi = x_range
+    sign, word = ("+", "plus") if lo < 0 else ("−", "minus")
+    shifted = "x" if lo == 0 else f"(x {sign} {fmt_g(abs(lo))})"
+    spoken = "x" if lo == 0 else f"x {word} {fmt_g(abs(lo))}"
+    return f"u = 2{shifted}/{fmt_g(hi - lo)} − 1", f"2 times {spoken}, over {fmt_g(hi - lo)}, minus 1"
+
+
+def target_label_tex(y_shift: float, y_scale: float) -> str:
+    """The y axis's name: the targets as trained on, ``(y − 45) / 10``."""
+    return rf"(y - {tex_num(fmt_g(y_shift))})\,/\,{tex_num(fmt_g(y_scale))}"
+
+
+def band(axes, xs, lower, upper, color: str, opacity: float = 0.22) -> Polygon:
+    """A filled polygon between ``lower`` and ``upper`` over ``xs`` (data coordinates of ``axes``):
+    its vertices are (x, upper) left to right, then (x, lower) right to left; no outline."""
+    xs, lower, upper = (np.asarray(a, dtype=float) for a in (xs, lower, upper))
+    corners = [axes.c2p(x, y) for x, y in zip(xs, upper)] + \
+              [axes.c2p(x, y) for x, y in zip(xs[::-1], lower[::-1])]
+    return Polygon(*corners, stroke_width=0, fill_color=color, fill_opacity=opacity)
+
+
+def band_edges(axes, polygon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(xs, lower, upper)`` of a :func:`band` read back through ``axes`` (for tests)."""
+    pts = np.array([axes.p2c(p)[:2] for p in polygon.get_vertices()], dtype=float)
+    n = len(pts) // 2
+    upper, lower = pts[:n], pts[n:][::-1]
+    return upper[:, 0], lower[:, 1], upper[:, 1]
+
+
+def axis_names(scene, axes, y_shift: float, y_scale: float) -> VGroup:
+    """``x`` at the right end of the x axis, the targets' name above the y axis (from its left end)."""
+    return VGroup(
+        scene.ty.math("x", size=scene.ty.CAPTION_SIZE + 4).next_to(axes.frame_x.get_right(), RIGHT, buff=0.15),
+        scene.ty.math(target_label_tex(y_shift, y_scale), size=scene.ty.CAPTION_SIZE)
+        .next_to(axes.frame_y.get_top(), UP, buff=0.12).align_to(axes.frame_y.numbers, LEFT),
+    )
+
+
+def training_dots(scene, axes, x_train, y_train, radius: float = 0.085) -> VGroup:
+    """The training points (black), at the post's x and the scaled targets."""
+    return dots_at(axes, x_train, y_train, radius, scene.theme.dot)

@@ -1,0 +1,112 @@
+"""The kernel-gradient-descent chapter draws the numbers it is given: at every moment, each network
+(the widest and the narrowest) and kernel GD from its f₀ with its initial NTK, kernel GD with the
+infinite-width Θ, the training points; and the distances its captions print are the largest
+vertical distances between the drawn curves.  Built with the SMALL [gp] settings of conftest; the
+numbers themselves are checked in test_gp.py."""
+
+import numpy as np
+import pytest
+
+from scene_helpers import (assert_captions_fit, assert_inside_frame, caption_texts, curve_anchors, numbers_in,
+                           points_data)
+
+
+@pytest.fixture(scope="module")
+def D(wide_data):
+    return wide_data["gp"]
+
+
+@pytest.fixture(scope="module")
+def scene(chapter_scene):
+    return chapter_scene("kernel_gd")
+
+
+def drawn(scene, panel, which):
+    """(T, n) heights of the drawn curves of one panel (``which``: net_curves or kgd_curves)."""
+    ax = scene.axes[panel]
+    out = []
+    for curve in getattr(scene, which)[panel]:
+        xs, ys = curve_anchors(ax, curve)
+        np.testing.assert_allclose(xs, scene.x, atol=1e-6)
+        out.append(ys)
+    return np.array(out)
+
+
+def test_panels_are_the_widest_and_the_narrowest_network(scene, D):
+    widths = D["net_widths"]
+    assert [int(widths[i]) for i in scene.shown] == [int(widths.max()), int(widths.min())]
+    assert [t.original_text for t in scene.titles] == [f"width {int(widths.max())}", f"width {int(widths.min())}"]
+
+
+@pytest.mark.parametrize("panel", [0, 1])
+def test_network_and_kernel_gd_curves_map_back_at_every_time(scene, D, panel):
+    i = scene.shown[panel]
+    np.testing.assert_allclose(drawn(scene, panel, "net_curves"), D["net_f"][i], atol=1e-6)
+    np.testing.assert_allclose(drawn(scene, panel, "kgd_curves"), D["net_kgd_empirical"][i], atol=1e-6)
+    # Both start from the same f₀.
+    np.testing.assert_allclose(D["net_f"][i][0], D["net_kgd_empirical"][i][0], atol=1e-12)
+
+
+def test_infinite_width_kernel_gd_maps_back(scene, D):
+    i = scene.shown[0]
+    for k, curve in enumerate(scene.arch_curve_solid):
+        xs, ys = curve_anchors(scene.axes[0], curve)
+        np.testing.assert_allclose(ys, D["net_kgd_analytic"][i][k], atol=1e-6)
+
+
+def test_training_points_map_back(scene, D):
+    for ax, dots in zip(scene.axes, scene.dots):
+        xs, ys = points_data(ax, [dot.get_center() for dot in dots])
+        np.testing.assert_allclose(xs, D["x_train_post"], atol=1e-6)
+        np.testing.assert_allclose(ys, D["y_train"], atol=1e-6)
+
+
+def test_clock_counts_steps_of_the_learning_rate(scene, D):
+    for k, lab in enumerate(scene.time_labels):
+        t, steps, lr = numbers_in(lab.original_text)
+        assert t == pytest.approx(D["times"][k]) and lr == pytest.approx(float(D["lr"]))
+        assert steps * lr == pytest.approx(t)
+
+
+def test_printed_distances_are_the_largest_gaps_between_the_drawn_curves(scene, D):
+    # Read off the drawn curves, independently of ntkcore.gp.gaps_over_time.
+    gaps = [np.abs(drawn(scene, p, "net_curves") - drawn(scene, p, "kgd_curves")).max(axis=1) for p in (0, 1)]
+    wide, narrow = gaps
+    T = len(D["times"])
+    mid, last = T - 2, T - 1
+    caps = caption_texts(scene)
+    first = next(c for c in caps if c.startswith("Width ") and "at most" in c)
+    w, at_most, t_mid = numbers_in(first)[:3]
+    assert at_most == pytest.approx(wide[1:mid + 1].max(), abs=0.005 + 1e-6) and t_mid == D["times"][mid]
+    at_mid = next(c for c in caps if c.startswith("At t = "))
+    t, g_n, _, g_w, _ = numbers_in(at_mid)
+    assert t == D["times"][mid]
+    assert g_n == pytest.approx(narrow[mid], abs=0.005 + 1e-6) and g_w == pytest.approx(wide[mid], abs=0.005 + 1e-6)
+    late = next(c for c in caps if c.startswith("Much later"))
+    nums = numbers_in(late)
+    assert nums[0] == D["times"][last] and nums[1] * float(D["lr"]) == pytest.approx(D["times"][last])
+    assert nums[2] == pytest.approx(wide[last], abs=0.005 + 1e-6)
+    assert nums[4] == pytest.approx(narrow[last], abs=0.005 + 1e-6)
+
+
+def test_kernel_change_and_distance_to_theta_are_printed_as_computed(scene, D):
+    caps = caption_texts(scene)
+    narrow_i, wide_i = scene.shown[1], scene.shown[0]
+    moved = next(c for c in caps if "its kernel moves" in c)
+    pct = numbers_in(moved.split("(by ")[1])[0]
+    assert pct == pytest.approx(100 * D["net_theta_change"][narrow_i], abs=0.5 + 1e-6)
+    arch = next(c for c in caps if "architecture alone" in c)
+    rel = D["net_theta0_vs_analytic"][wide_i]
+    assert numbers_in(arch)[-1] == pytest.approx(100 * rel, abs=(0.05 if rel < 0.1 else 0.5) + 1e-6)
+
+
+def test_captions_and_everything_inside_the_frame(scene):
+    assert_captions_fit(scene.captions)
+    mobs = list(scene.mobjects) + [*scene.axes, *scene.names, *scene.titles, scene.legend, scene.arch_legend,
+                                   *scene.time_labels]
+    assert_inside_frame(mobs, whole=True)
+    assert any("kernel gradient descent" in c.lower() for c in caption_texts(scene))
+
+
+def test_every_step_has_its_own_narration(scene):
+    assert scene.steps and all(st.narration and st.narration != st.caption for st in scene.steps)
