@@ -320,18 +320,18 @@ class ExampleScene(ChapterScene):
         """Red arrows from (x, f) to (x, f + Δf), keyed by grid index; zero moves get no arrow."""
         return arrows_at(self.axes, self.example.grid, f_values, displacement, self.theme.arrow)
 
-    def show_observation(self):
-        """The blue cross with its label (on the side away from f), and a caption comparing
-        the observation with the model's value there."""
+    def show_observation(self, narration: str | None = None):
+        """The blue cross with its label (on the side away from f), in a step whose caption compares
+        the observation with the model's value there (``narration``: its spoken line)."""
         ex = self.example
         x_obs, y_obs = ex.observation
         f_obs = float(ex.values()[ex.obs_index])
         side = UP if y_obs >= f_obs else DOWN
         label = self.ty.text(f"observation ({fmt_g(x_obs)}, {fmt_g(y_obs)})", size=self.ty.LABEL_SIZE,
                              color=self.theme.observation).next_to(self.cross, side, buff=0.15)
-        self.play(FadeIn(self.cross, scale=1.5), FadeIn(label), run_time=0.8)
-        self.say(f"We observe y = {fmt_g(y_obs)} at x = {fmt_g(x_obs)}, "
-                 f"but f({fmt_g(x_obs)}) = {fmt(f_obs, 0)}.")
+        with self.step(f"We observe y = {fmt_g(y_obs)} at x = {fmt_g(x_obs)}, "
+                       f"but f({fmt_g(x_obs)}) = {fmt(f_obs, 0)}.", narration=narration):
+            self.play(FadeIn(self.cross, scale=1.5), FadeIn(label), run_time=0.8)
         return label
 
     def axis_labels(self, y_label: str = "f(x)") -> VGroup:

@@ -3,15 +3,35 @@
 Render:  manim -pql scenes/ch1_lookup_table.py LookupTable
 """
 
-from manim import RIGHT, UP, Create, FadeIn, GrowArrow, LaggedStart
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, config, FadeIn, GrowArrow, Indicate, LaggedStart, SurroundingRectangle
+
+from ntkcore.step_facts import changed_parameters, is_delta_kernel, parameter_step
 
 from scenes.base import ExampleScene
-from scenes.formatting import fmt, fmt_g, line_formula
+from scenes.formatting import fmt, fmt_g, line_formula, signed
+from scenes.layout import first_free, plot_box, sample_points
 from scenes.widgets import ZoomInset, arrows_at, dots_at
+
+_SUBSCRIPT = str.maketrans("0123456789-−", "₀₁₂₃₄₅₆₇₈₉₋₋")
+
+
+def theta_at(x: float) -> str:
+    """``θ₁₀``: the lookup table's parameter at grid point ``x`` (unicode subscript)."""
+    return "θ" + fmt_g(x).translate(_SUBSCRIPT)
+
+
+def box_grid(mob, nx: int = 9, ny: int = 3) -> np.ndarray:
+    """Scene points on a grid over ``mob``'s bounding box (a label to keep clear of), ``(nx·ny, 3)``."""
+    (x0, y0, _), (x1, y1, _) = mob.get_corner(DOWN + LEFT), mob.get_corner(UP + RIGHT)
+    gx, gy = np.meshgrid(np.linspace(x0, x1, nx), np.linspace(y0, y1, ny))
+    return np.stack([gx.ravel(), gy.ravel(), np.zeros(gx.size)], axis=1)
 
 
 class LookupTable(ExampleScene):
     example_name = "lookup_table"
+    axes_size = (11.0, 4.55)          # x numbers end above y ≈ −2.6: room for a two-line caption
+    axes_center = (0.4, 0.3, 0.0)
 
     def construct(self):
         ex = self.example
@@ -19,40 +39,68 @@ class LookupTable(ExampleScene):
         i = ex.obs_index
         f0 = ex.values()
         d = ex.displacement()
+        lo, hi = ex.x_range
         self.arrows = self.build_arrows(f0, d)
+        x_s, y_s, f_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt(f0[i], 0), fmt_g(ex.lr)
+        move_s = fmt(d[i], 1)
+        moved = changed_parameters(ex)           # which θ the step changes (only θ_x′ here)
+        only_one = moved.tolist() == [i]
+        theta_obs = theta_at(x_obs)
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex)
+        self.play_title_card(ex.title, ex.model_spec.latex,
+                             bridge="The simplest model first: one parameter for every x.",
+                             narration="We start with the simplest model there is: a lookup table, "
+                                       "with a separate parameter for every input x. It shows what "
+                                       "one gradient step does when the inputs share nothing.")
 
         # Step: the function as a table of dots
         head = self.heading(ex.title)
-        self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
-        self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
-                  run_time=1.6)
-        line = line_formula(ex.grid, ex.values())
-        self.say("f is a lookup table: one parameter θₓ for every x, and f(x) = θₓ.\n"
-                 + (f"Here θₓ = {line}, so the dots lie on a line." if line else "θ₀ sets every dot."))
-        self.wait(2.5)
+        line = line_formula(ex.grid, f0)
+        with self.step("f is a lookup table: one parameter θₓ per x, f(x) = θₓ.\n"
+                       + (f"Here θₓ = {line}, so the dots lie on a line." if line else
+                          "Each dot is one parameter."),
+                       narration=f"The function lives on the integers from {fmt_g(lo)} to {fmt_g(hi)}. "
+                                 "Each black dot is one parameter: f of x is simply theta x. "
+                                 + (f"We start from theta x = {line}, so the dots happen to lie on a "
+                                    "straight line, but nothing ties them together." if line else
+                                    "Nothing ties the dots together.")):
+            self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
+                      run_time=1.6)
 
         # Step: the observation
-        self.show_observation()
-        self.wait(2.5)
+        self.obs_label = self.show_observation(
+            narration=f"Now one data point arrives: at x = {x_s} we observe y = {y_s}, "
+                      f"the blue cross. The model says f({x_s}) = {f_s}.")
 
-        # Step: one gradient step, drawn as red arrows (here: a single one)
-        self.say(f"One gradient step on (f({fmt_g(x_obs)}) − {fmt_g(y_obs)})², learning rate {fmt_g(ex.lr)}:")
-        self.play(*[GrowArrow(a) for a in self.arrows.values()], run_time=1.2)
-        self.wait(1.0)
+        # Step: one gradient step, drawn as a red arrow (here: a single one)
+        reason = (f"only {theta_obs} appears in it, so only {theta_obs} moves." if only_one else
+                  f"it moves {len(moved)} parameters.")
+        with self.step(f"One gradient step on (f({x_s}) − {y_s})², learning rate {lr_s}:\n{reason}",
+                       narration=f"We take one step of gradient descent on the squared error "
+                                 f"(f({x_s}) − {y_s})², with learning rate {lr_s}. "
+                                 + (f"The loss contains {theta_obs} and nothing else, so {theta_obs} is "
+                                    f"the only parameter with a gradient. The red arrow is its move."
+                                    if only_one else "The red arrows are the moves.")):
+            self.play(*[GrowArrow(a) for a in self.arrows.values()], run_time=1.2)
 
         # Step: magnify the move (it is small on the full chart)
         self.build_inset(f0, d)
         inset = self.inset
-        self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
-        self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
-        self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
-        move_label = self.ty.text(f"+{fmt(d[i], 1)}", size=self.ty.CAPTION_SIZE, color=self.theme.arrow)
-        move_label.next_to(self.inset_arrows[i], RIGHT, buff=0.12)
-        self.play(FadeIn(move_label), run_time=0.5)
-        self.wait(1.5)
+        step_value = parameter_step(ex)[i]
+        move_label = self.ty.text(signed(d[i], 1), size=self.ty.CAPTION_SIZE, color=self.theme.arrow)
+        with self.step(f"Magnified ×{inset.magnification:.1f}: {theta_obs} moves by "
+                       f"{lr_s}·2·({y_s} − {f_s}) = {signed(step_value, 1)}.",
+                       narration=f"The move is small on the full chart, so here it is magnified "
+                                 f"{inset.magnification:.1f} times. {theta_obs} moves by {lr_s} times 2 "
+                                 f"times ({y_s} minus {f_s}), that is by {fmt(step_value, 1)}, "
+                                 f"towards the observation."):
+            self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
+            self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
+            self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
+            move_label.next_to(self.inset_arrows[i], RIGHT, buff=0.12)
+            self.play(FadeIn(move_label), run_time=0.5)
 
         # Step: the dot moves along its arrow; every other dot stays
         target = f0[i] + d[i]
@@ -60,14 +108,39 @@ class LookupTable(ExampleScene):
         ghosts = [self.dots[i].copy().set_color(self.theme.moved_dot),
                   self.inset_dots[j].copy().set_color(self.theme.moved_dot)]
         self.add(*ghosts)
-        self.play(self.dots[i].animate.move_to(self.c2p(x_obs, target)),
-                  self.inset_dots[j].animate.move_to(inset.axes.c2p(x_obs, target)), run_time=1.2)
-        self.say(f"f({fmt_g(x_obs)}) moves up by {fmt(d[i], 1)}, and nothing else moves:\n"
-                 f"each parameter touches only its own x.")
-        self.wait(3.0)
-        self.say("The kernel of a lookup table: k(x, x′) = 1 if x = x′, else 0.\n"
-                 "Nothing generalises from one x to another.")
-        self.wait(3.5)
+        with self.step(f"f({x_s}) moves up by {move_s}, and nothing else moves:\n"
+                       f"each parameter touches only its own x.",
+                       narration=f"The dot at {x_s} moves up by {move_s}, along its arrow; the grey dot "
+                                 "marks where it was. Every other dot stays exactly where it was: "
+                                 "each parameter touches only its own x."):
+            self.play(self.dots[i].animate.move_to(self.c2p(x_obs, target)),
+                      self.inset_dots[j].animate.move_to(inset.axes.c2p(x_obs, target)), run_time=1.2)
+
+        # Step: the kernel of a lookup table
+        self.kernel_tex = self.ty.math(r"k(x, x') = \begin{cases} 1 & x = x' \\ 0 & x \neq x' \end{cases}",
+                                       size=self.ty.CAPTION_SIZE + 4)
+        # in the upper part of the chart, at the first spot that covers no dot, cross or label
+        avoid = np.vstack([sample_points([self.dots, self.cross, self.inset]),
+                           *[box_grid(m) for m in (self.obs_label, self.inset.label)]])
+        y_top = self.axes.y_range[1]
+        w, h = config.frame_width / 2 - 0.15, config.frame_height / 2 - 0.15
+        spots = ([(self.c2p(lo, y_top), DOWN + RIGHT, 0.3)]
+                 + [(self.c2p(lo + frac * (hi - lo), y_top), DOWN, 0.3) for frac in (0.4, 0.6)]
+                 + [(np.array([w, h, 0.0]), DOWN + LEFT, 0.12)])   # last resort: the frame's top right
+        first_free(self.kernel_tex, spots, avoid, (-w, plot_box(self.axes)[1], w, h), pad=0.2)
+        ring = SurroundingRectangle(self.kernel_tex, color=self.theme.highlight, buff=0.12, corner_radius=0.08)
+        delta = is_delta_kernel(ex)
+        with self.step("The kernel of a lookup table: k(x, x′) = 1 if x = x′, else 0.\n"
+                       "Nothing generalises from one x to another." if delta else
+                       "The kernel says how a step at x′ moves f(x).",
+                       narration="This is the kernel of the lookup table: a step at x prime moves f at x "
+                                 "prime, and nowhere else. So k of x and x prime is one when x equals x "
+                                 "prime, and zero otherwise. Nothing we learn at one x generalises to "
+                                 "another." if delta else
+                                 "The kernel says how much a step at x prime moves f at every other x."):
+            self.play(FadeIn(self.kernel_tex, shift=0.1 * DOWN), run_time=0.8)
+            self.play(Create(ring), run_time=0.6)
+            self.play(Indicate(self.dots[i], color=self.theme.highlight, scale_factor=1.8), run_time=0.8)
 
     def build_inset(self, f0, d):
         """A zoom on the grid points around x' and the one arrow, in the empty lower right."""
@@ -75,10 +148,9 @@ class LookupTable(ExampleScene):
         x_obs = ex.observation[0]
         i = ex.obs_index
         y_win = (min(f0[i], f0[i] + d[i]) - 5, max(f0[i], f0[i] + d[i]) + 5)
-        lo, _ = ex.x_range
         y_lo = self.axes.y_range[0]
         center = self.c2p(ex.x_range[1] - 3.5, y_lo + 0.27 * (self.axes.y_range[1] - y_lo))
-        self.inset = inset = ZoomInset(self.axes, x_obs, y_win, self.theme, size=(3.4, 2.3), center=center)
+        self.inset = inset = ZoomInset(self.axes, x_obs, y_win, self.theme, size=(3.4, 2.2), center=center)
         inside = [k for k, (x, y) in enumerate(zip(ex.grid, f0)) if inset.contains(x, y)]
         self.inset_index = {k: n for n, k in enumerate(inside)}
         self.inset_dots = dots_at(inset.axes, ex.grid[inside], f0[inside], 1.8 * self.dot_radius, self.theme.dot)
@@ -86,4 +158,5 @@ class LookupTable(ExampleScene):
                            tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
         inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
-                              color=self.theme.axis).next_to(inset.box, UP, buff=0.08).align_to(inset.box, RIGHT)
+                                   color=self.theme.axis).next_to(inset.box, UP, buff=0.08).align_to(inset.box,
+                                                                                                      RIGHT)

@@ -9,8 +9,8 @@ from manim import (
     DOWN, LEFT, RIGHT, UR, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, VGroup,
 )
 
-from ntkcore import core
 from ntkcore.facts import sign_change
+from ntkcore.step_facts import parameter_step
 
 from scenes.base import ExampleScene
 from scenes.formatting import fmt, fmt_g, line_formula, signed
@@ -19,6 +19,8 @@ from scenes.widgets import ZoomInset, arrows_at, dots_at
 
 class LinearModel(ExampleScene):
     example_name = "linear"
+    axes_size = (11.0, 4.55)          # x numbers end above y ≈ −2.6: room for a two-line caption
+    axes_center = (0.4, 0.3, 0.0)
 
     def construct(self):
         ex = self.example
@@ -26,71 +28,92 @@ class LinearModel(ExampleScene):
         i = ex.obs_index
         xs, f0, d = ex.grid, ex.values(), ex.displacement()
         self.arrows = self.build_arrows(f0, d)
-        lr_example1 = self.example_for("lookup_table").lr
-        d_big = ex.replace(lr=lr_example1).displacement()          # the arrows at Example 1's rate
-        theta1 = np.asarray(core.gd_step(ex.f, ex.theta, x_obs, y_obs, ex.lr))
+        lookup = self.example_for("lookup_table")
+        d_big = ex.replace(lr=lookup.lr).displacement()          # the arrows at Example 1's rate
+        theta1 = np.asarray(ex.theta0) + parameter_step(ex)
+        dtheta = parameter_step(ex)
         x_zero = sign_change(xs, d)
+        x_s, y_s, f_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt(f0[i], 0), fmt_g(ex.lr)
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex)
+        self.play_title_card(ex.title, ex.model_spec.latex,
+                             bridge="A lookup table shares nothing.\nHere two parameters draw the whole line.",
+                             narration="The lookup table could only move the one value we trained on. "
+                                       "Now take a model whose parameters are shared by every x: a "
+                                       "straight line, with a slope and an offset.")
 
         # Step: the same dots as Example 1, now drawn by two parameters
         head = self.heading(ex.title)
-        self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
-        self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
-                  run_time=1.6)
         theta_s = ", ".join(fmt_g(t) for t in ex.theta0)
-        lookup = self.example_for("lookup_table")
         same = lookup.x_range == ex.x_range and np.allclose(lookup.values(), ex.values())
-        self.say(f"θ = ({theta_s}) gives {'the same dots as Example 1' if same else 'a line'}: "
-                 f"f(x) = {line_formula(ex.grid, ex.values())}.\nBut now two parameters draw the whole line.")
-        self.wait(3.0)
+        line = line_formula(xs, f0)
+        with self.step(f"θ = ({theta_s}) gives {'the same dots as Example 1' if same else 'a line'}: "
+                       f"f(x) = {line}.\nBut now two parameters draw the whole line.",
+                       narration=f"f of x is theta 1 times x plus theta 2. With theta = ({theta_s}) it draws "
+                                 + ("exactly the dots of the lookup table, " if same else "the line ")
+                                 + f"{line}. But now two numbers draw all {len(xs)} dots, "
+                                 "so no dot can move on its own."):
+            self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
+                      run_time=1.6)
 
         # Step: the observation
-        self.show_observation()
-        self.wait(2.5)
+        self.show_observation(
+            narration=f"The same data point as before: at x = {x_s} we observe y = {y_s}, "
+                      f"where the line says {f_s}.")
 
         # Step: the learning rate, and why it is smaller than in Example 1
-        self.lr_text = self.ty.text(f"learning rate {fmt_g(ex.lr)}", size=self.ty.CAPTION_SIZE)
+        self.lr_text = self.ty.text(f"learning rate {lr_s}", size=self.ty.CAPTION_SIZE)
         self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
-        self.play(FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.6)
-        self.say(f"Learning rate {fmt_g(ex.lr)}: at Example 1's {fmt_g(lr_example1)} the arrow at "
-                 f"x = {fmt_g(x_obs)}\nwould be {fmt(d_big[i], 1)} long, far off the chart.")
-        self.wait(3.5)
+        ratio = d_big[i] / lookup.displacement()[lookup.obs_index]
+        with self.step(f"Learning rate {lr_s}: at Example 1's {fmt_g(lookup.lr)} the arrow at "
+                       f"x = {x_s}\nwould be {fmt(d_big[i], 1)} long, far off the chart.",
+                       narration=f"We take a smaller learning rate, {lr_s}. At the lookup table's "
+                                 f"{fmt_g(lookup.lr)}, the arrow at x = {x_s} would be {fmt(d_big[i], 1)} "
+                                 f"long: {fmt(ratio, 0)} times the lookup table's, because now both "
+                                 "parameters push f there at once"
+                                 + (f", the slope {x_s} times {x_s} as hard as the offset." if x_obs else ".")):
+            self.play(FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.6)
 
         # Step: one gradient step moves every dot: a red arrow at every x
-        self.say(f"One gradient step on (f({fmt_g(x_obs)}) − {fmt_g(y_obs)})²\n"
-                 f"now moves every dot: a red arrow at every x.")
-        self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06),
-                  run_time=2.0)
         i_max = int(np.argmax(np.abs(d)))
         max_label = self.ty.text(signed(d[i_max]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
-        max_label.next_to(self.arrows[i_max], RIGHT, buff=0.1)
-        self.play(FadeIn(max_label), run_time=0.5)
-        self.wait(2.0)
+        with self.step(f"One gradient step on (f({x_s}) − {y_s})²\n"
+                       f"now moves every dot: a red arrow at every x.",
+                       narration=f"One gradient step on the squared error at x = {x_s} now moves every "
+                                 f"dot: there is a red arrow at every x. The longest, "
+                                 f"{signed(d[i_max])}, is at x = {fmt_g(xs[i_max])}."):
+            self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06),
+                      run_time=2.0)
+            max_label.next_to(self.arrows[i_max], RIGHT, buff=0.1)
+            self.play(FadeIn(max_label), run_time=0.5)
 
         # Step: far from x' the dots move the other way: zoom on the left end of the line
         self.build_inset(f0, d)
         inset = self.inset
-        self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
-        self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
-        self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
         k_left = 0
         left_label = self.ty.text(signed(d[k_left]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
-        left_label.next_to(self.inset_arrows[k_left], RIGHT, buff=0.12)
-        self.play(FadeIn(left_label), run_time=0.5)
         left_dir = "down" if d[k_left] < 0 else "up"
         right_dir = "up" if left_dir == "down" else "down"
-        if x_zero is None:  # (possible with other settings) every dot moves the same way
-            self.say(f"Every dot moves {left_dir}, even far from x = {fmt_g(x_obs)}:\n"
-                     f"f({fmt_g(xs[k_left])}) goes {left_dir} by {fmt(abs(d[k_left]), 1)}.")
-            self.wait(3.0)
-        else:
-            self.say(f"Far from x = {fmt_g(x_obs)} the dots move the other way:\n"
-                     f"f({fmt_g(xs[k_left])}) goes {left_dir} by {fmt(abs(d[k_left]), 1)}.")
-            self.wait(3.0)
-            # Step: where the move changes sign
-            self.show_sign_change(x_zero, left_dir, right_dir)
+        x_left, move_left = fmt_g(xs[k_left]), fmt(abs(d[k_left]), 1)
+        with self.step((f"Far from x = {x_s} the dots move the other way:\n" if x_zero is not None else
+                        f"Every dot moves {left_dir}, even far from x = {x_s}:\n")
+                       + f"f({x_left}) goes {left_dir} by {move_left}.",
+                       narration=f"Zoom in on the left end of the line. "
+                                 + (f"These arrows point {left_dir}: f({x_left}) goes {left_dir} by "
+                                    f"{move_left}, the other way from the push at x = {x_s}."
+                                    if x_zero is not None else
+                                    f"Even here f moves {left_dir}: f({x_left}) by {move_left}.")):
+            self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
+            self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
+            self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
+            if k_left in self.inset_arrows:   # (a move too small for the zoom's window has no arrow there)
+                left_label.next_to(self.inset_arrows[k_left], RIGHT, buff=0.12)
+                self.play(FadeIn(left_label), run_time=0.5)
+
+        # Step: where the move changes sign, and why
+        if x_zero is not None:
+            self.show_sign_change(x_zero, left_dir, right_dir, dtheta)
 
         # Step: the dots move along their arrows: the whole line tilts and shifts
         ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in self.dots],
@@ -98,20 +121,27 @@ class LinearModel(ExampleScene):
         self.add(ghosts, self.dots, self.inset_dots)
         f1 = f0 + d
         inside = list(self.inset_index)
-        self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)],
-                  *[self.inset_dots[self.inset_index[k]].animate.move_to(inset.axes.c2p(xs[k], f1[k]))
-                    for k in inside],
-                  run_time=1.5)
-        self.say(f"θ₁: {fmt_g(ex.theta0[0])} → {fmt_g(theta1[0])} and θ₂: {fmt_g(ex.theta0[1])} → "
-                 f"{fmt_g(theta1[1])}" + (f": the line tilts about x = {fmt(x_zero, 1)}." if x_zero is not None
-                                                 else ": the whole line moves one way."))
-        self.wait(3.0)
-        self.say(f"One observation at x = {fmt_g(x_obs)} moved f everywhere:\n"
-                 f"the model generalises, though not always the way we might expect.")
-        self.wait(3.5)
+        t0, t1 = [fmt_g(t) for t in ex.theta0], [fmt_g(t) for t in theta1]
+        with self.step(f"θ₁: {t0[0]} → {t1[0]} and θ₂: {t0[1]} → {t1[1]}"
+                       + (f":\nthe line tilts about x = {fmt(x_zero, 1)}." if x_zero is not None
+                          else ":\nthe whole line moves one way."),
+                       narration=f"The dots move along their arrows. Theta 1 goes from {t0[0]} to {t1[0]}, "
+                                 f"theta 2 from {t0[1]} to {t1[1]}: "
+                                 + (f"the line tilts about x = {fmt(x_zero, 1)}." if x_zero is not None
+                                    else "the whole line moves one way.")):
+            self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)],
+                      *[self.inset_dots[self.inset_index[k]].animate.move_to(inset.axes.c2p(xs[k], f1[k]))
+                        for k in inside],
+                      run_time=1.5)
+        self.say(f"One observation at x = {x_s} moved f everywhere:\n"
+                 f"the model generalises, though not always the way we might expect.",
+                 narration=f"So one observation at x = {x_s} moved the function everywhere. The linear "
+                           "model generalises from one point to all the others, though not always the "
+                           "way we might expect.")
 
-    def show_sign_change(self, x_zero, left_dir, right_dir):
-        """A dashed line where the move changes sign, with the direction on either side."""
+    def show_sign_change(self, x_zero, left_dir, right_dir, dtheta):
+        """A dashed line where the move changes sign, with the direction on either side, and the
+        reason: Δf(x) = Δθ₁·x + Δθ₂ is a line through zero at x = −Δθ₂/Δθ₁."""
         xs = self.example.grid
         x_split = fmt_g(float(xs[xs > x_zero].min()))  # first grid point on the right-hand side
         y_lo, y_hi = self.axes.y_range[0], self.axes.y_range[1]
@@ -123,11 +153,18 @@ class LinearModel(ExampleScene):
         right_label = self.ty.text(f"x ≥ {x_split}: {right_dir}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
         right_label.move_to([divider.get_x() + 0.15, label_y, 0], aligned_edge=LEFT)
         self.sign_labels = VGroup(left_label, right_label)
-        self.play(Create(divider), run_time=0.8)
-        self.play(FadeIn(left_label, shift=0.2 * LEFT), FadeIn(right_label, shift=0.2 * RIGHT), run_time=0.6)
-        self.say(f"Every x < {x_split} goes {left_dir}, every x ≥ {x_split} goes {right_dir};\n"
-                 f"the move changes sign at x = {fmt(x_zero, 1)}.")
-        self.wait(3.0)
+        step_line = line_formula(xs, self.example.displacement())   # "0.38x + 0.038"
+        z = fmt(x_zero, 1)
+        with self.step(f"Every x < {x_split} goes {left_dir}, every x ≥ {x_split} goes {right_dir}:\n"
+                       + (f"Δf(x) = {step_line} changes sign at x = {z}." if step_line else
+                          f"the move changes sign at x = {z}."),
+                       narration=f"Why? The step raised the slope theta 1 by {fmt_g(dtheta[0])} and the "
+                                 f"offset theta 2 by only {fmt_g(dtheta[1])}. "
+                                 + (f"So Δf(x) = {step_line}: " if step_line else "So ")
+                                 + f"negative left of x = {z} and positive to the right. Every x below "
+                                   f"{x_split} goes {left_dir}, every x from {x_split} on goes {right_dir}."):
+            self.play(Create(divider), run_time=0.8)
+            self.play(FadeIn(left_label, shift=0.2 * LEFT), FadeIn(right_label, shift=0.2 * RIGHT), run_time=0.6)
 
     def build_inset(self, f0, d):
         """A zoom on the three leftmost grid points, in the empty upper left of the chart."""
@@ -147,4 +184,5 @@ class LinearModel(ExampleScene):
                            tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
         inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
-                              color=self.theme.axis).next_to(inset.box, DOWN, buff=0.08).align_to(inset.box, RIGHT)
+                                   color=self.theme.axis).next_to(inset.box, DOWN, buff=0.08).align_to(inset.box,
+                                                                                                        RIGHT)

@@ -1,44 +1,97 @@
 """Chapter 3 — the neural tangent kernel, defined on Example 2's arrows.
 
-The finite-step kernel (push θ a step η along ∇θ f(x') and watch f(x) move), its η → 0 limit
-(the NTK), the GD arrows of Example 2 as η·k(x, 10), and the post's homework answered: for the
-linear model k(x, x') = x·x' + 1, and the finite-step kernel is the same for every η.
+The finite-step kernel (push θ a step η along ∇θ f(x′) and watch f(x) move), built up by a
+first-order Taylor expansion to its η → 0 limit (the NTK, an inner product of gradients); the GD
+arrows of Example 2 as η·k(x, 10); the post's homework answered (k(x, x′) = x·x′ + 1); and three
+pushes of different sizes on the left that all give the same k̃_η = Δf/η on the right, because
+the model is linear in θ.
+
+Colours: the pushes are displacements, so all three are the arrows' red (told apart by their size
+and their η labels); the exact NTK is green; pointers at a term are the highlight colour.
 
 Render:  manim -pql scenes/ch3_ntk_definition.py NTKDefinition
 """
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, FadeTransform, GrowArrow,
-    LaggedStart, ReplacementTransform, TransformFromCopy, VGroup, VMobject, Write,
+    DOWN, LEFT, RIGHT, UP, Brace, Circumscribe, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
+    FadeTransform, ReplacementTransform, SurroundingRectangle, TransformFromCopy, VGroup, Write,
 )
 
 import ntkcore
+from ntkcore.facts import kernel_at_origin
+from ntkcore.step_facts import push_is_exact
 
 from scenes.base import ExampleScene
-from scenes.formatting import fmt, fmt_g, tex_num
+from scenes.formatting import fmt, fmt_g, line_formula, tex_num
 from scenes.ranges import every_other_tick, whole_ticks
 from scenes.typography import CAPTION_SIZE
-from scenes.widgets import arrows_at
+from scenes.widgets import arrows_at, polyline
 
-FORMULA_SIZE = CAPTION_SIZE + 8   # the big definitions
+FORMULA_SIZE = CAPTION_SIZE + 8   # the derivation
 STRIP_SIZE = CAPTION_SIZE + 4     # formulas above the two plots
-STRIP_Y = 2.55                    # centre line of the formula strip
+STRIP_Y = 2.72                    # centre line of the formula strip
+
+# The pieces of the derivation (MathTex substrings, so TransformMatchingTex can move them).
+PUSHED = r"f(x;\,\theta + \eta\,\nabla_\theta f(x'))"
+BASE = r"f(x;\,\theta)"
+INNER = r"\langle \nabla_\theta f(x),\, \nabla_\theta f(x') \rangle"
+ETA = r"\eta\,"
+KT = r"\tilde k_\eta(x, x')"
+ETA_KT = r"\eta\,\tilde k_\eta(x, x')"
+
+def morph(src, dst, pairs: dict) -> list:
+    """The animations that rewrite formula ``src`` into ``dst`` part by part: ``pairs`` maps a part
+    of ``src`` to the part of ``dst`` it becomes (moved if it reads the same, morphed otherwise);
+    the other parts of ``src`` fade out and those of ``dst`` fade in."""
+    anims = []
+    for a, b in pairs.items():
+        same = src[a].tex_string == dst[b].tex_string
+        anims.append(ReplacementTransform(src[a], dst[b]) if same else FadeTransform(src[a], dst[b]))
+    anims += [FadeOut(src[a]) for a in range(len(src)) if a not in pairs]
+    anims += [FadeIn(dst[b]) for b in range(len(dst)) if b not in pairs.values()]
+    return anims
+
+
+HOW_FAR = {2.0: "twice", 3.0: "three times", 4.0: "four times", 10.0: "ten times"}
+
+
+def how_far(factor: float) -> str:
+    """``"twice"``, ``"four times"``: how much bigger a push is than the first one."""
+    return HOW_FAR.get(float(factor), f"{fmt_g(factor)} times")
 
 
 class NTKDefinition(ExampleScene):
     example_name = "linear"
-    # Two panels side by side: f(x) on the left (Example 2's picture), the kernel on the right.
-    axes_size = (5.6, 3.7)
-    axes_center = (-3.5, -0.45, 0.0)
-    kernel_axes_size = (5.2, 3.7)
-    kernel_axes_center = (3.55, -0.45, 0.0)
+    # Two panels side by side: f(x) on the left (Example 2's picture), the kernel on the right; the
+    # η labels of the pushed lines sit in the gap between them.
+    axes_size = (5.0, 3.65)
+    axes_center = (-3.7, -0.2, 0.0)
+    kernel_axes_size = (4.4, 3.65)
+    kernel_axes_center = (4.2, -0.2, 0.0)
+    y_step = 10
     kernel_y_step = 50
-    #: the pushes compared in the homework, as multiples of the GD step's η
-    eta_factors = (0.1, 1.0, 10.0)
-    eta_roles = ("highlight", "kernel_start", "kernel_end")   # theme colours of the three pushes
-    eta_radii = (0.12, 0.08, 0.045)   # concentric dots: all three visible where they coincide
+    #: the pushes compared on the left, as multiples of the GD step's η (the first is the GD step)
+    eta_factors = (1.0, 2.0, 4.0)
 
+    # ------------------------------------------------------------------ the numbers
+    def push_numbers(self):
+        """η of each push, and Δf = η·k̃_η(x, x′) of each, shape (n,) (all from ntkcore)."""
+        ex = self.example
+        eta0 = ex.step_eta()
+        etas = [factor * eta0 for factor in self.eta_factors]
+        kt = {eta: np.asarray(ntkcore.finite_step_kernel(ex.f, ex.theta, ex.grid, ex.observation[0], eta))
+              for eta in etas}
+        return etas, kt
+
+    def display_y_range(self) -> tuple:
+        """Room for f and for f pushed by the largest η."""
+        ex = self.example
+        etas, kt = self.push_numbers()
+        vals = np.concatenate([ex.values(), [ex.observation[1]]] + [ex.values() + eta * kt[eta] for eta in etas])
+        return whole_ticks(vals, self.y_step)
+
+    # ------------------------------------------------------------------ the chapter
     def construct(self):
         ex = self.example
         x_obs, y_obs = ex.observation
@@ -46,140 +99,256 @@ class NTKDefinition(ExampleScene):
         f0 = ex.values()
         d = ex.displacement()
         self.eta = ex.step_eta()
+        self.etas, self.kernel_values = self.push_numbers()
         self.arrows = self.build_arrows(f0, d)
         self.build_kernel_panel()
+        self.build_pushes(f0)
 
         # Step: title card
-        self.play_title_card("The neural tangent kernel")
+        self.play_title_card("The neural tangent kernel",
+                             bridge="Example 2's red arrows had a shape.\nNow we give that shape a name.",
+                             narration="In Example 2 one gradient step moved every dot, by an amount that "
+                                       "depended on x. That pattern of arrows has a name: the neural "
+                                       "tangent kernel. Let's define it.")
         head = self.heading("The neural tangent kernel")
-        self.play(FadeIn(head), run_time=0.6)
 
-        # Step: the finite-step kernel: push θ along ∇θ f(x'), watch f(x) move
-        finite = self.ty.math(r"\eta\,\tilde k_\theta(x, x')", r"=",
-                         r"f\Big(x;\ \theta + \eta\,\frac{\partial f_\theta(x')}{\partial \theta}\Big)"
-                         r" - f(x;\theta)", size=FORMULA_SIZE).move_to(1.3 * UP)
-        self.play(Write(finite), run_time=1.6)
-        self.say("Push θ a small step η along the gradient of f at x′,\n"
-                 "and see how much f(x) moves: that is η times the kernel.")
-        self.wait(3.5)
+        # Step: the finite-step kernel
+        self.definition = self.ty.math(ETA_KT, "=", PUSHED, "-", BASE, size=FORMULA_SIZE).move_to(2.1 * UP)
+        brace = Brace(self.definition[2], DOWN, buff=0.08, color=self.theme.highlight)
+        brace_label = self.ty.text("θ pushed a step η along the gradient of f at x′", size=self.ty.LABEL_SIZE)
+        brace_label.next_to(brace, DOWN, buff=0.08)
+        with self.step("Push θ a step η along the gradient of f at x′,\n"
+                       "and see how far f(x) moves: η times k̃(x, x′).",
+                       narration="Take the parameters theta and push them a small step eta along the "
+                                 "gradient of f at one input, x prime. Then look at how far the output at "
+                                 "another input x moves. That change, divided by eta, is the finite-step "
+                                 "kernel, k tilde eta of x and x prime."):
+            self.play(FadeIn(head), run_time=0.5)
+            self.play(Write(self.definition), run_time=1.6)
+            self.play(FadeIn(brace), FadeIn(brace_label, shift=0.1 * DOWN), run_time=0.8)
 
-        # Step: its limit η → 0 is the neural tangent kernel
-        limit = self.ty.math(r"k_\theta(x, x')", r"=", r"\lim_{\eta \to 0}\ \tilde k_\theta(x, x')", r"=",
-                        r"\Big\langle \frac{\partial f_\theta(x)}{\partial \theta},\ "
-                        r"\frac{\partial f_\theta(x')}{\partial \theta} \Big\rangle",
-                        size=FORMULA_SIZE).next_to(finite, DOWN, buff=0.7)
-        self.play(FadeTransform(finite[0].copy(), limit[2]), run_time=1.0)
-        self.play(Write(VGroup(limit[0], limit[1], limit[3], limit[4])), run_time=1.4)
-        self.say("As η → 0 it becomes an inner product of gradients:\n"
-                 "the neural tangent kernel k(x, x′).")
-        self.wait(3.5)
-        self.play(FadeOut(finite), FadeOut(limit), run_time=0.6)
+        # Step: first-order Taylor expansion, term by term
+        taylor = self.ty.math(PUSHED, r"\approx", BASE, "+", ETA, INNER, "+", r"O(\eta^2)",
+                              size=FORMULA_SIZE).move_to(0.35 * UP)
+        pointer = SurroundingRectangle(taylor[4:6], color=self.theme.highlight, buff=0.08)
+        with self.step("To first order in η, f(x) moves by η times\n"
+                       "the inner product of the gradients at x and x′.",
+                       narration="Expand the pushed function to first order in eta. It is the old value, "
+                                 "f of x, plus eta times the gradient of f at x, dotted with the "
+                                 "direction we pushed in, the gradient at x prime. Everything else is of "
+                                 "order eta squared."):
+            self.play(FadeOut(brace), FadeOut(brace_label), run_time=0.4)
+            self.play(TransformFromCopy(self.definition[2], taylor[0]), run_time=1.0)
+            self.play(Write(taylor[1:3]), run_time=0.8)
+            self.play(Write(taylor[3:6]), run_time=1.0)
+            self.play(Create(pointer), run_time=0.6)
+            self.play(Write(taylor[6:8]), run_time=0.8)
 
-        # Step: Example 2's arrows again
-        self.play(FadeIn(self.axes), FadeIn(self.axis_labels()), FadeIn(self.dots), FadeIn(self.cross),
-                  run_time=1.0)
-        self.play(*[GrowArrow(a) for a in self.arrows.values()], run_time=1.2)
-        self.say(f"Example 2 again: f = θ₁x + θ₂, one gradient step on "
-                 f"(f({fmt_g(x_obs)}) − {fmt_g(y_obs)})², learning rate {fmt_g(ex.lr)}.")
-        self.wait(2.5)
+        # Step: move f(x; θ) across, use the definition, divide by η
+        moved = self.ty.math(PUSHED, "-", BASE, r"\approx", ETA, INNER, "+", r"O(\eta^2)",
+                             size=FORMULA_SIZE).move_to(taylor)
+        times_k = self.ty.math(ETA_KT, r"\approx", ETA, INNER, "+", r"O(\eta^2)", size=FORMULA_SIZE).move_to(taylor)
+        divided = self.ty.math(KT, r"\approx", INNER, "+", r"O(\eta)", size=FORMULA_SIZE).move_to(taylor)
+        with self.step("Move f(x; θ) to the left and divide by η:\n"
+                       "k̃ is that inner product, up to O(η).",
+                       narration="Move the old value to the left-hand side. What is left there is, by "
+                                 "definition, eta times the finite-step kernel. Divide by eta: the "
+                                 "finite-step kernel is the inner product of the two gradients, plus a "
+                                 "term of order eta."):
+            self.play(FadeOut(pointer), *morph(taylor, moved, {0: 0, 1: 3, 2: 2, 4: 4, 5: 5, 6: 6, 7: 7}),
+                      run_time=1.2)
+            self.wait(0.8)   # time to read each line of the derivation
+            self.play(Indicate(self.definition[0], color=self.theme.highlight),
+                      *morph(moved, times_k, {0: 0, 3: 1, 4: 2, 5: 3, 6: 4, 7: 5}), run_time=1.2)
+            self.wait(0.8)
+            self.play(*morph(times_k, divided, {0: 0, 1: 1, 3: 2, 4: 3, 5: 4}), run_time=1.2)
+
+        # Step: the limit η → 0 is the neural tangent kernel
+        self.limit = self.ty.math(r"k(x, x')", "=", r"\lim_{\eta \to 0}\, \tilde k_\eta(x, x')", "=", INNER,
+                                  size=FORMULA_SIZE).next_to(divided, DOWN, buff=0.75)
+        self.limit[0].set_color(self.theme.ntk_exact)
+        vanish = SurroundingRectangle(divided[3:5], color=self.theme.highlight, buff=0.08)
+        with self.step("Let η → 0: the O(η) term vanishes. What is left\n"
+                       "is the neural tangent kernel k(x, x′).",
+                       narration="Now let eta go to zero. The order-eta term vanishes, and the limit is "
+                                 "the inner product of the gradients at x and at x prime. That is the "
+                                 "neural tangent kernel, k of x and x prime."):
+            self.play(Create(vanish), run_time=0.6)
+            self.play(FadeOut(divided[3:5], shift=0.2 * DOWN), FadeOut(vanish, shift=0.2 * DOWN), run_time=0.6)
+            self.play(TransformFromCopy(divided[0], self.limit[2]), run_time=1.0)
+            self.play(TransformFromCopy(divided[2], self.limit[4]), Write(self.limit[3]), run_time=1.0)
+            self.play(Write(self.limit[0:2]), run_time=0.8)
+            self.play(Circumscribe(self.limit[0], color=self.theme.highlight, buff=0.08), run_time=0.8)
+
+        # Step: Example 2's arrows again: the first push
+        x_s, y_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt_g(ex.lr)
+        with self.step(f"Example 2 again: f = θ₁x + θ₂, one gradient step\n"
+                       f"on (f({x_s}) − {y_s})², learning rate {lr_s}.",
+                       narration=f"Back to Example 2: the line theta 1 x plus theta 2, and one gradient "
+                                 f"step on the squared error at x = {x_s}, with learning rate {lr_s}. "
+                                 "These are the red arrows we saw."):
+            self.play(FadeOut(VGroup(self.definition, divided[0:3], self.limit)), run_time=0.6)
+            self.play(FadeIn(self.axes), FadeIn(self.axis_labels()), FadeIn(self.dots), FadeIn(self.cross),
+                      run_time=1.0)
+            self.play(*[GrowArrow(a) for a in self.arrows.values()], run_time=1.2)
 
         # Step: the GD step is such a push, with η = −2·lr·(f(x') − y)
         self.eta_shown = fmt_g(self.eta)
-        step_tex = self.ty.math(r"\Delta f(x) = \eta\, k(x, " + tex_num(fmt_g(x_obs)) + ")", size=STRIP_SIZE)
+        f_s = fmt(f0[i_obs], 0)
+        step_tex = self.ty.math(r"\Delta f(x) = \eta\, \tilde k_\eta(x, " + tex_num(x_s) + ")", size=STRIP_SIZE)
         self.eta_tex = self.ty.math(
-            r"\eta = -2\,\mathrm{lr}\,\big(f(" + tex_num(fmt_g(x_obs)) + ") - " + tex_num(fmt_g(y_obs))
+            r"\eta = -2\,\mathrm{lr}\,\big(f(" + tex_num(x_s) + ") - " + tex_num(y_s)
             + r"\big) = " + tex_num(self.eta_shown), size=STRIP_SIZE)
-        strip = VGroup(step_tex, self.eta_tex).arrange(RIGHT, buff=1.2).move_to(STRIP_Y * UP)
-        self.play(Write(step_tex), run_time=1.0)
-        self.play(Write(self.eta_tex), run_time=1.0)
-        self.say(f"One gradient step IS such a push, with η = −2·lr·(f(x′) − y).\n"
-                 f"Here f({fmt_g(x_obs)}) = {fmt(f0[i_obs], 0)}, so η = {self.eta_shown}.")
-        self.wait(3.5)
+        strip = VGroup(step_tex, self.eta_tex).arrange(RIGHT, buff=1.0).move_to(STRIP_Y * UP)
+        first = self.pushes[self.etas[0]]
+        with self.step("A gradient step IS such a push: η = −2·lr·(f(x′) − y).\n"
+                       f"Here f({x_s}) = {f_s}, so η = {self.eta_shown}.",
+                       narration="A gradient step is exactly such a push: it moves theta along the gradient "
+                                 "of f at x prime, by eta = minus two, times the learning rate, times the "
+                                 f"error f(x′) − y. Here f({x_s}) is {f_s}, so eta is {self.eta_shown}. "
+                                 "The arrows end on the pushed line, f after the step."):
+            self.play(Write(step_tex), run_time=1.0)
+            self.play(Write(self.eta_tex), run_time=1.0)
+            self.play(Create(first["line"]), FadeIn(first["label"]), run_time=0.8)
 
         # Step: divide each arrow by η: they stand on the kernel k(x, 10)
-        self.play(FadeIn(self.kernel_axes), FadeIn(self.kernel_y_label), run_time=0.8)
-        self.play(LaggedStart(*[TransformFromCopy(self.arrows[i], self.kernel_arrows[i])
-                                for i in self.kernel_arrows], lag_ratio=0.03), run_time=1.8)
-        self.play(Create(self.ntk_line), FadeIn(self.ntk_label), run_time=1.2)
-        self.say(f"Each arrow divided by η: the arrow at x is proportional to k(x, {fmt_g(x_obs)}),\n"
-                 f"which here is the line {fmt_g(x_obs)}x + 1.")
-        self.wait(3.5)
+        kernel_line = line_formula(ex.grid, self.ntk_values)
+        with self.step(f"Divide each arrow by η = {self.eta_shown}: they stand on\n"
+                       f"k̃(x, {x_s})" + (f", here the line {kernel_line}." if kernel_line else "."),
+                       narration=f"Now divide every arrow by eta. On the right, the arrows divided by "
+                                 f"{self.eta_shown} stand on the finite-step kernel against x = {x_s}"
+                                 + (f": for this model the straight line {kernel_line}." if kernel_line else
+                                    ".")):
+            self.play(FadeIn(self.kernel_axes), FadeIn(self.kernel_labels), run_time=0.8)
+            self.play(*[TransformFromCopy(self.arrows[i], self.kernel_arrows[self.etas[0]][i])
+                        for i in self.kernel_arrows[self.etas[0]]], run_time=1.8)
+            self.play(Create(self.ntk_line), FadeIn(self.ntk_label), run_time=1.2)
 
         # Step: homework answered: for the linear model k(x, x') = x·x' + 1
-        grad_tex = self.ty.math(r"\frac{\partial f_\theta(x)}{\partial \theta} = (x,\ 1)", r"\quad\Rightarrow\quad",
-                           r"k(x, x') = x\,x' + 1", size=STRIP_SIZE).move_to(STRIP_Y * UP)
-        self.play(FadeOut(strip), FadeIn(grad_tex), FadeOut(VGroup(*self.kernel_arrows.values())),
-                  run_time=1.0)
-        self.say("The post's homework: the gradient of θ₁x + θ₂ is (x, 1),\n"
-                 "so k(x, x′) = x·x′ + 1.")
-        self.wait(3.0)
+        c = kernel_at_origin(ex)           # k(0, 0): the constant of x·x′ + c (1 for θ₁x + θ₂)
+        c_s = fmt_g(c)
+        self.grad_tex = self.ty.math(r"\nabla_\theta f(x) = (x,\ 1)", r"\quad\Rightarrow\quad",
+                                     r"k(x, x') = \langle (x, 1),\, (x', 1) \rangle = x\,x' + " + tex_num(c_s),
+                                     size=STRIP_SIZE).move_to(STRIP_Y * UP)
+        with self.step(f"The post's homework: the gradient of θ₁x + θ₂ is (x, 1),\n"
+                       f"so k(x, x′) = x·x′ + {c_s}.",
+                       narration="The post leaves this as homework. The gradient of theta 1 x plus theta 2 "
+                                 "with respect to theta is the vector (x, 1). The inner product of (x, 1) "
+                                 f"and (x prime, 1) is x times x prime plus {c_s}: the green line."):
+            self.play(FadeOut(strip), FadeIn(self.grad_tex), run_time=1.0)
+            self.play(Indicate(self.ntk_label, color=self.theme.highlight), run_time=1.0)
 
-        # Step: the finite-step kernel for several η: always the same points
-        finite_tex = self.ty.math(r"\tilde k_\eta(x, " + tex_num(fmt_g(x_obs)) + r") = k(x, "
-                             + tex_num(fmt_g(x_obs)) + r")\quad\text{for every } \eta",
-                             size=STRIP_SIZE).move_to(STRIP_Y * UP)
-        self.play(FadeOut(grad_tex), FadeIn(finite_tex),
-                  ReplacementTransform(self.kernel_y_label[0], self.kernel_y_label_tilde), run_time=0.8)
-        self.say("f is linear in θ, so a push of any size moves f by exactly η·k.\n"
-                 "Try three pushes:")
-        self.wait(2.0)
-        for n, eta in enumerate(self.kernel_curves):
-            self.play(FadeIn(self.kernel_curves[eta], scale=1.6), FadeIn(self.eta_legend[n], shift=0.1 * LEFT),
-                      run_time=1.0)
-            self.wait(1.5)
-        self.say("The finite-step kernel lands on the same points for every η:\n"
-                 "for a linear model the finite-step kernel is the NTK.")
-        self.wait(4.0)
+        # Steps: two more pushes, bigger each time: new arrows on the left, the same k̃ on the right
+        hi = ex.grid[-1]
+        for n in range(1, len(self.etas)):
+            self.show_push(n, hi)
 
-    # ------------------------------------------------------------------ the kernel panel
+        # Step: why: f is linear in θ, so the Taylor expansion stops at the first order
+        exact = push_is_exact(ex.f, ex.theta, ex.grid, x_obs)
+        ax = self.kernel_axes   # in the empty upper left of the kernel plot
+        names = [fmt_g(eta) for eta in self.etas]
+        for lines in (f"η = {', '.join(names)}:\none and the same k̃",
+                      f"η = {names[0]},\n{', '.join(names[1:])}:\none and the same k̃"):
+            self.same_label = self.ty.text(lines, size=self.ty.LABEL_SIZE, color=self.theme.arrow, line_spacing=0.9)
+            if self.same_label.width <= ax.x_length - 0.3:
+                break
+        self.same_label.move_to(ax.c2p(ax.x_range[0], ax.y_range[1]), aligned_edge=UP + LEFT).shift(0.15 * RIGHT)
+        self.finite_tex = self.ty.math(r"\tilde k_\eta(x, " + tex_num(x_s) + r") = k(x, " + tex_num(x_s)
+                                       + r")\quad\text{for every } \eta", size=STRIP_SIZE).move_to(STRIP_Y * UP)
+        with self.step("f is linear in θ: its Taylor expansion has no η² term,\n"
+                       "so k̃ = k exactly, for every η." if exact else
+                       "For this model k̃ depends on η; only its limit is k.",
+                       narration="Why do all three pushes give the same kernel? Because f is linear in "
+                                 "theta: its Taylor expansion stops after the first-order term, so a push "
+                                 "of any size moves f by exactly eta times k. For a linear model the "
+                                 "finite-step kernel is the neural tangent kernel." if exact else
+                                 "Here the finite-step kernel changes with eta; only its limit is k."):
+            self.play(FadeOut(self.push_tex), FadeIn(self.finite_tex), run_time=0.8)
+            self.play(FadeIn(self.same_label, shift=0.1 * DOWN), run_time=0.6)
+            self.play(Indicate(self.ntk_line, color=self.theme.highlight, scale_factor=1.0), run_time=1.0)
+
+    # ------------------------------------------------------------------ one more push
+    def show_push(self, n: int, x_end: float):
+        """Push ``n``: the previous arrows go, this push's arrows and line come on the left, and its
+        arrows divided by η fly to the right, where they land on the same kernel."""
+        eta, eta_prev = self.etas[n], self.etas[n - 1]
+        factor = self.eta_factors[n] / self.eta_factors[0]
+        push, prev = self.pushes[eta], self.pushes[eta_prev]
+        k_end = len(self.example.grid) - 1
+        move = eta * self.kernel_values[eta][k_end]
+        ratio = move / eta
+        eta_s, exact_s, ratio_s = fmt_g(eta), fmt(move, 3), fmt_g(round(ratio, 6))
+        move_s = fmt(move, 1)   # in words; the strip shows the move to 3 decimals, so Δf/η can be checked
+        tex = self.ty.math(r"\eta = " + tex_num(eta_s) + r",\qquad \Delta f(" + tex_num(fmt_g(x_end))
+                           + r")\,/\,\eta = " + tex_num(exact_s) + r"\,/\," + tex_num(eta_s) + " = "
+                           + tex_num(ratio_s), size=STRIP_SIZE).move_to(STRIP_Y * UP)
+        old = self.push_tex if n > 1 else self.grad_tex
+        with self.step(f"Push {how_far(factor)} as far, η = {eta_s}: every arrow is {how_far(factor)} as long,\n"
+                       f"yet divided by η they land on the same line." if n == 1 else
+                       f"{how_far(factor).capitalize()} as far, η = {eta_s}: f({fmt_g(x_end)}) moves {move_s},\n"
+                       f"and Δf/η is still the same line.",
+                       narration=f"Now push {how_far(factor)} as far, with eta = {eta_s}. On the left every "
+                                 f"arrow is {how_far(factor)} as long, and f({fmt_g(x_end)}) moves by "
+                                 f"about {move_s}. Divide by eta, and the arrows land exactly where the last "
+                                 f"ones did: at x = {fmt_g(x_end)}, {exact_s} over {eta_s} is {ratio_s} again."):
+            self.play(FadeOut(VGroup(*prev["arrows"].values())), FadeOut(old), FadeIn(tex), run_time=0.6)
+            self.play(LaggedStart(*[GrowArrow(a) for a in push["arrows"].values()], lag_ratio=0.02),
+                      Create(push["line"]), FadeIn(push["label"]), run_time=1.4)
+            # the last push's k̃ dims, so that the new arrows are seen landing exactly on it
+            before = VGroup(*self.kernel_arrows[eta_prev].values())
+            self.play(before.animate.set_opacity(0.3), run_time=0.4)
+            landing = self.kernel_arrows[eta]
+            self.play(*[TransformFromCopy(push["arrows"][i], landing[i]) for i in landing], run_time=1.6)
+            self.remove(before)
+        self.push_tex = tex
+
+    # ------------------------------------------------------------------ building blocks
+    def build_pushes(self, f0):
+        """For each η: its arrows Δf = η·k̃_η on the left, the pushed function f + Δf as a thin red
+        line, and its label in the gap right of the plot."""
+        ex = self.example
+        grid = ex.grid
+        self.pushes = {}
+        for n, eta in enumerate(self.etas):
+            move = eta * self.kernel_values[eta]                          # (n,) Δf of this push
+            arrows = self.arrows if n == 0 else arrows_at(self.axes, grid, f0, move, self.theme.arrow)
+            line = polyline(self.axes, grid, f0 + move, self.theme.arrow, stroke_width=2.5)
+            label = self.ty.text(f"η = {fmt_g(eta)}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
+            label.next_to(self.axes.c2p(grid[-1], f0[-1] + move[-1]), RIGHT, buff=0.15)
+            self.pushes[eta] = {"arrows": arrows, "line": line, "label": label}
+        # labels at their line's end; where two would touch, the lower one moves down
+        labels = sorted((p["label"] for p in self.pushes.values()), key=lambda m: -m.get_y())
+        for upper, lower in zip(labels, labels[1:]):
+            overlap = lower.get_top()[1] - (upper.get_bottom()[1] - 0.06)
+            if overlap > 0:
+                lower.shift(overlap * DOWN)
+
     def build_kernel_panel(self):
-        """Kernel axes (y in kernel units), the GD arrows divided by η, the NTK line, the k̃_η dots."""
+        """Kernel axes (y in kernel units), each push's arrows divided by η, the NTK line."""
         ex = self.example
         x_obs = ex.observation[0]
         lo, hi = ex.x_range
         grid = ex.grid
-        # k(x, x') exactly, and the finite-step kernel for each η (all computed here, up front)
-        self.ntk_values = np.asarray(ntkcore.ntk(ex.f, ex.theta, grid, [x_obs])[:, 0])
-        self.etas = [factor * self.eta for factor in self.eta_factors]
-        self.kernel_values = {eta: np.asarray(ntkcore.finite_step_kernel(ex.f, ex.theta, grid, x_obs, eta))
-                              for eta in self.etas}
-        step_kernel = ex.kernel_finite()   # = Δf(x) / η for the GD step's η
-
-        every = np.concatenate([self.ntk_values, step_kernel, *self.kernel_values.values()])
+        self.ntk_values = np.asarray(ntkcore.ntk(ex.f, ex.theta, grid, [x_obs])[:, 0])   # k(x, x′), (n,)
+        every = np.concatenate([self.ntk_values, *self.kernel_values.values()])
         y_range = whole_ticks(every, self.kernel_y_step)
         y_lo, y_hi = y_range[:2]
-        self.kernel_axes = self.framed((lo, hi, self.x_tick), y_range, self.kernel_axes_size,
-                                       self.kernel_axes_center, y_numbers=every_other_tick(y_range))
-        ax = self.kernel_axes
-        self.kernel_y_label = self.ty.math(r"\Delta f(x)\,/\,\eta", size=self.ty.CAPTION_SIZE).next_to(
-            ax.frame_y.get_top(), UP, buff=0.12)
-        self.kernel_x_label = self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT,
-                                                                            buff=0.15)
-        self.kernel_y_label.add(self.kernel_x_label)
-        self.kernel_y_label_tilde = self.ty.math(r"\tilde k_\eta(x, " + tex_num(fmt_g(x_obs)) + ")",
-                                            size=self.ty.CAPTION_SIZE).next_to(ax.frame_y.get_top(), UP, buff=0.12)
-
-        # the arrows of the GD step, each divided by η, standing on y = 0
-        self.kernel_arrows = arrows_at(ax, grid, np.zeros_like(grid), step_kernel, self.theme.arrow)
-
+        self.kernel_axes = ax = self.framed((lo, hi, self.x_tick), y_range, self.kernel_axes_size,
+                                            self.kernel_axes_center, y_numbers=every_other_tick(y_range))
+        x_s = tex_num(fmt_g(x_obs))
+        self.kernel_labels = VGroup(
+            self.ty.math(r"\tilde k_\eta(x, " + x_s + r") = \Delta f(x)\,/\,\eta", size=self.ty.CAPTION_SIZE)
+            .next_to(ax.frame_y.get_top(), UP, buff=0.12).align_to(ax.frame_y, LEFT).shift(0.6 * LEFT),
+            self.x_label(ax),
+        )
+        # each push's arrows, divided by its η, standing on y = 0
+        self.kernel_arrows = {eta: arrows_at(ax, grid, np.zeros_like(grid), self.kernel_values[eta], self.theme.arrow)
+                              for eta in self.etas}
         # the exact NTK column as a line through all grid points
-        self.ntk_line = VMobject(stroke_color=self.theme.ntk_exact, stroke_width=4)
-        self.ntk_line.set_points_as_corners([ax.c2p(x, k) for x, k in zip(grid, self.ntk_values)])
-        self.ntk_label = self.ty.math(r"k(x, " + tex_num(fmt_g(x_obs)) + r") = " + tex_num(fmt_g(x_obs)) + r"x + 1",
-                                 size=self.ty.CAPTION_SIZE, color=self.theme.ntk_exact)
+        self.ntk_line = polyline(ax, grid, self.ntk_values, self.theme.ntk_exact, stroke_width=4)
+        line = line_formula(grid, self.ntk_values)
+        self.ntk_label = self.ty.math(r"k(x, " + x_s + r")" + (" = " + tex_num(line) if line else ""),
+                                      size=self.ty.CAPTION_SIZE, color=self.theme.ntk_exact)
         # in the empty lower right, under the line
         self.ntk_label.move_to(ax.c2p(hi, y_lo + 0.13 * (y_hi - y_lo))).align_to(ax.frame_x, RIGHT)
 
-        # k̃_η(x, 10) for each η: concentric dots, biggest first, so coinciding points stay visible
-        self.kernel_curves = {}
-        self.eta_colors = [getattr(self.theme, role) for role in self.eta_roles]
-        for eta, color, radius in zip(self.etas, self.eta_colors, self.eta_radii):
-            self.kernel_curves[eta] = VGroup(*[Dot(ax.c2p(x, k), radius=radius, color=color)
-                                               for x, k in zip(grid, self.kernel_values[eta])])
-        rows = []
-        for eta, color in zip(self.etas, self.eta_colors):
-            swatch = Dot(radius=0.08, color=color)
-            label = self.ty.text(f"η = {fmt_g(eta)}", size=self.ty.LABEL_SIZE, color=self.theme.ink)
-            rows.append(VGroup(swatch, label).arrange(RIGHT, buff=0.15))
-        self.eta_legend = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        self.eta_legend.next_to(ax.c2p(lo, y_hi), DOWN + RIGHT, buff=0.2)

@@ -1,28 +1,49 @@
 """Chapter 4 — Example 3: the same line, reparametrized.  Same function, same data, same learning
-rate as Example 2, but f = θ1·x + 10·θ2 takes a different step: its kernel is x·x' + 100.
+rate as Example 2, but f = θ₁·x + 10·θ₂ takes a different step: its kernel is x·x′ + 100.
+
+Colours: the changed factor 10 is marked in the highlight colour (the post uses blue, which here
+is the observation's colour), and so are the parts of the step it changes (the ring at x = −10,
+the constants of the kernels and of the steps).
 
 Render:  manim -pql scenes/ch4_reparametrized.py Reparametrized
 """
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, UP, UR, Circle, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, VGroup,
+    DOWN, LEFT, UP, UR, Circle, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, ReplacementTransform,
+    VGroup, Write,
 )
 
-from ntkcore.facts import kernel_at_origin, still_point
+from ntkcore import param_grad
+from ntkcore.facts import kernel_at_origin, still_point, straight_line
 
 from scenes.base import ExampleScene
-from scenes.formatting import fmt, fmt_g, line_formula, signed
+from scenes.formatting import fmt, fmt_g, line_formula, signed, tex_num
 from scenes.ranges import whole_ticks
 from scenes.widgets import ObservationCross, arrows_at, dots_at
+
+
+def split_formula(latex: str, part: str) -> tuple:
+    """``latex`` cut around the first ``part``: (before, part, after); (latex, "", "") if absent."""
+    before, found, after = latex.partition(part)
+    return (before, found, after) if found else (latex, "", "")
+
+
+def pivot(p, d, subject: str) -> str:
+    """How a step moves a line: ``"the line tilts about x = −0.1"`` (``p``: the x it leaves in
+    place, or None), else ``"the line moves up everywhere"``."""
+    if p is None:
+        return f"{subject} moves {'up' if np.mean(d) > 0 else 'down'} everywhere"
+    return f"{subject} tilts about x = {fmt_g(round(p, 2))}"
 
 
 class Reparametrized(ExampleScene):
     example_name = "reparametrized"
     compare_name = "linear"               # the example drawn in the left panel
-    axes_size = (5.5, 4.65)
-    axes_center = (3.7, 0.175, 0.0)        # this example: the right panel
-    left_center = (-3.45, 0.175, 0.0)      # Example 2: the left panel
+    heading_text = "Example 3: reparametrized"   # the full title is too long for a heading
+    axes_size = (5.3, 4.3)
+    axes_center = (3.65, 0.05, 0.0)       # this example: the right panel
+    left_center = (-3.45, 0.05, 0.0)      # Example 2: the left panel
 
     def display_y_range(self) -> tuple:
         """One y range for both panels, wide enough for both examples' dots and arrows."""
@@ -44,88 +65,186 @@ class Reparametrized(ExampleScene):
         linear_cross = ObservationCross(self.linear_axes.c2p(x_obs, y_obs), self.theme.observation)
         k_left = int(np.argmin(xs))                      # x = -10, the left end of the chart
         i = ex.obs_index
+        x_s, y_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt_g(ex.lr)
+        # the factor in front of θ₂: ∂f/∂θ₂ (10 here), the part of the formula the chapter is about
+        self.scale = float(np.asarray(param_grad(ex.f, ex.theta, 0.0))[1])
+        scale_s = fmt_g(self.scale)
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex)
+        self.play_title_card(ex.title,
+                             bridge="Same function, new parameters:\ndoes the kernel care how we write f?",
+                             narration="The kernel came from the gradients with respect to the parameters. "
+                                       "So what happens if we keep the very same function, but write it "
+                                       "with different parameters?")
 
-        # Step: two panels, the same dots: Example 2 on the left, Example 3 on the right
-        head = self.heading(ex.title)
-        titles = VGroup(
-            self.ty.math(lin.model_spec.latex, size=self.ty.CAPTION_SIZE + 2).next_to(self.linear_axes, UP, buff=0.12),
-            self.ty.math(ex.model_spec.latex, size=self.ty.CAPTION_SIZE + 2).next_to(self.axes, UP, buff=0.12),
-        )
-        self.play(FadeIn(head), FadeIn(self.linear_axes), FadeIn(self.axes), FadeIn(titles), run_time=1.0)
-        self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for pair in zip(self.linear_dots, self.dots)
-                                for dot in pair], lag_ratio=0.03), run_time=1.6)
+        # Step: Example 2's formula becomes Example 3's: a factor 10 in front of θ₂
+        head = self.heading(self.heading_text)
+        big = self.ty.CAPTION_SIZE + 12   # the formulas before they become panel titles
+        lin_parts = split_formula(lin.model_spec.latex, r"\theta_2")
+        re_parts = split_formula(ex.model_spec.latex, scale_s)
+        lin_big = self.ty.math(*[p for p in lin_parts if p], size=big).move_to(0.6 * UP)
+        self.formula = self.ty.math(*[p for p in re_parts if p], size=big).move_to(0.6 * UP)
+        self.factor = self.formula[1] if re_parts[1] else None   # the "10"
+        if self.factor is not None:
+            self.factor.set_color(self.theme.highlight)
         th_lin = ", ".join(fmt_g(t) for t in lin.theta0)
         th_re = ", ".join(fmt_g(t) for t in ex.theta0)
-        same = lin.x_range == ex.x_range and np.allclose(lin.values(), ex.values())
-        self.say(f"Example 2 on the left, θ = ({th_lin}); this model on the right, θ = ({th_re}).\n"
-                 + (f"Both draw the same line: f(x) = {line_formula(ex.grid, ex.values())}." if same else
-                    f"Left: f(x) = {line_formula(lin.grid, lin.values())}; right: f(x) = {line_formula(ex.grid, ex.values())}."))
-        self.wait(3.5)
+        offset_s = fmt_g(self.scale * ex.theta0[1])
+        same_offset = np.isclose(self.scale * ex.theta0[1], lin.theta0[1])
+        with self.step(f"Example 3 writes the line with a factor {scale_s} in front of θ₂,\n"
+                       f"and starts from θ = ({th_re}) instead of ({th_lin}).",
+                       narration=f"Example 2 was theta 1 x plus theta 2. Example 3 puts a factor {scale_s} "
+                                 f"in front of theta 2, and starts from theta = ({th_re}) instead of "
+                                 f"({th_lin}). "
+                                 + (f"Since {scale_s} times {fmt_g(ex.theta0[1])} is {offset_s}, the offset is "
+                                    "the same as before." if same_offset else
+                                    f"The offset is {offset_s} instead of {fmt_g(lin.theta0[1])}.")):
+            self.play(FadeIn(head), Write(lin_big), run_time=1.2)
+            self.wait(0.6)   # read Example 2's formula before it changes
+            if self.factor is not None:
+                self.play(ReplacementTransform(lin_big[0], self.formula[0]),
+                          ReplacementTransform(lin_big[1], self.formula[2]), run_time=1.0)
+                self.play(FadeIn(self.factor, scale=1.6), run_time=0.6)
+                self.play(Indicate(self.factor, color=self.theme.highlight, scale_factor=1.5), run_time=0.8)
+            else:
+                self.play(ReplacementTransform(lin_big, self.formula), run_time=1.0)
 
-        # Step: the same data and the same learning rate
-        self.lr_text = self.ty.text(f"learning rate {fmt_g(ex.lr)}", size=self.ty.LABEL_SIZE)
+        # Step: two panels, the same dots: Example 2 on the left, Example 3 on the right
+        titles = VGroup(
+            self.ty.math(*[p for p in lin_parts if p], size=self.ty.CAPTION_SIZE + 2)
+            .next_to(self.linear_axes, UP, buff=0.12),
+            self.formula.copy().scale((self.ty.CAPTION_SIZE + 2) / big).next_to(self.axes, UP, buff=0.12),
+        )
+        self.titles = titles
+        labels = VGroup(self.axis_labels(), self.x_label(self.linear_axes), self.y_label(self.linear_axes, "f(x)"))
+        same = lin.x_range == ex.x_range and np.allclose(lin.values(), ex.values())
+        line = line_formula(xs, f0)
+        with self.step(f"Left, θ = ({th_lin}); right, θ = ({th_re}):\n"
+                       + (f"both draw the same line, f(x) = {line}." if same else "two different lines."),
+                       narration=f"Side by side: Example 2 on the left with theta = ({th_lin}), Example 3 on "
+                                 f"the right with theta = ({th_re}). "
+                                 + (f"Both draw exactly the same line, {line}." if same else
+                                    "They draw different lines.")):
+            self.play(ReplacementTransform(self.formula, titles[1]), FadeIn(titles[0]),
+                      FadeIn(self.linear_axes), FadeIn(self.axes), FadeIn(labels), run_time=1.2)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for pair in zip(self.linear_dots, self.dots)
+                                    for dot in pair], lag_ratio=0.03), run_time=1.6)
+        if self.factor is not None:
+            self.factor = titles[1][1]
+
+        # Step: the same data and the same learning rate, one gradient step each
+        self.lr_text = self.ty.text(f"learning rate {lr_s}", size=self.ty.LABEL_SIZE)
         self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
-        self.play(FadeIn(linear_cross, scale=1.5), FadeIn(self.cross, scale=1.5),
-                  FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.8)
-        self.say(f"The same observation ({fmt_g(x_obs)}, {fmt_g(y_obs)}), the same learning rate "
-                 f"{fmt_g(ex.lr)}.\nOne gradient step each:")
-        self.wait(1.0)
-        self.play(LaggedStart(*[GrowArrow(a) for a in self.linear_arrows.values()], lag_ratio=0.05),
-                  LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.05),
-                  run_time=2.0)
-        self.wait(1.5)
+        with self.step(f"The same observation ({x_s}, {y_s}), the same learning rate {lr_s}:\n"
+                       f"one gradient step each.",
+                       narration=f"Now the same data point, ({x_s}, {y_s}), and the same learning rate, "
+                                 f"{lr_s}. We take one gradient step in each model."):
+            self.play(FadeIn(linear_cross, scale=1.5), FadeIn(self.cross, scale=1.5),
+                      FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.8)
+            self.play(LaggedStart(*[GrowArrow(a) for a in self.linear_arrows.values()], lag_ratio=0.05),
+                      LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.05),
+                      run_time=2.0)
 
         # Step: the steps differ: read off the two ends
-        tables = VGroup(*[self.move_table(axes, xs, dd, k_left, i)
-                          for axes, dd in ((self.linear_axes, d_lin), (self.axes, d))])
+        self.tables = VGroup(*[self.move_table(axes, xs, dd, k_left, i)
+                               for axes, dd in ((self.linear_axes, d_lin), (self.axes, d))])
         rings = VGroup(*[Circle(radius=0.2, color=self.theme.highlight, stroke_width=4)
                        .move_to(axes.c2p(xs[k_left], f[k_left] + dd[k_left] / 2))
                          for axes, f, dd in ((self.linear_axes, f0_lin, d_lin), (self.axes, f0, d))])
-        self.say(f"But the steps differ: on the right, the arrows at the left end go up,\n"
-                 f"and f({fmt_g(xs[k_left])}) does not move at all.")
-        self.play(FadeIn(tables), run_time=0.8)
-        self.play(Create(rings), run_time=0.8)
-        self.wait(2.5)
+        x_left = fmt_g(xs[k_left])
+        still = abs(d[k_left]) <= 1e-9
+        none_down = bool(np.all(d >= -1e-9))
+        with self.step("But the steps differ: on the right "
+                       + ("no arrow points down,\n" if none_down else "the arrows change,\n")
+                       + (f"and f({x_left}) does not move at all." if still else
+                          f"and f({x_left}) moves {signed(d[k_left])}, not {signed(d_lin[k_left])}."),
+                       narration=f"But the two steps are different. On the left, f({x_left}) went down by "
+                                 f"{fmt(abs(d_lin[k_left]), 1)}. On the right "
+                                 + ("no arrow points down, and " if none_down else "")
+                                 + (f"f({x_left}) does not move at all." if still else
+                                    f"f({x_left}) moves by {signed(d[k_left])}.")
+                                 + f" At x = {x_s} the right-hand step is "
+                                 f"{fmt_g(round(d[i] / d_lin[i], 1))} times as large as on the left."):
+            self.play(FadeIn(self.tables), run_time=0.8)
+            self.play(Create(rings), run_time=0.8)
 
         # Step: the dots move: two different new lines
         ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in (*self.linear_dots, *self.dots)])
         self.add(ghosts, self.linear_dots, self.dots)
-        self.play(*[dot.animate.move_to(self.linear_axes.c2p(x, y))
-                    for x, y, dot in zip(xs, f0_lin + d_lin, self.linear_dots)],
-                  *[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f0 + d, self.dots)],
-                  FadeOut(rings), run_time=1.5)
-        self.say(f"Left: the line tilts about x = {fmt(still_point(xs, d_lin), 1)}. "
-                 f"Right: it tilts about x = {fmt_g(still_point(xs, d))}\nand rises everywhere else.")
-        self.wait(3.5)
+        p_lin, p_re = still_point(xs, d_lin), still_point(xs, d)
+        left, right = pivot(p_lin, d_lin, "the line"), pivot(p_re, d, "it")
+        rises = p_re is not None and none_down
+        with self.step(f"Left: {left}.\nRight: {right}" + (", and rises everywhere else." if rises else "."),
+                       narration=f"The dots move along their arrows. On the left {left}. On the right {right}"
+                                 + (", and rises everywhere else" if rises else "")
+                                 + ": two different new lines."):
+            self.play(*[dot.animate.move_to(self.linear_axes.c2p(x, y))
+                        for x, y, dot in zip(xs, f0_lin + d_lin, self.linear_dots)],
+                      *[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f0 + d, self.dots)],
+                      FadeOut(rings), run_time=1.5)
 
         # Step: the two kernels; their constants come from the models (k(0, 0))
         self.kernel_constants = (kernel_at_origin(lin), kernel_at_origin(ex))
-        self.kernels = VGroup(*[self.ty.math(r"k(x, x') = x \cdot x' + ", fmt_g(c), size=self.ty.CAPTION_SIZE + 2)
-                                .next_to(table, UP, buff=0.2, aligned_edge=LEFT)
-                                for c, table in zip(self.kernel_constants, tables)])
-        self.play(FadeIn(self.kernels, shift=0.1 * DOWN), run_time=0.8)
-        self.play(*[Indicate(k[1], color=self.theme.highlight, scale_factor=1.4) for k in self.kernels],
-                  run_time=1.2)
-        self.say(f"The kernels: x·x′ + {fmt_g(self.kernel_constants[0])} on the left, "
-                 f"x·x′ + {fmt_g(self.kernel_constants[1])} on the right.\n"
-                 f"The constant part of f now carries far more of the step.")
-        self.wait(3.5)
+        c_lin, c_re = (fmt_g(c) for c in self.kernel_constants)
+        self.kernels = VGroup(*[self.ty.math(r"k(x, x') = x \cdot x' + ", tex_num(fmt_g(c)),
+                                             size=self.ty.CAPTION_SIZE)
+                                .next_to(table, UP, buff=0.15, aligned_edge=LEFT)
+                                for c, table in zip(self.kernel_constants, self.tables)])
+        for k in self.kernels:
+            k[1].set_color(self.theme.highlight)
+        with self.step(f"The kernels: x·x′ + {c_lin} on the left, x·x′ + {c_re} on the right,\n"
+                       f"because the gradients are (x, 1) and (x, {scale_s}).",
+                       narration=f"Why? The kernel is the inner product of gradients. On the left the "
+                                 f"gradient is (x, 1), so k = x times x prime plus {c_lin}. On the right "
+                                 f"the factor {scale_s} is in the gradient, (x, {scale_s}), so "
+                                 f"k = x times x prime plus {scale_s} squared, {c_re}."):
+            self.play(FadeIn(self.kernels, shift=0.1 * DOWN), run_time=0.8)
+            animations = [Indicate(k[1], color=self.theme.highlight, scale_factor=1.4) for k in self.kernels]
+            if self.factor is not None:
+                animations.append(Indicate(self.factor, color=self.theme.highlight, scale_factor=1.5))
+            self.play(*animations, run_time=1.2)
+
+        # Step: the same tilt, a much bigger lift: the steps as lines
+        self.step_lines = (straight_line(xs, d_lin), straight_line(xs, d))
+        if all(self.step_lines):
+            (slope_l, lift_l), (slope_r, lift_r) = self.step_lines
+            self.step_texs = VGroup(*[self.ty.math(r"\Delta f(x) = " + tex_num(fmt_g(slope)) + r"\,x + ",
+                                                   tex_num(fmt_g(lift)), size=self.ty.LABEL_SIZE + 2)
+                                      .move_to(table, aligned_edge=UP + LEFT)
+                                      for (slope, lift), table in zip(self.step_lines, self.tables)])
+            for t in self.step_texs:
+                t[1].set_color(self.theme.highlight)
+            same_slope = abs(slope_l - slope_r) <= 1e-9
+            with self.step((f"Both steps raise the slope by {fmt_g(slope_r)}; " if same_slope else
+                            f"The slopes rise by {fmt_g(slope_l)} and {fmt_g(slope_r)}; ")
+                           + f"the offset rises\nby {fmt_g(lift_l)} on the left, by {fmt_g(lift_r)} on the right.",
+                           narration=(f"Read the two steps as lines. Both raise the slope by {fmt_g(slope_r)}. "
+                                      if same_slope else
+                                      f"The slopes rise by {fmt_g(slope_l)} and {fmt_g(slope_r)}. ")
+                                     + f"But the offset rises by only {fmt_g(lift_l)} on the left, and by "
+                                       f"{fmt_g(lift_r)} on the right: {fmt(lift_r / lift_l, 0)} times as much."):
+                self.play(*[ReplacementTransform(table, t) for table, t in zip(self.tables, self.step_texs)],
+                          run_time=1.0)
+                self.play(*[Indicate(t[1], color=self.theme.highlight, scale_factor=1.4) for t in self.step_texs],
+                          run_time=1.0)
         self.say("It became easier to push the whole function up by a constant:\n"
-                 "same function, same data, same learning rate, a different step.")
-        self.wait(4.0)
+                 "same function, same data, same learning rate, a different step.",
+                 narration="With the factor in front of theta 2 it became much easier to push the whole "
+                           "function up by a constant. Same function, same data, same learning rate, and "
+                           "yet a different step: the kernel depends on how we parametrize f, not only "
+                           "on the function itself.")
 
     def build_panel_axes(self, center):
         """Axes like ``self.axes`` (same ranges, size and numbers) at another place."""
         return self.axes_for(self.display_y_range(), self.axes_size, center)
 
     def move_table(self, axes, xs, d, k_left, i) -> VGroup:
-        """``Δf(−10) = …`` and ``Δf(10) = …`` in the empty upper left of ``axes``."""
-        rows = VGroup(*[self.ty.text(f"Δf({fmt_g(xs[k])}) = {signed(d[k])}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
+        """``Δf(−10) = …`` and ``Δf(10) = …`` in the empty upper left of ``axes``, under the room
+        kept at the top for the kernel (0.6 units)."""
+        rows = VGroup(*[self.ty.text(f"Δf({fmt_g(xs[k])}) = {signed(d[k])}", size=self.ty.LABEL_SIZE,
+                                     color=self.theme.arrow)
                         for k in (k_left, i)])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         y_top = axes.y_range[1]
-        anchor = axes.c2p(xs[0], y_top) + np.array([0.3, -0.75, 0])
+        anchor = axes.c2p(xs[0], y_top) + np.array([0.25, -0.6, 0])
         return rows.move_to(anchor, aligned_edge=UP + LEFT)

@@ -62,6 +62,22 @@ def test_dots_end_on_f_plus_delta(scene):
         assert (px, py) == pytest.approx((EX.grid[k], f_after[k]), abs=1e-6)
 
 
+def test_captions_give_the_reason_for_the_sign_change(scene):
+    # Δθ = 0.038·∇θ f(10) = 0.038·(10, 1) = (0.38, 0.038), so Δf(x) = 0.38x + 0.038: zero at x = −0.1
+    texts = caption_texts(scene)
+    assert any("Δf(x) = 0.38x + 0.038 changes sign at x = −0.1" in t for t in texts)
+    assert any("θ₁: 3 → 3.38 and θ₂: 1 → 1.038" in t for t in texts)
+    assert any("the line tilts about x = −0.1" in t for t in texts)
+
+
+def test_every_step_is_narrated_with_the_caption_numbers(scene):
+    by_caption = {s.caption: s.narration for s in scene.steps}
+    lr_step = next(n for c, n in by_caption.items() if c.startswith("Learning rate"))
+    # 383.8 / 3.8 = 101 = k(10, 10) = 10·10 + 1: both parameters push f(10)
+    assert "383.8" in lr_step and "101 times" in lr_step
+    assert all(s.spoken for s in scene.steps)
+
+
 def test_learning_rate_on_screen(scene):
     assert scene.lr_text in scene.mobjects
     words = scene.lr_text.original_text.split()
@@ -79,4 +95,4 @@ def test_everything_inside_the_frame(scene):
 
 
 def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
-    assert_captions_fit(scene.captions, at_least=5, max_lines=2)
+    assert_captions_fit(scene.captions, at_least=8, max_lines=2)

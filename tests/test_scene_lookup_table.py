@@ -1,11 +1,11 @@
-"""Example 1's scene draws ntkcore's numbers: dots, the arrow, the moved dot, the inset, and its
-captions become the chapter's subtitle cues."""
+"""Example 1's scene draws ntkcore's numbers: dots, the arrow, the moved dot, the inset, the
+kernel; its captions state the numbers and the reason only one dot moves."""
 
 import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import assert_arrows_match, assert_inside_frame, caption_texts
+from scene_helpers import assert_arrows_match, assert_captions_fit, assert_inside_frame, caption_texts
 
 EX = EXAMPLES["lookup_table"]
 
@@ -13,7 +13,6 @@ EX = EXAMPLES["lookup_table"]
 @pytest.fixture(scope="module")
 def scene(chapter_scene):
     return chapter_scene("lookup_table")
-
 
 
 def test_one_arrow_only_at_the_observation(scene):
@@ -36,6 +35,9 @@ def test_dots_sit_on_f_and_the_moved_dot_on_f_plus_delta(scene):
     for x, y, dot in zip(EX.grid, f_after, scene.dots):
         px, py = scene.axes.p2c(dot.get_center())[:2]
         assert px == pytest.approx(x, abs=1e-6) and py == pytest.approx(y, abs=1e-6)
+    for k, n in scene.inset_index.items():
+        px, py = scene.inset.axes.p2c(scene.inset_dots[n].get_center())[:2]
+        assert (px, py) == pytest.approx((EX.grid[k], f_after[k]), abs=1e-6)
 
 
 def test_cross_at_observation(scene):
@@ -43,11 +45,23 @@ def test_cross_at_observation(scene):
     assert (px, py) == pytest.approx((10.0, 50.0), abs=1e-6)
 
 
-def test_captions_say_the_numbers(scene):
+def test_captions_say_the_numbers_and_the_reason(scene):
     texts = caption_texts(scene)
     assert any("θₓ = 3x + 1" in t for t in texts)           # the dots lie on the line
+    assert any("only θ₁₀ moves" in t for t in texts)         # the loss holds θ₁₀ alone
+    assert any("0.1·2·(50 − 31) = +3.8" in t for t in texts)
     assert any("f(10) moves up by 3.8" in t for t in texts)
+    assert any("k(x, x′) = 1 if x = x′, else 0" in t for t in texts)
+
+
+def test_the_kernel_is_shown(scene):
+    assert scene.kernel_tex in scene.mobjects
+    assert "begin{cases}" in scene.kernel_tex.tex_string
 
 
 def test_everything_inside_the_frame(scene):
     assert_inside_frame(scene.mobjects, whole=True)
+
+
+def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
+    assert_captions_fit(scene.captions, at_least=6, max_lines=2)

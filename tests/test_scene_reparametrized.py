@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame
+from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
+                           caption_texts, numbers_in)
 
 SCALE = 10.0  # f = θ1·x + SCALE·θ2
 
@@ -92,6 +93,34 @@ def test_kernel_constants_are_scale_squared(scene):
         assert float(k.tex_strings[1]) == c
 
 
+def test_the_factor_ten_is_highlighted(scene):
+    # the post marks the changed 10 in θ1·x + 10·θ2; here in the highlight colour (blue is the observation's)
+    assert scene.scale == SCALE
+    assert scene.factor.tex_string == "10"
+    assert scene.factor.get_color().to_hex().upper() == scene.theme.highlight.upper()
+    assert scene.factor in scene.titles[1].submobjects
+
+
+def test_the_steps_as_lines_same_slope_different_offset(scene):
+    # Δf = 0.038·(10x + 1) = 0.38x + 0.038 and 0.038·(10x + 100) = 0.38x + 3.8
+    assert scene.step_lines[0] == pytest.approx((0.38, 0.038), abs=1e-9)
+    assert scene.step_lines[1] == pytest.approx((0.38, 3.8), abs=1e-9)
+    for tex, (slope, lift) in zip(scene.step_texs, ((0.38, 0.038), (0.38, 3.8))):
+        assert numbers_in(tex.tex_string)[-2:] == pytest.approx([slope, lift], abs=1e-12)
+    assert any("by 0.038 on the left, by 3.8 on the right" in t for t in caption_texts(scene))
+    assert any("the gradients are (x, 1) and (x, 10)" in t for t in caption_texts(scene))
+
+
+def test_labels_cover_neither_the_cross_nor_a_dot(scene):
+    from manim import DOWN, LEFT, RIGHT, UP
+    for axes, dots, group in ((scene.linear_axes, scene.linear_dots, 0), (scene.axes, scene.dots, 1)):
+        points = [axes.c2p(10.0, 50.0)] + [dot.get_center() for dot in dots]
+        for text in (scene.kernels[group], scene.step_texs[group]):
+            (x0, y0, _), (x1, y1, _) = text.get_corner(DOWN + LEFT), text.get_corner(UP + RIGHT)
+            for p in points:
+                assert not (x0 - 0.1 < p[0] < x1 + 0.1 and y0 - 0.1 < p[1] < y1 + 0.1), (text.tex_string, p)
+
+
 def test_learning_rate_on_screen(scene):
     words = scene.lr_text.original_text.split()
     assert words[:2] == ["learning", "rate"]
@@ -103,9 +132,9 @@ def test_everything_inside_the_frame(scene):
 
 
 def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
-    assert_captions_fit(scene.captions, at_least=5, max_lines=2)
+    assert_captions_fit(scene.captions, at_least=8, max_lines=2)
 
 
 def test_heading_and_learning_rate_do_not_overlap(scene):
-    heading = [m for m in scene.mobjects if getattr(m, "original_text", "") == EXAMPLES["reparametrized"].title]
+    heading = [m for m in scene.mobjects if getattr(m, "original_text", "") == scene.heading_text]
     assert heading and heading[0].get_right()[0] < scene.lr_text.get_left()[0]
