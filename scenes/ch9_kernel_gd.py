@@ -30,8 +30,8 @@ from scenes.widgets import legend_row, polyline
 
 class KernelGradientDescent(ChapterScene):
 
-    panel_size = (5.6, 2.8)
-    panel_centers = ((-3.45, -0.6, 0.0), (3.45, -0.6, 0.0))
+    panel_size = (5.3, 2.8)
+    panel_centers = ((-3.6, -0.6, 0.0), (3.6, -0.6, 0.0))   # room between the panels: x name vs y numbers
     y_step = 0.25
     formula_y = 2.8
     legend_y = 2.15
