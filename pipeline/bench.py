@@ -81,19 +81,6 @@ def relu_timings(n: int = 1000, repeats: int = 7) -> dict:
 
     from ntkcore import wide
 
-    def arccos_form(x1, x2, depth=2, w=2 ** 0.5, b=0.1, rw=1.0, rb=0.1):
-        sigma = w ** 2 * (x1 @ x2.T) / x1.shape[1] + b ** 2
-        q1, q2 = w ** 2 * jnp.sum(x1 ** 2, 1) / x1.shape[1] + b ** 2, w ** 2 * jnp.sum(x2 ** 2, 1) / x2.shape[1] + b ** 2
-        theta = sigma
-        for ws, bs in [(w, b)] * (depth - 1) + [(rw, rb)]:
-            norm = jnp.sqrt(jnp.outer(q1, q2))
-            cos = jnp.clip(sigma / norm, -1, 1)
-            ang = jnp.arccos(cos)
-            e_phi = norm * (jnp.sin(ang) + (jnp.pi - ang) * cos) / (2 * jnp.pi)
-            sigma, theta = ws ** 2 * e_phi + bs ** 2, ws ** 2 * e_phi + bs ** 2 + ws ** 2 * (jnp.pi - ang) / (2 * jnp.pi) * theta
-            q1, q2 = ws ** 2 * q1 / 2 + bs ** 2, ws ** 2 * q2 / 2 + bs ** 2
-        return sigma, theta
-
     x = jnp.asarray(np.random.default_rng(0).normal(size=(n, 3)))
 
     def median(fn):
@@ -106,7 +93,7 @@ def relu_timings(n: int = 1000, repeats: int = 7) -> dict:
         return float(np.median(ts))
 
     new = median(jax.jit(lambda a: wide.relu_kernels(a, a, 2)))
-    old = median(jax.jit(lambda a: arccos_form(a, a)))
+    old = median(jax.jit(lambda a: wide.relu_kernels_arccos(a, a, 2)))
     return {"relu_kernels_seconds": new, "relu_kernels_arccos_form_seconds": old,
             "relu_kernels_speedup": old / new}
 

@@ -23,28 +23,11 @@ def test_compiled_trajectory_equals_the_step_by_step_one(name):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=0, atol=1e-12)
 
 
-def arccos_form(x1, x2, depth, w_std=2 ** 0.5, b_std=0.1, rw=1.0, rb=0.1):
-    """The textbook arc-cosine recursion (Cho & Saul 2009) with arccos and sin: the old form."""
-    d = x1.shape[1]
-    sigma = w_std ** 2 * (x1 @ x2.T) / d + b_std ** 2
-    q1 = w_std ** 2 * jnp.sum(x1 ** 2, 1) / d + b_std ** 2
-    q2 = w_std ** 2 * jnp.sum(x2 ** 2, 1) / d + b_std ** 2
-    theta = sigma
-    for ws, bs in [(w_std, b_std)] * (depth - 1) + [(rw, rb)]:
-        norm = jnp.sqrt(jnp.outer(q1, q2))
-        cos = jnp.clip(sigma / norm, -1, 1)
-        ang = jnp.arccos(cos)
-        e_phi = norm * (jnp.sin(ang) + (jnp.pi - ang) * cos) / (2 * jnp.pi)
-        sigma, theta = ws ** 2 * e_phi + bs ** 2, ws ** 2 * e_phi + bs ** 2 + ws ** 2 * (jnp.pi - ang) / (2 * jnp.pi) * theta
-        q1, q2 = ws ** 2 * q1 / 2 + bs ** 2, ws ** 2 * q2 / 2 + bs ** 2
-    return sigma, theta
-
-
 @pytest.mark.parametrize("depth", [1, 2, 4])
 def test_atan2_kernels_equal_the_arccos_form(depth):
     rng = np.random.default_rng(depth)
     x1, x2 = jnp.asarray(rng.normal(size=(40, 3))), jnp.asarray(rng.normal(size=(25, 3)))
-    for new, old in zip(wide.relu_kernels(x1, x2, depth), arccos_form(x1, x2, depth)):
+    for new, old in zip(wide.relu_kernels(x1, x2, depth), wide.relu_kernels_arccos(x1, x2, depth)):
         # Off the diagonal both forms are accurate; the difference is rounding.
         np.testing.assert_allclose(np.asarray(new), np.asarray(old), rtol=1e-12, atol=1e-12)
 
