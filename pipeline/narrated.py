@@ -155,7 +155,7 @@ def narrated(opts: Options, voice_dir: str | None = None, log=print) -> dict | N
             ch: hashlib.sha256(json.dumps([(s["id"], file_hash(Path(manifest[s["id"]]["path"])))
                                            for s in ss]).encode()).hexdigest()
             for ch, ss in steps.items()}
-        runs = render_all(session, session.contract(save_slides=False, voice=str(path)), verb="Narrated")
+        runs = render_all(session, {"save_slides": False, "voice": str(path)}, verb="Narrated")
     finally:
         session.close()
     if runs is None:

@@ -135,11 +135,15 @@ class Session:
             self.settings_file.write_text(text, encoding="utf-8")
         self.data: dict = {}   # experiment name -> cache file
         self.voice_keys: dict = {}   # chapter name -> hash of its narration clips (narrated edition)
+        self._data_lock = threading.Lock()
 
     def need_data(self, chapters) -> None:
-        """Compute (or find) the wide-network numbers the chapters load."""
-        for name in dict.fromkeys(n for ch in chapters for n in ch.data):
-            self.data[name] = str(datacache.ensure(name, self.settings, self.opts.cache_dir, log=self.log))
+        """Compute (or find) the wide-network numbers the chapters load (thread-safe: a chapter that
+        needs them waits while the other worker renders chapters that do not)."""
+        with self._data_lock:
+            for name in dict.fromkeys(n for ch in chapters for n in ch.data):
+                if name not in self.data:
+                    self.data[name] = str(datacache.ensure(name, self.settings, self.opts.cache_dir, log=self.log))
 
     def contract(self, name: str = "runtime", **fields) -> Path:
         """Write a runtime contract for the chapter processes; returns its path."""
@@ -160,7 +164,7 @@ class Session:
             "transparent": opts.transparent, "extra": list(extra), "manim": manim.__version__,
             "examples": {n: datacache.example_fields(self.settings.example(n)) for n in ch.examples},
             "theme": dataclasses.asdict(self.theme),
-            "data": {n: Path(self.data[n]).name for n in ch.data if n in self.data},
+            "data": {n: datacache.path_for(n, self.settings, self.opts.cache_dir).name for n in ch.data},
             "voice": self.voice_keys.get(ch.name),
         }
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()
@@ -371,9 +375,13 @@ def render_chapter(ch: Chapter, session: Session, runtime_file: Path, extra: tup
         return run
 
 
-def render_all(session: Session, runtime_file: Path, extra: tuple = (), verb: str = "Rendering",
+def render_all(session: Session, contract: dict, extra: tuple = (), verb: str = "Rendering",
                keep: bool = True) -> list | None:
-    """Render ``opts.chapters`` in parallel (longest first) with progress lines; None if any failed."""
+    """Render ``opts.chapters`` in parallel (longest first) with progress lines; None if any failed.
+
+    ``contract``: the runtime-contract fields of every chapter process (scenes.runtime.Runtime); the
+    wide-network numbers a chapter loads are computed (once) when its turn comes, while the other
+    worker renders chapters that need none."""
     opts, log = session.opts, session.log
     n = len(opts.chapters)
     workers = max(1, min(n, os.cpu_count() or 1))
@@ -400,6 +408,9 @@ def render_all(session: Session, runtime_file: Path, extra: tuple = (), verb: st
             log(f"[{k}/{n}] {ch.name} … unchanged, kept {rel(video_path(ch, opts))}")
             FINISHED.append(ch.name)
             return ChapterRun(ch, 0.0, 0, None, 0.0, True)
+        if ch.data:
+            session.need_data([ch])
+        runtime_file = session.contract(f"runtime-{ch.name}", **contract)
         log(f"[{k}/{n}] {ch.name} … started")
         run = render_chapter(ch, session, runtime_file, extra, keep)
         if run.cached:

@@ -73,9 +73,7 @@ def make_slides(opts: Options, targets=("html", "pdf"), name: str | None = None,
     folder = opts.root
     session = Session(opts, log)
     try:
-        session.need_data(opts.chapters)
-        runtime = session.contract("slides", save_slides=True, slides_dir=str(folder))
-        runs = render_all(session, runtime, verb="Slides of", keep=False)
+        runs = render_all(session, {"save_slides": True, "slides_dir": str(folder)}, verb="Slides of", keep=False)
     finally:
         session.close()
     if runs is None:

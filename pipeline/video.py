@@ -21,8 +21,7 @@ def render_video(opts: Options, log=print) -> dict | None:
     t_all = time.perf_counter()
     session = Session(opts, log)
     try:
-        session.need_data(opts.chapters)
-        runs = render_all(session, session.contract(save_slides=False))
+        runs = render_all(session, {"save_slides": False})
     finally:
         session.close()
     if runs is None:
@@ -50,8 +49,7 @@ def last_frames(opts: Options, verb: str, log=print) -> dict | None:
     """Each chapter's last frame (``manim -s``): ``{chapter name: png path}``, or None on failure."""
     session = Session(opts, log)
     try:
-        session.need_data(opts.chapters)
-        runs = render_all(session, session.contract(save_slides=False), ("-s",), verb=verb)
+        runs = render_all(session, {"save_slides": False}, ("-s",), verb=verb)
     finally:
         session.close()
     if runs is None:
