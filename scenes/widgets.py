@@ -152,3 +152,17 @@ def vertical_marker(axes: Axes, x, color: str, stroke_width: float = 2.5, dash_l
     y_lo, y_hi = axes.y_range[0], axes.y_range[1]
     return DashedLine(axes.c2p(x, y_lo), axes.c2p(x, y_hi), color=color, stroke_width=stroke_width,
                       dash_length=dash_length)
+
+
+def step_legend(ty, theme: Theme, before: str = "before the step", after: str = "after the step",
+                arrow: str = "the step: Δf(x)", radius: float = 0.07) -> VGroup:
+    """A three-entry key for the step pictures: grey dot = ``before``, black dot = ``after``, red
+    arrow = ``arrow`` (the post's black dots and red arrows).  Entries stacked, left-aligned."""
+    def entry(mark, words):
+        return VGroup(mark, ty.text(words, size=ty.LABEL_SIZE)).arrange(RIGHT, buff=0.15)
+
+    grey = Dot(radius=radius, color=theme.moved_dot)
+    black = Dot(radius=radius, color=theme.dot)
+    red = red_arrow(LEFT * 0.25, RIGHT * 0.25, theme.arrow, stroke_width=4, tip_length=0.12)
+    rows = VGroup(entry(grey, before), entry(black, after), entry(red, arrow))
+    return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)

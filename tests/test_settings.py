@@ -111,7 +111,18 @@ def test_settings_change_the_numbers():
     assert cfg.example("training").steps == 8 and len(cfg.example("training").trajectory().f) == 9
     assert cfg.example("rbf") == EXAMPLES["rbf"]                  # untouched sections keep the defaults
     assert cfg.wide == WideSettings()
-    assert cfg.theme == {"background": "#FFFBF0"}
+    assert cfg.theme == {"arrow": "#B22222"}
+
+
+def test_shipped_settings_files_pass_every_check():
+    # Each example settings file is accepted whole: its examples can be drawn and its [theme] is
+    # readable (a warm background once made five default colours drop under 4.5:1).
+    from scenes.theme import Theme
+    for path in sorted((ROOT / "examples").glob("*.toml")):
+        cfg = load_settings(path)
+        for name in EXAMPLES:
+            cfg.example(name).check_drawable()
+        Theme.from_settings(cfg.theme, str(path))
 
 
 def test_the_defaults_file_is_accepted_unchanged_and_means_the_defaults():
