@@ -4,14 +4,17 @@ Render:  manim -pql scenes/ch1_lookup_table.py LookupTable
 """
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, config, FadeIn, GrowArrow, Indicate, LaggedStart, SurroundingRectangle
+from manim import (
+    DOWN, LEFT, RIGHT, UL, UP, UR, Create, config, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
+    SurroundingRectangle,
+)
 
 from ntkcore.step_facts import changed_parameters, is_delta_kernel, parameter_step
 
 from scenes.base import ExampleScene
 from scenes.formatting import fmt, fmt_g, line_formula, signed
-from scenes.layout import first_free, plot_box, sample_points
-from scenes.widgets import ZoomInset, arrows_at, dots_at
+from scenes.layout import covered_points, first_free, plot_box, sample_points
+from scenes.widgets import ZoomInset, arrows_at, dots_at, step_legend
 
 _SUBSCRIPT = str.maketrans("0123456789-−", "₀₁₂₃₄₅₆₇₈₉₋₋")
 
@@ -30,8 +33,9 @@ def box_grid(mob, nx: int = 9, ny: int = 3) -> np.ndarray:
 
 class LookupTable(ExampleScene):
     example_name = "lookup_table"
+    y_range = (-40, 70, 10)           # room below f(−10) = −29, off the axis corner
     axes_size = (11.0, 4.55)          # x numbers end above y ≈ −2.6: room for a two-line caption
-    axes_center = (0.4, 0.3, 0.0)
+    axes_center = (0.2, 0.3, 0.0)
 
     def construct(self):
         ex = self.example
@@ -57,19 +61,29 @@ class LookupTable(ExampleScene):
         # Step: the function as a table of dots
         head = self.heading(ex.title)
         line = line_formula(ex.grid, f0)
+        # The post prints θᵢ = 3i + 2 but calls Example 2's 3x + 1 "the same function": we read 3x + 1.
+        self.reading_note = self.ty.text("the post prints 3i + 2;\n3x + 1 makes Example 2\n"
+                                         "the same function",
+                                         size=self.ty.LABEL_SIZE, color=self.theme.axis, line_spacing=0.9)
+        self.reading_note.next_to(self.c2p(lo, self.axes.y_range[1]), DOWN + RIGHT, buff=0.3)
         with self.step("f is a lookup table: one parameter θₓ per x, f(x) = θₓ.\n"
                        + (f"Here θₓ = {line}, so the dots lie on a line." if line else
                           "Each dot is one parameter."),
                        narration=f"The function lives on the integers from {fmt_g(lo)} to {fmt_g(hi)}. "
                                  "Each black dot is one parameter: f of x is simply theta x. "
                                  + (f"We start from theta x = {line}, so the dots happen to lie on a "
-                                    "straight line, but nothing ties them together." if line else
-                                    "Nothing ties the dots together.")):
+                                    "straight line, but nothing ties them together. The post prints 3i + 2; "
+                                    "we take 3x + 1 so that Example 2 is exactly the same function."
+                                    if line else "Nothing ties the dots together.")):
             self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
                       run_time=1.6)
+            if line:
+                self.play(FadeIn(self.reading_note), run_time=0.5)
 
         # Step: the observation
+        if line:
+            self.play(FadeOut(self.reading_note), run_time=0.4)   # it belongs with the caption on 3x + 1
         self.obs_label = self.show_observation(
             narration=f"Now one data point arrives: at x = {x_s} we observe y = {y_s}, "
                       f"the blue cross. The model says f({x_s}) = {f_s}.")
@@ -77,30 +91,35 @@ class LookupTable(ExampleScene):
         # Step: one gradient step, drawn as a red arrow (here: a single one)
         reason = (f"only {theta_obs} appears in it, so only {theta_obs} moves." if only_one else
                   f"it moves {len(moved)} parameters.")
+        # (the move is small on the full chart: the zoom shows it in the same step)
+        self.build_inset(f0, d)
+        inset = self.inset
+        self.lr_text = self.ty.text(f"learning rate {lr_s}", size=self.ty.CAPTION_SIZE)
+        self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
         with self.step(f"One gradient step on (f({x_s}) − {y_s})², learning rate {lr_s}:\n{reason}",
                        narration=f"We take one step of gradient descent on the squared error "
                                  f"(f({x_s}) − {y_s})², with learning rate {lr_s}. "
                                  + (f"The loss contains {theta_obs} and nothing else, so {theta_obs} is "
-                                    f"the only parameter with a gradient. The red arrow is its move."
+                                    f"the only parameter with a gradient. The red arrow is its move, "
+                                    f"magnified {inset.magnification:.1f} times in the zoom."
                                     if only_one else "The red arrows are the moves.")):
-            self.play(*[GrowArrow(a) for a in self.arrows.values()], run_time=1.2)
+            self.play(FadeIn(self.lr_text, shift=0.1 * DOWN),
+                      *[GrowArrow(a) for a in self.arrows.values()], run_time=1.0)
+            self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
+            self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.5)
+            self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=0.8)
 
-        # Step: magnify the move (it is small on the full chart)
-        self.build_inset(f0, d)
-        inset = self.inset
+        # Step: the size of the move
         step_value = parameter_step(ex)[i]
         move_label = self.ty.text(signed(d[i], 1), size=self.ty.CAPTION_SIZE, color=self.theme.arrow)
         with self.step(f"Magnified ×{inset.magnification:.1f}: {theta_obs} moves by "
                        f"{lr_s}·2·({y_s} − {f_s}) = {signed(step_value, 1)}.",
-                       narration=f"The move is small on the full chart, so here it is magnified "
-                                 f"{inset.magnification:.1f} times. {theta_obs} moves by {lr_s} times 2 "
+                       narration=f"In the zoom, {theta_obs} moves by {lr_s} times 2 "
                                  f"times ({y_s} minus {f_s}), that is by {fmt(step_value, 1)}, "
                                  f"towards the observation."):
-            self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
-            self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
-            self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
             move_label.next_to(self.inset_arrows[i], RIGHT, buff=0.12)
-            self.play(FadeIn(move_label), run_time=0.5)
+            self.play(FadeIn(move_label), Indicate(self.inset_arrows[i], color=self.theme.highlight),
+                      run_time=0.8)
 
         # Step: the dot moves along its arrow; every other dot stays
         target = f0[i] + d[i]
@@ -108,6 +127,10 @@ class LookupTable(ExampleScene):
         ghosts = [self.dots[i].copy().set_color(self.theme.moved_dot),
                   self.inset_dots[j].copy().set_color(self.theme.moved_dot)]
         self.add(*ghosts)
+        self.legend = step_legend(self.ty, self.theme)
+        spots_l = [(self.c2p(x, self.axes.y_range[0]), UP + RIGHT, 0.25) for x in (lo + 0.5 * (hi - lo), 0.0, lo)]
+        first_free(self.legend, spots_l, sample_points([self.dots, self.cross, self.inset]),
+                   plot_box(self.axes), pad=0.15)
         with self.step(f"f({x_s}) moves up by {move_s}, and nothing else moves:\n"
                        f"each parameter touches only its own x.",
                        narration=f"The dot at {x_s} moves up by {move_s}, along its arrow; the grey dot "
@@ -115,20 +138,25 @@ class LookupTable(ExampleScene):
                                  "each parameter touches only its own x."):
             self.play(self.dots[i].animate.move_to(self.c2p(x_obs, target)),
                       self.inset_dots[j].animate.move_to(inset.axes.c2p(x_obs, target)), run_time=1.2)
+            self.play(FadeIn(self.legend), run_time=0.5)
 
         # Step: the kernel of a lookup table
         self.kernel_tex = self.ty.math(r"k(x, x') = \begin{cases} 1 & x = x' \\ 0 & x \neq x' \end{cases}",
                                        size=self.ty.CAPTION_SIZE + 4)
         # in the upper part of the chart, at the first spot that covers no dot, cross or label
-        avoid = np.vstack([sample_points([self.dots, self.cross, self.inset]),
-                           *[box_grid(m) for m in (self.obs_label, self.inset.label)]])
+        words = np.vstack([box_grid(m) for m in (self.obs_label, self.inset.label, self.legend, self.lr_text)])
+        avoid = np.vstack([sample_points([self.dots, self.cross, self.inset]), words])
         y_top = self.axes.y_range[1]
         w, h = config.frame_width / 2 - 0.15, config.frame_height / 2 - 0.15
         spots = ([(self.c2p(lo, y_top), DOWN + RIGHT, 0.3)]
                  + [(self.c2p(lo + frac * (hi - lo), y_top), DOWN, 0.3) for frac in (0.4, 0.6)]
-                 + [(np.array([w, h, 0.0]), DOWN + LEFT, 0.12)])   # last resort: the frame's top right
-        first_free(self.kernel_tex, spots, avoid, (-w, plot_box(self.axes)[1], w, h), pad=0.2)
-        ring = SurroundingRectangle(self.kernel_tex, color=self.theme.highlight, buff=0.12, corner_radius=0.08)
+                 + [(np.array([w, self.lr_text.get_bottom()[1] - 0.2, 0.0]), DOWN + LEFT, 0.12)])  # last resort: top right
+        room = (-w, plot_box(self.axes)[1], w, h)
+        first_free(self.kernel_tex, spots, avoid, room, pad=0.2)
+        if covered_points(self.kernel_tex, words, 0.2):    # no spot clear of everything: keep clear of words
+            first_free(self.kernel_tex, spots, words, room, pad=0.2)
+        # the exact NTK's colour: this is the whole kernel of the model (no finite-step version differs)
+        ring = SurroundingRectangle(self.kernel_tex, color=self.theme.ntk_exact, buff=0.12, corner_radius=0.08)
         delta = is_delta_kernel(ex)
         with self.step("The kernel of a lookup table: k(x, x′) = 1 if x = x′, else 0.\n"
                        "Nothing generalises from one x to another." if delta else
@@ -149,7 +177,7 @@ class LookupTable(ExampleScene):
         i = ex.obs_index
         y_win = (min(f0[i], f0[i] + d[i]) - 5, max(f0[i], f0[i] + d[i]) + 5)
         y_lo = self.axes.y_range[0]
-        center = self.c2p(ex.x_range[1] - 3.5, y_lo + 0.27 * (self.axes.y_range[1] - y_lo))
+        center = self.c2p(ex.x_range[1] - 3.5, y_lo + 0.34 * (self.axes.y_range[1] - y_lo))
         self.inset = inset = ZoomInset(self.axes, x_obs, y_win, self.theme, size=(3.4, 2.2), center=center)
         inside = [k for k, (x, y) in enumerate(zip(ex.grid, f0)) if inset.contains(x, y)]
         self.inset_index = {k: n for n, k in enumerate(inside)}
@@ -157,6 +185,7 @@ class LookupTable(ExampleScene):
         arrows = arrows_at(inset.axes, ex.grid[inside], f0[inside], d[inside], self.theme.arrow, stroke_width=7,
                            tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
+        # inside the box's top-left corner: the connector lines run to the box's other corners
         inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
-                                   color=self.theme.axis).next_to(inset.box, UP, buff=0.08).align_to(inset.box,
-                                                                                                      RIGHT)
+                                   color=self.theme.axis)
+        inset.label.move_to(inset.box.get_corner(UL) + 0.1 * (RIGHT + DOWN), aligned_edge=UL)

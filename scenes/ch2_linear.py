@@ -6,7 +6,7 @@ Render:  manim -pql scenes/ch2_linear.py LinearModel
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UR, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, VGroup,
+    DOWN, DR, LEFT, RIGHT, UP, UR, Create, DashedLine, FadeIn, GrowArrow, LaggedStart, VGroup,
 )
 
 from ntkcore.facts import sign_change
@@ -14,13 +14,14 @@ from ntkcore.step_facts import parameter_step
 
 from scenes.base import ExampleScene
 from scenes.formatting import fmt, fmt_g, line_formula, signed
-from scenes.widgets import ZoomInset, arrows_at, dots_at
+from scenes.layout import first_free, plot_box, sample_points
+from scenes.widgets import ZoomInset, arrows_at, dots_at, step_legend
 
 
 class LinearModel(ExampleScene):
     example_name = "linear"
     axes_size = (11.0, 4.55)          # x numbers end above y ≈ −2.6: room for a two-line caption
-    axes_center = (0.4, 0.3, 0.0)
+    axes_center = (0.2, 0.3, 0.0)     # (0.2 left of centre: the "+7.6" at x = 20 clears the frame)
 
     def construct(self):
         ex = self.example
@@ -48,7 +49,7 @@ class LinearModel(ExampleScene):
         same = lookup.x_range == ex.x_range and np.allclose(lookup.values(), ex.values())
         line = line_formula(xs, f0)
         with self.step(f"θ = ({theta_s}) gives {'the same dots as Example 1' if same else 'a line'}: "
-                       f"f(x) = {line}.\nBut now two parameters draw the whole line.",
+                       f"f(x) = {line}.\nBut no dot can move on its own now.",
                        narration=f"f of x is theta 1 times x plus theta 2. With theta = ({theta_s}) it draws "
                                  + ("exactly the dots of the lookup table, " if same else "the line ")
                                  + f"{line}. But now two numbers draw all {len(xs)} dots, "
@@ -78,11 +79,16 @@ class LinearModel(ExampleScene):
         # Step: one gradient step moves every dot: a red arrow at every x
         i_max = int(np.argmax(np.abs(d)))
         max_label = self.ty.text(signed(d[i_max]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
-        with self.step(f"One gradient step on (f({x_s}) − {y_s})²\n"
-                       f"now moves every dot: a red arrow at every x.",
+        hidden = self.hidden_arrows(d)     # arrows shorter than a dot's radius: drawn, but under the dot
+        h_lo, h_hi = (fmt_g(xs[hidden].min()), fmt_g(xs[hidden].max())) if hidden.size else ("", "")
+        with self.step(f"One gradient step on (f({x_s}) − {y_s})² moves every dot:\n"
+                       + (f"an arrow at every x (for {h_lo} ≤ x ≤ {h_hi} hidden by the dot)."
+                          if hidden.size else "a red arrow at every x."),
                        narration=f"One gradient step on the squared error at x = {x_s} now moves every "
-                                 f"dot: there is a red arrow at every x. The longest, "
-                                 f"{signed(d[i_max])}, is at x = {fmt_g(xs[i_max])}."):
+                                 f"dot: there is a red arrow at every x"
+                                 + (f", though from x = {h_lo} to {h_hi} the arrows are shorter than the "
+                                    "dot and hide under it" if hidden.size else "")
+                                 + f". The longest, {signed(d[i_max])}, is at x = {fmt_g(xs[i_max])}."):
             self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06),
                       run_time=2.0)
             max_label.next_to(self.arrows[i_max], RIGHT, buff=0.1)
@@ -122,6 +128,14 @@ class LinearModel(ExampleScene):
         f1 = f0 + d
         inside = list(self.inset_index)
         t0, t1 = [fmt_g(t) for t in ex.theta0], [fmt_g(t) for t in theta1]
+        self.legend = step_legend(self.ty, self.theme)
+        lo, hi = ex.x_range
+        y_lo = self.axes.y_range[0]
+        avoid = np.vstack([sample_points([self.dots, ghosts, self.cross, self.inset, *self.arrows.values()]),
+                           sample_points([getattr(self, "sign_labels", VGroup())], per_mob=40)])
+        first_free(self.legend, [(self.c2p(hi, y_lo), UP + LEFT, 0.25), (self.c2p(lo + 0.6 * (hi - lo), y_lo),
+                                                                          UP + RIGHT, 0.5)],
+                   avoid, plot_box(self.axes), pad=0.15)
         with self.step(f"θ₁: {t0[0]} → {t1[0]} and θ₂: {t0[1]} → {t1[1]}"
                        + (f":\nthe line tilts about x = {fmt(x_zero, 1)}." if x_zero is not None
                           else ":\nthe whole line moves one way."),
@@ -133,6 +147,7 @@ class LinearModel(ExampleScene):
                       *[self.inset_dots[self.inset_index[k]].animate.move_to(inset.axes.c2p(xs[k], f1[k]))
                         for k in inside],
                       run_time=1.5)
+            self.play(FadeIn(self.legend), run_time=0.5)
         self.say(f"One observation at x = {x_s} moved f everywhere:\n"
                  f"the model generalises, though not always the way we might expect.",
                  narration=f"So one observation at x = {x_s} moved the function everywhere. The linear "
@@ -153,6 +168,9 @@ class LinearModel(ExampleScene):
         right_label = self.ty.text(f"x ≥ {x_split}: {right_dir}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
         right_label.move_to([divider.get_x() + 0.15, label_y, 0], aligned_edge=LEFT)
         self.sign_labels = VGroup(left_label, right_label)
+        # the line sits at x = −0.1, not on the grid's x = 0: say so on it
+        self.divider_label = self.ty.text(f"x = {fmt(x_zero, 1)}", size=self.ty.LABEL_SIZE, color=self.theme.axis)
+        self.divider_label.next_to(divider.get_top(), DR, buff=0.1)
         step_line = line_formula(xs, self.example.displacement())   # "0.38x + 0.038"
         z = fmt(x_zero, 1)
         with self.step(f"Every x < {x_split} goes {left_dir}, every x ≥ {x_split} goes {right_dir}:\n"
@@ -163,7 +181,7 @@ class LinearModel(ExampleScene):
                                  + (f"So Δf(x) = {step_line}: " if step_line else "So ")
                                  + f"negative left of x = {z} and positive to the right. Every x below "
                                    f"{x_split} goes {left_dir}, every x from {x_split} on goes {right_dir}."):
-            self.play(Create(divider), run_time=0.8)
+            self.play(Create(divider), FadeIn(self.divider_label), run_time=0.8)
             self.play(FadeIn(left_label, shift=0.2 * LEFT), FadeIn(right_label, shift=0.2 * RIGHT), run_time=0.6)
 
     def build_inset(self, f0, d):
@@ -174,7 +192,7 @@ class LinearModel(ExampleScene):
         ends = np.concatenate([f0[near], f0[near] + d[near]])
         y_win = (ends.min() - 2, ends.max() + 2)
         size = (3.0, 2.0)
-        top_left = self.axes.frame_y.get_top() + 0.35 * RIGHT
+        top_left = self.axes.frame_y.get_top() + 0.6 * RIGHT
         center = top_left + np.array([size[0] / 2, -size[1] / 2 - 0.15, 0])
         self.inset = inset = ZoomInset(self.axes, xs[1], y_win, self.theme, size=size, center=center)
         inside = [k for k, (x, y) in enumerate(zip(xs, f0)) if inset.contains(x, y)]
@@ -183,6 +201,13 @@ class LinearModel(ExampleScene):
         arrows = arrows_at(inset.axes, xs[inside], f0[inside], d[inside], self.theme.arrow, stroke_width=7,
                            tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
+        # inside the box's bottom-right corner (the dots run from its left to its top right): clear of
+        # the connector lines, which end at the box's other corners
         inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
-                                   color=self.theme.axis).next_to(inset.box, DOWN, buff=0.08).align_to(inset.box,
-                                                                                                        RIGHT)
+                                   color=self.theme.axis)
+        inset.label.move_to(inset.box.get_corner(DR) + 0.1 * (LEFT + UP), aligned_edge=DR)
+
+    def hidden_arrows(self, d) -> np.ndarray:
+        """Grid indices whose arrow is shorter on screen than a dot's radius (it lies under the dot)."""
+        scale = abs(self.c2p(0, 1)[1] - self.c2p(0, 0)[1])      # scene units per unit of f
+        return np.flatnonzero(np.abs(np.asarray(d)) * scale < self.dot_radius)

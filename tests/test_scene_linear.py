@@ -96,3 +96,30 @@ def test_everything_inside_the_frame(scene):
 
 def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
     assert_captions_fit(scene.captions, at_least=8, max_lines=2)
+
+
+def test_tiny_arrows_are_admitted_with_the_range_they_hide_in(scene):
+    # An arrow shorter than a dot's radius lies under the dot: |0.38x + 0.038|·(scene units per unit
+    # of f) < radius.  With the chart's scale that is −3 ≤ x ≤ 3 on the integer grid.
+    y_lo, y_hi = scene.axes.y_range[:2]
+    scale = scene.axes.y_length / (y_hi - y_lo)
+    xs = EX.grid[np.abs(linear_closed_form(EX.grid)) * scale < scene.dot_radius]
+    assert xs.min() == -3 and xs.max() == 3 and len(xs) == 7
+    assert any(f"for {xs.min():.0f} ≤ x ≤ {xs.max():.0f} hidden by the dot".replace("-", "−") in t
+               for t in caption_texts(scene))
+
+
+def test_before_after_legend_and_the_line_named_at_its_x(scene):
+    step_id, texts = scene.layout[7]
+    words = [getattr(t, "original_text", "") for t in texts]
+    assert step_id.endswith("-07") and "before the step" in words and "after the step" in words
+    # the dashed line sits at the zero of 10x + 1, x = −0.1, and says so
+    assert scene.divider_label.original_text == "x = −0.1"
+    x_line = scene.axes.p2c(scene.divider_label.get_left() + np.array([-0.1, 0, 0]))[0]
+    assert x_line == pytest.approx(-0.1, abs=0.3)
+
+
+def test_first_caption_after_the_card_adds_something(scene):
+    card, first = scene.steps[0].caption, scene.steps[1].caption
+    assert "two parameters draw the whole line" in card.replace("\n", " ")
+    assert "two parameters draw the whole line" not in first.replace("\n", " ")
