@@ -6,16 +6,18 @@ arrows of Example 2 as η·k(x, 10); the post's homework answered (k(x, x′) = 
 pushes of different sizes on the left that all give the same k̃_η = Δf/η on the right, because
 the model is linear in θ.
 
-Colours: the pushes are displacements, so all three are the arrows' red (told apart by their size
-and their η labels); the exact NTK is green; pointers at a term are the highlight colour.
+Colours: the pushes are displacements, so all three are the arrows' red (told apart by their size,
+their η labels and a lighter shade for each bigger push); the line the arrows divided by η stand on
+is ink while it is only k̃_η, and turns the exact NTK's green once the homework shows it is k;
+pointers at a term (and the stroke through the vanishing O(η)) are the highlight colour.
 
 Render:  manim -pql scenes/ch3_ntk_definition.py NTKDefinition
 """
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Brace, Circumscribe, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
-    FadeTransform, ReplacementTransform, SurroundingRectangle, TransformFromCopy, VGroup, Write,
+    DL, DOWN, LEFT, RIGHT, UL, UP, UR, Brace, Circumscribe, Create, FadeIn, FadeOut, GrowArrow, Indicate,
+    LaggedStart, Line, FadeTransform, ReplacementTransform, TransformFromCopy, VGroup, Write,
 )
 
 import ntkcore
@@ -26,7 +28,7 @@ from scenes.base import ExampleScene
 from scenes.formatting import fmt, fmt_g, line_formula, tex_num
 from scenes.ranges import every_other_tick, whole_ticks
 from scenes.typography import CAPTION_SIZE
-from scenes.widgets import arrows_at, polyline
+from scenes.widgets import ObservationCross, arrows_at, legend_row, polyline
 
 FORMULA_SIZE = CAPTION_SIZE + 8   # the derivation
 STRIP_SIZE = CAPTION_SIZE + 4     # formulas above the two plots
@@ -117,20 +119,22 @@ class NTKDefinition(ExampleScene):
         brace = Brace(self.definition[2], DOWN, buff=0.08, color=self.theme.highlight)
         brace_label = self.ty.text("θ pushed a step η along the gradient of f at x′", size=self.ty.LABEL_SIZE)
         brace_label.next_to(brace, DOWN, buff=0.08)
-        with self.step("Push θ a step η along the gradient of f at x′,\n"
-                       "and see how far f(x) moves: η times k̃(x, x′).",
+        with self.step("Push θ a step η along the gradient of f at x′:\n"
+                       "f(x) moves by η·k̃_η(x, x′), k̃ for short.",
                        narration="Take the parameters theta and push them a small step eta along the "
                                  "gradient of f at one input, x prime. Then look at how far the output at "
                                  "another input x moves. That change, divided by eta, is the finite-step "
-                                 "kernel, k tilde eta of x and x prime."):
+                                 "kernel, k tilde eta of x and x prime. The formulas keep its eta; the "
+                                 "captions call it k tilde for short."):
             self.play(FadeIn(head), run_time=0.5)
             self.play(Write(self.definition), run_time=1.6)
             self.play(FadeIn(brace), FadeIn(brace_label, shift=0.1 * DOWN), run_time=0.8)
 
         # Step: first-order Taylor expansion, term by term
-        taylor = self.ty.math(PUSHED, r"\approx", BASE, "+", ETA, INNER, "+", r"O(\eta^2)",
+        taylor = self.ty.math(PUSHED, "=", BASE, "+", ETA, INNER, "+", r"O(\eta^2)",
                               size=FORMULA_SIZE).move_to(0.35 * UP)
-        pointer = SurroundingRectangle(taylor[4:6], color=self.theme.highlight, buff=0.08)
+        # a brace under the first-order term (a box would touch the "+" and the "⟩" beside it)
+        pointer = Brace(taylor[4:6], DOWN, buff=0.08, color=self.theme.highlight)
         with self.step("To first order in η, f(x) moves by η times\n"
                        "the inner product of the gradients at x and x′.",
                        narration="Expand the pushed function to first order in eta. It is the old value, "
@@ -145,10 +149,10 @@ class NTKDefinition(ExampleScene):
             self.play(Write(taylor[6:8]), run_time=0.8)
 
         # Step: move f(x; θ) across, use the definition, divide by η
-        moved = self.ty.math(PUSHED, "-", BASE, r"\approx", ETA, INNER, "+", r"O(\eta^2)",
+        moved = self.ty.math(PUSHED, "-", BASE, "=", ETA, INNER, "+", r"O(\eta^2)",
                              size=FORMULA_SIZE).move_to(taylor)
-        times_k = self.ty.math(ETA_KT, r"\approx", ETA, INNER, "+", r"O(\eta^2)", size=FORMULA_SIZE).move_to(taylor)
-        divided = self.ty.math(KT, r"\approx", INNER, "+", r"O(\eta)", size=FORMULA_SIZE).move_to(taylor)
+        times_k = self.ty.math(ETA_KT, "=", ETA, INNER, "+", r"O(\eta^2)", size=FORMULA_SIZE).move_to(taylor)
+        divided = self.ty.math(KT, "=", INNER, "+", r"O(\eta)", size=FORMULA_SIZE).move_to(taylor)
         with self.step("Move f(x; θ) to the left and divide by η:\n"
                        "k̃ is that inner product, up to O(η).",
                        narration="Move the old value to the left-hand side. What is left there is, by "
@@ -167,14 +171,18 @@ class NTKDefinition(ExampleScene):
         self.limit = self.ty.math(r"k(x, x')", "=", r"\lim_{\eta \to 0}\, \tilde k_\eta(x, x')", "=", INNER,
                                   size=FORMULA_SIZE).next_to(divided, DOWN, buff=0.75)
         self.limit[0].set_color(self.theme.ntk_exact)
-        vanish = SurroundingRectangle(divided[3:5], color=self.theme.highlight, buff=0.08)
+        # the O(η) term stays on screen, struck through (the caption says it vanishes)
+        rest = divided[3:5]
+        self.strike = Line(rest.get_corner(DL) + 0.06 * (DOWN + LEFT), rest.get_corner(UR) + 0.06 * (UP + RIGHT),
+                           color=self.theme.highlight, stroke_width=5)
+        self.divided = divided
         with self.step("Let η → 0: the O(η) term vanishes. What is left\n"
                        "is the neural tangent kernel k(x, x′).",
                        narration="Now let eta go to zero. The order-eta term vanishes, and the limit is "
                                  "the inner product of the gradients at x and at x prime. That is the "
                                  "neural tangent kernel, k of x and x prime."):
-            self.play(Create(vanish), run_time=0.6)
-            self.play(FadeOut(divided[3:5], shift=0.2 * DOWN), FadeOut(vanish, shift=0.2 * DOWN), run_time=0.6)
+            self.play(Indicate(rest, color=self.theme.highlight), run_time=0.6)
+            self.play(Create(self.strike), run_time=0.6)
             self.play(TransformFromCopy(divided[0], self.limit[2]), run_time=1.0)
             self.play(TransformFromCopy(divided[2], self.limit[4]), Write(self.limit[3]), run_time=1.0)
             self.play(Write(self.limit[0:2]), run_time=0.8)
@@ -187,9 +195,9 @@ class NTKDefinition(ExampleScene):
                        narration=f"Back to Example 2: the line theta 1 x plus theta 2, and one gradient "
                                  f"step on the squared error at x = {x_s}, with learning rate {lr_s}. "
                                  "These are the red arrows we saw."):
-            self.play(FadeOut(VGroup(self.definition, divided[0:3], self.limit)), run_time=0.6)
+            self.play(FadeOut(VGroup(self.definition, divided, self.strike, self.limit)), run_time=0.6)
             self.play(FadeIn(self.axes), FadeIn(self.axis_labels()), FadeIn(self.dots), FadeIn(self.cross),
-                      run_time=1.0)
+                      FadeIn(self.obs_label), run_time=1.0)
             self.play(*[GrowArrow(a) for a in self.arrows.values()], run_time=1.2)
 
         # Step: the GD step is such a push, with η = −2·lr·(f(x') − y)
@@ -209,10 +217,10 @@ class NTKDefinition(ExampleScene):
                                  "The arrows end on the pushed line, f after the step."):
             self.play(Write(step_tex), run_time=1.0)
             self.play(Write(self.eta_tex), run_time=1.0)
-            self.play(Create(first["line"]), FadeIn(first["label"]), run_time=0.8)
+            self.play(Create(first["line"]), FadeIn(first["label"]), FadeIn(self.after_key), run_time=0.8)
 
         # Step: divide each arrow by η: they stand on the kernel k(x, 10)
-        kernel_line = line_formula(ex.grid, self.ntk_values)
+        kernel_line = line_formula(ex.grid, self.kernel_values[self.etas[0]])   # k̃ of the GD step's η
         with self.step(f"Divide each arrow by η = {self.eta_shown}: they stand on\n"
                        f"k̃(x, {x_s})" + (f", here the line {kernel_line}." if kernel_line else "."),
                        narration=f"Now divide every arrow by eta. On the right, the arrows divided by "
@@ -222,7 +230,7 @@ class NTKDefinition(ExampleScene):
             self.play(FadeIn(self.kernel_axes), FadeIn(self.kernel_labels), run_time=0.8)
             self.play(*[TransformFromCopy(self.arrows[i], self.kernel_arrows[self.etas[0]][i])
                         for i in self.kernel_arrows[self.etas[0]]], run_time=1.8)
-            self.play(Create(self.ntk_line), FadeIn(self.ntk_label), run_time=1.2)
+            self.play(Create(self.kt_line), FadeIn(self.kt_label), run_time=1.2)
 
         # Step: homework answered: for the linear model k(x, x') = x·x' + 1
         c = kernel_at_origin(ex)           # k(0, 0): the constant of x·x′ + c (1 for θ₁x + θ₂)
@@ -234,8 +242,11 @@ class NTKDefinition(ExampleScene):
                        f"so k(x, x′) = x·x′ + {c_s}.",
                        narration="The post leaves this as homework. The gradient of theta 1 x plus theta 2 "
                                  "with respect to theta is the vector (x, 1). The inner product of (x, 1) "
-                                 f"and (x prime, 1) is x times x prime plus {c_s}: the green line."):
+                                 f"and (x prime, 1) is x times x prime plus {c_s}. So the line the arrows "
+                                 "stood on is the neural tangent kernel itself, k of x and 10: the green line."):
             self.play(FadeOut(strip), FadeIn(self.grad_tex), run_time=1.0)
+            self.play(ReplacementTransform(self.kt_line, self.ntk_line),
+                      FadeTransform(self.kt_label, self.ntk_label), run_time=1.0)
             self.play(Indicate(self.ntk_label, color=self.theme.highlight), run_time=1.0)
 
         # Steps: two more pushes, bigger each time: new arrows on the left, the same k̃ on the right
@@ -252,7 +263,7 @@ class NTKDefinition(ExampleScene):
             self.same_label = self.ty.text(lines, size=self.ty.LABEL_SIZE, color=self.theme.arrow, line_spacing=0.9)
             if self.same_label.width <= ax.x_length - 0.3:
                 break
-        self.same_label.move_to(ax.c2p(ax.x_range[0], ax.y_range[1]), aligned_edge=UP + LEFT).shift(0.15 * RIGHT)
+        self.same_label.move_to(ax.c2p(ax.x_range[0], ax.y_range[1]), aligned_edge=UP + LEFT).shift(0.3 * RIGHT)
         self.finite_tex = self.ty.math(r"\tilde k_\eta(x, " + tex_num(x_s) + r") = k(x, " + tex_num(x_s)
                                        + r")\quad\text{for every } \eta", size=STRIP_SIZE).move_to(STRIP_Y * UP)
         with self.step("f is linear in θ: its Taylor expansion has no η² term,\n"
@@ -294,6 +305,7 @@ class NTKDefinition(ExampleScene):
             self.play(FadeOut(VGroup(*prev["arrows"].values())), FadeOut(old), FadeIn(tex), run_time=0.6)
             self.play(LaggedStart(*[GrowArrow(a) for a in push["arrows"].values()], lag_ratio=0.02),
                       Create(push["line"]), FadeIn(push["label"]), run_time=1.4)
+            self.bring_to_front(self.cross)   # the longest arrows reach the cross: keep it on top
             # the last push's k̃ dims, so that the new arrows are seen landing exactly on it
             before = VGroup(*self.kernel_arrows[eta_prev].values())
             self.play(before.animate.set_opacity(0.3), run_time=0.4)
@@ -312,10 +324,21 @@ class NTKDefinition(ExampleScene):
         for n, eta in enumerate(self.etas):
             move = eta * self.kernel_values[eta]                          # (n,) Δf of this push
             arrows = self.arrows if n == 0 else arrows_at(self.axes, grid, f0, move, self.theme.arrow)
-            line = polyline(self.axes, grid, f0 + move, self.theme.arrow, stroke_width=2.5)
+            # one red for all pushes (they are displacements), a lighter shade for each bigger push
+            shade = 1.0 - 0.55 * n / max(len(self.etas) - 1, 1)
+            line = polyline(self.axes, grid, f0 + move, self.theme.arrow, stroke_width=2.5, opacity=shade)
             label = self.ty.text(f"η = {fmt_g(eta)}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
             label.next_to(self.axes.c2p(grid[-1], f0[-1] + move[-1]), RIGHT, buff=0.15)
             self.pushes[eta] = {"arrows": arrows, "line": line, "label": label}
+        # the red line explained once (a key in the empty upper left), and the cross named
+        ax = self.axes
+        self.after_key = legend_row(self.ty, self.theme.arrow, "f after the push", stroke_width=2.5,
+                                    text_color=self.theme.arrow)
+        self.after_key.move_to(ax.c2p(ax.x_range[0], ax.y_range[1]), aligned_edge=UL).shift(0.3 * RIGHT + 0.05 * DOWN)
+        x_obs, y_obs = ex.observation
+        self.obs_label = self.ty.text(f"observation\n({fmt_g(x_obs)}, {fmt_g(y_obs)})", size=self.ty.LABEL_SIZE,
+                                      color=self.theme.observation, line_spacing=0.85)
+        self.obs_label.next_to(self.cross, LEFT, buff=0.15)
         # labels at their line's end; where two would touch, the lower one moves down
         labels = sorted((p["label"] for p in self.pushes.values()), key=lambda m: -m.get_y())
         for upper, lower in zip(labels, labels[1:]):
@@ -351,4 +374,11 @@ class NTKDefinition(ExampleScene):
                                       size=self.ty.CAPTION_SIZE, color=self.theme.ntk_exact)
         # in the empty lower right, under the line
         self.ntk_label.move_to(ax.c2p(hi, y_lo + 0.13 * (y_hi - y_lo))).align_to(ax.frame_x, RIGHT)
+        # before the homework the line is only what the arrows stand on: k̃_η of the GD step's η, in ink
+        kt = self.kernel_values[self.etas[0]]
+        self.kt_line = polyline(ax, grid, kt, self.theme.ink, stroke_width=4)
+        kt_line = line_formula(grid, kt)
+        self.kt_label = self.ty.math(r"\tilde k_\eta(x, " + x_s + r")" + (" = " + tex_num(kt_line) if kt_line else ""),
+                                     size=self.ty.CAPTION_SIZE)
+        self.kt_label.move_to(self.ntk_label).align_to(ax.frame_x, RIGHT)
 

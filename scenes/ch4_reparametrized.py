@@ -10,8 +10,8 @@ Render:  manim -pql scenes/ch4_reparametrized.py Reparametrized
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, UP, UR, Circle, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, ReplacementTransform,
-    VGroup, Write,
+    DOWN, DR, LEFT, UP, UR, Circle, Circumscribe, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
+    ReplacementTransform, VGroup, Write,
 )
 
 from ntkcore import param_grad
@@ -20,7 +20,7 @@ from ntkcore.facts import kernel_at_origin, still_point, straight_line
 from scenes.base import ExampleScene
 from scenes.formatting import fmt, fmt_g, line_formula, signed, tex_num
 from scenes.ranges import whole_ticks
-from scenes.widgets import ObservationCross, arrows_at, dots_at
+from scenes.widgets import ObservationCross, arrows_at, dots_at, step_legend
 
 
 def split_formula(latex: str, part: str) -> tuple:
@@ -41,15 +41,19 @@ class Reparametrized(ExampleScene):
     example_name = "reparametrized"
     compare_name = "linear"               # the example drawn in the left panel
     heading_text = "Example 3: reparametrized"   # the full title is too long for a heading
-    axes_size = (5.3, 4.3)
-    axes_center = (3.65, 0.05, 0.0)       # this example: the right panel
-    left_center = (-3.45, 0.05, 0.0)      # Example 2: the left panel
+    axes_size = (5.3, 4.0)
+    axes_center = (3.65, -0.1, 0.0)       # this example: the right panel
+    left_center = (-3.45, -0.1, 0.0)      # Example 2: the left panel (room above for title and θ)
+    #: y room kept above the observation for the kernels and the steps (upper left of each panel)
+    headroom = 40.0
+    note_size = 30                        # the kernels and the steps as lines (MathTex)
 
     def display_y_range(self) -> tuple:
         """One y range for both panels, wide enough for both examples' dots and arrows."""
         compare = self.example_for(self.compare_name)
+        y_obs = self.example.observation[1]
         vals = np.concatenate([e.values() + s * e.displacement() for e in (self.example, compare)
-                               for s in (0, 1)] + [[self.example.observation[1]]])
+                               for s in (0, 1)] + [[y_obs, y_obs + self.headroom]])
         return whole_ticks(vals, self.y_range[2], within=self.y_range[:2])
 
     def construct(self):
@@ -110,10 +114,14 @@ class Reparametrized(ExampleScene):
                 self.play(ReplacementTransform(lin_big, self.formula), run_time=1.0)
 
         # Step: two panels, the same dots: Example 2 on the left, Example 3 on the right
+        # under each panel's title, the panel's θ (ntkcore's starting parameters)
+        self.theta_texs = VGroup(*[self.ty.math(r"\theta = (" + r",\,".join(tex_num(fmt_g(t)) for t in e.theta0) + ")",
+                                                size=self.ty.CAPTION_SIZE).next_to(axes, UP, buff=0.1)
+                                   for e, axes in ((lin, self.linear_axes), (ex, self.axes))])
         titles = VGroup(
             self.ty.math(*[p for p in lin_parts if p], size=self.ty.CAPTION_SIZE + 2)
-            .next_to(self.linear_axes, UP, buff=0.12),
-            self.formula.copy().scale((self.ty.CAPTION_SIZE + 2) / big).next_to(self.axes, UP, buff=0.12),
+            .next_to(self.theta_texs[0], UP, buff=0.08),
+            self.formula.copy().scale((self.ty.CAPTION_SIZE + 2) / big).next_to(self.theta_texs[1], UP, buff=0.08),
         )
         self.titles = titles
         labels = VGroup(self.axis_labels(), self.x_label(self.linear_axes), self.y_label(self.linear_axes, "f(x)"))
@@ -125,7 +133,7 @@ class Reparametrized(ExampleScene):
                                  f"the right with theta = ({th_re}). "
                                  + (f"Both draw exactly the same line, {line}." if same else
                                     "They draw different lines.")):
-            self.play(ReplacementTransform(self.formula, titles[1]), FadeIn(titles[0]),
+            self.play(ReplacementTransform(self.formula, titles[1]), FadeIn(titles[0]), FadeIn(self.theta_texs),
                       FadeIn(self.linear_axes), FadeIn(self.axes), FadeIn(labels), run_time=1.2)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for pair in zip(self.linear_dots, self.dots)
                                     for dot in pair], lag_ratio=0.03), run_time=1.6)
@@ -174,6 +182,10 @@ class Reparametrized(ExampleScene):
         p_lin, p_re = still_point(xs, d_lin), still_point(xs, d)
         left, right = pivot(p_lin, d_lin, "the line"), pivot(p_re, d, "it")
         rises = p_re is not None and none_down
+        # grey = before, black = after, red = the step: in the empty lower right of the left panel
+        ax = self.linear_axes
+        self.legend = step_legend(self.ty, self.theme)
+        self.legend.move_to(ax.c2p(ax.x_range[1], ax.y_range[0]), aligned_edge=DR).shift(0.12 * UP + 0.1 * LEFT)
         with self.step(f"Left: {left}.\nRight: {right}" + (", and rises everywhere else." if rises else "."),
                        narration=f"The dots move along their arrows. On the left {left}. On the right {right}"
                                  + (", and rises everywhere else" if rises else "")
@@ -181,14 +193,13 @@ class Reparametrized(ExampleScene):
             self.play(*[dot.animate.move_to(self.linear_axes.c2p(x, y))
                         for x, y, dot in zip(xs, f0_lin + d_lin, self.linear_dots)],
                       *[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f0 + d, self.dots)],
-                      FadeOut(rings), run_time=1.5)
+                      FadeOut(rings), FadeIn(self.legend), run_time=1.5)
 
         # Step: the two kernels; their constants come from the models (k(0, 0))
         self.kernel_constants = (kernel_at_origin(lin), kernel_at_origin(ex))
         c_lin, c_re = (fmt_g(c) for c in self.kernel_constants)
-        self.kernels = VGroup(*[self.ty.math(r"k(x, x') = x \cdot x' + ", tex_num(fmt_g(c)),
-                                             size=self.ty.CAPTION_SIZE)
-                                .next_to(table, UP, buff=0.15, aligned_edge=LEFT)
+        self.kernels = VGroup(*[self.ty.math(r"k(x, x') = x \cdot x' + ", tex_num(fmt_g(c)), size=self.note_size)
+                                .next_to(table, UP, buff=0.12, aligned_edge=LEFT)
                                 for c, table in zip(self.kernel_constants, self.tables)])
         for k in self.kernels:
             k[1].set_color(self.theme.highlight)
@@ -209,7 +220,7 @@ class Reparametrized(ExampleScene):
         if all(self.step_lines):
             (slope_l, lift_l), (slope_r, lift_r) = self.step_lines
             self.step_texs = VGroup(*[self.ty.math(r"\Delta f(x) = " + tex_num(fmt_g(slope)) + r"\,x + ",
-                                                   tex_num(fmt_g(lift)), size=self.ty.LABEL_SIZE + 2)
+                                                   tex_num(fmt_g(lift)), size=self.note_size)
                                       .move_to(table, aligned_edge=UP + LEFT)
                                       for (slope, lift), table in zip(self.step_lines, self.tables)])
             for t in self.step_texs:
@@ -227,12 +238,17 @@ class Reparametrized(ExampleScene):
                           run_time=1.0)
                 self.play(*[Indicate(t[1], color=self.theme.highlight, scale_factor=1.4) for t in self.step_texs],
                           run_time=1.0)
-        self.say("It became easier to push the whole function up by a constant:\n"
-                 "same function, same data, same learning rate, a different step.",
-                 narration="With the factor in front of theta 2 it became much easier to push the whole "
-                           "function up by a constant. Same function, same data, same learning rate, and "
-                           "yet a different step: the kernel depends on how we parametrize f, not only "
-                           "on the function itself.")
+        with self.step("It became easier to push the whole function up by a constant:\n"
+                       "same function, same data, same learning rate, a different step.",
+                       narration="With the factor in front of theta 2 it became much easier to push the whole "
+                                 "function up by a constant. Same function, same data, same learning rate, and "
+                                 "yet a different step: the kernel depends on how we parametrize f, not only "
+                                 "on the function itself."):
+            # the constant parts, once more: the factor, the kernel's constant, the step's offset
+            marks = [self.kernels[1][1]] + ([self.factor] if self.factor is not None else [])
+            if getattr(self, "step_texs", None) is not None:
+                marks.append(self.step_texs[1][1])
+            self.play(*[Circumscribe(m, color=self.theme.highlight, buff=0.06) for m in marks], run_time=1.4)
 
     def build_panel_axes(self, center):
         """Axes like ``self.axes`` (same ranges, size and numbers) at another place."""
@@ -240,11 +256,12 @@ class Reparametrized(ExampleScene):
 
     def move_table(self, axes, xs, d, k_left, i) -> VGroup:
         """``Δf(−10) = …`` and ``Δf(10) = …`` in the empty upper left of ``axes``, under the room
-        kept at the top for the kernel (0.6 units)."""
+        kept at the top for the kernel (a formula of ``note_size`` and a gap)."""
         rows = VGroup(*[self.ty.text(f"Δf({fmt_g(xs[k])}) = {signed(d[k])}", size=self.ty.LABEL_SIZE,
                                      color=self.theme.arrow)
                         for k in (k_left, i)])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         y_top = axes.y_range[1]
-        anchor = axes.c2p(xs[0], y_top) + np.array([0.25, -0.6, 0])
+        room = self.ty.math("k(x, x')", size=self.note_size).height + 0.12 + 0.08
+        anchor = axes.c2p(xs[0], y_top) + np.array([0.25, -room, 0])
         return rows.move_to(anchor, aligned_edge=UP + LEFT)

@@ -120,3 +120,50 @@ def test_everything_inside_the_frame(scene):
 
 def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
     assert_captions_fit(scene.captions, at_least=10, max_lines=2)
+
+
+def test_an_explicit_remainder_goes_with_an_equals_sign(scene):
+    # "≈ … + O(η)" mixes two notations: with the O-term written out the relation is "="
+    inner = r"\langle \nabla_\theta f(x),\, \nabla_\theta f(x') \rangle"
+    assert [t.tex_string for t in scene.divided] == [r"\tilde k_\eta(x, x')", "=", inner, "+", r"O(\eta)"]
+    assert all(r"\approx" not in t.tex_string for t in scene.divided)
+
+
+def test_the_vanishing_term_stays_on_screen_struck_through(scene):
+    from manim import DL, UR
+    rest = scene.divided[3:5]                 # "+ O(η)"
+    strike = scene.strike
+    assert strike.get_color().to_hex().upper() == scene.theme.highlight.upper()
+    # the line runs corner to corner over the whole term
+    assert strike.get_start()[0] < rest.get_corner(DL)[0] and strike.get_start()[1] < rest.get_corner(DL)[1]
+    assert strike.get_end()[0] > rest.get_corner(UR)[0] and strike.get_end()[1] > rest.get_corner(UR)[1]
+
+
+def test_the_line_is_k_tilde_before_the_homework_and_k_after(scene):
+    # before the homework the arrows/η stand on k̃_η(x, 10) (Δf/η); the homework shows it is k(x, 10)
+    assert scene.kt_label.tex_string.startswith(r"\tilde k_\eta(x, 10)") and "10x + 1" in scene.kt_label.tex_string
+    assert scene.ntk_label.tex_string.startswith("k(x, 10)")
+    xs, ys = points_data(scene.kernel_axes, scene.kt_line.get_anchors())
+    assert np.allclose(ys, closed_form_kernel(xs), atol=1e-6)
+    # at the end the green k line is drawn and the k̃ line has been replaced by it
+    assert scene.ntk_line in scene.mobjects and scene.kt_line not in scene.mobjects
+    assert scene.ntk_line.get_stroke_color().to_hex().upper() == scene.theme.ntk_exact.upper()
+
+
+def test_the_red_line_and_the_cross_are_named(scene):
+    line, words = scene.after_key
+    assert words.original_text == "f after the push"
+    first = scene.pushes[list(scene.pushes)[0]]["line"]
+    assert line.get_stroke_color().to_hex().upper() == first.get_stroke_color().to_hex().upper()
+    assert scene.obs_label.original_text.split() == ["observation", "(10,", "50)"]
+
+
+def test_the_pushed_lines_have_three_shades(scene):
+    shades = [scene.pushes[eta]["line"].get_stroke_opacity() for eta in scene.pushes]
+    assert shades[0] == 1.0 and len(set(np.round(shades, 3))) == 3
+
+
+def test_the_eta_of_k_tilde_is_dropped_once_and_said_so(scene):
+    texts = caption_texts(scene)
+    said = [t for t in texts if "k̃_η" in t]
+    assert len(said) == 1 and "k̃_η(x, x′), k̃ for short" in said[0].replace("\n", " ")

@@ -138,3 +138,38 @@ def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
 def test_heading_and_learning_rate_do_not_overlap(scene):
     heading = [m for m in scene.mobjects if getattr(m, "original_text", "") == scene.heading_text]
     assert heading and heading[0].get_right()[0] < scene.lr_text.get_left()[0]
+
+
+def test_each_panel_shows_its_theta_under_its_title(scene):
+    # θ = (3, 1) for θ1·x + θ2 and θ = (3, 0.1) for θ1·x + 10·θ2 (both give 3x + 1)
+    for tex, title, axes, theta in zip(scene.theta_texs, scene.titles, (scene.linear_axes, scene.axes),
+                                       ((3.0, 1.0), (3.0, 0.1))):
+        assert numbers_in(tex.tex_string) == pytest.approx(list(theta), abs=1e-12)
+        assert title.get_bottom()[1] > tex.get_top()[1] and tex.get_bottom()[1] > axes.get_top()[1]
+        assert tex.get_x() == pytest.approx(title.get_x(), abs=0.05)
+
+
+def test_annotations_are_at_least_as_big_as_the_smallest_text(scene):
+    from scenes.typography import CAPTION_SIZE, LABEL_SIZE
+    for tex in (*scene.kernels, *scene.step_texs):
+        assert tex.font_size >= CAPTION_SIZE > LABEL_SIZE
+    # and as tall on screen as a label-size line of text with the same kind of symbols
+    row = scene.ty.text("Δf(x)", size=LABEL_SIZE)
+    assert min(t.height for t in (*scene.kernels, *scene.step_texs)) >= row.height
+
+
+def test_a_legend_names_the_grey_and_black_dots_and_covers_nothing(scene):
+    from manim import DOWN, LEFT, RIGHT, UP
+    words = [entry[1].original_text for entry in scene.legend]
+    assert words == ["before the step", "after the step", "the step: Δf(x)"]
+    assert scene.legend in scene.mobjects
+    (x0, y0, _), (x1, y1, _) = scene.legend.get_corner(DOWN + LEFT), scene.legend.get_corner(UP + RIGHT)
+    ax = scene.linear_axes
+    grid = EXAMPLES["linear"].grid
+    before, after = 3 * grid + 1, 3 * grid + 1 + linear_closed_form(grid)
+    for x, yb, ya in zip(grid, before, after):   # no dot and no arrow under the legend
+        for y in np.linspace(yb, ya, 5):
+            p = ax.c2p(x, y)
+            assert not (x0 - 0.1 < p[0] < x1 + 0.1 and y0 - 0.1 < p[1] < y1 + 0.1), (x, y)
+    # inside the left panel's frame
+    assert ax.c2p(-10, 0)[0] < x0 and x1 < ax.c2p(20, 0)[0] and ax.c2p(0, ax.y_range[0])[1] < y0
