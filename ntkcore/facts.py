@@ -52,3 +52,25 @@ def negative_runs(ks) -> list:
     if start is not None:
         runs.append((start, len(ks) - 1))
     return runs
+
+
+def kernel_peak(f, theta, x2, x_range, eta=None, step: float = 1e-3):
+    """Where the normalized kernel peaks as a function of a continuous x (not only at the grid's
+    whole numbers): ``(x*, value)`` of the largest
+
+        ``k(x, x′) / k(x′, x′)``                (``eta=None``: the exact NTK), or
+        ``k̃_η(x, x′) / k̃_η(x′, x′)``            (the finite-step kernel of a push η along ∇θ f(x′))
+
+    on ``x_range = (lo, hi)`` sampled every ``step`` (the smooth curves a chapter draws; Example 4:
+    the step's kernel peaks at x ≈ 7.3, the exact NTK at x ≈ 7.7, while the whole-number dots
+    peak at 7 and 8)."""
+    lo, hi = x_range
+    xs = np.linspace(lo, hi, int(round((hi - lo) / step)) + 1)            # (m,)
+    pts = np.append(xs, x2)                                                # (m + 1,)
+    if eta is None:
+        k = np.asarray(core.ntk(f, theta, pts, [x2]))[:, 0]                # (m + 1,)
+    else:
+        k = np.asarray(core.finite_step_kernel(f, theta, pts, x2, eta))   # (m + 1,)
+    k = k[:-1] / k[-1]
+    i = int(np.argmax(k))
+    return float(xs[i]), float(k[i])

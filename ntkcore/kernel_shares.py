@@ -139,3 +139,58 @@ def largest_shares(shares_start, shares_end, most: int = 8):
     keep = sorted(np.argsort(-np.maximum(s0, s1), kind="stable")[:most - 1].tolist())
     rest = np.setdiff1d(np.arange(p), keep)
     return keep, float(s0[rest].sum()), float(s1[rest].sum())
+
+
+def normalized_ntk_columns(f, thetas, xs, x2) -> np.ndarray:
+    """The exact NTK column at each ``θ_t`` of ``thetas``, over its value at ``x'``:
+
+        ``k(x, x'; θ_t) / k(x', x'; θ_t) = Σᵢ cᵢ(x, x') / k(x', x')``     (the η → 0 limit of
+        :func:`normalized_step_kernels`).
+
+    Its terms are exactly the shares of :class:`TrainingShares` (a parameter with ``∂f/∂θᵢ = 1``
+    adds its share ``sᵢ`` at every x).  ``x'`` need not be a grid point.  Returns ``(T+1, n)``."""
+    pts = np.append(np.asarray(xs, dtype=np.float64), x2)
+    out = []
+    for theta in thetas:
+        k = np.asarray(core.ntk(f, theta, pts, [x2]))[:, 0]    # (n + 1,)
+        out.append(k[:-1] / k[-1])
+    return np.stack(out)
+
+
+def example_ntk_kernels(ex) -> np.ndarray:
+    """:func:`normalized_ntk_columns` along an example's trajectory, on ``ex.grid``: ``(T+1, n)``;
+    row 0 is ``ex.ntk_normalized()`` (Example 4's exact NTK)."""
+    return normalized_ntk_columns(ex.f, ex.trajectory().thetas, ex.grid, ex.observation[0])
+
+
+#: Example 4 as the post prints it is amplitude-first,
+#: ``f = θ₁e^{−(x−θ₂)²/30} + θ₃e^{−(x−θ₄)²/30} + θ₅``; we read it centre-first,
+#: ``f = θ₂e^{−(x−θ₁)²/30} + θ₄e^{−(x−θ₃)²/30} + θ₅`` (README, "Notes on the post").  Entry ``i``:
+#: our index of the parameter that plays the role of the post's printed ``θ_{i+1}`` (each Gaussian's
+#: amplitude and centre swap places; the offset stays).
+RBF_AMPLITUDE_FIRST_ROLES = (1, 0, 3, 2, 4)
+
+
+class ReadingMove(NamedTuple):
+    """How far the parameter that one reading of the post calls ``θ_{post+1}`` moves in training."""
+
+    reading: str      # "centre-first" | "amplitude-first"
+    ours: int         # our index of that parameter
+    moved: float      # θ_T − θ_0 of it
+    ratio: float      # |moved| / |θ_T − θ_0| of the reference parameter
+
+
+def post_parameter_moves(moved, post: int, reference: int,
+                         roles=RBF_AMPLITUDE_FIRST_ROLES) -> tuple:
+    """``(centre-first, amplitude-first)`` :class:`ReadingMove` of the post's parameter ``post``
+    (0-based: 3 is the post's θ₄) given the training motion ``moved = θ_T − θ_0`` (ours, ``(P,)``).
+
+    Centre-first (ours) keeps the post's values at their indices, so the post's ``θ₄ = 10`` is our
+    ``θ₄`` (the bump's height).  Amplitude-first keeps the printed formula's roles, so the post's
+    ``θ₄`` (the second Gaussian's centre) is our ``θ₃`` (the bump's centre, ``roles[3] = 2``)."""
+    moved = np.asarray(moved, dtype=np.float64)
+    ref = abs(float(moved[reference]))
+    out = []
+    for reading, ours in (("centre-first", post), ("amplitude-first", roles[post])):
+        out.append(ReadingMove(reading, int(ours), float(moved[ours]), abs(float(moved[ours])) / ref))
+    return tuple(out)

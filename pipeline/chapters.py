@@ -36,7 +36,8 @@ CHAPTERS: list = [
             examples=("linear",)),
     Chapter("reparametrized", "scenes/ch4_reparametrized.py", "Reparametrized",
             "Example 3 — the same line, reparametrized", examples=("reparametrized", "linear")),
-    Chapter("rbf", "scenes/ch5_rbf.py", "RBFNetwork", "Example 4 — a tiny RBF network", examples=("rbf",)),
+    Chapter("rbf", "scenes/ch5_rbf.py", "RBFNetwork", "Example 4 — a tiny RBF network",
+            examples=("rbf", "linear", "reparametrized")),
     Chapter("training", "scenes/ch6_training.py", "KernelDuringTraining",
             "Example 5 — the kernel changes as we train", examples=("training",)),
     Chapter("wide_init", "scenes/ch7_wide_init.py", "WideAtInit", "Wide networks at initialization",
@@ -50,7 +51,7 @@ CHAPTERS: list = [
     Chapter("nngp_vs_ntk", "scenes/ch11_nngp_vs_ntk.py", "DontMixKernels", "Don't mix your kernels",
             data=("gp",)),
     Chapter("closing", "scenes/ch12_closing.py", "Closing", "Closing — five lessons and references",
-            examples=("linear", "reparametrized", "training"), data=("init_band",)),
+            examples=("linear", "reparametrized", "training"), data=("init_band", "training_change")),
 ]
 
 QUALITIES = {"l": "480p15", "m": "720p30", "h": "1080p60", "k": "2160p60"}  # -ql … -qk

@@ -1,9 +1,10 @@
 """Chapter 6 — Example 5: the kernel changes as we train.
 
 Fifteen gradient-ascent steps on f(10) for the RBF model of Example 4.  Left: the dots of f move
-step by step, and the valley centre θ₁ moves left.  Right: the kernel at every step — the
-finite-step kernel of Example 4's push η along ∇θ f(10), over its value at x = 10, so t = 0 is
-Example 4's purple curve — from purple (t = 0) to orange (the last step).  It gets flatter.
+step by step, and the valley centre θ₁ moves left.  Right: the kernel at every step — the exact
+NTK k(x, 10) / k(10, 10) at θ_t (Example 4's η → 0 limit, so t = 0 is the curve Example 4 ends on,
+and the kernel is exactly the sum of the terms whose shares the bars show) — from purple (t = 0)
+to orange (the last step).  It gets flatter.
 
 Why: k(10, 10) = Σᵢ (∂f(10)/∂θᵢ)².  The offset's term is 1 at every x and every θ; the valley
 centre θ₁ moves away from x′ = 10, so ∂f(10)/∂θ₁ and ∂f(10)/∂θ₂ collapse and the offset's
@@ -15,14 +16,37 @@ Render:  manim -pql scenes/ch6_training.py KernelDuringTraining
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, UL, UP, Create, DashedLine, FadeIn, ReplacementTransform, SurroundingRectangle, VGroup
+from manim import (
+    DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, FadeIn, FadeOut, Line, Polygon, Rectangle, ReplacementTransform,
+    SurroundingRectangle, VGroup,
+)
+
+from ntkcore.kernel_shares import example_ntk_kernels, post_parameter_moves
 
 from scenes.base import ExampleScene
 from scenes.components.training import TrainingStory, param_symbol
 from scenes.formatting import fmt, fmt_g, percent, signed
 from scenes.ranges import whole_ticks
 
-CENTRE, DEPTH, HEIGHT, OFFSET = 0, 1, 3, 4   # θ₁ valley centre, θ₂ valley depth, θ₄ bump height, θ₅ offset
+CENTRE, DEPTH, BUMP_CENTRE, HEIGHT, OFFSET = 0, 1, 2, 3, 4   # θ₁ … θ₅ (centre-first)
+POST_THETA4 = 3   # the post's "θ₄ changes the fastest"
+
+
+class ExactKernelStory(TrainingStory):
+    """Example 5 with the exact NTK k(x, x′) / k(x′, x′) at every step (Example 4's η → 0 limit):
+    the same kernel whose k(x′, x′) the share bars decompose, with no push η to choose."""
+
+    kernel_tex = r"k(x, {x}) \,/\, k({x}, {x})"
+    share_label_scale = 1.35   # the bars' y name, larger than the generic one
+
+    def kernels(self) -> np.ndarray:
+        return example_ntk_kernels(self.ex)
+
+    def build_share_plot(self):
+        plot = super().build_share_plot()
+        y_label = plot["labels"][0]
+        y_label.scale(self.share_label_scale, about_edge=DOWN + LEFT)
+        return plot
 
 
 class KernelDuringTraining(ExampleScene):
@@ -52,7 +76,7 @@ class KernelDuringTraining(ExampleScene):
 
     def construct(self):
         ex = self.example
-        story = self.story = TrainingStory(self, self.heading_text, self.model_phrase, self.kernel_display_range,
+        story = self.story = ExactKernelStory(self, self.heading_text, self.model_phrase, self.kernel_display_range,
                                            self.place_step_labels, self.kernel_size, self.kernel_center)
         sh, T = story.shares, ex.steps
         x_s = fmt_g(ex.observation[0])
@@ -61,24 +85,28 @@ class KernelDuringTraining(ExampleScene):
         spec = ex.model_spec
         sym = lambda i: param_symbol(spec, i)   # noqa: E731  θ₁ …
         self.k_drawn = story.k                  # (T+1, n) the kernels on screen
-        eta_s = fmt(story.eta, 3)
+        f_obs = story.traj.f[:, ex.obs_index]   # (T+1,) f(x′) at every step
+        y_s = fmt_g(ex.observation[1])
 
         story.play_title(
             bridge="For a nonlinear model the gradients depend on θ,\nso the kernel changes as we train.",
             narration="In Example 4 the gradients of f depend on theta. So when theta moves, the kernel moves "
                       "too: the kernel changes as we train.")
         story.play_panels(
-            narration=f"Example 4's model, from the same start, trained by gradient ascent on f({x_s}) alone: "
-                      f"{T} times, theta moves by {fmt_g(ex.ascent_lr)} times the gradient of f({x_s}). There is "
-                      f"no target; each step just pushes f({x_s}) up.")
-        k_max0 = float(story.k[0].max())
+            f"Gradient ascent on f({x_s}), {T} steps of θ ← θ + {fmt_g(ex.ascent_lr)}·∂f({x_s})/∂θ.\n"
+            f"No target: a (f({x_s}) − {y_s})² step stops at {y_s}; this ends at {fmt(f_obs[-1], 2)}.",
+            narration=f"Example 4's model, from the same start, now trained by gradient ascent on f({x_s}) itself: "
+                      f"{T} times, theta moves by {fmt_g(ex.ascent_lr)} times the gradient of f({x_s}). A step on "
+                      f"the squared error to {y_s} points the same way, scaled by f({x_s}) minus {y_s}, so it "
+                      f"vanishes once f({x_s}) reaches {y_s}. With no target every step is a full push, and "
+                      f"f({x_s}) climbs from {fmt(f_obs[0], 2)} past {y_s} to {fmt(f_obs[-1], 2)}: far enough for "
+                      "the kernel to change.")
         story.play_first_kernel(
-            f"Right: the kernel at t = 0, Example 4's purple curve: the\n"
-            f"push η = {eta_s} along ∇θ f({x_s}), over its value at x′.",
-            narration=f"On the right, the kernel at t = 0. It is exactly Example 4's purple curve: push theta by "
-                      f"Example 4's eta = {eta_s} along the gradient of f({x_s}), and divide each move by the move "
-                      f"at {x_s}. Its maximum is still {fmt(k_max0, 2)}, at x = "
-                      f"{fmt_g(ex.grid[int(np.argmax(story.k[0]))])}.")
+            f"Right: the kernel at t = 0, the exact NTK k(x, {x_s}) / k({x_s}, {x_s}):\n"
+            f"where Example 4 ended (η → 0). No finite push from here on.",
+            narration=f"On the right, the kernel at t = 0: the exact neural tangent kernel, k of x and {x_s} over "
+                      f"k of {x_s} and {x_s}, the curve Example 4 ended on as eta went to zero. From here on we "
+                      f"draw this exact kernel, the same one whose value at {x_s} we will split into parts.")
 
         # The valley centre θ₁ follows training as a dashed line in the function plot.
         centres = sh.thetas[:, CENTRE]
@@ -92,17 +120,30 @@ class KernelDuringTraining(ExampleScene):
             return [ReplacementTransform(old, new), centre_label.animate.next_to(new.get_top(), LEFT, buff=0.1)
                     .shift(0.15 * DOWN)]
 
-        with self.step(f"The dashed line is the valley centre {sym(CENTRE)} = {fmt_g(th0[CENTRE])};\n"
+        with self.step(f"The dashed line marked {sym(CENTRE)} is the valley centre, {sym(CENTRE)} = "
+                       f"{fmt_g(th0[CENTRE])};\n"
                        f"x′ = {x_s} sits on the valley's right wall.",
                        narration=f"Keep an eye on the valley centre, theta one, drawn dashed at "
                                  f"{fmt_g(th0[CENTRE])}. The observation point x prime = {x_s} sits on the right "
                                  "wall of the valley."):
             self.play(Create(self.centre_line), FadeIn(centre_label), run_time=0.8)
+        self.time_key = self.step_colour_key()
+        first_step = [True]
+
+        def follow_centre_and_key(t):
+            anims = follow_centre(t)
+            if first_step[0]:
+                first_step[0] = False
+                anims.append(FadeIn(self.time_key))
+            return anims
+
         story.play_training(
-            narration=f"Each step moves theta and the dots, and we draw the kernel again at the new theta with "
-                      f"the same push, eta = {eta_s}: purple at t = 0, turning orange by t = {T}. Watch the "
-                      "valley centre move left.",
-            extra=follow_centre)
+            f"Each step moves θ, and the exact kernel is drawn again at the\n"
+            f"new θ: purple at t = 0, turning orange by t = {T} (key, top right).",
+            narration=f"Each step moves theta and the dots, and we draw the exact kernel again at the new theta: "
+                      f"purple at t = 0, turning orange by t = {T}, as the key shows. Watch the valley centre move "
+                      "left.",
+            extra=follow_centre_and_key)
         story.f_panel += [self.centre_line, centre_label]
         story.play_compare()
 
@@ -152,24 +193,73 @@ class KernelDuringTraining(ExampleScene):
 
         alone = sh.alone
         pct1 = lambda v: f"{fmt(100 * v, 1)}%"   # noqa: E731  one decimal: 98.7% vs 99.0%
-        self.say(f"Check: move only {sym(CENTRE)}, to {fmt(th1[CENTRE], 2)}: {sym(OFFSET)}'s share is already "
-                 f"{pct1(alone[CENTRE, OFFSET])}\n"
-                 f"(trained: {pct1(s1[OFFSET])}). Move only {sym(OFFSET)}: every share stays as at t = 0.",
-                 narration=f"A check. Start again from t = 0 and move only theta one, to {fmt(th1[CENTRE], 2)}: the "
-                           f"offset's share is already {pct1(alone[CENTRE, OFFSET])}, against "
-                           f"{pct1(s1[OFFSET])} after training. Move only theta five, to {fmt(th1[OFFSET], 0)}: "
-                           f"every share stays exactly as it was, {pct1(alone[OFFSET, OFFSET])} for the offset.")
+        ghost_centre = self.ghost_bars(alone[CENTRE], "end")     # only θ₁ moved: over the trained bars
+        ghost_offset = self.ghost_bars(alone[OFFSET], "start")   # only θ₅ moved: over the t = 0 bars
+        ghost_key = VGroup(Rectangle(width=0.22, height=0.3, stroke_color=self.theme.highlight, stroke_width=3),
+                           self.ty.text("one θᵢ moved alone", size=self.ty.LABEL_SIZE)).arrange(RIGHT, buff=0.15)
+        # in the empty middle of the bar chart (θ₂ … θ₄ hold under 5 %), below the t = 0 / t = T legend
+        ghost_key.move_to(self.share_axes.c2p(2.9, 75))
+        self.ghosts = (ghost_centre, ghost_offset, ghost_key)
+        with self.step(f"Check (outlines): move only {sym(CENTRE)}, to {fmt(th1[CENTRE], 2)}: {sym(OFFSET)} has "
+                       f"{pct1(alone[CENTRE, OFFSET])}\n"
+                       f"(trained: {pct1(s1[OFFSET])}). Move only {sym(OFFSET)}: every share stays as at t = 0.",
+                       narration=f"A check, drawn as outlines. Start again from t = 0 and move only theta one, to "
+                                 f"{fmt(th1[CENTRE], 2)}: the offset's share is already {pct1(alone[CENTRE, OFFSET])}, "
+                                 f"against {pct1(s1[OFFSET])} after training; the outlines sit on the trained bars. "
+                                 f"Move only theta five, to {fmt(th1[OFFSET], 0)}: every share stays exactly as it "
+                                 f"was, {pct1(alone[OFFSET, OFFSET])} for the offset; the outlines sit on the t = 0 "
+                                 "bars."):
+            self.play(FadeOut(valley_box), FadeIn(ghost_key), Create(ghost_centre), run_time=1.0)
+            self.play(Create(ghost_offset), run_time=0.8)
 
         moved = sh.moved
-        height_box = self.share_box([HEIGHT])
-        with self.step(f"The post says {sym(HEIGHT)} changes fastest; here {sym(HEIGHT)} moves {signed(moved[HEIGHT], 3)},\n"
-                 f"{sym(CENTRE)} {signed(moved[CENTRE], 2)} and {sym(OFFSET)} {signed(moved[OFFSET], 0)} "
-                 "(centre-first reading).",
-                 narration=f"The post says theta four changes the fastest. In our centre-first reading of the model "
-                           f"that is not what the numbers show: theta four, the bump's height, moves by only "
-                           f"{fmt(moved[HEIGHT], 3)}, theta one by {fmt(moved[CENTRE], 2)} and theta five by "
-                           f"{fmt(moved[OFFSET], 0)}."):
-            self.play(ReplacementTransform(valley_box, height_box), run_time=0.8)
+        cf, af = self.post_theta4 = post_parameter_moves(moved, POST_THETA4, CENTRE)
+        spec_names = [spec.param_names[i].split(" ", 1)[1].strip("()") if spec.param_names else ""
+                      for i in range(len(moved))]
+        reading_box = self.share_box([cf.ours, af.ours])
+        with self.step(f"The post says its θ₄ changes fastest. Read centre-first it is our {sym(cf.ours)}\n"
+                       f"({spec_names[cf.ours]}): {signed(cf.moved, 3)}; amplitude-first, our {sym(af.ours)} "
+                       f"({spec_names[af.ours]}): {signed(af.moved, 3)}.",
+                       narration=f"The post says its theta four changes the fastest. Which parameter is that? Read "
+                                 f"centre-first, as we do, the post's theta four is our theta {cf.ours + 1}, the "
+                                 f"{spec_names[cf.ours]}: over the {T} steps it moves by {fmt(cf.moved, 3)}. Read "
+                                 f"amplitude-first, as the post prints the formula, it is the second Gaussian's "
+                                 f"centre, our theta {af.ours + 1}: it moves by {fmt(af.moved, 3)}."):
+            self.play(FadeOut(VGroup(*self.ghosts)), Create(reading_box), run_time=0.8)
+        centre_again = self.share_box([CENTRE])
+        with self.step(f"Either way it barely moves: the valley centre {sym(CENTRE)} moves "
+                       f"{signed(moved[CENTRE], 2)},\n"
+                       f"{fmt(1 / cf.ratio, 0)}× and {fmt(1 / af.ratio, 0)}× as far as either reading's θ₄.",
+                       narration=f"Either way, the post's theta four barely moves. The valley centre theta one moves "
+                                 f"by {fmt(moved[CENTRE], 2)}: {fmt(1 / cf.ratio, 0)} times as far as the first and "
+                                 f"{fmt(1 / af.ratio, 0)} times as far as the second. It is the valley moving away "
+                                 f"from x prime that changes the kernel."):
+            self.play(ReplacementTransform(reading_box, centre_again), run_time=0.8)
+
+    def ghost_bars(self, shares, row: str) -> VGroup:
+        """Outlines of bars at ``shares`` (one per share category) in the ``row`` ("start"/"end")
+        slots of the share plot: a counterfactual drawn over the real bars."""
+        ax, cats, w = self.share_axes, self.share_cats, self.story.bar_width
+        out = VGroup()
+        for j, cat in enumerate(cats):
+            x0 = j + 1 - w if row == "start" else j + 1
+            h = 100 * float(shares[cat[3]])
+            out.add(Polygon(ax.c2p(x0, 0), ax.c2p(x0 + w, 0), ax.c2p(x0 + w, h), ax.c2p(x0, h),
+                            stroke_color=self.theme.highlight, stroke_width=3, fill_opacity=0))
+        return out
+
+    def step_colour_key(self) -> VGroup:
+        """A small key for the kernels' colours: "t = 0", a strip from purple to orange, "t = T"."""
+        T, theme = self.example.steps, self.theme
+        seg = 0.06
+        strip = VGroup(*[Line(LEFT * seg / 2, RIGHT * seg / 2, stroke_width=10, color=theme.training_color(t, T))
+                         for t in range(T + 1)]).arrange(RIGHT, buff=0)
+        key = VGroup(self.ty.text("t = 0", size=self.ty.LABEL_SIZE, color=theme.training_color(0, T)), strip,
+                     self.ty.text(f"t = {T}", size=self.ty.LABEL_SIZE, color=theme.training_color(T, T)))
+        key.arrange(RIGHT, buff=0.1)
+        label = self.story.k_labels[1]
+        key.next_to(label, RIGHT, buff=0.4).align_to(self.kernel_axes.frame_x, RIGHT)
+        return key
 
     def share_box(self, params) -> SurroundingRectangle:
         """A highlight box around the names of ``params`` under the share bars."""

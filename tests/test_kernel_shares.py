@@ -9,8 +9,10 @@ import pytest
 import ntkcore
 import rbf_by_hand as hand
 from ntkcore import EXAMPLES
-from ntkcore.kernel_shares import (example_step_kernels, example_training_shares, kernel_contributions,
-                                   kernel_shares, normalized_step_kernels, training_shares)
+from ntkcore.kernel_shares import (RBF_AMPLITUDE_FIRST_ROLES, example_ntk_kernels, example_step_kernels,
+                                   example_training_shares, kernel_contributions, kernel_shares,
+                                   normalized_ntk_columns, normalized_step_kernels, post_parameter_moves,
+                                   training_shares)
 
 EX = EXAMPLES["training"]
 STEPS = 15
@@ -163,3 +165,55 @@ def test_largest_shares_keeps_every_parameter_of_a_small_model_and_sums_the_rest
     keep, r0, r1 = largest_shares(s0, s1, most=4)
     # largest at either end: θ₁ 0.30, θ₂ 0.40, θ₄ 0.25, then θ₉ 0.20; the rest summed
     assert keep == [0, 1, 3] and r0 == pytest.approx(1 - 0.30 - 0.01 - 0.25) and r1 == pytest.approx(1 - 0.65)
+
+
+def test_ntk_kernels_are_the_exact_columns_over_their_value_at_x_obs():
+    k = example_ntk_kernels(EX)
+    expected = np.array([hand.ntk_column(th, hand.GRID) / hand.ntk_column(th, hand.X_OBS) for th in THETAS])
+    assert k.shape == (STEPS + 1, len(hand.GRID))
+    np.testing.assert_allclose(k, expected, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(k[0], EXAMPLES["rbf"].ntk_normalized(), atol=1e-12)   # Example 4's exact NTK
+    # it flattens at every step: spread (max − min) 1.48 → 0.28
+    spread = expected.max(axis=1) - expected.min(axis=1)
+    assert np.all(np.diff(spread) < 0) and (round(spread[0], 2), round(spread[-1], 2)) == (1.48, 0.28)
+
+
+def test_normalized_ntk_columns_off_the_grid():
+    xs = np.array([-3.5, 0.25, 12.0])
+    k = normalized_ntk_columns(EX.f, [EX.theta], xs, 10.5)
+    expected = hand.ntk_column(hand.THETA0, xs, 10.5) / hand.ntk_column(hand.THETA0, 10.5, 10.5)
+    np.testing.assert_allclose(k[0], expected, atol=1e-12)
+
+
+def amplitude_first(theta, x):
+    """Example 4 as the post prints it: θ₁e^{−(x−θ₂)²/30} + θ₃e^{−(x−θ₄)²/30} + θ₅."""
+    t1, t2, t3, t4, t5 = theta
+    return t1 * np.exp(-(x - t2) ** 2 / 30) + t3 * np.exp(-(x - t4) ** 2 / 30) + t5
+
+
+def test_the_amplitude_first_roles_map_the_printed_formula_onto_ours():
+    # our θ_{roles[i]} plays the role of the printed θ_{i+1}: the two formulas agree for any θ
+    rng = np.random.default_rng(0)
+    xs = np.linspace(-10, 20, 31)
+    for _ in range(5):
+        post = rng.normal(size=5) * 10
+        ours = np.empty(5)
+        ours[list(RBF_AMPLITUDE_FIRST_ROLES)] = post
+        np.testing.assert_allclose(hand.f(ours, xs), amplitude_first(post, xs), atol=1e-12)
+
+
+def test_the_posts_theta4_barely_moves_under_either_reading(shares):
+    moved = THETAS[-1] - THETAS[0]
+    centre, amplitude = post_parameter_moves(shares.moved, post=3, reference=0)
+    # centre-first: the post's θ₄ = 10 is our θ₄ (bump height), ∂f(10)/∂θ₄ = e^{−7.5} ≈ 5.5e-4 a step
+    assert (centre.reading, centre.ours) == ("centre-first", 3)
+    assert centre.moved == pytest.approx(moved[3], abs=1e-10) and round(centre.moved, 3) == 0.009
+    # amplitude-first: the post's θ₄ is the second Gaussian's centre, our θ₃ (bump centre, 25);
+    # ∂f(10)/∂θ₃ = 10·e^{−7.5}·2(10 − 25)/30 ≈ −5.5e-3 a step
+    assert (amplitude.reading, amplitude.ours) == ("amplitude-first", 2)
+    assert amplitude.moved == pytest.approx(moved[2], abs=1e-10) and round(amplitude.moved, 2) == -0.09
+    assert hand.grad(hand.THETA0, 10.0)[2] == pytest.approx(-10 * np.exp(-7.5), abs=1e-12)
+    # the valley centre θ₁ moves −5.22: 600 and 60 times as far
+    assert round(moved[0], 2) == -5.22
+    assert centre.ratio == pytest.approx(abs(moved[3] / moved[0]), abs=1e-12) and centre.ratio < 0.002
+    assert amplitude.ratio == pytest.approx(abs(moved[2] / moved[0]), abs=1e-12) and amplitude.ratio < 0.02

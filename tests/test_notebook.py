@@ -24,8 +24,8 @@ def test_notebook_executes(tmp_path):
     # ... and the training chapter's spread, as ntkcore gives it (its numbers are tested against an
     # independent NumPy computation in tests/test_kernel_shares.py; here: the notebook shows them).
     import ntkcore
-    from ntkcore.kernel_shares import example_step_kernels
-    k = example_step_kernels(ntkcore.get_example("training"))
+    from ntkcore.kernel_shares import example_ntk_kernels
+    k = example_ntk_kernels(ntkcore.get_example("training"))
     spread = k.max(axis=1) - k.min(axis=1)
     assert f"spread (max − min): {spread[0]:.2f} at t = 0, {spread[-1]:.2f} at t = 15" in text
     pngs = [o for o in outputs if "image/png" in o.get("data", {})]

@@ -61,8 +61,30 @@ def test_moves_stood_on_zero_are_the_displacement_magnified(scene):
 
 
 def test_title_card_bridges_from_the_linear_models(scene):
-    assert "a nonlinear model: the kernel is no longer a line" in scene.steps[0].caption.lower()
+    card = scene.steps[0].caption
+    assert "a nonlinear model: the kernel is no longer a line" in card.lower()
+    # Examples 2–3: f linear in θ, so every push gives exactly k (k̃ = k); Example 4's push does not
+    assert "Examples 2–3 were linear in θ, so k̃ = k" in card
+    assert scene.linear_before and not scene.linear_now
+    eta = ETA
+    lin = lambda th, x: th[0] * x + th[1]                                    # noqa: E731  Example 2
+    th = np.array([3.0, 1.0]); g = np.array([10.0, 1.0])                     # ∇θ f(10) = (10, 1)
+    np.testing.assert_allclose((lin(th + eta * g, GRID) - lin(th, GRID)) / eta, 10 * GRID + 1, atol=1e-9)
+    assert np.max(np.abs(k_step(GRID) - k_exact(GRID))) > 0.02              # Example 4: k̃ ≠ k
     assert all(s.spoken for s in scene.steps)
+
+
+def test_the_reading_of_the_formula_is_said_on_screen(scene):
+    # the post prints θ₁e^{−(x−θ₂)²/30} + θ₃e^{−(x−θ₄)²/30} + θ₅; we read it centre-first
+    card = scene.steps[0].caption
+    assert "Read centre-first (θ₁, θ₃ centres); the post prints it amplitude-first." in card
+
+
+def test_the_amplitudes_and_the_bump_off_the_chart(scene):
+    text = " ".join(caption_texts(scene))
+    assert "A valley θ₂ = −10 centred at θ₁ = 4, a bump θ₄ = 10" in text
+    assert "centred at θ₃ = 25 (off the chart, x ≤ 20), on an offset θ₅ = 50." in text
+    assert hand.THETA0[2] > GRID.max()
 
 
 def test_arrows_are_not_proportional_to_a_line():
@@ -116,14 +138,24 @@ def test_eta_shrinks_from_the_step_towards_zero(scene):
     assert err[-1] <= 2 * err[0] * etas[-1] / etas[0]
 
 
-def test_annotated_maxima_are_at_7_and_8_not_at_the_observation(scene):
-    # The post's fact (the step's kernel peaks at x = 7) and its η → 0 limit (at x = 8), found on
-    # the hand-computed kernels and then read off the chapter.
+def test_annotated_maxima_are_the_smooth_curves_peaks_not_the_observation(scene):
+    # The post's fact (the step's kernel peaks at x = 7 among the dots) and its η → 0 limit (x = 8
+    # among the dots); the drawn smooth curves peak between them, at ≈ 7.3 and ≈ 7.7.  Found on the
+    # hand-computed kernels (every 1e-4), then read off the chapter and its rings.
     assert GRID[np.argmax(k_step(GRID))] == 7.0 and GRID[np.argmax(k_exact(GRID))] == 8.0
     assert scene.max_marker_x == 7.0 and scene.ntk_max_x == 8.0
+    fine = np.linspace(-10, 20, 300001)
+    step_x, ntk_x = fine[np.argmax(k_step(fine))], fine[np.argmax(k_exact(fine))]
+    assert (round(step_x, 1), round(ntk_x, 1)) == (7.3, 7.7)
+    assert scene.step_peak[0] == pytest.approx(step_x, abs=2e-3)
+    assert scene.ntk_peak[0] == pytest.approx(ntk_x, abs=2e-3)
+    ring_x, ring_y = points_data(scene.notes["step_axes"], [scene.notes["max_ring"].get_center()])
+    assert ring_x[0] == pytest.approx(step_x, abs=2e-3) and ring_y[0] == pytest.approx(k_step(step_x), abs=1e-5)
+    ring_x, ring_y = points_data(scene.kernel_axes, [scene.notes["ntk_ring"].get_center()])
+    assert ring_x[0] == pytest.approx(ntk_x, abs=2e-3) and ring_y[0] == pytest.approx(k_exact(ntk_x), abs=1e-5)
     texts = caption_texts(scene)
-    assert any("largest move is at x = 7" in t for t in texts)
-    assert any("max at x = 8" in t for t in texts)
+    assert any("The curve peaks at x ≈ 7.3 (of the dots, x = 7)" in t for t in texts)
+    assert any("max at x ≈ 7.7" in t and "(max ≈ 7.3)" in t for t in texts)
 
 
 def test_valley_moves_left(scene):
@@ -143,6 +175,9 @@ def test_tails_level_off_at_positive_constants(scene):
     # step changes the kernel by less than 2 % of its value at x'
     assert abs(k[1] - k[0]) < 0.02 and abs(k[-1] - k[-2]) < 0.02
     assert any("(0.41 and 0.42)" in t for t in caption_texts(scene))
+    # why: the offset's step Δθ₅ = η·1 = 0.60 lifts f everywhere; 0.60 / Δf(10) = 0.60 / 1.44 = 0.42
+    assert (round(ETA, 2), round(D[I_OBS], 2), round(ETA / D[I_OBS], 2)) == (0.60, 1.44, 0.42)
+    assert any("lifting f by 0.60 everywhere, and 0.60 / 1.44 = 0.42." in t for t in caption_texts(scene))
 
 
 def test_everything_inside_the_frame(scene):

@@ -60,3 +60,43 @@ def test_pushes_of_straight_line_models_are_exact(name):
 def test_delta_kernel_only_for_the_lookup_table():
     assert is_delta_kernel(EXAMPLES["lookup_table"])
     assert not is_delta_kernel(EXAMPLES["linear"]) and not is_delta_kernel(EXAMPLES["rbf"])
+
+
+@pytest.mark.parametrize("eta, expected", [(None, 7.7), ("step", 7.3)])
+def test_kernel_peak_of_example_4_on_the_smooth_curve(eta, expected):
+    # Example 4's kernels peak between whole numbers: the step's at x ≈ 7.3, the exact NTK's at ≈ 7.7
+    # (the dots: 7 and 8).  Independent: the hand-derived kernels, and the sign change of their slope.
+    import rbf_by_hand as hand
+    from ntkcore.facts import kernel_peak
+    ex = EXAMPLES["rbf"]
+    step_eta = hand.step_eta(hand.THETA0, 0.1)
+    e = step_eta if eta == "step" else None
+    x_star, k_star = kernel_peak(ex.f, ex.theta, 10.0, (-10, 20), eta=e)
+
+    def k(xs):
+        if e is None:
+            return hand.ntk_column(hand.THETA0, xs) / hand.ntk_column(hand.THETA0, 10.0)
+        return hand.finite_kernel(hand.THETA0, xs, e) / hand.finite_kernel(hand.THETA0, 10.0, e)
+
+    xs = np.linspace(6, 9, 300001)                      # spacing 1e-5
+    ks = k(xs)
+    assert x_star == pytest.approx(xs[np.argmax(ks)], abs=1.1e-3)
+    assert k_star == pytest.approx(ks.max(), abs=1e-6)
+    assert round(x_star, 1) == expected
+    assert k(x_star - 0.01) < k_star > k(x_star + 0.01)
+    grid_peak = hand.GRID[np.argmax(k(hand.GRID))]
+    assert grid_peak == (8.0 if e is None else 7.0)      # the whole-number dots disagree with the curve
+
+
+def test_example_4s_offset_lifts_f_by_its_step_and_sets_the_tails():
+    # Δθ₅ = η·∂f(10)/∂θ₅ = η = −2·0.1·(f(10) − 50) = 0.601; Δf(10) = 1.44; 0.601 / 1.44 = 0.42, the
+    # level of the step kernel's tails (0.41 and 0.42)
+    import rbf_by_hand as hand
+    from ntkcore.step_facts import offset_move
+    d5, level = offset_move(EXAMPLES["rbf"], 4)
+    eta = hand.step_eta(hand.THETA0, 0.1)
+    d = hand.f(hand.gd_step(hand.THETA0, 0.1), hand.GRID) - hand.f(hand.THETA0, hand.GRID)
+    assert d5 == pytest.approx(eta, abs=1e-12) and round(d5, 2) == 0.60
+    assert level == pytest.approx(eta / d[20], abs=1e-12) and round(level, 2) == 0.42
+    k = d / d[20]
+    assert abs(k[0] - level) < 0.01 and abs(k[-1] - level) < 0.01

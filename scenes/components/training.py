@@ -72,6 +72,8 @@ class TrainingStory:
     """
 
     old_curve_opacity = 0.5
+    #: the kernel plot's y name (``{x}`` is x'); a subclass drawing other kernels changes it
+    kernel_tex = r"\tilde k(x, {x}) \,/\, \tilde k({x}, {x})"
     bar_width = 0.36          # data units: each of a parameter's two bars (t = 0, t = T)
     share_y_range = (0, 110, 10)   # percent, with room above a full bar for its label
 
@@ -87,7 +89,7 @@ class TrainingStory:
         self.x_s = fmt_g(self.x_obs)
         self.traj = ex.trajectory()
         self.eta = ex.step_eta()
-        self.k = example_step_kernels(ex)                          # (T+1, n)
+        self.k = self.kernels()                                    # (T+1, n)
         self.spread = self.k.max(axis=1) - self.k.min(axis=1)      # (T+1,)
         self.shares = sh = example_training_shares(ex)
         sc.most_moved, sc.share_grew = sh.most_moved, sh.share_grew
@@ -97,6 +99,11 @@ class TrainingStory:
         self.f_panel = []   # what leaves with the function plot when the shares come in
 
     # ------------------------------------------------------------------ pieces
+    def kernels(self) -> np.ndarray:
+        """The kernel drawn at each step, ``(T+1, n)``: here the finite-step kernel of the example's
+        own step η over its value at x' (a subclass may draw another, e.g. the exact NTK)."""
+        return example_step_kernels(self.ex)
+
     def build_kernel_axes(self, k: np.ndarray):
         sc = self.scene
         lo, hi = sc.example.x_range
@@ -198,7 +205,7 @@ class TrainingStory:
         ka = sc.kernel_axes
         self.k_labels = VGroup(
             sc.ty.math("x", size=sc.ty.CAPTION_SIZE + 4).next_to(ka.frame_x.get_right(), RIGHT, buff=0.15),
-            sc.ty.math(rf"\tilde k(x, {x_s}) \,/\, \tilde k({x_s}, {x_s})", size=sc.ty.CAPTION_SIZE)
+            sc.ty.math(self.kernel_tex.format(x=x_s), size=sc.ty.CAPTION_SIZE)
             .next_to(ka.frame_y.get_top(), UP, buff=0.12).align_to(ka.frame_y, LEFT),
         )
         self.k_marker = self.x_obs_marker(ka, self.x_obs)
