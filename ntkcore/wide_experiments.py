@@ -125,6 +125,30 @@ def relative_change(before, after, axis=-1) -> np.ndarray:
     return np.sqrt(((after - before) ** 2).sum(axis=axis)) / np.sqrt((before ** 2).sum(axis=axis))
 
 
+def seed_spread(curves, analytic) -> np.ndarray:
+    """The seed-to-seed spread of kernel columns, per width: the standard deviation over seeds
+    (``ddof=1``) of ``k(x, x')`` at each grid point, averaged over the grid, divided by the mean
+    of ``|Θ(x, x')|`` over the grid.  ``curves`` (W, S, n), ``analytic`` (n,) → (W,)."""
+    curves = np.asarray(curves, dtype=np.float64)
+    return curves.std(axis=1, ddof=1).mean(axis=-1) / np.abs(np.asarray(analytic, dtype=np.float64)).mean()
+
+
+def largest_deviation(curves, analytic) -> tuple[float, float]:
+    """How far the kernel columns of one width get from ``Θ``: ``(max |k(x, x') − Θ(x, x')|`` over
+    seeds and grid points, that maximum divided by ``max_x |Θ(x, x')|)``.  ``curves`` (S, n),
+    ``analytic`` (n,)."""
+    dev = float(np.max(np.abs(np.asarray(curves, float) - np.asarray(analytic, float))))
+    return dev, dev / float(np.max(np.abs(np.asarray(analytic, float))))
+
+
+def sharpest_bend(x, values) -> np.ndarray:
+    """The grid point where each curve bends hardest: the interior ``x_i`` with the largest
+    ``|v_{i+1} − 2 v_i + v_{i−1}|`` (second difference; ``x`` evenly spaced).  ``values``
+    (..., n) → (...)."""
+    second = np.abs(np.diff(np.asarray(values, dtype=np.float64), n=2, axis=-1))   # (..., n − 2)
+    return np.asarray(x, dtype=np.float64)[1:-1][second.argmax(axis=-1)]
+
+
 def unscaled_input(u, x_range) -> np.ndarray:
     """The inverse of :meth:`WideSettings.scaled`: the x of the grid whose network input is ``u``."""
     lo, hi = x_range
@@ -188,7 +212,7 @@ def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, prog
 
     Keys: ``x`` (n,), ``x_scaled`` (n,) the network's inputs u, ``widths`` (W,), ``curves``
     (W, S, n) empirical ``k(x, x')``, ``analytic_ntk`` (n,) ``Θ(x, x')``, ``analytic_nngp`` (n,),
-    ``spread`` (W,), ``spread_slope`` (), and the :func:`opposite_side_facts` (``x_center``,
+    ``spread`` (W,) :func:`seed_spread`, ``spread_slope`` (), and the :func:`opposite_side_facts` (``x_center``,
     ``obs_side``, ``shared`` (n,), ``shared_far``, ``shared_near``, ``theta_far_max``,
     ``theta_near_max``).
     """
@@ -205,10 +229,8 @@ def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, prog
                 progress(i * s.seeds + seed + 1, len(s.widths) * s.seeds)
     nngp, ntk = wide.relu_kernels(xs[:, None], x2[:, None], s.depth, s.w_std, s.b_std,
                                   s.readout_w_std, s.readout_b_std)
-    # Seed-to-seed spread: standard deviation across seeds, averaged over x, relative to the
-    # analytic kernel's scale.
-    spread = curves.std(axis=1, ddof=1).mean(axis=1) / np.abs(np.asarray(ntk)).mean()
     analytic = np.asarray(ntk)[:, 0]
+    spread = seed_spread(curves, analytic)     # (W,)
     return {"x": s.grid, "x_scaled": np.asarray(xs), "widths": np.asarray(s.widths), "curves": curves,
             "analytic_ntk": analytic, "analytic_nngp": np.asarray(nngp)[:, 0],
             "spread": spread, "spread_slope": fit_loglog_slope(s.widths, spread),

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, LaggedStart, Line, Transform,
-    VGroup, VMobject,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart, Line,
+    Transform, VGroup, VMobject,
 )
 
 from scenes import runtime
@@ -27,6 +27,7 @@ from scenes.base import ChapterScene
 from scenes.formatting import fmt, fmt_g, percent, tex_num
 from scenes.ranges import whole_numbers, whole_ticks
 from scenes.widgets import smooth_curve, vertical_marker
+from ntkcore.wide_experiments import largest_deviation, sharpest_bend
 
 
 def input_map(x_range) -> tuple[str, str]:
@@ -53,8 +54,11 @@ class WideAtInit(ChapterScene):
     loglog_size = (5.0, 3.3)
     loglog_center = (4.1, 0.45, 0.0)
     card_center = (3.75, 0.55, 0.0)
+    inset_size = (4.4, 2.0)
+    inset_center = (3.9, 0.2, 0.0)
     band_stroke = (2.0, 0.45)     # width, opacity of each seed's curve
-    analytic_stroke = 6.0
+    analytic_stroke = 5.0
+    analytic_dashes = 48
 
     # ------------------------------------------------------------------ set-up
     def setup(self):
@@ -72,7 +76,11 @@ class WideAtInit(ChapterScene):
         self.band_curves = [[self.kernel_curve(c, self.width_colors[i], *self.band_stroke)
                              for c in d["curves"][i]] for i in range(W)]
         self.bands = [VGroup(*curves) for curves in self.band_curves]
+        # Θ: the smooth curve through the grid values (its geometry), drawn dashed on top of every band
+        # (the band shows through the gaps; the dashes tell it from the widest band's dark teal)
         self.analytic_curve = self.kernel_curve(d["analytic_ntk"], self.theme.ntk_exact, self.analytic_stroke, 1.0)
+        self.analytic_dashed = DashedVMobject(self.analytic_curve, num_dashes=self.analytic_dashes,
+                                              dashed_ratio=0.55)
         self.u_row = self.build_u_row()
 
         # Right: log10 spread against log10 width, the least-squares line through the dots
@@ -130,6 +138,16 @@ class WideAtInit(ChapterScene):
         axes.tick_labels = VGroup(x_labels, y_labels)
         return axes
 
+    def width_key(self) -> VGroup:
+        """The width colour key, top right: "width" and a line sample and the number of every width,
+        in its colour of the teal ramp."""
+        entries = VGroup(*[
+            VGroup(Line(ORIGIN, 0.25 * RIGHT, color=c, stroke_width=6),
+                   self.ty.text(str(int(w)), size=self.ty.LABEL_SIZE, color=c)).arrange(RIGHT, buff=0.07)
+            for w, c in zip(self.widths, self.width_colors)]).arrange(RIGHT, buff=0.18)
+        key = VGroup(self.ty.text("width:", size=self.ty.LABEL_SIZE), entries).arrange(RIGHT, buff=0.15)
+        return key.to_corner(UP + RIGHT, buff=0.3)
+
     def network_card(self, map_tex: str) -> VGroup:
         """The setting, on the right until the log–log panel needs the room: the network, its input
         map, and the notation."""
@@ -139,7 +157,8 @@ class WideAtInit(ChapterScene):
                      ty.text("NTK parametrization", size=ty.LABEL_SIZE)).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         formula = ty.math(map_tex, size=ty.CAPTION_SIZE + 2)
         notation = VGroup(
-            VGroup(ty.math(r"k(x, x')", size=ty.CAPTION_SIZE), ty.text("one network's NTK", size=ty.LABEL_SIZE)),
+            VGroup(ty.math(r"k(x, x')", size=ty.CAPTION_SIZE, color=self.width_colors[len(self.widths) // 2]),
+                   ty.text("one network's NTK", size=ty.LABEL_SIZE)),
             VGroup(ty.math(r"\Theta(x, x')", size=ty.CAPTION_SIZE, color=self.theme.ntk_exact),
                    ty.text("the infinite-width NTK", size=ty.LABEL_SIZE)),
         )
@@ -175,12 +194,16 @@ class WideAtInit(ChapterScene):
         net, formula, notation = card
         x_name = self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(kx.frame_x.get_right(), RIGHT, buff=0.15)
         x_name.set_y(kx.frame_x.numbers.get_center()[1])
+        y_name = VGroup(self.ty.math(f"k(x, {xp})", size=self.ty.CAPTION_SIZE),
+                        self.ty.text("raw, not normalized", size=self.ty.LABEL_SIZE, color=self.theme.axis))
+        y_name.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
+        y_name.next_to(kx.frame_y.get_top(), UP, buff=0.15).align_to(kx.frame_y, LEFT)
         with self.step(f"A new model: a ReLU network with {s.depth} hidden\n"
                        "layers, in the NTK parametrization.",
                        narration=f"From here on the model is a ReLU network with {s.depth} hidden layers of equal "
                                  "width, in the NTK parametrization: each layer's weights are scaled by one over "
                                  "the square root of the number of inputs to that layer."):
-            self.play(FadeIn(head), FadeIn(kx), FadeIn(x_name), FadeIn(net), run_time=1.0)
+            self.play(FadeIn(head), FadeIn(kx), FadeIn(x_name), FadeIn(y_name), FadeIn(net), run_time=1.0)
 
         # Step: its input
         centre_line = DashedLine(kx.c2p(float(d["x_center"]), kx.y_range[0]), kx.c2p(float(d["x_center"]), kx.y_range[1]),
@@ -193,10 +216,6 @@ class WideAtInit(ChapterScene):
             self.play(FadeIn(formula), FadeIn(self.u_row), Create(centre_line), run_time=1.2)
 
         # Step: the notation and what is plotted
-        y_name = VGroup(self.ty.math(f"k(x, {xp})", size=self.ty.CAPTION_SIZE),
-                        self.ty.text("raw, not normalized", size=self.ty.LABEL_SIZE, color=self.theme.axis))
-        y_name.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
-        y_name.next_to(kx.frame_y.get_top(), UP, buff=0.15).align_to(kx.frame_y, LEFT)
         marker = vertical_marker(kx, s.x_obs, self.theme.observation)
         marker_label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
         marker_label.next_to(marker, RIGHT, buff=0.1).align_to(marker, UP)
@@ -205,7 +224,7 @@ class WideAtInit(ChapterScene):
                        narration=f"Notation: k is the NTK of one particular network, Θ the NTK of the infinitely "
                                  "wide network; the NNGP kernel, which comes later, will be K. We plot the column "
                                  f"k of x and {xp}, as it is: unlike Example 5, not divided by its value at {xp}."):
-            self.play(FadeIn(notation), FadeIn(y_name), FadeIn(marker), FadeIn(marker_label), run_time=1.0)
+            self.play(FadeIn(notation), FadeIn(marker), FadeIn(marker_label), run_time=1.0)
 
         # Step: the narrowest width, one thin curve per seed
         legend_anchor = kx.c2p(lo, kx.y_range[1]) + 0.3 * RIGHT + 0.2 * DOWN
@@ -214,39 +233,48 @@ class WideAtInit(ChapterScene):
                         for w, c in zip(self.widths, self.width_colors)]
         self.band_display = band = self.bands[0].copy()     # morphs width to width; self.bands stay as drawn
         width_label = width_labels[0].copy()
+        key = self.width_key()
         with self.step(f"Width {self.widths[0]}: {n_seeds} random initializations,\n"
                        f"{n_seeds} different kernels k(x, {xp}).",
                        narration=f"Start with width {self.widths[0]}: {n_seeds} networks, each with its own random "
-                                 f"initialization, give {n_seeds} different kernels."):
+                                 f"initialization, give {n_seeds} different kernels. The colour key at the top "
+                                 "right: the wider the network, the darker its teal."):
             self.add(band)   # the group itself (not only its curves) so later Transforms keep its depth
-            self.play(LaggedStart(*[Create(c) for c in band], lag_ratio=0.04), FadeIn(width_label), run_time=1.6)
+            self.play(LaggedStart(*[Create(c) for c in band], lag_ratio=0.04), FadeIn(width_label), FadeIn(key),
+                      run_time=1.6)
 
         # Step: the infinite-width NTK, drawn on top
         analytic_label = self.ty.text("Θ: infinite width", size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact)
         analytic_label.next_to(width_labels[0], DOWN, buff=0.25, aligned_edge=LEFT).shift(0.65 * RIGHT)
-        swatch = Line(ORIGIN, 0.5 * RIGHT, color=self.theme.ntk_exact, stroke_width=self.analytic_stroke)
+        swatch = DashedVMobject(Line(ORIGIN, 0.5 * RIGHT, color=self.theme.ntk_exact,
+                                     stroke_width=self.analytic_stroke), num_dashes=3)
         swatch.next_to(analytic_label, LEFT, buff=0.15)
-        with self.step(f"Green: Θ(x, {xp}), the NTK at infinite width,\n"
+        with self.step(f"Dashed green: Θ(x, {xp}), the NTK at infinite width,\n"
                        "in closed form: no random weights.",
-                       narration=f"In green, Θ of x and {xp}: the NTK of the same architecture at infinite width, "
-                                 "computed in closed form, layer by layer, with no random weights at all."):
-            self.play(Create(self.analytic_curve), FadeIn(swatch), FadeIn(analytic_label), run_time=1.2)
+                       narration=f"Dashed, in green, Θ of x and {xp}: the NTK of the same architecture at infinite "
+                                 "width, computed in closed form, layer by layer, with no random weights at all."):
+            self.play(Create(self.analytic_dashed), FadeIn(swatch), FadeIn(analytic_label), run_time=1.2)
 
         # Steps: why every curve bends at u = 0
+        self.card = card
         self.explain_the_bend(centre_line)
 
         # Step: the log–log panel and the spread of the narrowest width
+        spread_name = VGroup(self.ty.text(f"spread: std over seeds of k(x, {xp}),", size=self.ty.LABEL_SIZE),
+                             self.ty.text(f"mean over x, ÷ mean of Θ(x, {xp})", size=self.ty.LABEL_SIZE)
+                             ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
         ll_labels = VGroup(
             self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(lx.tick_labels[0], DOWN, buff=0.15),
-            self.ty.text("spread of k across seeds", size=self.ty.LABEL_SIZE)
-            .next_to(lx.frame_y.get_top(), UP, buff=0.2).align_to(lx.frame_y, LEFT),
+            spread_name.next_to(lx.frame_y.get_top(), UP, buff=0.2).to_edge(RIGHT, buff=0.2),
         )
+        self.spread_name = spread_name
         with self.step("Right: how much the kernels differ from seed\n"
                        "to seed, against width, on log–log axes.",
                        narration="On the right: how much the kernels differ from seed to seed. The spread is the "
-                                 "standard deviation across seeds, averaged over x, relative to the size of Θ; "
-                                 "plotted against width, both on logarithmic axes."):
-            self.play(FadeOut(card), run_time=0.5)
+                                 f"standard deviation over the seeds of k of x and {xp}, averaged over the grid, "
+                                 f"divided by the grid average of Θ of x and {xp}; plotted against width, both on "
+                                 "logarithmic axes."):
+            self.play(FadeOut(self.card), *[FadeOut(m) for m in self.bend_marks], run_time=0.5)
             self.play(FadeIn(lx), FadeIn(lx.tick_labels), FadeIn(ll_labels), run_time=0.8)
             self.play(FadeIn(self.spread_dots[0], scale=2.0), run_time=0.6)
 
@@ -259,8 +287,14 @@ class WideAtInit(ChapterScene):
                 self.play(Transform(band, self.bands[i]), Transform(width_label, width_labels[i]),
                           FadeIn(self.spread_dots[i], scale=2.0), run_time=1.5)
                 self.wait(0.6)
-        self.say(f"At width {self.widths[-1]} the {n_seeds} kernels\nlie on Θ.",
-                 narration=f"At width {self.widths[-1]}, the {n_seeds} kernels lie on top of Θ.")
+        dev, rel = largest_deviation(d["curves"][-1], d["analytic_ntk"])
+        theta_max = fmt(float(np.max(np.abs(d["analytic_ntk"]))), 2)
+        self.deviation_said = (dev, rel)
+        self.say(f"At width {self.widths[-1]} all {n_seeds} kernels stay within {fmt(dev, 2)}\n"
+                 f"of Θ: {percent(rel)} of its largest value, {theta_max}.",
+                 narration=f"At width {self.widths[-1]}, all {n_seeds} kernels stay within {fmt(dev, 2)} of Θ, "
+                           f"that is {percent(rel)} of Θ's largest value, {theta_max}; at width "
+                           f"{self.widths[0]} they were up to {fmt(largest_deviation(d['curves'][0], d['analytic_ntk'])[0], 2)} away.")
 
         # Step: the fitted slope
         slope = fmt(self.slope_shown, 2)
@@ -283,6 +317,58 @@ class WideAtInit(ChapterScene):
                            "every random seed gives the same kernel, Θ. Whether it also stays put during "
                            "training is the next chapter.")
 
+    def share_inset(self, far: str, near: str, side: float) -> VGroup:
+        """A small plot on the right: of the first-layer ReLUs firing at x', the share that also fires
+        at x (``shared``, infinite width), with each side's mean as a dashed segment and its value."""
+        d, s = self.data, self.wide
+        lo, hi = s.x_range
+        ax = self.framed((lo, hi, 10), (0, 1, 0.5), self.inset_size, self.inset_center,
+                         y_numbers=[0, 0.5, 1], decimals=1)
+        self.inset_axes = ax
+        curve = smooth_curve(ax, self.grid, d["shared"], self.theme.ink, 3.0)
+        x_c = float(d["x_center"])
+        group = VGroup(ax, curve)
+        left, right = (lo, x_c), (x_c, hi)
+        far_range, near_range = (left, right) if side > 0 else (right, left)
+        for value, words, (x0, x1) in ((float(d["shared_far"]), far, far_range),
+                                       (float(d["shared_near"]), near, near_range)):
+            seg = DashedLine(ax.c2p(x0, value), ax.c2p(x1, value), color=self.theme.highlight, stroke_width=3,
+                             dash_length=0.08)
+            lab = self.ty.text(f"mean {words}", size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+            if value > 0.5:
+                lab.next_to(seg, DOWN, buff=0.22).shift(0.35 * RIGHT)
+            else:
+                lab.next_to(seg, UP, buff=0.12)
+            group.add(seg, lab)
+        title = VGroup(self.ty.text(f"share of the units firing at x′ = {fmt_g(s.x_obs)}", size=self.ty.LABEL_SIZE),
+                       self.ty.text("that also fire at x (1st layer)", size=self.ty.LABEL_SIZE)
+                       ).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
+        title.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
+        x_name = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.12)
+        group.add(title, x_name)
+        return group
+
+    def bound_marks(self, lo_max: float, hi_max: str, side: float) -> list:
+        """On the kernel plot: the far side's bound (a dashed highlight segment at ``lo_max`` across
+        that side, labelled) and the near side's largest Θ (a highlight dot, labelled)."""
+        d, s, ax = self.data, self.wide, self.kernel_axes
+        lo, hi = s.x_range
+        x_c = float(d["x_center"])
+        u = d["x_scaled"] * side
+        x0, x1 = (lo, x_c) if side > 0 else (x_c, hi)
+        seg = DashedLine(ax.c2p(x0, lo_max), ax.c2p(x1, lo_max), color=self.theme.highlight, stroke_width=3.5,
+                         dash_length=0.1)
+        seg_label = self.ty.text(f"< {fmt(lo_max, 2)}", size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+        seg_label.next_to(seg, UP, buff=0.1)
+        near = u > 0
+        j = int(np.flatnonzero(near)[np.argmax(d["analytic_ntk"][near])])
+        dot = Dot(ax.c2p(float(d["x"][j]), float(d["analytic_ntk"][j])), radius=0.08, color=self.theme.highlight)
+        dot_label = self.ty.text(hi_max, size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+        dot_label.next_to(dot, UP + (LEFT if side > 0 else RIGHT), buff=0.1)
+        self.bound_dot = dot
+        self.bound_segment = seg
+        return [seg, seg_label, dot, dot_label]
+
     def explain_the_bend(self, centre_line):
         """Two or three steps: every curve bends at u = 0, and (when the numbers say so) why the kernel
         is small on the far side of it."""
@@ -293,10 +379,24 @@ class WideAtInit(ChapterScene):
         explains = (side != 0 and d["shared_far"] < 0.5 < d["shared_near"]
                     and d["theta_far_max"] < d["theta_near_max"])
         zero = self.u_row[1]          # the "0" of the u row, under x_center
-        with self.step(f"Every curve bends at x = {xc}, where u = 0."
-                       + (f"\n{far_word.capitalize()} of it, k(x, {xp}) stays small." if explains else ""),
-                       narration=f"Every curve bends at x = {xc}, where the input u crosses 0"
-                                 + (f"; {far_word} of it the kernel stays small." if explains else ".")):
+        self.bend_marks = []
+        # where each curve bends hardest (largest second difference on the grid): Θ at x_center,
+        # the narrowest width's kernels near it (counted within one grid step)
+        x_c = float(d["x_center"])
+        theta_bend = float(sharpest_bend(d["x"], d["analytic_ntk"]))
+        narrow_bends = sharpest_bend(d["x"], d["curves"][0])          # (S,)
+        near = int(np.sum(np.abs(narrow_bends - x_c) <= 1.0 + 1e-9))
+        S = len(narrow_bends)
+        self.bend_counts = (theta_bend, near, S)
+        lo1, hi1 = fmt_g(x_c - 1), fmt_g(x_c + 1)
+        theta_words = (f"Θ bends at x = {xc}, where u = 0" if theta_bend == x_c
+                       else f"Θ bends hardest at x = {fmt_g(theta_bend)} (u = 0 at x = {xc})")
+        with self.step(f"{theta_words}. At width {self.widths[0]},\n"
+                       f"{near} of {S} kernels k bend hardest at x = {lo1} … {hi1}.",
+                       narration=f"{theta_words.replace('Θ', 'Theta')}: the input u crosses 0 there. The "
+                                 f"width-{self.widths[0]} kernels bend near it: {near} of the {S} bend hardest "
+                                 f"between x = {lo1} and {hi1}; the others elsewhere, wherever their few units "
+                                 "switch on."):
             self.play(centre_line.animate.set_color(self.theme.highlight), zero.animate.set_color(self.theme.highlight),
                       run_time=0.8)
 
@@ -308,18 +408,25 @@ class WideAtInit(ChapterScene):
             unmark()
             return
         far, near = percent(float(d["shared_far"])), percent(float(d["shared_near"]))
-        self.say(f"Small biases: of the first-layer ReLUs firing at {xp},\n"
-                 f"on average {far} also fire {far_word} of {xc}, {near} {near_word} of it.",
-                 narration=f"Why? The biases are small, {fmt_g(s.b_std)}, so a first-layer unit is on for inputs "
-                           f"of one sign and off for the other. Of the first-layer units that fire at {xp}, on "
-                           f"average {far} also fire at a grid point {far_word} of {xc}, but {near} at a point "
-                           f"{near_word} of it.")
+        inset = self.share_inset(far, near, side)
+        with self.step(f"Small biases: of the first-layer ReLUs firing at {xp},\n"
+                       f"on average {far} also fire {far_word} of {xc}, {near} {near_word} of it.",
+                       narration=f"Why? The biases are small, {fmt_g(s.b_std)}, so a first-layer unit is on for "
+                                 f"inputs of one sign and off for the other. On the right, of the first-layer units "
+                                 f"that fire at {xp}, the share that also fires at x: on average {far} at the grid "
+                                 f"points {far_word} of {xc}, but {near} at the points {near_word} of it."):
+            self.play(FadeOut(self.card), run_time=0.4)
+            self.play(FadeIn(inset), run_time=1.0)
+        self.card = inset          # what the log–log panel replaces
         # an upper bound that is true as printed: the far side's maximum rounded up
         lo_max = fmt(np.ceil(float(d["theta_far_max"]) * 100) / 100, 2)
         hi_max = fmt(float(d["theta_near_max"]), 2)
-        self.say(f"Inputs on opposite sides share few units: Θ(x, {xp})\n"
+        marks = self.bound_marks(float(lo_max), hi_max, side)
+        with self.step(f"Inputs on opposite sides share few units: Θ(x, {xp})\n"
                  f"stays below {lo_max} {far_word} of {xc}, reaches {hi_max} {near_word} of it.",
                  narration=f"A ReLU network with small biases treats inputs of opposite sign almost separately. "
                            f"So the kernel between them is small: Θ of x and {xp} stays below {lo_max} {far_word} "
-                           f"of {xc}, and reaches {hi_max} {near_word} of it.")
+                           f"of {xc}, and reaches {hi_max} {near_word} of it."):
+            self.play(*[FadeIn(m) for m in marks], run_time=0.8)
+        self.bend_marks = marks
         unmark()

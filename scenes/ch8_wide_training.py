@@ -1,9 +1,10 @@
 """Chapter 8 — Wide networks during training: the wider the network, the less its NTK moves.
 
 Beyond the post (Example 5 showed a tiny RBF network's kernel changing as it trains): the ReLU
-network of chapter 7 (same input map u, same notation: k one network's NTK, k_t after t steps) at
-several widths, trained by full-batch gradient descent on the post's observation and four points
-of Example 4's f.  (1) The kernel column k_t(x, 10) of a narrow and a wide network over the
+network of chapter 7 (same input map u, same notation: k one network's NTK, k_t at time
+t = η·step, as in the kernel-GD chapters; k_T at the end, T = η·steps) at several widths, trained by
+full-batch gradient descent on ½ Σ of squared errors, on the post's observation and four points of
+Example 4's f (drawn first, with the scaled targets (y − 45)/10 the networks fit).  (1) The kernel column k_t(x, 10) of a narrow and a wide network over the
 training steps, purple → orange, and how much each column changed; (2) the relative change of the
 whole kernel matrix against width on log–log axes, with its fitted slope; (3) the trained network
 next to the kernel-regression prediction of its own initial NTK k_0.
@@ -26,7 +27,7 @@ from scenes import runtime
 from scenes.base import ChapterScene
 from scenes.formatting import fmt, fmt_g, percent
 from scenes.ranges import every_other_tick, whole_ticks
-from scenes.widgets import dots_at, legend_row, smooth_curve, vertical_marker
+from scenes.widgets import ObservationCross, dots_at, legend_row, smooth_curve, vertical_marker
 
 
 def listing(words) -> str:
@@ -45,7 +46,13 @@ class WideDuringTraining(ChapterScene):
     loglog_center = (0.3, 0.05, 0.0)
     loglog_y_step = 0.5                   # half a decade per tick
     legend_center = (0.0, 3.0, 0.0)       # a row under the heading
-    step_stroke = (2.5, 0.8)              # width, opacity of the intermediate kernels
+    step_stroke = (2.0, 0.45)             # width, opacity of the intermediate kernels (faint)
+    fit_size = (5.6, 2.9)                 # the last two panels: lower, for two-line titles
+    fit_centers = ((-3.45, -0.45, 0.0), (3.55, -0.45, 0.0))
+    fit_legend_y = 2.75
+    data_size = (7.0, 3.4)
+    data_center = (0.0, -0.05, 0.0)
+    seed_offset = 0.14                    # sideways offset between the seed dots of one width (scene units)
     end_stroke = 4.0                      # the kernel before and after training
 
     # ------------------------------------------------------------------ set-up
@@ -64,6 +71,10 @@ class WideDuringTraining(ChapterScene):
         # The fitted line in log10 coordinates (its slope is the same as in natural logs).
         self.fit_coeffs = np.polyfit(np.log10(self.widths.astype(float)), np.log10(self.rel_change_mean), 1)
         self.gap_mean = d["gap"].mean(axis=1)           # (W,) seed mean of the RMS gap
+        self.lr = float(self.wide.lr)
+        self.last_step = int(self.snap_steps[-1])
+        self.T = self.lr * self.last_step                # the time at the end of training, t = η·step
+        self.build_data_panel()
         self.build_kernel_panels()
         self.build_loglog()
         self.build_fit_panels()
@@ -71,10 +82,10 @@ class WideDuringTraining(ChapterScene):
     def width_label(self, i: int) -> str:
         return f"width {int(self.widths[i])}"
 
-    def panel(self, k: int, y_range, y_name, decimals: int = 2):
+    def panel(self, k: int, y_range, y_name, decimals: int = 2, size=None, centers=None):
         """Axes of panel ``k`` (left, right) with both axes named: ``x`` and ``y_name`` (a mobject)."""
         lo, hi = self.wide.x_range
-        axes = self.framed((lo, hi, 5), y_range, self.panel_size, self.panel_centers[k],
+        axes = self.framed((lo, hi, 5), y_range, size or self.panel_size, (centers or self.panel_centers)[k],
                            y_numbers=every_other_tick(y_range), decimals=decimals)
         x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.12)
         y_lab = y_name.copy().next_to(axes.frame_y.get_top(), UP, buff=0.12).align_to(axes.frame_y, LEFT)
@@ -85,6 +96,42 @@ class WideDuringTraining(ChapterScene):
         title = self.ty.text(s, size=self.ty.LABEL_SIZE + 2, color=color)
         title.next_to(axes.frame_y.get_top(), UP, buff=0.55)
         return title.set_x(axes.frame_x.get_center()[0])
+
+    def fit_y_range(self):
+        d = self.data
+        vals = np.concatenate([d["f_trained"][list(self.shown), self.seed].ravel(),
+                               d["f_kernel"][list(self.shown), self.seed].ravel(), d["train_y"]])
+        # half a tick of room below and above, so no dot sits on the frame
+        return whole_ticks([vals.min() - self.fit_y_step / 2, vals.max() + self.fit_y_step / 2], self.fit_y_step)
+
+    # ------------------------------------------------------------------ (0) the training data
+    def build_data_panel(self):
+        """The training data in the post's units (y on the left) and as the network sees them,
+        (y − y_shift)/y_scale (on the right); the axes run in the scaled units."""
+        d, s = self.data, self.wide
+        lo, hi = s.x_range
+        y_range = self.fit_y_range()
+        ticks = every_other_tick(y_range)
+        self.data_axes = ax = self.framed((lo, hi, 5), y_range, self.data_size, self.data_center, y_numbers=[])
+        left = VGroup(*[self.ty.text(fmt_g(s.y_shift + s.y_scale * v), size=self.ty.LABEL_SIZE)
+                        .next_to(ax.frame_y.n2p(v), LEFT, buff=0.18) for v in ticks])
+        right_edge = ax.c2p(hi, 0)[0]
+        right_ticks = VGroup(*[Line(ax.c2p(hi, v), ax.c2p(hi, v) + 0.12 * RIGHT, color=self.theme.axis,
+                                    stroke_width=2) for v in ticks])
+        right = VGroup(*[self.ty.text(fmt(v, 1), size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+                         .next_to(ax.c2p(hi, v) + 0.12 * RIGHT, RIGHT, buff=0.1) for v in ticks])
+        y_lab = self.ty.math("y", size=self.ty.CAPTION_SIZE).next_to(ax.frame_y.get_top(), UP, buff=0.15)
+        scaled_lab = self.ty.text(f"(y − {fmt_g(s.y_shift)})/{fmt_g(s.y_scale)}", size=self.ty.LABEL_SIZE,
+                                  color=self.theme.highlight)
+        scaled_lab.next_to([right_edge, ax.frame_y.get_top()[1], 0], UP, buff=0.15)
+        x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.12)
+        x_lab.shift(0.55 * RIGHT + 0.3 * DOWN)
+        self.data_left = VGroup(left, y_lab, x_lab)
+        self.data_right = VGroup(right_ticks, right, scaled_lab)
+        self.data_dots = dots_at(ax, d["train_x"], d["train_y"], 0.09, self.theme.dot)
+        obs = d["is_observation"].astype(bool)
+        self.data_cross = VGroup(*[ObservationCross(ax.c2p(x, y), self.theme.observation)
+                                   for x, y in zip(d["train_x"][obs], d["train_y"][obs])])
 
     # ------------------------------------------------------------------ (1) the kernel over training
     def build_kernel_panels(self):
@@ -127,12 +174,22 @@ class WideDuringTraining(ChapterScene):
             self.ty.text("training step", size=self.ty.LABEL_SIZE),
             self.ty.text("0", size=self.ty.LABEL_SIZE, color=self.theme.kernel_start), swatches,
             self.ty.text(str(steps), size=self.ty.LABEL_SIZE, color=self.theme.kernel_end),
-        ).arrange(RIGHT, buff=0.15).move_to(self.legend_center)
+        ).arrange(RIGHT, buff=0.15).move_to(self.legend_center).shift(2.2 * LEFT)
+        # After training, the legend gives way to the measure of the column's change.
+        xp = fmt_g(s.x_obs)
+        self.col_formula = VGroup(
+            VGroup(self.ty.text("change =", size=self.ty.LABEL_SIZE + 2),
+                   self.ty.math(rf"\|k_T(\cdot, {xp}) - k_0(\cdot, {xp})\| \,/\, \|k_0(\cdot, {xp})\|",
+                                size=self.ty.LABEL_SIZE + 4)).arrange(RIGHT, buff=0.2),
+            self.ty.text(f"norms over the grid;  T = η·{self.last_step} = {fmt_g(self.T)}: the end of training",
+                         size=self.ty.LABEL_SIZE),
+        ).arrange(DOWN, buff=0.12, aligned_edge=RIGHT).to_edge(RIGHT, buff=0.3).set_y(self.legend_center[1] + 0.05)
 
     def step_counter(self, j: int):
-        """``t = 150`` at the right of the legend, in the colour of that step."""
-        return self.ty.text(f"t = {int(self.snap_steps[j])}", size=self.ty.CAPTION_SIZE,
-                            color=self.step_colors[j]).next_to(self.kernel_legend, RIGHT, buff=0.5)
+        """``step 150 (t = η·150 = 75)`` at the right of the legend, in the colour of that step."""
+        n = int(self.snap_steps[j])
+        return self.ty.text(f"step {n}  (t = η·{n} = {fmt_g(self.lr * n)})", size=self.ty.LABEL_SIZE + 2,
+                            color=self.step_colors[j]).next_to(self.kernel_legend, RIGHT, buff=0.4)
 
     # ------------------------------------------------------------------ (2) change against width
     def build_loglog(self):
@@ -154,15 +211,19 @@ class WideDuringTraining(ChapterScene):
         x_name = self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.2)
         y_name = VGroup(self.ty.text("change of the whole kernel matrix (grid + training points)",
                                      size=self.ty.LABEL_SIZE),
-                        self.ty.math(r"\|k_T - k_0\|_F \,/\, \|k_0\|_F", size=self.ty.LABEL_SIZE + 4)
+                        VGroup(self.ty.math(r"\|k_T - k_0\|_F \,/\, \|k_0\|_F", size=self.ty.LABEL_SIZE + 4),
+                               self.ty.text(f"Frobenius norm, T = η·{self.last_step} = {fmt_g(self.T)}",
+                                            size=self.ty.LABEL_SIZE)).arrange(RIGHT, buff=0.3)
                         ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         y_name.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
         self.loglog_labels = VGroup(x_labels, y_labels, x_name, y_name)
         self.change_dots = VGroup(*[Dot(ax.c2p(lw[i], np.log10(self.rel_change_mean[i])), radius=0.11,
                                         color=self.theme.width_color(i, W)) for i in range(W)])
-        self.seed_dots = VGroup(*[Dot(ax.c2p(lw[i], lrc[i, j]), radius=0.05, color=self.theme.width_color(i, W),
-                                      fill_opacity=0.45)
-                                  for i in range(W) for j in range(lrc.shape[1])])
+        # one small dot per seed, side by side (offset sideways so the big mean dot hides none)
+        S = lrc.shape[1]
+        self.seed_dots = VGroup(*[Dot(ax.c2p(lw[i], lrc[i, j]) + (j - (S - 1) / 2) * self.seed_offset * RIGHT,
+                                      radius=0.05, color=self.theme.width_color(i, W), fill_opacity=0.6)
+                                  for i in range(W) for j in range(S)])
         a, b = self.fit_coeffs
         self.fit_line = Line(ax.c2p(lw[0], a * lw[0] + b), ax.c2p(lw[-1], a * lw[-1] + b),
                              color=self.theme.ink, stroke_width=3)
@@ -174,10 +235,7 @@ class WideDuringTraining(ChapterScene):
     def build_fit_panels(self):
         d, s = self.data, self.wide
         W = len(self.widths)
-        vals = np.concatenate([d["f_trained"][list(self.shown), self.seed].ravel(),
-                               d["f_kernel"][list(self.shown), self.seed].ravel(), d["train_y"]])
-        # half a tick of room below and above, so no dot sits on the frame
-        y_range = whole_ticks([vals.min() - self.fit_y_step / 2, vals.max() + self.fit_y_step / 2], self.fit_y_step)
+        y_range = self.fit_y_range()
         y_name = VGroup(self.ty.math("f(x)", size=self.ty.CAPTION_SIZE),
                         self.ty.text(f"in units of (y − {fmt_g(s.y_shift)})/{fmt_g(s.y_scale)}",
                                      size=self.ty.LABEL_SIZE, color=self.theme.axis)
@@ -185,7 +243,7 @@ class WideDuringTraining(ChapterScene):
         self.fit_axes, self.fit_axis_names, self.trained_curves, self.kernel_pred_curves = [], [], [], []
         self.train_dots, self.fit_panel_titles = [], []
         for k, i in enumerate(self.shown):
-            axes, names = self.panel(k, y_range, y_name, decimals=1)
+            axes, names = self.panel(k, y_range, y_name, decimals=1, size=self.fit_size, centers=self.fit_centers)
             self.fit_axes.append(axes)
             self.fit_axis_names.append(names)
             # Kernel regression with k_0 (the kernel before training, purple): a broad translucent
@@ -195,16 +253,17 @@ class WideDuringTraining(ChapterScene):
             self.trained_curves.append(smooth_curve(axes, self.grid, d["f_trained"][i, self.seed],
                                                     self.theme.dot, stroke_width=3))
             self.train_dots.append(dots_at(axes, d["train_x"], d["train_y"], 0.085, self.theme.dot))
-            title = f"{self.width_label(i)}: RMS gap {fmt(d['gap'][i, self.seed], 2)}"
+            title = (f"{self.width_label(i)}: RMS gap {fmt(d['gap'][i, self.seed], 2)} (this seed)\n"
+                     f"mean over {d['gap'].shape[1]} seeds: {fmt(self.gap_mean[i], 2)}")
             self.fit_panel_titles.append(self.panel_title(axes, title, self.theme.width_color(i, W)))
         self.fit_legend = VGroup(
             legend_row(self.ty, self.theme.dot, "trained network", stroke_width=3),
             legend_row(self.ty, self.theme.kernel_start, "kernel regression with k₀ (before training)",
                        stroke_width=10, opacity=0.45),
-        ).arrange(RIGHT, buff=0.5).move_to(self.legend_center)
+        ).arrange(RIGHT, buff=0.5).move_to(self.legend_center).set_y(self.fit_legend_y)
         self.kernel_formula = self.ty.math(r"f_0(x) + k_0(x, X)\, k_0(X, X)^{-1} \big(Y - f_0(X)\big)",
-                                           size=self.ty.CAPTION_SIZE)
-        self.kernel_formula.to_corner(UR, buff=0.3)
+                                           size=self.ty.CAPTION_SIZE + 2)
+        self.kernel_formula.to_corner(UR, buff=0.35)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
@@ -223,20 +282,8 @@ class WideDuringTraining(ChapterScene):
             narration="The last chapter showed the first half of the post's claim: a very wide network's kernel "
                       "does not depend on the random start. The second half: it stops moving during training.")
 
-        # Step: two networks, narrow and wide, with their kernels at initialization
+        # Step: the training data, in the post's units
         head = self.heading("Wide networks during training")
-        with self.step(f"The ReLU network of the last chapter at {narrow}\n"
-                       f"and at {wide_}: k₀(x, {xp}), its kernel at initialization.",
-                       narration=f"Take the ReLU network of the last chapter, same input map, at two widths: "
-                                 f"{int(self.widths[lo_i])} and {int(self.widths[hi_i])}. In purple, the column "
-                                 f"k zero of x and {xp}: each network's own kernel at initialization, raw values. "
-                                 "The subscript counts training steps."):
-            self.play(FadeIn(head), *[FadeIn(ax) for ax in self.panel_axes],
-                      *[FadeIn(n) for n in self.kernel_axis_names], *[FadeIn(m) for m in self.obs_markers],
-                      *[FadeIn(t) for t in self.kernel_panel_titles], run_time=1.0)
-            self.play(*[Create(c) for c in self.before_curves], run_time=1.5)
-
-        # Step: the training data
         obs = d["is_observation"].astype(bool)
         others = [fmt_g(x) for x in d["train_x"][~obs]]
         data_words = (f"Example 4's f at x = {listing(others)}" if len(others) else "")
@@ -245,11 +292,37 @@ class WideDuringTraining(ChapterScene):
             data_words = f"the post's observation ({x_o}, {y_o})" + (f"\nand {data_words}" if others else "")
         why = (" The post has one data point; the others are values of Example 4's starting function, so "
                "the networks have a curve to fit." if obs.any() and others else "")
+        m = len(d["train_x"])
         with self.step(f"Training data: {data_words}.",
-                       narration=f"We train both by full-batch gradient descent, {T} steps at learning rate "
-                                 f"{fmt_g(s.lr)}, on {len(d['train_x'])} points: {data_words.replace(chr(10), ' ')}."
-                                 + why):
-            self.play(FadeIn(self.kernel_legend), run_time=0.8)
+                       narration=f"The ReLU network of the last chapter, same input map, now trained on {m} points: "
+                                 f"{data_words.replace(chr(10), ' ')}." + why):
+            self.play(FadeIn(head), FadeIn(self.data_axes), FadeIn(self.data_left), run_time=1.0)
+            self.play(FadeIn(self.data_dots), FadeIn(self.data_cross), run_time=0.8)
+
+        # Step: the targets the network fits
+        shift, scale = fmt_g(s.y_shift), fmt_g(s.y_scale)
+        y_lo, y_hi = fmt(float(d["train_y"].min()), 2), fmt(float(d["train_y"].max()), 2)
+        with self.step(f"The networks fit (y − {shift})/{scale} (right): the targets\n"
+                       f"shifted and scaled to run from {y_lo} to {y_hi}.",
+                       narration=f"The networks fit not y itself but y minus {shift}, divided by {scale}: the numbers "
+                                 f"on the right. That puts the targets between {y_lo} and {y_hi}, numbers of order "
+                                 "one. All the f values in this chapter are in "
+                                 "these units."):
+            self.play(FadeIn(self.data_right), run_time=1.0)
+
+        # Step: two networks, narrow and wide, with their kernels at initialization
+        data_panel = VGroup(self.data_axes, self.data_left, self.data_right, self.data_dots, self.data_cross)
+        with self.step(f"The network at {narrow} and at {wide_}:\n"
+                       f"k₀(x, {xp}), its kernel at initialization.",
+                       narration=f"Take this network at two widths: {int(self.widths[lo_i])} and "
+                                 f"{int(self.widths[hi_i])}. In purple, the column k zero of x and {xp}: each "
+                                 "network's own kernel at initialization, raw values. The subscript is the training "
+                                 "time."):
+            self.play(FadeOut(data_panel), run_time=0.6)
+            self.play(*[FadeIn(ax) for ax in self.panel_axes],
+                      *[FadeIn(n) for n in self.kernel_axis_names], *[FadeIn(m) for m in self.obs_markers],
+                      *[FadeIn(t) for t in self.kernel_panel_titles], run_time=1.0)
+            self.play(*[Create(c) for c in self.before_curves], run_time=1.5)
 
         # Step: the kernel during training, purple → orange
         counter = self.step_counter(0)
@@ -258,13 +331,17 @@ class WideDuringTraining(ChapterScene):
         # less than a third of the narrow one's change.
         contrast = col[hi_i] < 0.1 and col[hi_i] < col[lo_i] / 3
         every = int(self.snap_steps[1])
-        with self.step(f"Training: kₜ(x, {xp}) every {every} steps, purple → orange.\n"
-                       + (f"At {narrow} it moves; at {wide_} it stays." if contrast else "Watch how far each moves."),
-                       narration=f"Now train, and redraw each network's kernel every {every} steps, from purple "
-                                 f"at the start to orange after {T} steps. "
+        lr, Tt = fmt_g(self.lr), fmt_g(self.T)
+        with self.step(f"Gradient descent, η = {lr}, to step {T} (t = η·{T} = {Tt}).\n"
+                       + (f"At {narrow} kₜ(x, {xp}) moves; at {wide_} it stays." if contrast
+                          else f"Watch how far each kₜ(x, {xp}) moves."),
+                       narration=f"Now train both by full-batch gradient descent on half the sum of squared errors, "
+                                 f"learning rate η = {lr}, for {T} steps: time t, η times the step, runs to {Tt}, "
+                                 f"as in the kernel chapters to come. Every {every} steps we redraw the kernel, from "
+                                 "purple at the start to orange at the end. "
                                  + ("The narrow network's kernel moves; the wide network's stays where it started."
                                     if contrast else "Watch how far each one moves.")):
-            self.play(FadeIn(counter), run_time=0.4)
+            self.play(FadeIn(self.kernel_legend), FadeIn(counter), run_time=0.6)
             for j in range(1, len(self.snap_steps)):
                 self.play(*[TransformFromCopy(curves[j - 1], curves[j]) for curves in self.step_curves],
                           Transform(counter, self.step_counter(j)), run_time=0.9)
@@ -273,21 +350,24 @@ class WideDuringTraining(ChapterScene):
         # Step: how much each column changed
         c_lo = percent(d["col_change"][lo_i, self.seed])
         c_hi = percent(d["col_change"][hi_i, self.seed])
-        with self.step(f"k(x, {xp}) changed by {c_lo} at {narrow},\nby only {c_hi} at {wide_}.",
-                       narration=f"How much did the drawn column change? Its distance from the start, over its "
-                                 f"size at the start, both measured over the grid: {c_lo} at {narrow}, only {c_hi} "
-                                 f"at {wide_}."):
-            self.play(*[Transform(a, b) for a, b in zip(self.kernel_panel_titles, self.change_titles)], run_time=0.8)
+        with self.step(f"The column changed by {c_lo} at {narrow},\n"
+                       f"by only {c_hi} at {wide_} (measure at the top).",
+                       narration=f"How much did the drawn column change? The distance between k at the end of "
+                                 f"training, time T = {Tt}, and k zero, over the size of k zero, both measured over "
+                                 f"the grid: {c_lo} at {narrow}, only {c_hi} at {wide_}."):
+            self.play(FadeOut(self.kernel_legend), FadeOut(counter), run_time=0.4)
+            self.play(FadeIn(self.col_formula),
+                      *[Transform(a, b) for a, b in zip(self.kernel_panel_titles, self.change_titles)], run_time=0.8)
 
         # Step: all widths, all seeds, on log–log axes
         panels = VGroup(*self.panel_axes, *self.kernel_axis_names, *self.obs_markers,
                         *[c for curves in self.step_curves for c in curves], *self.kernel_panel_titles,
-                        self.kernel_legend, counter)
+                        self.col_formula)
         m_lo, m_hi = percent(d["rel_change"][lo_i, self.seed]), percent(d["rel_change"][hi_i, self.seed])
         with self.step(f"The whole kernel matrix: {len(self.widths)} widths, {S} random\n"
                        "initializations each (small dots), their mean (big dots).",
                        narration=f"Now the whole kernel matrix, on the grid and the training points, not just one "
-                                 f"column, after T = {T} steps: for the two networks above it changed by {m_lo} and {m_hi}. Here for "
+                                 f"column, at the end of training, T = {fmt_g(self.T)}: for the two networks above it changed by {m_lo} and {m_hi}. Here for "
                                  f"{len(self.widths)} widths, {S} random initializations each: small dots for each "
                                  "network, big dots for their mean, on log–log axes."):
             self.play(FadeOut(panels), run_time=0.8)
@@ -306,15 +386,20 @@ class WideDuringTraining(ChapterScene):
             self.bring_to_front(self.seed_dots, self.change_dots)   # the line runs behind the dots
             self.play(FadeIn(self.slope_label), run_time=0.6)
         if -1.0 < self.slope_shown < -0.5:
-            self.say("Between the 1/√width bound of Lee et al. (2019)\n"
-                     "and the 1/width rate of Dyer & Gur-Ari (2020).",
-                     narration="That is between the two rates theory gives: at most one over the square root of "
-                               "the width, the bound of Lee and co-authors, 2019, and one over the width, the rate "
-                               "Dyer and Gur-Ari found in 2020.")
+            self.slope_note = self.ty.text("between −½ and −1:\na finite-width result", size=self.ty.LABEL_SIZE)
+            self.slope_note.next_to(self.slope_label, UP, buff=0.15).align_to(self.slope_label, LEFT)
+            with self.step("Theory: 1/√width is an upper bound (Lee et al. 2019),\n"
+                     f"1/width the rate as width → ∞ (Dyer & Gur-Ari 2020).",
+                     narration="What does theory say? One over the square root of the width is an upper bound on "
+                               "the change, proved by Lee and co-authors in 2019; one over the width is the rate "
+                               "predicted for very wide networks, by Dyer and Gur-Ari in 2020. The measured slope, "
+                               f"{fmt(self.slope_shown, 2)}, lies between the two: a result at these finite widths, "
+                               "on the way to the asymptotic rate, not a third law."):
+                self.play(FadeIn(self.slope_note), run_time=0.6)
 
         # Step: the trained networks against the kernel regression of their initial NTK
         loglog = VGroup(self.loglog_axes, self.loglog_labels, self.seed_dots, self.change_dots,
-                        self.fit_line, self.slope_label)
+                        self.fit_line, self.slope_label, *([self.slope_note] if hasattr(self, "slope_note") else []))
         with self.step("If k never moved, training would end at kernel\nregression with k₀ (purple).",
                        narration="If the kernel never moved, gradient descent to convergence would give kernel "
                                  "regression with the initial kernel k zero: f zero of x, plus k zero of x and the "

@@ -95,8 +95,22 @@ def test_no_curve_leaves_the_kernel_plot(scene):
 def test_the_band_on_screen_at_the_end_is_the_widest(scene):
     np.testing.assert_allclose(scene.band_display.get_all_points(), scene.bands[-1].get_all_points(), atol=1e-9)
     assert scene.band_display in scene.mobjects
-    # the green curve is drawn on top of the band
-    assert scene.mobjects.index(scene.analytic_curve) > scene.mobjects.index(scene.band_display)
+    # Θ is drawn dashed, in its colour, on top of the band
+    assert scene.mobjects.index(scene.analytic_dashed) > scene.mobjects.index(scene.band_display)
+    assert {d.get_stroke_color().to_hex().upper() for d in scene.analytic_dashed} == {scene.theme.ntk_exact.upper()}
+
+
+def test_the_dashes_lie_on_the_analytic_curve(scene):
+    # every dash's anchors lie on the smooth curve through (x, Θ(x, 10)) (sampled finely), and the
+    # dashes leave gaps (the band shows through)
+    ref = np.array([scene.analytic_curve.point_from_proportion(a) for a in np.linspace(0, 1, 20001)])
+    dashes = list(scene.analytic_dashed)
+    assert len(dashes) >= 20
+    for dash in dashes:
+        for p in dash.points[::3]:
+            assert np.min(np.linalg.norm(ref - p, axis=1)) < 2e-3
+    drawn = sum(d.get_arc_length() for d in dashes)
+    assert 0.3 < drawn / scene.analytic_curve.get_arc_length() < 0.8
 
 
 def test_spread_dots_map_back_to_log_width_and_log_spread(scene, D):
@@ -166,7 +180,8 @@ def test_notation_and_the_raw_kernel_axis_are_announced(scene):
     words = [getattr(m, "original_text", None) or getattr(m, "tex_string", "")
              for top in scene.mobjects for m in text_parts(top)]
     assert "raw, not normalized" in words and "k(x, 10)" in words   # the kernel axis's name
-    assert "width" in words and "spread of k across seeds" in words  # the log-log axes' names
+    assert "width" in words                                            # the log-log axes' names
+    assert "spread: std over seeds of k(x, 10)," in words and "mean over x, ÷ mean of Θ(x, 10)" in words
 
 
 def test_the_bend_at_u0_as_said_holds_on_the_drawn_curve(scene, D):
@@ -210,3 +225,55 @@ def test_purple_and_orange_are_not_used_before_any_training(scene):
             if part.has_points():
                 assert part.get_stroke_color().to_hex().upper() not in banned, part
                 assert part.get_fill_color().to_hex().upper() not in banned, part
+
+
+def test_the_spread_axis_names_the_statistic_drawn(scene, D):
+    # "std over seeds of k(x, 10), mean over x, ÷ mean of Θ(x, 10)", computed here from the drawn
+    # band curves (read back off the screen) and the drawn Θ: the dots' heights
+    drawn = np.array([[curve_anchors(scene.kernel_axes, c)[1] for c in curves] for curves in scene.band_curves])
+    _, theta = curve_anchors(scene.kernel_axes, scene.analytic_curve)
+    spread = drawn.std(axis=1, ddof=1).mean(axis=1) / np.abs(theta).mean()
+    _, ys = points_data(scene.loglog_axes, [dot.get_center() for dot in scene.spread_dots])
+    np.testing.assert_allclose(10 ** ys, spread, rtol=1e-5)
+
+
+def test_the_widest_band_is_within_the_said_distance_of_theta(scene):
+    # "all S kernels stay within A of Θ: P% of its largest value, M", read off the drawn curves
+    said = captions_with(scene, "stay within")
+    assert len(said) == 1
+    width, S, A, P, M = numbers_in(said[0])
+    drawn = np.array([curve_anchors(scene.kernel_axes, c)[1] for c in scene.band_curves[-1]])
+    _, theta = curve_anchors(scene.kernel_axes, scene.analytic_curve)
+    dev = np.abs(drawn - theta).max()
+    assert S == len(drawn) and dev == pytest.approx(A, abs=0.005 + 1e-9)
+    assert np.abs(theta).max() == pytest.approx(M, abs=0.005 + 1e-9)
+    assert 100 * dev / np.abs(theta).max() == pytest.approx(P, abs=0.5 + 0.05 + 1e-9)
+
+
+def test_the_bend_counts_as_said(scene, D):
+    # "Θ bends at x = 5 … At width W, N of S kernels k bend hardest at x = 4 … 6": the largest
+    # second difference of each drawn curve, by hand
+    said = captions_with(scene, "bend hardest")
+    assert len(said) == 1
+    nums = numbers_in(said[0])
+    xc, N, S = nums[0], nums[3], nums[4]
+    assert "Θ bends at x = 5" in said[0] and xc == 5
+    _, theta = curve_anchors(scene.kernel_axes, scene.analytic_curve)
+    x = D["x"]
+    assert x[1:-1][np.argmax(np.abs(theta[2:] - 2 * theta[1:-1] + theta[:-2]))] == xc
+    count = 0
+    for c in scene.band_curves[0]:
+        _, k = curve_anchors(scene.kernel_axes, c)
+        count += abs(x[1:-1][np.argmax(np.abs(k[2:] - 2 * k[1:-1] + k[:-2]))] - xc) <= 1
+    assert (N, S) == (count, len(scene.band_curves[0]))
+
+
+def test_the_bound_marks_sit_where_the_caption_says(scene, D):
+    # the dashed segment at the far side's bound, the dot on Θ's largest value on the near side
+    said = captions_with(scene, "stays below")[0]
+    below, _, reaches = numbers_in(said.split("stays below")[1])[:3]
+    (x0, x1), (y0, y1) = points_data(scene.kernel_axes, [scene.bound_segment.get_start(),
+                                                         scene.bound_segment.get_end()])
+    assert y0 == pytest.approx(below, abs=1e-6) and y1 == pytest.approx(below, abs=1e-6)
+    (xd,), (yd,) = points_data(scene.kernel_axes, [scene.bound_dot.get_center()])
+    assert yd == pytest.approx(reaches, abs=0.005 + 1e-9) and yd == pytest.approx(D["analytic_ntk"].max(), abs=1e-6)

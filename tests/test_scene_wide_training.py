@@ -136,8 +136,14 @@ def test_change_and_seed_dots_map_back(scene, D):
     np.testing.assert_allclose(xs, np.log10(D["widths"]), atol=1e-6)
     np.testing.assert_allclose(10 ** ys, D["rel_change"].mean(axis=1), rtol=1e-5)   # big dots: seed means
     xs, ys = points_data(ax, [dot.get_center() for dot in scene.seed_dots])
-    np.testing.assert_allclose(xs, np.repeat(np.log10(D["widths"]), S), atol=1e-6)
     np.testing.assert_allclose(ys, np.log10(D["rel_change"]).ravel(), atol=1e-6)
+    # the seeds of one width side by side around it (never hidden under each other), within a
+    # third of the distance to the next width
+    xs = xs.reshape(W, S)
+    np.testing.assert_allclose(xs.mean(axis=1), np.log10(D["widths"]), atol=1e-6)
+    if S > 1:
+        assert np.all(np.diff(xs, axis=1) > 0)
+        assert np.all(np.abs(xs - np.log10(D["widths"])[:, None]) < np.diff(np.log10(D["widths"])).min() / 3)
 
 
 def test_line_is_the_least_squares_line_of_the_mean_dots_and_its_slope_is_printed(scene):
@@ -156,8 +162,12 @@ def test_printed_gaps_are_the_rms_distance_of_the_drawn_curves(scene, D):
         _, trained = curve_anchors(scene.fit_axes[k], scene.trained_curves[k])
         _, kernel = curve_anchors(scene.fit_axes[k], scene.kernel_pred_curves[k])
         rms = np.sqrt(np.mean((trained - kernel) ** 2))
-        printed = numbers_in(scene.fit_panel_titles[k].original_text)[-1]
-        assert rms == pytest.approx(printed, abs=0.005 + 1e-6)
+        _, this_seed, S, mean = numbers_in(scene.fit_panel_titles[k].original_text)
+        assert rms == pytest.approx(this_seed, abs=0.005 + 1e-6)
+        # … and the mean over the seeds, recomputed from every seed's curves
+        i = scene.shown[k]
+        gaps = np.sqrt(((D["f_trained"][i] - D["f_kernel"][i]) ** 2).mean(axis=1))
+        assert S == len(gaps) and gaps.mean() == pytest.approx(mean, abs=0.005 + 1e-6)
 
 
 @pytest.mark.parametrize("k", [0, 1])
@@ -179,5 +189,51 @@ def test_everything_inside_the_frame(scene):
                *scene.change_titles, *scene.kernel_axis_names, *scene.obs_markers, scene.kernel_legend,
                scene.loglog_axes, scene.loglog_labels, scene.change_dots, scene.seed_dots, scene.fit_line,
                scene.slope_label, *scene.fit_axes, *scene.fit_axis_names, *scene.fit_panel_titles,
-               scene.fit_legend, scene.kernel_formula]
+               scene.fit_legend, scene.kernel_formula, scene.data_axes, scene.data_left, scene.data_right,
+               scene.data_dots, scene.data_cross, scene.col_formula]
     assert_inside_frame(earlier, whole=True)
+
+
+def test_the_training_data_are_drawn_in_both_units(scene, wide_data, D):
+    # The 5 points in the data panel: at (x, (y − shift)/scale), the observation also marked by the
+    # blue cross; the left numbers are y, the right ones (y − shift)/scale at the same height.
+    s = wide_data.wide
+    xt = np.asarray(s.train_x)
+    yt = np.where(xt == hand.X_OBS, hand.Y_OBS, hand.f(hand.THETA0, xt))
+    xs, ys = points_data(scene.data_axes, [dot.get_center() for dot in scene.data_dots])
+    np.testing.assert_allclose(xs, xt, atol=1e-6)
+    np.testing.assert_allclose(ys, (yt - s.y_shift) / s.y_scale, atol=1e-6)
+    (cx,), (cy,) = points_data(scene.data_axes, [scene.data_cross[0].get_center()])
+    assert (cx, cy) == pytest.approx((hand.X_OBS, (hand.Y_OBS - s.y_shift) / s.y_scale), abs=1e-6)
+    left, right = scene.data_left[0], scene.data_right[1]
+    assert len(left) == len(right) >= 2
+    for a, b in zip(left, right):
+        (_, ya), (_, yb) = (points_data(scene.data_axes, [m.get_center()]) for m in (a, b))
+        assert ya[0] == pytest.approx(yb[0], abs=0.02)
+        assert numbers_in(a.original_text)[0] == pytest.approx(s.y_shift + s.y_scale * ya[0], abs=0.2)
+        assert numbers_in(b.original_text)[0] == pytest.approx(ya[0], abs=0.02)
+    said = [t for t in caption_texts(scene) if "fit (y − " in t]
+    assert len(said) == 1 and f"(y − {s.y_shift:g})/{s.y_scale:g}" in said[0]
+    lo, hi = numbers_in(said[0].split("from")[1])
+    assert lo == pytest.approx(D["train_y"].min(), abs=0.005) and hi == pytest.approx(D["train_y"].max(), abs=0.005)
+
+
+def test_time_is_eta_times_steps_and_T_is_defined(scene, wide_data):
+    # t = η·step, as in the kernel GD chapters: the last step's time T printed where k_T is used
+    s = wide_data.wide
+    T = f"T = η·{s.steps} = {s.lr * s.steps:g}"
+    said = [t for t in caption_texts(scene) if "Gradient descent" in t]
+    assert len(said) == 1 and f"step {s.steps} (t = η·{s.steps} = {s.lr * s.steps:g})" in said[0]
+    assert f"η = {s.lr:g}" in said[0]
+
+    def words(mob):
+        return [getattr(m, "original_text", None) or getattr(m, "tex_string", "") for m in text_parts(mob)]
+    assert any(T in w for w in words(scene.col_formula)) and any(T in w for w in words(scene.loglog_labels))
+    assert any("Frobenius" in w for w in words(scene.loglog_labels))
+    assert any(r"\|k_T(\cdot, 10) - k_0(\cdot, 10)\|" in w for w in words(scene.col_formula))
+
+
+def test_the_slope_note_holds(scene, D):
+    # "between −½ and −1: a finite-width result" appears only when the fitted slope is between them
+    slope = float(D["rel_change_slope"])
+    assert hasattr(scene, "slope_note") == (-1.0 < slope < -0.5)

@@ -51,6 +51,37 @@ def test_relative_change_closed_forms():
     np.testing.assert_allclose(we.relative_change(np.ones((3, 4)), 2 * np.ones((3, 4))), np.ones(3))
 
 
+def test_seed_spread_closed_form():
+    # Two seeds at one width: columns (0, 0, 0) and (2, 4, 6) have per-point sample std (ddof 1)
+    # |a − b|/√2 = √2·(1, 2, 3), mean 2√2; Θ = (1, −2, 3) has mean |Θ| = 2: spread √2.  Identical
+    # seeds: spread 0.
+    curves = np.array([[[0.0, 0.0, 0.0], [2.0, 4.0, 6.0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]])
+    np.testing.assert_allclose(we.seed_spread(curves, [1.0, -2.0, 3.0]), [np.sqrt(2.0), 0.0], atol=1e-15)
+
+
+def test_init_band_spread_is_the_seed_spread(wide_data):
+    # The chapter's y axis names this statistic: recomputed here from the stored curves by hand.
+    d = wide_data["init_band"]
+    c, a = d["curves"], d["analytic_ntk"]
+    by_hand = [np.mean([np.std(c[i, :, j], ddof=1) for j in range(c.shape[2])]) / np.mean(np.abs(a))
+               for i in range(c.shape[0])]
+    np.testing.assert_allclose(d["spread"], by_hand, rtol=1e-12)
+
+
+def test_largest_deviation_closed_form():
+    # Θ = (1, 2, 4); seeds off by at most 0.5 (at the last point): 0.5, and 0.5/4 of Θ's largest value.
+    dev, rel = we.largest_deviation([[1.1, 2.0, 4.5], [0.9, 2.2, 3.8]], [1.0, 2.0, 4.0])
+    assert dev == pytest.approx(0.5, abs=1e-12) and rel == pytest.approx(0.125, abs=1e-12)
+
+
+def test_sharpest_bend_of_broken_lines():
+    # |x − 3| on integers bends only at 3; a second curve with slopes 0, 1, 4 (kinks at −1 and 2):
+    # the larger kink (slope change 3) at 2.
+    x = np.arange(-5, 6.0)
+    v = np.stack([np.abs(x - 3), np.maximum(x + 1, 0) + 3 * np.maximum(x - 2, 0)])
+    np.testing.assert_allclose(we.sharpest_bend(x, v), [3.0, 2.0])
+
+
 def test_input_map_and_its_inverse():
     # u = 2(x + 10)/30 − 1: x = −10, 5, 20 go to u = −1, 0, 1; unscaled_input undoes it.
     np.testing.assert_allclose(we.unscaled_input([-1.0, 0.0, 1.0], (-10, 20)), [-10.0, 5.0, 20.0])
