@@ -396,6 +396,7 @@ class NetworkRun(NamedTuple):
     f_train: jnp.ndarray    # (T, n_train)        f_t(X)
     theta_end_td: Optional[jnp.ndarray] = None  # (n_test, n_train)   empirical NTK after the last step
     theta_end_dd: Optional[jnp.ndarray] = None  # (n_train, n_train)
+    theta_change: Optional[jnp.ndarray] = None  # (T,) ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F over [x; X] × X at each time
 
 
 @partial(jax.jit, static_argnames=("width", "arch"))
@@ -404,28 +405,44 @@ def _one_network(key, x_train, y_train, x_test, steps, lr, width, arch):
     both = jnp.concatenate([x_test, x_train])                       # (n_test + n_train, 1)
     f0 = wide.apply_batch(p0, both, arch)                           # (n_test + n_train,)
     theta0 = wide.mlp_ntk_structured(p0, both, x_train, arch)       # (n_test + n_train, n_train)
-    p_end, f_test, f_train = _train_run(p0, x_train, y_train, x_test, steps, lr, arch)
+
+    def loss(p):
+        return 0.5 * jnp.sum((wide.apply_batch(p, x_train, arch) - y_train) ** 2)
+
+    def step(_, p):
+        g = jax.grad(loss)(p)
+        return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g)
+
+    def segment(p, n):
+        # As _train_run, and the NTK's relative change at the end of each segment.
+        p = jax.lax.fori_loop(0, n, step, p)
+        th = wide.mlp_ntk_structured(p, both, x_train, arch)
+        change = jnp.linalg.norm(th - theta0) / jnp.linalg.norm(theta0)
+        return p, (wide.apply_batch(p, x_test, arch), wide.apply_batch(p, x_train, arch), change)
+
+    p_end, (f_test, f_train, change) = jax.lax.scan(segment, p0, steps)
     theta_end = wide.mlp_ntk_structured(p_end, both, x_train, arch)  # (n_test + n_train, n_train)
-    return f0, theta0, f_test, f_train, theta_end
+    return f0, theta0, f_test, f_train, theta_end, change
 
 
 def train_network(seed: int, width: int, x_train, y_train, x_test, times, lr: float,
                   arch: wide.MLP = wide.MLP()) -> NetworkRun:
     """One network ``init_params(PRNGKey(seed), width)``: its f_0, its empirical initial NTK (by
-    :func:`ntkcore.wide.mlp_ntk_structured`), f after full-batch GD to each of ``times``, and its
-    empirical NTK after the last of them.
+    :func:`ntkcore.wide.mlp_ntk_structured`), f after full-batch GD to each of ``times``, its
+    empirical NTK after the last of them, and how far its NTK has moved at each of ``times``
+    (``theta_change``, ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F over the blocks [x; X] × X).
 
     One compiled program per width and data shape; returns :class:`NetworkRun` (asynchronously:
     the arrays are ready when first read).
     """
     steps = jnp.asarray(gd_steps(times, lr))
     xd, xt = _as_inputs(x_train), _as_inputs(x_test)
-    f0, theta0, f_test, f_train, theta_end = _one_network(
+    f0, theta0, f_test, f_train, theta_end, change = _one_network(
         jax.random.PRNGKey(int(seed)), xd, jnp.asarray(y_train, dtype=jnp.float64), xt, steps,
         jnp.float64(lr), int(width), arch)
     n = xt.shape[0]
     return NetworkRun(f0[:n], f0[n:], theta0[:n], theta0[n:], f_test, f_train, theta_end[:n],
-                      theta_end[n:])
+                      theta_end[n:], change)
 
 
 class Ensemble(NamedTuple):
@@ -607,7 +624,10 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
       that network's own f_0 with the analytic Θ / with its empirical initial NTK;
       ``net_theta0_vs_analytic`` (W,) = ‖Θ₀ − Θ‖_F / ‖Θ‖_F (its initial NTK against the infinite-width
       one) and ``net_theta_change`` (W,) = ‖Θ_end − Θ₀‖_F / ‖Θ₀‖_F (how far its NTK moved by the last
-      time), both over the blocks [x; X] × X;
+      time), both over the blocks [x; X] × X; ``net_theta_change_t`` (W, T) the same at every time;
+      ``net_jump_x`` (W,) (post units) the input where a hidden unit switches across which kernel GD
+      with the empirical initial NTK jumps most at the last time, ``net_jump`` (W, T) that jump
+      (:func:`largest_kernel_gd_jump`);
     * ``ens_mean``/``ens_std`` (T, n), ``ens_curves`` (C, T, n), ``ens_width``, ``ens_seeds``, ``lr``;
       ``ens_kgd_inf`` (C, n): kernel GD to t = ∞ with the analytic Θ from each drawn network's f_0,
       ``f_0(x) + Θ(x,X) Θ(X,X)⁻¹ (Y − f_0(X))``;
@@ -653,6 +673,12 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
     theta0 = [jnp.concatenate([r.theta0_td, r.theta0_dd]) for r in nets]         # (n + m, m) each
     theta_end = [jnp.concatenate([r.theta_end_td, r.theta_end_dd]) for r in nets]
 
+    # Where each network's kernel-GD curve jumps most (a hidden unit switching: its NTK's ReLU′ steps).
+    u_lo, u_hi = (float(v) for v in s.scaled(np.asarray(s.x_range, dtype=np.float64)))
+    jumps = [largest_kernel_gd_jump(g.net_seed, w, x_train, y_train, times, g.lr, u_lo, u_hi, arch)
+             for w in g.net_widths]
+    lo, hi = s.x_range
+    jumps = [(lo + (u + 1.0) * (hi - lo) / 2.0, j) for u, j in jumps]     # input map inverted: post units
     ens = _collect_ensemble(*ens_job)
     C = min(g.ensemble_curves, g.ensemble_seeds)
     A_inf = gd_operator(kb.theta_td, kb.theta_dd, [jnp.inf])[0]                  # (n, m)
@@ -673,6 +699,8 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
         "net_kgd_analytic": jnp.stack(kgd_a), "net_kgd_empirical": jnp.stack(kgd_e),
         "net_theta0_vs_analytic": np.array([relative_frobenius(t, theta_inf) for t in theta0]),
         "net_theta_change": np.array([relative_frobenius(e, t) for e, t in zip(theta_end, theta0)]),
+        "net_theta_change_t": jnp.stack([r.theta_change for r in nets]),
+        "net_jump_x": np.array([j[0] for j in jumps]), "net_jump": np.stack([j[1] for j in jumps]),
         "ens_mean": ens.mean, "ens_std": ens.std, "ens_curves": ens.curves[:C],
         "ens_kgd_inf": ens_kgd_inf,
         "ens_width": g.ensemble_width, "ens_seeds": g.ensemble_seeds, "lr": g.lr,
@@ -702,6 +730,95 @@ def largest_gap(a, b) -> tuple[int, float]:
 def gaps_over_time(f, g) -> np.ndarray:
     """``max_x |f_t(x) − g_t(x)|`` at each time: ``f``, ``g`` of shape (T, n) → (T,)."""
     return np.abs(np.asarray(f, dtype=np.float64) - np.asarray(g, dtype=np.float64)).max(axis=-1)
+
+
+def rms_gaps_over_time(f, g) -> np.ndarray:
+    """Root-mean-square distance ``sqrt(mean_x (f_t(x) − g_t(x))²)`` over the inputs, at each time:
+    ``f``, ``g`` of shape (T, n) → (T,).  (The gap measure of the wide-training chapter.)"""
+    d = np.asarray(f, dtype=np.float64) - np.asarray(g, dtype=np.float64)
+    return np.sqrt((d ** 2).mean(axis=-1))
+
+
+def activation_switches(params, lo: float, hi: float, arch: wide.MLP = wide.MLP(), n: int = 4001) -> np.ndarray:
+    """The inputs ``u`` in ``[lo, hi]`` (network units, 1-D input) at which some hidden unit of the
+    network ``params`` switches on or off (its pre-activation ``z`` crosses 0), sorted, ``(S,)``.
+
+    Found as sign changes of every hidden ``z`` on ``n`` evenly spaced inputs, each refined by
+    bisection to ~1e-15.  There ReLU′(z) steps between 0 and 1, so a *finite* network's NTK, which
+    contains ReLU′(z(x)) factors, is discontinuous in x (f itself is continuous).
+    """
+    u = np.linspace(lo, hi, n)
+
+    def pre(us):
+        _, _, zs = wide._forward(params, jnp.asarray(us, dtype=jnp.float64)[:, None], arch)
+        return [np.asarray(z) for z in zs[:-1]]                 # hidden layers: (len(us), width) each
+
+    found = []
+    for layer, z in enumerate(pre(u)):
+        cell, unit = np.nonzero(np.sign(z[:-1]) * np.sign(z[1:]) < 0)
+        if cell.size == 0:
+            continue
+        a, b = u[cell], u[cell + 1]
+        za = z[cell, unit]
+        for _ in range(60):
+            mid = 0.5 * (a + b)
+            zm = pre(mid)[layer][np.arange(mid.size), unit]
+            left = np.sign(zm) == np.sign(za)
+            a, za, b = np.where(left, mid, a), np.where(left, zm, za), np.where(left, b, mid)
+        found.append(0.5 * (a + b))
+    return np.sort(np.concatenate(found)) if found else np.zeros(0)
+
+
+def kernel_gd_across(params, points, x_train, y_train, times, lr: Optional[float] = None,
+                     arch: wide.MLP = wide.MLP(), eps: float = 1e-7) -> np.ndarray:
+    """How much kernel GD with the network's own initial NTK Θ_0 jumps across each of ``points``
+    (network units): ``f_t(p + eps) − f_t(p − eps)`` for ``f_t(x) = f_0(x) − A_t (f_0(X) − Y)``,
+    ``A_t`` from Θ_0 (:func:`gd_operator`).  Returns ``(T, len(points))``.
+
+    At an input where a hidden unit switches (:func:`activation_switches`) this stays finite as
+    ``eps → 0`` (a jump: Θ_0(x, X) is discontinuous there); elsewhere it goes to 0 with ``eps``.
+    """
+    p = np.asarray(points, dtype=np.float64)
+    xd = _as_inputs(x_train)
+    both = _as_inputs(np.concatenate([p - eps, p + eps]))                  # (2S, 1)
+    th_td = wide.mlp_ntk_structured(params, both, xd, arch)               # (2S, m)
+    th_dd = wide.mlp_ntk_structured(params, xd, xd, arch)                 # (m, m)
+    f = kernel_gd(th_td, th_dd, wide.apply_batch(params, both, arch), wide.apply_batch(params, xd, arch),
+                  y_train, times, lr)                                      # (T, 2S)
+    f = np.asarray(f)
+    return f[:, p.size:] - f[:, :p.size]
+
+
+def largest_kernel_gd_jump(seed: int, width: int, x_train, y_train, times, lr: Optional[float],
+                           lo: float, hi: float, arch: wide.MLP = wide.MLP()) -> tuple[float, np.ndarray]:
+    """Network ``init_params(PRNGKey(seed), width)``: of the inputs in ``[lo, hi]`` where a hidden
+    unit switches, the one across which kernel GD with its initial NTK jumps most at the last of
+    ``times``: ``(u, jump (T,))`` (``(nan, zeros)`` if no unit switches there)."""
+    params = wide.init_params(jax.random.PRNGKey(int(seed)), int(width), arch)
+    sw = activation_switches(params, lo, hi, arch)
+    if sw.size == 0:
+        return float("nan"), np.zeros(len(np.atleast_1d(times)))
+    jumps = kernel_gd_across(params, sw, x_train, y_train, times, lr, arch)    # (T, S)
+    i = int(np.argmax(np.abs(jumps[-1])))
+    return float(sw[i]), jumps[:, i]
+
+
+class MeanOffset(NamedTuple):
+    index: int          # the input where the ensemble mean is farthest from the GP mean
+    gap: float          # |ensemble mean − GP mean| there
+    in_gp_std: float    # gap / σ_t(x): in units of the GP's own standard deviation there
+    in_std_err: float   # gap / (s(x)/√S): in standard errors of the S-network mean there
+
+
+def worst_mean_offset(ens_mean, ens_std, gp_mean, gp_std, seeds: int) -> MeanOffset:
+    """At one time (arrays (n,)): where the mean of ``seeds`` networks is farthest from the GP mean,
+    that distance, and it in two units: the GP's standard deviation σ(x) (how wide the band is) and
+    the standard error s(x)/√S of the ensemble mean (s the ensemble's own std; how far sampling
+    alone would move the mean)."""
+    d = np.abs(np.asarray(ens_mean, dtype=np.float64) - np.asarray(gp_mean, dtype=np.float64))
+    i = int(np.argmax(d))
+    se = float(np.asarray(ens_std, dtype=np.float64)[i]) / math.sqrt(seeds)
+    return MeanOffset(i, float(d[i]), float(d[i] / np.asarray(gp_std, dtype=np.float64)[i]), float(d[i] / se))
 
 
 def grid_indices(x_grid, points, tol: float = 1e-9) -> np.ndarray:

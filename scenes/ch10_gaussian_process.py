@@ -3,8 +3,11 @@ random initializations: at every moment their spread is described by a Gaussian 
 initializations, the NTK-GP (Lee et al. 2019), which starts as the prior GP(0, K) and, as t → ∞,
 pinches to zero at the training points.
 
-The ensemble (faint black curves; finite width) is drawn only for the times at which it agrees with
-the NTK-GP (``ntkcore.gp.ensemble_agreement``); later the Gaussian process alone.  Every curve and
+The prior band (t = 0, the NNGP GP(0, K)) is drawn in K's colour, the NTK-GP after it in Θ's.  The
+ensemble (faint black curves; finite width) is drawn at every finite time: zoomed in once the times
+at which it agrees with the NTK-GP (``ntkcore.gp.ensemble_agreement``) are over, with its mean and
+where it is farthest from the GP's (``ntkcore.gp.worst_mean_offset``); then the Gaussian process
+alone, to t = ∞.  Every curve and
 number comes from ``ntkcore.gp.gp_numbers`` (experiment "gp", precomputed by the pipeline).
 
 Render:  manim -pql scenes/ch10_gaussian_process.py GaussianProcessOverTime
@@ -14,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, LaggedStart, Transform, VGroup,
+    DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, LaggedStart, Line, Transform, VGroup,
 )
 
-from ntkcore.gp import agreeing_prefix, ensemble_agreement, grid_indices
+from ntkcore.gp import agreeing_prefix, ensemble_agreement, grid_indices, worst_mean_offset
 
 from scenes import runtime
 from scenes.base import ChapterScene
@@ -40,9 +43,10 @@ class GaussianProcessOverTime(ChapterScene):
     y_step = 0.5
     zoom_y_step = 0.25
     band_stds = 2.0              # the band is mean ± band_stds · std
-    band_opacity = 0.22
+    band_opacity = 0.3
     curve_width = 1.6            # one network of the ensemble
-    curve_opacity = 0.4
+    curve_opacity = 0.3
+    ens_mean_width = 3.5         # the mean of the networks (when it parts from the GP's)
     legend_y = 2.95
     legend_right = 6.8
 
@@ -69,7 +73,7 @@ class GaussianProcessOverTime(ChapterScene):
         late = slice(self.n_agree - 1, None)
         zoom_vals = np.concatenate([(self.gp_mean[late] + self.band_stds * self.gp_std[late]).ravel(),
                                     (self.gp_mean[late] - self.band_stds * self.gp_std[late]).ravel(),
-                                    d["ens_curves"][:, self.n_agree - 1].ravel(), d["ens_kgd_inf"].ravel(),
+                                    d["ens_curves"][:, late].ravel(), d["ens_kgd_inf"].ravel(),
                                     d["y_train"]])
         self.zoom_y_range = whole_ticks(zoom_vals, self.zoom_y_step)
         self.build_plot()
@@ -92,10 +96,12 @@ class GaussianProcessOverTime(ChapterScene):
     def gp_layer(self, ax):
         """The GP's band (mean ± 2 std) and mean at every time (t = ∞ last), and the training points,
         in ``ax``."""
+        # t = 0 is the prior GP(0, K): K's colour; from then on the NTK-GP: Θ's colour.
+        colours = [self.theme.nngp] + [self.theme.ntk_exact] * (len(self.gp_mean) - 1)
         bands = [band(ax, self.x, self.gp_mean[k] - self.band_stds * self.gp_std[k],
-                      self.gp_mean[k] + self.band_stds * self.gp_std[k], self.theme.ntk_exact, self.band_opacity)
+                      self.gp_mean[k] + self.band_stds * self.gp_std[k], colours[k], self.band_opacity)
                  for k in range(len(self.gp_mean))]
-        means = [polyline(ax, self.x, mean, self.theme.ntk_exact, stroke_width=4) for mean in self.gp_mean]
+        means = [polyline(ax, self.x, mean, c, stroke_width=4) for mean, c in zip(self.gp_mean, colours)]
         return bands, means, training_dots(self, ax, self.data["x_train_post"], self.data["y_train"])
 
     def build_plot(self):
@@ -111,19 +117,32 @@ class GaussianProcessOverTime(ChapterScene):
                                          stroke_width=self.curve_width, opacity=self.curve_opacity)
                             for k in range(T)] for c in range(C)]                       # [curve][time]
         k0 = self.n_agree - 1
-        self.zoom_ens_curves = [polyline(zx, self.x, d["ens_curves"][c, k0], self.theme.dot,
-                                         stroke_width=self.curve_width, opacity=self.curve_opacity) for c in range(C)]
+        # On the zoomed axes: the networks from the last agreeing time on ([curve][time - k0]), and their mean.
+        self.zoom_ens_curves = [[polyline(zx, self.x, d["ens_curves"][c, k], self.theme.dot,
+                                          stroke_width=self.curve_width, opacity=self.curve_opacity)
+                                 for k in range(k0, T)] for c in range(C)]
+        self.zoom_ens_means = [polyline(zx, self.x, d["ens_mean"][k], self.theme.dot, stroke_width=self.ens_mean_width)
+                               for k in range(k0, T)]
         self.landing = [polyline(zx, self.x, f, self.theme.dot, stroke_width=self.curve_width,
                                  opacity=self.curve_opacity) for f in d["ens_kgd_inf"]]
         self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
                             .to_corner(UP + RIGHT, buff=0.35) for k in range(k_all)]
         self.legend = VGroup(
-            legend_row(self.ty, self.theme.dot, f"networks of width {int(d['ens_width'])}",
+            legend_row(self.ty, self.theme.dot, f"networks of width {int(d['ens_width'])}, one per random start",
                        stroke_width=self.curve_width + 1, opacity=0.7),
-            legend_row(self.ty, self.theme.ntk_exact, "Gaussian process: mean ± 2 std over random initializations",
-                       stroke_width=10, opacity=0.5),
+            legend_row(self.ty, self.theme.nngp, "t = 0: the NNGP, mean 0 ± 2√K(x, x)",
+                       stroke_width=10, opacity=0.6),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        self.legend.move_to([0, self.legend_y - 0.2, 0]).align_to([self.legend_right, 0, 0], RIGHT)
+        self.gp_legend = legend_row(self.ty, self.theme.ntk_exact,
+                                    "the NTK-GP: mean ± 2 std over initializations",
+                                    stroke_width=10, opacity=0.6)
+        # Left-aligned rows whose longest (the NTK-GP's row replaces the prior's) ends at legend_right.
+        widest = max(self.legend.width, self.gp_legend.width)
+        self.legend.move_to([0, self.legend_y - 0.2, 0]).align_to([self.legend_right - widest, 0, 0], LEFT)
+        self.gp_legend.move_to(self.legend[1], aligned_edge=LEFT)
+        self.mean_legend = legend_row(self.ty, self.theme.dot, f"mean of the {int(d['ens_seeds'])} networks",
+                                      stroke_width=self.ens_mean_width).next_to(self.legend, DOWN, buff=0.12,
+                                                                                aligned_edge=LEFT)
         self.pinch_marks = VGroup(*[Circle(radius=0.16, color=self.theme.highlight, stroke_width=3)
                                     .move_to(zx.c2p(x, y)) for x, y in zip(d["x_train_post"], d["y_train"])])
 
@@ -142,9 +161,12 @@ class GaussianProcessOverTime(ChapterScene):
 
         self.play_title_card(
             "Many networks, one Gaussian process",
-            bridge="Many random starts: train not one wide network\nbut many, and look at all of them at once.",
-            narration="One network depends on its random start. So take many random starts: train many wide "
-                      "networks on the same data, and look at all of them at once.")
+            bridge="Kernel GD is linear in f₀, and f₀ is random: so the trained f is random\n"
+                   "too; with a Gaussian f₀ (infinite width) it stays Gaussian.",
+            narration="Kernel gradient descent moves f linearly in its starting function f zero. And f zero is "
+                      "random: it depends on the random initialization. So the trained function is random too; "
+                      "and since at infinite width f zero is Gaussian, the trained function stays Gaussian. To see "
+                      "it, train not one wide network but many, and look at all of them at once.")
 
         # Step: the ensemble at initialization
         head = self.heading("One Gaussian process")
@@ -156,30 +178,37 @@ class GaussianProcessOverTime(ChapterScene):
                        narration=f"Here are {C} of {S} networks of width {W}, {s.depth} hidden layers, each from its "
                                  f"own random initialization, before any training, with the same {m} training points "
                                  f"as before. As before, the networks see u equals {map_spoken}."):
-            self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names), run_time=1.0)
+            self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names), FadeIn(self.legend[0]), run_time=1.0)
             self.play(LaggedStart(*[Create(c) for c in curves], lag_ratio=0.06),
                       LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.15), run_time=1.8)
 
-        # Step: the prior as a Gaussian process
+        # Step: the prior as a Gaussian process, the NNGP; K defined
         gp_band, gp_mean, clock = self.bands[0].copy(), self.means[0].copy(), self.time_labels[0].copy()
-        with self.step("At infinite width, f₀ is a Gaussian process: each f₀(x)\n"
-                       "is Gaussian. Green: mean 0 ± 2 std, std = √K(x, x).",
+        with self.step("At infinite width, f₀ is a Gaussian process: the neural\n"
+                       "network Gaussian process (NNGP), mean 0, covariance K.",
                        narration="At infinite width the random function f zero is a Gaussian process: at every x, and "
-                                 "jointly at any set of x, its values are Gaussian over random initializations. Its "
-                                 "mean is zero and its covariance is K, the NNGP kernel of the architecture. The green "
-                                 "band is the mean plus and minus two standard deviations, the square root of K of x "
-                                 f"and x; up to {fmt(prior_top, 2)} here."):
-            self.play(FadeIn(gp_band), Create(gp_mean), FadeIn(self.legend), FadeIn(clock), run_time=1.2)
+                                 "jointly at any set of x, its values are Gaussian over random initializations. It is "
+                                 "called the neural network Gaussian process, NNGP for short. Its mean is zero, and "
+                                 "its covariance is a kernel K of the architecture."):
+            self.play(FadeIn(gp_band), Create(gp_mean), FadeIn(self.legend[1]), FadeIn(clock), run_time=1.2)
             self.bring_to_front(curves, dots)
+        self.say("K, the NNGP kernel: the covariance of f₀ over initializations,\n"
+                 f"K(x, x′) = E[f₀(x) f₀(x′)]. Band: ± 2 std, std = √K(x, x) ≤ {fmt(prior_top, 2)}.",
+                 narration="K is the NNGP kernel: the covariance of f zero over random initializations, the "
+                           "expected product of f zero at x and f zero at x prime. The band is the mean plus and "
+                           "minus two standard deviations, the square root of K of x and x; up to "
+                           f"{fmt(prior_top, 2)} here.")
 
         # Step: train them all; the band follows
-        with self.step(f"Train all {S} by gradient descent. At every t, fₜ is still a Gaussian\n"
-                       "process over initializations: the NTK-GP (Lee et al. 2019).",
+        with self.step(f"Train all {S} by gradient descent. At infinite width, fₜ is still a\n"
+                       "Gaussian process over initializations: the NTK-GP (Lee et al. 2019).",
                        narration=f"Now train all {S} networks by gradient descent, learning rate {fmt_g(self.lr)}. "
                                  "Because an infinitely wide network trains by kernel gradient descent, linearly in "
                                  "its starting function, f at time t is still a Gaussian process over random "
-                                 "initializations: the NTK Gaussian process of Lee and colleagues, 2019. Its mean and "
-                                 "spread follow from the two kernels, K and Θ."):
+                                 "initializations, at infinite width: the NTK Gaussian process of Lee and colleagues, "
+                                 "2019. Its mean and spread follow from the two kernels, K and Θ. The networks here "
+                                 f"have width {W}; we check how close they come."):
+            self.play(Transform(self.legend[1], self.gp_legend), run_time=0.6)
             for k in range(1, n_agree):
                 self.play(*[Transform(c, row[k]) for c, row in zip(curves, self.ens_curves)],
                           Transform(gp_band, self.bands[k]), Transform(gp_mean, self.means[k]),
@@ -189,72 +218,104 @@ class GaussianProcessOverTime(ChapterScene):
         t_ok = fmt_g(float(self.times[n_agree - 1]))
         worst = max(float(ag.mean_off[:n_agree].max()), float(ag.std_off[:n_agree].max()))
         zx, k0 = self.zoom_axes, n_agree - 1
-        with self.step(f"Zoomed in: up to t = {t_ok} the {S} networks match it,\n"
-                       f"mean and spread off by at most {fmt(worst, 2)} of the GP's std.",
+        with self.step(f"Zoomed in: up to t = {t_ok} the {S} networks match it:\n"
+                       f"their mean and spread are within {fmt(worst, 2)} std (of the GP).",
                        narration=f"Zoom in on the y axis. Up to time {t_ok} the {S} finite networks agree with the "
                                  f"Gaussian process: at every x, their average and their spread are within "
                                  f"{fmt(worst, 2)} of the process's own standard deviation of its mean and its "
                                  "standard deviation."):
             self.play(FadeOut(ax), FadeIn(zx), Transform(gp_band, self.zoom_bands[k0]),
                       Transform(gp_mean, self.zoom_means[k0]), Transform(dots, self.zoom_dots),
-                      *[Transform(c, z) for c, z in zip(curves, self.zoom_ens_curves)], run_time=1.2)
+                      *[Transform(c, z[0]) for c, z in zip(curves, self.zoom_ens_curves)], run_time=1.2)
             self.bring_to_front(curves, dots)
 
-        # Step: later times — the ensemble lags; the GP alone
-        if n_agree < T:
-            k_bad, k_end = n_agree, T - 1          # the first time they disagree, and the last
-            gap, off = float(ag.mean_gap[k_bad]), float(ag.mean_off[k_bad])
-            t_bad, t_end = fmt_g(float(self.times[k_bad])), fmt_g(float(self.times[k_end]))
-            later = k_end != k_bad
-            line1 = f"Later, width {W} lags: mean {fmt(gap, 2)} off at t = {t_bad} ({fmt(off, 1)} std)"
-            line2 = (f"{fmt(float(ag.mean_gap[k_end]), 2)} off at t = {t_end}. " if later else "") + \
-                "From here on: the Gaussian process alone."
-            with self.step(line1 + ("," if later else ".") + "\n" + line2,
-                           narration=f"Later in training the networks of width {W} lag behind the Gaussian process: "
-                                     f"at time {t_bad} their average is {fmt(gap, 2)} away from its mean, "
-                                     f"{fmt(off, 1)} of its standard deviations"
-                                     + (f", and at time {t_end}, {fmt(float(ag.mean_gap[k_end]), 2)}" if later else "")
-                                     + ". The slowest directions of training need wider networks than this. So from "
-                                       "here on we follow the Gaussian process alone."):
-                self.play(FadeOut(curves), FadeOut(self.legend[0]), run_time=0.8)
-        else:
-            self.play(FadeOut(curves), FadeOut(self.legend[0]), run_time=0.8)
+        # Steps: later times, shown with the networks and the GP together; then the GP alone
+        ens_mean = gap_mark = None
+        for k in range(n_agree, T):
+            off = worst_mean_offset(d["ens_mean"][k], d["ens_std"][k], d["ntk_gp_gd_mean"][k], d["ntk_gp_gd_std"][k], S)
+            t_k, x_k = fmt_g(float(self.times[k])), fmt_g(float(self.x[off.index]))
+            first = ens_mean is None
+            if first:
+                ens_mean = self.zoom_ens_means[k - k0].copy()
+                caption = (f"At t = {t_k}, width {W} lags: at x = {x_k} (circle) the networks'\n"
+                           f"mean is {fmt(off.gap, 2)} off the GP's: {fmt(off.in_gp_std, 1)} GP std, "
+                           f"{fmt(off.in_std_err, 0)} standard errors.")
+            else:
+                caption = (f"At t = {t_k}: {fmt(off.gap, 2)} off at x = {x_k} ({fmt(off.in_gp_std, 0)} GP std, "
+                           f"{fmt(off.in_std_err, 0)} standard\nerrors): the slowest directions need wider networks.")
+            with self.step(caption,
+                           narration=f"At time {t_k} the networks of width {W} lag behind the Gaussian process. The "
+                                     f"black line is the mean of the {S} networks; at x = {x_k} it is "
+                                     f"{fmt(off.gap, 2)} away from the process's mean. That is "
+                                     f"{fmt(off.in_gp_std, 1)} times the process's own standard deviation there, "
+                                     f"and {fmt(off.in_std_err, 0)} standard errors of a mean of {S} networks: far "
+                                     "more than sampling alone would give. The slowest directions of training need "
+                                     "wider networks than this."):
+                x_g = float(self.x[off.index])
+                mark = Circle(radius=0.22, color=self.theme.highlight, stroke_width=3.5).move_to(
+                    zx.c2p(x_g, 0.5 * float(d["ens_mean"][k][off.index] + d["ntk_gp_gd_mean"][k][off.index])))
+                anims = [*[Transform(c, z[k - k0]) for c, z in zip(curves, self.zoom_ens_curves)],
+                         Transform(gp_band, self.zoom_bands[k]), Transform(gp_mean, self.zoom_means[k]),
+                         Transform(clock, self.time_labels[k])]
+                if first:
+                    self.play(*anims, run_time=1.3)
+                    self.play(Create(ens_mean), FadeIn(self.mean_legend), run_time=0.8)
+                    gap_mark = mark
+                    self.play(Create(gap_mark), run_time=0.6)
+                else:
+                    self.play(*anims, Transform(ens_mean, self.zoom_ens_means[k - k0]), Transform(gap_mark, mark),
+                              run_time=1.3)
+                self.bring_to_front(ens_mean, dots)
+        gone = [curves, self.legend[0]] + ([ens_mean, self.mean_legend, gap_mark] if ens_mean is not None else [])
+        self.say("From here on: the Gaussian process alone (infinite width).",
+                 narration="So from here on we follow the Gaussian process alone: what infinitely wide networks "
+                           "would do.")
+        self.play(*[FadeOut(g) for g in gone], run_time=0.8)
 
         # Step: to t = ∞; the band pinches at the data
         top_inf = float(d["ntk_gp_inf_std"].max())
         at_data = below(float(d["ntk_gp_inf_std"][self.on_data].max()))
+        i_top = int(np.argmax(d["ntk_gp_inf_std"]))
+        x_top, m_top = float(self.x[i_top]), float(d["ntk_gp_inf_mean"][i_top])
+        bar = Line(zx.c2p(x_top, m_top - self.band_stds * top_inf), zx.c2p(x_top, m_top + self.band_stds * top_inf),
+                   color=self.theme.highlight, stroke_width=4)
+        bar_label = self.ty.text(f"± 2 × {fmt(top_inf, 3)}", size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+        bar_label.next_to(bar, RIGHT, buff=0.15)
         with self.step(f"As t → ∞ the band pinches to zero at the {m} training points\n"
-                       f"(std < {fmt_g(at_data)}); between them, std up to {fmt(top_inf, 3)}.",
+                       f"(circled: std < {fmt_g(at_data)}); between them, std up to {fmt(top_inf, 3)}.",
                        narration="Run the Gaussian process on, to infinite time. The "
-                                 f"band pinches to zero at the {m} training points: every network ends up fitting "
-                                 f"them exactly. Between them it stays open, with a standard deviation of up to "
-                                 f"{fmt(top_inf, 3)}, against up to {fmt(prior_top, 2)} at the start."):
-            for k in range(n_agree, T + 1):
+                                 f"band pinches to zero at the {m} training points, circled: every network ends up "
+                                 f"fitting them exactly. Between them it stays open, with a standard deviation of up "
+                                 f"to {fmt(top_inf, 3)}, at x = {fmt_g(x_top)}, against up to {fmt(prior_top, 2)} at "
+                                 "the start."):
+            for k in range(T, T + 1):
                 self.play(Transform(gp_band, self.zoom_bands[k]), Transform(gp_mean, self.zoom_means[k]),
                           Transform(clock, self.time_labels[k]), run_time=1.3)
                 self.bring_to_front(dots)
-                self.wait(0.4)
             self.play(LaggedStart(*[Create(c) for c in self.pinch_marks], lag_ratio=0.15), run_time=1.0)
+            self.play(Create(bar), FadeIn(bar_label), run_time=0.6)
 
         # Step: the mean, and where each network lands
-        mean_tex = self.ty.math(r"\text{mean:}\;\; \Theta(x, X)\,\Theta(X, X)^{-1}\,Y", size=self.ty.CAPTION_SIZE + 2,
+        mean_tex = self.ty.math(r"\text{mean:}\;\; \Theta(x, X)\,\Theta(X, X)^{-1}\,Y", size=self.ty.CAPTION_SIZE + 4,
                                 color=self.theme.ntk_exact)
-        one_tex = self.ty.math(r"\text{one network:}\;\; f_0(x) + \Theta(x, X)\,\Theta(X, X)^{-1}\big(Y - f_0(X)\big)",
-                               size=self.ty.CAPTION_SIZE + 2)
-        formulas = VGroup(mean_tex, one_tex).arrange(RIGHT, buff=0.7)
-        formulas.move_to([0.3, self.legend_y, 0])
-        if formulas.width > 12.6:
-            formulas.scale_to_fit_width(12.6)
+        one_tex = self.ty.math(r"\text{one start } f_0\text{:}\;\; f_0(x) + \Theta(x, X)\,\Theta(X, X)^{-1}"
+                               r"\big(Y - f_0(X)\big)", size=self.ty.CAPTION_SIZE + 4)
+        formulas = VGroup(mean_tex, one_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        formulas.to_corner(UP + LEFT, buff=0.22)
         landing = VGroup(*self.landing)
+        land_legend = legend_row(self.ty, self.theme.dot, "each start f₀,\ncarried to t = ∞\nby kernel GD with Θ",
+                                 stroke_width=self.curve_width + 1, opacity=0.7)
+        land_legend.next_to(zx.c2p(self.wide.x_range[0], zx.y_range[0]), UP + RIGHT, buff=0.2)
         with self.step("Its centre is the mean over random initializations. Each start f₀\n"
-                       "lands somewhere else: its own f₀ shifts it.",
+                       "lands somewhere else (grey): its own f₀ shifts it.",
                        narration="At infinite time the centre of the band, Θ of x and X times Θ of X and X inverse "
                                  "times Y, is the mean over random initializations: no single network is trained to "
                                  "it. One network started from f zero is carried by kernel gradient descent to f zero "
-                                 "of x plus Θ of x and X, Θ of X and X inverse, times Y minus f zero of X. In black, "
-                                 f"that end point for each of the {C} starts: every one through the data points, "
-                                 "spread around the mean."):
-            self.play(FadeOut(self.legend[1]), FadeOut(self.pinch_marks), run_time=0.5)
+                                 "of x plus Θ of x and X, Θ of X and X inverse, times Y minus f zero of X. In grey, "
+                                 f"that end point for each of the {C} starts drawn before: every one through the data "
+                                 "points, spread around the mean."):
+            self.play(FadeOut(self.legend[1]), FadeOut(self.pinch_marks), FadeOut(bar), FadeOut(bar_label),
+                      FadeOut(head), run_time=0.5)
             self.play(FadeIn(formulas), run_time=0.8)
-            self.play(LaggedStart(*[Create(c) for c in landing], lag_ratio=0.05), run_time=1.5)
+            self.play(LaggedStart(*[Create(c) for c in landing], lag_ratio=0.05), FadeIn(land_legend), run_time=1.5)
             self.bring_to_front(gp_mean, dots)     # the mean over initializations on top

@@ -5,8 +5,11 @@ the architecture.
 
 Left: one network of the widest width (default 1024), drawn at several moments of training (black)
 over kernel GD from the same f₀ with its own initial NTK k₀ (broad purple: the kernel before
-training); right: the same for the narrowest width (default 8).  Every curve and every number comes
-from ``ntkcore.gp.gp_numbers`` (experiment "gp", precomputed by the pipeline).
+training); right: the same for the narrowest width (default 8), whose kernel-GD curve jumps where
+one of its hidden units switches on (a finite network's NTK has ReLU′ steps).  Gaps are RMS over the
+plotted x (as in the wide-training chapter); kernel changes are relative Frobenius norms quoted at
+the time on the clock.  Every curve and every number comes from ``ntkcore.gp.gp_numbers``
+(experiment "gp", precomputed by the pipeline).
 
 Render:  manim -pql scenes/ch9_kernel_gd.py KernelGradientDescent
 """
@@ -15,15 +18,15 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, LaggedStart, Transform, TransformMatchingTex, VGroup,
+    LEFT, RIGHT, UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, LaggedStart, Transform, VGroup,
 )
 
-from ntkcore.gp import gaps_over_time
+from ntkcore.gp import rms_gaps_over_time
 
 from scenes import runtime
 from scenes.base import ChapterScene
 from scenes.components.gp_plots import axis_names, input_map, training_dots
-from scenes.formatting import fmt, fmt_g, percent
+from scenes.formatting import fmt, fmt_g, percent, tex_num
 from scenes.ranges import every_other_tick, whole_ticks
 from scenes.widgets import legend_row, polyline
 
@@ -39,6 +42,7 @@ class KernelGradientDescent(ChapterScene):
     network_width = 3           # stroke of a network's curve
     kgd_width = 11              # stroke of the broad kernel-GD curve under it
     kgd_opacity = 0.5
+    arch_width = 6.5            # stroke of the dashed kernel-GD-with-Θ curve (on top)
 
     # ------------------------------------------------------------------ the numbers
     def setup(self):
@@ -50,10 +54,11 @@ class KernelGradientDescent(ChapterScene):
         self.lr = float(d["lr"])
         self.widths = d["net_widths"]
         self.shown = (len(self.widths) - 1, 0)          # panels: the widest (left), the narrowest (right)
-        # Largest distance between the network and kernel GD with its initial NTK, at each time.
-        self.gaps = np.stack([gaps_over_time(d["net_f"][i], d["net_kgd_empirical"][i])
+        # RMS distance (over the plotted x) between the network and kernel GD with its initial NTK,
+        # at each time: the gap measure of the wide-training chapter.
+        self.gaps = np.stack([rms_gaps_over_time(d["net_f"][i], d["net_kgd_empirical"][i])
                               for i in range(len(self.widths))])                   # (W, T)
-        self.gaps_inf_width = np.stack([gaps_over_time(d["net_f"][i], d["net_kgd_analytic"][i])
+        self.gaps_inf_width = np.stack([rms_gaps_over_time(d["net_f"][i], d["net_kgd_analytic"][i])
                                         for i in range(len(self.widths))])         # (W, T)
         vals = np.concatenate([d["net_f"][list(self.shown)].ravel(),
                                d["net_kgd_empirical"][list(self.shown)].ravel(),
@@ -87,31 +92,42 @@ class KernelGradientDescent(ChapterScene):
                                                  opacity=self.kgd_opacity) for f in d["net_kgd_empirical"][i]])
             self.net_curves.append([polyline(ax, self.x, f, self.theme.dot, stroke_width=self.network_width)
                                     for f in d["net_f"][i]])
-        # Kernel GD with the infinite-width Θ (architecture only), from the wide network's f₀.
+        # Kernel GD with the infinite-width Θ (architecture only), from the wide network's f₀: dashed,
+        # thicker than the network's line and drawn on top of everything.
         i = self.shown[0]
-        self.arch_curve_solid = [polyline(self.axes[0], self.x, f, self.theme.ntk_exact, stroke_width=3.5)
+        self.arch_curve_solid = [polyline(self.axes[0], self.x, f, self.theme.ntk_exact, stroke_width=self.arch_width)
                                  for f in d["net_kgd_analytic"][i]]   # undashed (the tests read these)
-        self.arch_curves = [DashedVMobject(c, num_dashes=60) for c in self.arch_curve_solid]
+        self.arch_curves = [DashedVMobject(c, num_dashes=40) for c in self.arch_curve_solid]
         self.legend = VGroup(
             legend_row(self.ty, self.theme.dot, "network, trained by gradient descent",
                        stroke_width=self.network_width),
             legend_row(self.ty, self.theme.kernel_start, "kernel GD with its initial NTK k₀",
                        stroke_width=self.kgd_width, opacity=self.kgd_opacity),
-        ).arrange(RIGHT, buff=0.6).move_to([0.2, self.legend_y, 0])
+        ).arrange(RIGHT, buff=0.45).move_to([0, self.legend_y, 0])
         self.arch_legend = legend_row(self.ty, self.theme.ntk_exact,
-                                      "kernel GD with Θ, the infinite-width NTK (left panel)", stroke_width=3.5,
-                                      dashed=True)
+                                      "kernel GD with Θ, the infinite-width NTK (left panel)",
+                                      stroke_width=self.arch_width, dashed=True)
         self.arch_legend.move_to([0, self.arch_legend_y, 0]).align_to(self.legend, LEFT)
         self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
                             .to_corner(UP + RIGHT, buff=0.35) for k in range(len(self.times))]
 
     def ode(self, kernel: str, color: str):
         """Kernel gradient descent, ``df_t(x)/dt = −kernel(x, X)(f_t(X) − Y)``, with the kernel's symbol
-        in ``color`` (a separate part, so that one kernel can morph into another)."""
+        in ``color``."""
         mob = self.ty.math(r"\frac{d f_t(x)}{dt} \;=\; -\,", kernel, r"(x, X)\,\big(f_t(X) - Y\big)",
                            size=self.ty.CAPTION_SIZE + 4)
         mob[1].set_color(color)
-        return mob.move_to([0.2, self.formula_y, 0])
+        return mob.move_to([0, self.formula_y, 0])
+
+    def change_label(self, k: int):
+        """How far the narrow network's NTK has moved by time index ``k``, with its norm, in the
+        narrow panel's lower right corner."""
+        t = tex_num(fmt_g(float(self.times[k])))
+        v = tex_num(percent(float(self.data["net_theta_change_t"][self.shown[1]][k]))).replace("%", r"\%")
+        mob = self.ty.math(rf"\| k_{{{t}}} - k_0 \|_F \,/\, \| k_0 \|_F = {v}", size=self.ty.LABEL_SIZE,
+                           color=self.theme.kernel_end)
+        ax = self.axes[1]
+        return mob.next_to(ax.c2p(self.wide.x_range[1], self.y_range[0]), UP + LEFT, buff=0.15)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
@@ -128,6 +144,8 @@ class KernelGradientDescent(ChapterScene):
         ga, gn = self.gaps[wide_i], self.gaps[narrow_i]
         k_mid = sweep[-1] if sweep else last          # the last moment of the sweep
         t_mid, t_last = fmt_g(float(self.times[k_mid])), fmt_g(float(self.times[last]))
+        change_t = d["net_theta_change_t"]
+        lr = fmt_g(self.lr)
 
         self.play_title_card(
             "Kernel gradient descent",
@@ -138,106 +156,146 @@ class KernelGradientDescent(ChapterScene):
                       "fixed kernel. Let us check that on one wide network, and on one narrow one.")
 
         # What is on screen are copies, morphed from time to time (the built curves stay as they are).
-        net, kgd, clock = (self.net_curves[0][0].copy(), self.kgd_curves[0][0].copy(),
-                           self.time_labels[0].copy())
+        # Until the narrow network comes in, the wide panel sits in the middle of the frame.
+        centre = RIGHT * (-self.panel_centers[0][0])
+
+        def solo(mob):
+            return mob.copy().shift(centre)
+
+        ax = self.axes[0]
+        panel = VGroup(solo(ax), solo(self.names[0]), solo(self.titles[0]))
+        dots = solo(self.dots[0])
+        net, kgd, clock = solo(self.net_curves[0][0]), solo(self.kgd_curves[0][0]), self.time_labels[0].copy()
         # Step: one wide network at initialization, and the data
         head = self.heading("Kernel gradient descent")
-        ax = self.axes[0]
         with self.step(f"A ReLU network of width {wide_w} at initialization (f₀),\n"
                        f"and {m} training points. Its input is {map_text}.",
                        narration=f"Here is one ReLU network of width {wide_w}, {s.depth} hidden layers, at its random "
                                  f"initialization: the black curve f zero. The black dots are {m} training points "
                                  f"from the post's data. The network's input is u equals {map_spoken}, so the "
-                                 f"grid from {fmt_g(lo)} to {fmt_g(hi)} becomes the interval from minus 1 to 1; "
-                                 f"the targets are scaled as in the last chapter."):
-            self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names[0]), FadeIn(self.titles[0]), run_time=1.0)
-            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots[0]], lag_ratio=0.15),
+                                 f"grid from {fmt_g(lo)} to {fmt_g(hi)} becomes the interval from minus 1 to 1. "
+                                 f"The y axis is f in the units the network is trained on, y minus "
+                                 f"{fmt_g(s.y_shift)}, over {fmt_g(s.y_scale)}, as in the last chapter."):
+            self.play(FadeIn(head), FadeIn(panel), run_time=1.0)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.15),
                       Create(net), run_time=1.2)
 
         # Step: the ODE, named
         ode = self.ode(r"k_0", self.theme.kernel_start)
-        with self.step("Kernel gradient descent: f moves along −k₀ (f − Y),\n"
-                       "with the kernel k₀ held fixed at its initial value.",
-                       narration="Kernel gradient descent. Gradient descent on the squared error, seen in function "
-                                 "space, moves f at every x by minus the kernel between x and the training inputs "
-                                 "X, times the errors f of X minus Y. In kernel gradient descent that kernel is held "
-                                 "fixed: here k zero, this network's own NTK at initialization. Both start from the "
-                                 "same f zero."):
+        with self.step("Kernel gradient descent on the loss ½ Σᵢ (f(xᵢ) − yᵢ)²:\n"
+                       "f moves along −k₀ (f − Y), with k₀ fixed at its initial value.",
+                       narration="Kernel gradient descent. Gradient descent on the loss, one half of the sum of the "
+                                 "squared errors, seen in function space, moves f at every x by minus the kernel "
+                                 "between x and the training inputs X, times the errors f of X minus Y; the one half "
+                                 "sets the time scale. In kernel gradient descent that kernel is held fixed: here k "
+                                 "zero, this network's own NTK at initialization. Both start from the same f zero."):
             self.play(FadeIn(ode), FadeIn(self.legend), run_time=1.0)
             self.add(kgd)
-            self.bring_to_front(net, self.dots[0])
+            self.bring_to_front(net, dots)
             self.play(FadeIn(clock), run_time=0.5)
 
         # Step: train it; both move together
-        with self.step(f"Train the network with small steps (η = {fmt_g(self.lr)}), and run kernel GD\n"
-                       "from the same f₀: the two curves move together.",
+        with self.step(f"Train the network (steps of η = {lr}) and run kernel GD from\n"
+                       "the same f₀: the curves move together (time t = η · steps).",
                        narration=f"Now train the network by gradient descent with small steps, learning rate "
-                                 f"{fmt_g(self.lr)}, and run kernel gradient descent with the same steps from the same "
+                                 f"{lr}, and run kernel gradient descent with the same steps from the same "
                                  "start. Time t is the number of steps times the learning rate. The black curve "
                                  "stays inside the purple one."):
             for k in sweep:
-                self.play(Transform(net, self.net_curves[0][k]), Transform(kgd, self.kgd_curves[0][k]),
+                self.play(Transform(net, solo(self.net_curves[0][k])), Transform(kgd, solo(self.kgd_curves[0][k])),
                           Transform(clock, self.time_labels[k]), run_time=1.3)
                 self.wait(0.5)
-        self.say(f"Width {wide_w}: at most {fmt(max(ga[1:k_mid + 1]), 2)} apart up to t = {t_mid}\n"
-                 f"(largest vertical distance, in units of the plot).",
-                 narration=f"At width {wide_w} the two curves are never more than {fmt(max(ga[1:k_mid + 1]), 2)} "
-                           f"apart, up to time {t_mid}: that is the largest vertical distance between them, in the "
-                           "plot's units.")
+        self.say(f"Width {wide_w}: RMS gap at most {fmt(max(ga[1:k_mid + 1]), 2)} up to t = {t_mid}\n"
+                 f"(root-mean-square distance over the plotted x, as before).",
+                 narration=f"At width {wide_w} the root-mean-square distance between the two curves, over the "
+                           f"plotted x, is never more than {fmt(max(ga[1:k_mid + 1]), 2)} up to time {t_mid}: the "
+                           "same gap measure as in the last chapter.")
 
-        # Step: the narrow network, from the same seed
+        # Step: the narrow network, from the same seed; the wide panel moves to its place on the left
         ax_n = self.axes[1]
         net_n, kgd_n = self.net_curves[1][0].copy(), self.kgd_curves[1][0].copy()
-        change = d["net_theta_change"]
-        with self.step(f"Width {narrow_w}, same seed: its kernel moves as it trains\n"
-                       f"(by {percent(change[narrow_i])} by t = {t_last}), so the curves part.",
+        change = self.change_label(k_mid)
+        t_sym = t_mid.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+        with self.step(f"Width {narrow_w}, same seed: by t = {t_mid} its kernel has moved by\n"
+                       f"{percent(change_t[narrow_i][k_mid])} (‖k{t_sym} − k₀‖ / ‖k₀‖, Frobenius), so the curves part.",
                        narration=f"Now a network of width {narrow_w}, from the same random seed. Its kernel moves as "
-                                 f"it trains: by t = {t_last} its NTK has changed by {percent(change[narrow_i])}, "
-                                 f"against {percent(change[wide_i])} at width {wide_w}. So kernel gradient descent "
-                                 "with its initial kernel loses track of it."):
+                                 f"it trains: by t = {t_mid} its NTK has changed by "
+                                 f"{percent(change_t[narrow_i][k_mid])}, measured as the Frobenius norm of the change "
+                                 "over the plotted inputs and the training inputs, relative to the initial kernel; "
+                                 f"at width {wide_w}, by {percent(change_t[wide_i][k_mid])}. So kernel gradient "
+                                 "descent with its initial kernel loses track of it."):
+            self.play(Transform(panel, VGroup(self.axes[0], self.names[0], self.titles[0])),
+                      Transform(dots, self.dots[0]), Transform(net, self.net_curves[0][0]),
+                      Transform(kgd, self.kgd_curves[0][0]), Transform(clock, self.time_labels[0]), run_time=1.0)
             self.play(FadeIn(ax_n), FadeIn(self.names[1]), FadeIn(self.titles[1]), FadeIn(self.dots[1]),
                       Create(net_n), run_time=1.0)
             self.add(kgd_n)
             self.bring_to_front(net_n, self.dots[1])
-            self.play(Transform(clock, self.time_labels[0]), Transform(net, self.net_curves[0][0]),
-                      Transform(kgd, self.kgd_curves[0][0]), run_time=0.8)
             for k in sweep:
                 self.play(Transform(net, self.net_curves[0][k]), Transform(kgd, self.kgd_curves[0][k]),
                           Transform(net_n, self.net_curves[1][k]), Transform(kgd_n, self.kgd_curves[1][k]),
                           Transform(clock, self.time_labels[k]), run_time=1.3)
                 self.wait(0.5)
-        self.say(f"At t = {t_mid}: {fmt(gn[k_mid], 2)} apart at width {narrow_w},\n"
+            self.play(FadeIn(change), run_time=0.6)
+
+        # Step: the vertical jump of the narrow kernel-GD curve (a finite network's NTK is discontinuous)
+        x_jump = float(d["net_jump_x"][narrow_i])
+        jump = float(d["net_jump"][narrow_i][k_mid])
+        j = int(np.searchsorted(self.x, x_jump))                  # the grid cell [x_{j−1}, x_j] holding it
+        y_mid = 0.5 * float(d["net_kgd_empirical"][narrow_i][k_mid][j - 1] + d["net_kgd_empirical"][narrow_i][k_mid][j])
+        ring = Circle(radius=max(0.28, 0.6 * abs(jump) * ax_n.y_length / (self.y_range[1] - self.y_range[0])),
+                      color=self.theme.highlight, stroke_width=3.5).move_to(ax_n.c2p(x_jump, y_mid))
+        with self.step(f"The purple curve jumps by {fmt(abs(jump), 2)} at x = {fmt(x_jump, 1)}: a finite\n"
+                       "network's NTK has ReLU′ steps (0 → 1 where a unit switches on).",
+                       narration=f"Notice the vertical jump of the purple curve at x = {fmt(x_jump, 1)}, by "
+                                 f"{fmt(abs(jump), 2)} at this time. It is not a drawing error. A finite network's "
+                                 "NTK contains the derivative of the ReLU, a step from zero to one, evaluated at each "
+                                 "hidden unit's input; where one of the eight units switches on, the kernel, and so "
+                                 "kernel gradient descent with it, jumps. The network itself stays continuous. With "
+                                 "a thousand units, the many small steps average out."):
+            self.play(Create(ring), run_time=0.8)
+        self.say(f"At t = {t_mid}: RMS gap {fmt(gn[k_mid], 2)} at width {narrow_w},\n"
                  f"{fmt(ga[k_mid], 2)} at width {wide_w}.",
                  narration=f"At time {t_mid} the narrow network is {fmt(gn[k_mid], 2)} away from its kernel "
-                           f"gradient descent; the wide one, {fmt(ga[k_mid], 2)}.")
+                           f"gradient descent, root mean square; the wide one, {fmt(ga[k_mid], 2)}.")
 
         # Step: the last moment, honestly
-        with self.step(f"Much later (t = {t_last}, {self.steps_at(last)} steps): {fmt(ga[last], 2)} apart at width "
-                       f"{wide_w},\n{fmt(gn[last], 2)} at width {narrow_w}. Wide is not infinitely wide.",
+        change_late = self.change_label(last)
+        with self.step(f"Much later (t = {t_last}, {self.steps_at(last)} steps): RMS gap {fmt(ga[last], 2)} at "
+                       f"width {wide_w},\n{fmt(gn[last], 2)} at width {narrow_w}. Wide is not infinitely wide.",
                        narration=f"Run much longer, to t = {t_last}, that is {self.steps_at(last)} steps, and even the "
                                  f"wide network drifts: {fmt(ga[last], 2)} away, against {fmt(gn[last], 2)} for the "
-                                 f"narrow one. Its kernel moved by {percent(change[wide_i])}, and the slowest "
-                                 "directions of training feel even that. Width "
-                                 f"{wide_w} is wide, not infinitely wide."):
+                                 f"narrow one, whose kernel has now moved by {percent(change_t[narrow_i][last])}. The "
+                                 f"wide network's kernel moved by {percent(change_t[wide_i][last])}, and the slowest "
+                                 f"directions of training feel even that. Width {wide_w} is wide, not infinitely wide."):
+            self.play(FadeOut(ring), run_time=0.4)
             self.play(Transform(net, self.net_curves[0][last]), Transform(kgd, self.kgd_curves[0][last]),
                       Transform(net_n, self.net_curves[1][last]), Transform(kgd_n, self.kgd_curves[1][last]),
-                      Transform(clock, self.time_labels[last]), run_time=1.3)
+                      Transform(clock, self.time_labels[last]), Transform(change, change_late), run_time=1.3)
 
-        # Step: what "depends only on the architecture" means; the ODE with Θ in place of k₀
+        # Step: what "depends only on the architecture" means; the ODE with Θ next to the one with k₀
         rel0 = d["net_theta0_vs_analytic"]
+        ode_k0 = self.ode(r"k_0", self.theme.kernel_start)
         ode_inf = self.ode(r"\Theta", self.theme.ntk_exact)
-        arch = self.arch_curves[last]
+        VGroup(ode_k0, ode_inf).arrange(RIGHT, buff=1.2).move_to([0, self.formula_y, 0])
         with self.step(f"Width → ∞: k₀ becomes Θ, computed from the architecture alone\n"
-                       f"(depth {s.depth}, weight and bias scales), no weights. Width {wide_w}: "
-                       f"{percent(rel0[wide_i])} off.",
+                       f"(depth {s.depth}, weight and bias scales), no weights.",
                        narration=f"As the width grows, the initial kernel k zero stops depending on the random "
                                  f"weights and becomes Θ, the infinite-width NTK. Θ is computed from the "
-                                 f"architecture "
-                                 f"alone: the depth, {s.depth}, and the scales of the weights and biases; no trained "
-                                 f"or random weights enter. That is what 'depends only on the architecture' means. "
-                                 f"At width {wide_w}, k zero is {percent(rel0[wide_i])} away from Θ; at width "
-                                 f"{narrow_w}, {percent(rel0[narrow_i])}. Dashed green: kernel gradient descent "
-                                 f"with Θ itself, from the same start; up to t = {t_mid} it stays within "
-                                 f"{fmt(max(self.gaps_inf_width[wide_i][1:k_mid + 1]), 2)} of the wide network."):
-            self.play(TransformMatchingTex(ode, ode_inf), run_time=1.0)
+                                 f"architecture alone: the depth, {s.depth}, and the scales of the weights and "
+                                 "biases; no trained or random weights enter. That is what 'depends only on the "
+                                 "architecture' means. Kernel gradient descent with Θ is the same equation with Θ "
+                                 "in place of k zero."):
+            self.play(Transform(ode, ode_k0), FadeIn(ode_inf), run_time=1.0)
+
+        arch = self.arch_curves[last]
+        gi = self.gaps_inf_width[wide_i]
+        with self.step(f"Dashed: kernel GD with Θ. Width {wide_w}: ‖k₀ − Θ‖/‖Θ‖ = {percent(rel0[wide_i])}\n"
+                       f"(Frobenius); RMS gap to the network {fmt(gi[last], 2)} at t = {t_last}.",
+                       narration=f"The dashed curve is kernel gradient descent with Θ itself, from the same start. "
+                                 f"At width {wide_w}, k zero is {percent(rel0[wide_i])} away from Θ, in the Frobenius "
+                                 f"norm relative to Θ; at width {narrow_w}, {percent(rel0[narrow_i])}. The dashed curve "
+                                 f"stays within {fmt(max(gi[1:k_mid + 1]), 2)} of the wide network up to t = {t_mid}, "
+                                 f"root mean square, and {fmt(gi[last], 2)} at t = {t_last}."):
             self.play(FadeIn(self.arch_legend), Create(arch), run_time=1.2)
+            self.bring_to_front(arch)

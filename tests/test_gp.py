@@ -311,6 +311,7 @@ def test_gp_numbers_shapes_on_small_settings(wide_data):
               "ntk_gp_gd_mean": (T, n), "ntk_gp_gd_std": (T, n), "net_widths": (W,),
               "net_f": (W, T, n), "net_f_train": (W, T, m), "net_kgd_analytic": (W, T, n),
               "net_kgd_empirical": (W, T, n), "net_theta0_vs_analytic": (W,), "net_theta_change": (W,),
+              "net_theta_change_t": (W, T), "net_jump_x": (W,), "net_jump": (W, T),
               "ens_mean": (T, n), "ens_std": (T, n), "ens_curves": (C, T, n), "ens_kgd_inf": (C, n)}
     for key, shape in shapes.items():
         assert d[key].shape == shape, key
@@ -319,6 +320,11 @@ def test_gp_numbers_shapes_on_small_settings(wide_data):
     np.testing.assert_allclose(d["net_kgd_empirical"][:, 0], d["net_f"][:, 0], atol=1e-12)
     np.testing.assert_allclose(d["net_kgd_analytic"][:, 0], d["net_f"][:, 0], atol=1e-12)
     np.testing.assert_allclose(d["ntk_gp_mean"][0], 0.0, atol=1e-14)
+    # The kernel's change at every time ends at the change by the last time, from 0.
+    np.testing.assert_allclose(d["net_theta_change_t"][:, -1], d["net_theta_change"], rtol=1e-10)
+    np.testing.assert_allclose(d["net_theta_change_t"][:, 0], 0.0, atol=1e-14)
+    lo, hi = s.x_range
+    assert np.all((lo <= d["net_jump_x"]) & (d["net_jump_x"] <= hi))
     # The inputs: the post's units and the networks' are related by the input map.
     np.testing.assert_allclose(d["x_test"], s.scaled(d["x_grid"]), atol=1e-14)
     np.testing.assert_allclose(d["x_train_post"], s.train_x)
@@ -359,6 +365,11 @@ def test_train_network_records_its_kernel_after_training():
     np.testing.assert_allclose(run.theta_end_td, jac_ntk(res.params, X_TEST, X_TRAIN), atol=1e-10)
     np.testing.assert_allclose(run.theta_end_dd, jac_ntk(res.params, X_TRAIN, X_TRAIN), atol=1e-10)
     assert np.abs(np.asarray(run.theta_end_dd) - np.asarray(run.theta0_dd)).max() > 1e-6   # it moved
+    # How far it moved, at each time: ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F over [x; X] × X, by hand at the end.
+    both0 = np.concatenate([run.theta0_td, run.theta0_dd])
+    both_end = np.concatenate([run.theta_end_td, run.theta_end_dd])
+    assert run.theta_change.shape == (3,) and run.theta_change[0] == pytest.approx(0.0, abs=1e-14)
+    assert run.theta_change[-1] == pytest.approx(np.linalg.norm(both_end - both0) / np.linalg.norm(both0), rel=1e-10)
 
 
 # --------------------------------------------------------------------------- [gp] settings
@@ -499,3 +510,74 @@ def test_ensemble_agreement_in_units_of_the_gp_std():
     np.testing.assert_array_equal(ag.agree, [True, False, False])
     assert gp.agreeing_prefix(ag.agree) == 1
     assert gp.agreeing_prefix([True, True]) == 2 and gp.agreeing_prefix([False, True]) == 0
+
+
+def test_rms_gaps_over_time():
+    f = np.array([[0.0, 0.0, 0.0, 0.0], [1.0, -1.0, 1.0, -1.0], [3.0, 0.0, 0.0, 4.0]])
+    np.testing.assert_allclose(gp.rms_gaps_over_time(f, np.zeros((3, 4))), [0.0, 1.0, 2.5])
+
+
+def test_worst_mean_offset_in_gp_std_and_standard_errors():
+    off = gp.worst_mean_offset(ens_mean=[0.0, 0.3, 0.1], ens_std=[1.0, 0.8, 1.0], gp_mean=[0.0, 0.0, 0.0],
+                               gp_std=[1.0, 0.6, 1.0], seeds=64)
+    assert off.index == 1 and off.gap == pytest.approx(0.3)
+    assert off.in_gp_std == pytest.approx(0.5) and off.in_std_err == pytest.approx(0.3 / (0.8 / 8))
+
+
+def _pre_activations(params, us, arch):
+    """Hidden pre-activations by hand (NTK parametrization), (len(us), width) per hidden layer."""
+    h, out = np.asarray(us, dtype=np.float64)[:, None], []
+    for (W, b), (ws, bs) in list(zip(params, arch.stds()))[:-1]:
+        z = (ws / np.sqrt(W.shape[1])) * h @ np.asarray(W).T + bs * np.asarray(b)
+        out.append(z)
+        h = np.maximum(z, 0.0)
+    return out
+
+
+def test_activation_switches_are_the_zero_crossings_of_hidden_units():
+    params = wide.init_params(jax.random.PRNGKey(0), 8, ARCH)
+    sw = gp.activation_switches(params, -1.0, 1.0, ARCH)
+    assert sw.size > 0 and np.all(np.diff(sw) > 0) and np.all((-1 <= sw) & (sw <= 1))
+    # First layer in closed form: z = (w_std·W) u + b_std·b vanishes at u = −b_std·b / (w_std·W).
+    (W1, b1), (ws, bs) = params[0], ARCH.stds()[0]
+    u1 = -(bs * np.asarray(b1)) / (ws * np.asarray(W1)[:, 0])
+    u1 = np.sort(u1[(-1 <= u1) & (u1 <= 1)])
+    assert all(np.abs(sw - u).min() < 1e-12 for u in u1)
+    # Every switch zeroes some hidden unit; and a fine grid finds as many sign changes.
+    zs = _pre_activations(params, sw, ARCH)
+    assert np.all(np.min([np.abs(z).min(axis=1) for z in zs], axis=0) < 1e-9)
+    fine = _pre_activations(params, np.linspace(-1.0, 1.0, 200001), ARCH)
+    assert sum(int((np.sign(z[:-1]) * np.sign(z[1:]) < 0).sum()) for z in fine) == sw.size
+
+
+def test_kernel_gd_with_a_finite_networks_ntk_jumps_where_a_unit_switches():
+    # Width 8: kernel GD with its own Θ_0, by the explicit recursion f ← f − η Θ_0(x, X)(f(X) − Y)
+    # with Θ_0 from the Jacobian, on both sides of each switch: a jump that does not shrink with ε;
+    # between switches the two sides meet as ε → 0.
+    params = wide.init_params(jax.random.PRNGKey(0), 8, ARCH)
+    sw = gp.activation_switches(params, -1.0, 1.0, ARCH)
+    mid = 0.5 * (sw[:-1] + sw[1:])
+    lr, steps = 0.125, 16
+    jac_ntk = jax.jit(lambda p, a, b: ntkcore.ntk(lambda th, x: wide.apply(th, x, ARCH), p, a, b))
+
+    def recursion(points):
+        th_td, th_dd = np.asarray(jac_ntk(params, points, X_TRAIN)), np.asarray(jac_ntk(params, X_TRAIN, X_TRAIN))
+        f = np.asarray(wide.apply_batch(params, jnp.asarray(points)[:, None], ARCH))
+        fd = np.asarray(wide.apply_batch(params, jnp.asarray(X_TRAIN)[:, None], ARCH))
+        for _ in range(steps):
+            r = fd - Y_TRAIN
+            f, fd = f - lr * th_td @ r, fd - lr * th_dd @ r
+        return f
+
+    for eps in (1e-5, 1e-8):
+        got = gp.kernel_gd_across(params, sw, X_TRAIN, Y_TRAIN, [0.0, lr * steps], lr, ARCH, eps=eps)
+        expected = recursion(sw + eps) - recursion(sw - eps)
+        np.testing.assert_allclose(got[-1], expected, atol=1e-9)
+        np.testing.assert_allclose(got[0], 0.0, atol=1e-4)            # f_0 itself is continuous
+    far = gp.kernel_gd_across(params, sw, X_TRAIN, Y_TRAIN, [lr * steps], lr, ARCH, eps=1e-8)[0]
+    near = gp.kernel_gd_across(params, sw, X_TRAIN, Y_TRAIN, [lr * steps], lr, ARCH, eps=1e-5)[0]
+    assert np.abs(far).max() > 1e-2 and np.allclose(far, near, atol=1e-4)     # a jump
+    between = gp.kernel_gd_across(params, mid, X_TRAIN, Y_TRAIN, [lr * steps], lr, ARCH, eps=1e-8)[0]
+    assert np.abs(between).max() < 1e-6                                      # continuous there
+    u, jump = gp.largest_kernel_gd_jump(0, 8, X_TRAIN, Y_TRAIN, [0.0, lr * steps], lr, -1.0, 1.0, ARCH)
+    assert u in sw and jump[-1] == pytest.approx(far[np.argmax(np.abs(far))], abs=1e-6)

@@ -63,10 +63,16 @@ def test_ensemble_curves_map_back(scene, D):
             np.testing.assert_allclose(ys, D["ens_curves"][c, k], atol=1e-6)
 
 
-def test_zoomed_ensemble_curves_are_the_networks_at_the_last_agreeing_time(scene, D):
-    for c, curve in enumerate(scene.zoom_ens_curves):
+def test_zoomed_ensemble_curves_are_the_networks_from_the_last_agreeing_time_on(scene, D):
+    k0, T = scene.n_agree - 1, len(D["times"])
+    for c, row in enumerate(scene.zoom_ens_curves):
+        assert len(row) == T - k0
+        for k, curve in enumerate(row, start=k0):
+            xs, ys = curve_anchors(scene.zoom_axes, curve)
+            np.testing.assert_allclose(ys, D["ens_curves"][c, k], atol=1e-6)
+    for k, curve in enumerate(scene.zoom_ens_means, start=k0):
         xs, ys = curve_anchors(scene.zoom_axes, curve)
-        np.testing.assert_allclose(ys, D["ens_curves"][c, scene.n_agree - 1], atol=1e-6)
+        np.testing.assert_allclose(ys, D["ens_mean"][k], atol=1e-6)
 
 
 def test_landing_curves_are_kernel_gd_to_infinity_from_each_f0(scene, D):
@@ -89,7 +95,7 @@ def test_the_zoomed_axes_hold_everything_drawn_on_them(scene, D):
     assert lo < hi and (hi - lo) < (scene.y_range[1] - scene.y_range[0])
     late = np.concatenate([D["ntk_gp_gd_mean"][scene.n_agree - 1:] + 2 * D["ntk_gp_gd_std"][scene.n_agree - 1:],
                            D["ntk_gp_gd_mean"][scene.n_agree - 1:] - 2 * D["ntk_gp_gd_std"][scene.n_agree - 1:],
-                           D["ens_kgd_inf"], D["ens_curves"][:, scene.n_agree - 1]], axis=None)
+                           D["ens_kgd_inf"], D["ens_curves"][:, scene.n_agree - 1:]], axis=None)
     assert lo <= late.min() and late.max() <= hi
 
 
@@ -105,6 +111,35 @@ def test_agreement_caption_is_the_worst_offset_in_gp_standard_deviations(scene, 
     assert t == D["times"][n_agree - 1] and S == int(D["ens_seeds"])
     assert worst == pytest.approx(max(mean_off[:n_agree].max(), std_off[:n_agree].max()), abs=0.005 + 1e-9)
     assert worst <= 1.0 + 0.005
+
+
+def test_lag_captions_give_the_offset_in_gp_std_and_in_standard_errors(scene, D):
+    # From the first time the networks disagree on: where their mean is farthest from the GP's, by how
+    # much, in GP std and in standard errors s/√S of the S-network mean, computed here.
+    S = int(D["ens_seeds"])
+    said = [c for c in caption_texts(scene) if c.startswith("At t = ")]
+    assert len(said) == len(D["times"]) - scene.n_agree
+    for k, c in zip(range(scene.n_agree, len(D["times"])), said):
+        d = np.abs(D["ens_mean"][k] - D["ntk_gp_gd_mean"][k])
+        i = int(np.argmax(d))
+        nums = numbers_in(c)
+        assert nums[0] == D["times"][k]
+        assert any(v == pytest.approx(D["x_grid"][i]) for v in nums[1:]), c          # where
+        assert any(v == pytest.approx(d[i], abs=0.005 + 1e-9) for v in nums[1:]), c  # how far
+        # The last two numbers: in GP std there, and in standard errors of the S-network mean there.
+        assert nums[-2] == pytest.approx(d[i] / D["ntk_gp_gd_std"][k][i], abs=0.5 + 1e-9)
+        assert nums[-1] == pytest.approx(d[i] / (D["ens_std"][k][i] / np.sqrt(S)), abs=0.5 + 1e-9)
+        assert "GP std" in c and "standard" in c
+
+
+def test_the_prior_is_drawn_in_the_nngp_colour_and_k_is_defined(scene, D):
+    theme = scene.theme
+    assert scene.bands[0].get_fill_color().to_hex().upper() == theme.nngp.upper()
+    assert all(b.get_fill_color().to_hex().upper() == theme.ntk_exact.upper() for b in scene.bands[1:])
+    caps = caption_texts(scene)
+    first_k = next(c for c in caps if " K" in c or "K," in c)
+    assert "neural\nnetwork Gaussian process (NNGP)" in first_k or "neural network Gaussian process (NNGP)" in first_k
+    assert any(c.startswith("K, the NNGP kernel: the covariance of f₀ over initializations") for c in caps)
 
 
 def test_pinch_caption_prints_the_largest_std_at_infinite_time(scene, D):
