@@ -5,7 +5,9 @@ prior GP(0, K) (the NNGP posterior) and gradient descent to convergence (the NTK
 Both pass through the data; they differ between and beyond it, in mean and in spread.
 
 Every curve and number comes from ``ntkcore.gp.gp_numbers`` (experiment "gp", precomputed by the
-pipeline) and the facts of ``ntkcore.gp`` (largest gap, ratio of standard deviations).
+pipeline) and the facts of ``ntkcore.gp`` (largest gap, ratio of standard deviations).  The bands are
+mean ± 2 std at their true size (the y axis is zoomed to the curves instead): the NNGP posterior's
+filled, the NTK-GP's as dashed edges, so that the two never blend where they overlap.
 
 Render:  manim -pql scenes/ch11_nngp_vs_ntk.py DontMixKernels
 """
@@ -13,7 +15,8 @@ Render:  manim -pql scenes/ch11_nngp_vs_ntk.py DontMixKernels
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Create, DoubleArrow, FadeIn, FadeOut, LaggedStart, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, UR, Circle, Create, DashedVMobject, Dot, DoubleArrow, FadeIn, FadeOut,
+                   LaggedStart, VGroup)
 
 from ntkcore.gp import away_from, grid_indices, largest_gap, std_ratio_range
 
@@ -24,29 +27,20 @@ from scenes.formatting import fmt, fmt_g
 from scenes.ranges import every_other_tick, label_decimals, whole_ticks
 from scenes.widgets import legend_row, polyline, vertical_marker
 
-MAGNIFICATIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-
-
-def magnification(largest_half_width: float, room: float) -> int:
-    """The largest of :data:`MAGNIFICATIONS` that keeps the widest band's half-width within ``room``
-    (data units); 1 when even that does not fit."""
-    fits = [m for m in MAGNIFICATIONS if m * largest_half_width <= room]
-    return max(fits) if fits else 1
-
-
 class DontMixKernels(ChapterScene):
 
     axes_size = (11.2, 4.0)
-    axes_center = (0.3, -0.05, 0.0)
+    axes_center = (0.3, -0.1, 0.0)
     kernel_size = (11.2, 3.7)
     kernel_center = (0.3, -0.2, 0.0)
     kernel_y_step = 0.25
-    fit_y_step = 0.25
-    band_stds = 2.0              # each band is mean ± band_stds · std (its width magnified, see below)
-    band_room = 0.3              # the widest magnified half-width, in data units
-    band_opacity = 0.25
+    fit_y_step = 0.1             # y zoomed to the curves (ticks every 0.1, numbers every 0.2)
+    band_stds = 2.0              # each band is mean ± band_stds · std, drawn at its true size
+    band_opacity = 0.35          # the NNGP band (filled); the NTK-GP band is two dashed edges
+    band_dashes = 70
     away = 1.0                   # "away from the data": at least this far (in x) from every training input
     legend_y = 2.88
+    fit_legend_y = 2.7          # three rows: just under the heading's bottom
     legend_right = 6.8
 
     # ------------------------------------------------------------------ the numbers
@@ -72,7 +66,6 @@ class DontMixKernels(ChapterScene):
         ratio = np.where(self.off_data, self.stds["ntk"] / np.where(self.off_data, self.stds["nngp"], 1.0), 0.0)
         self.ratio_max_x = float(self.x[int(np.argmax(ratio))])
         self.top_std = max(float(v.max()) for v in self.stds.values())
-        self.magnify = magnification(self.band_stds * self.top_std, self.band_room)
         self.build_kernel_plot()
         self.build_fit_plot()
 
@@ -102,13 +95,22 @@ class DontMixKernels(ChapterScene):
                        text_color=self.theme.ntk_exact),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.kernel_legend.move_to([0, self.legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
+        # The two values the caption reads, marked where the shapes differ most.
+        xg = self.shape_gap_x
+        self.shape_dots = VGroup(*[Dot(ax.c2p(xg, v), radius=0.08, color=c) for v, c in
+                                   zip(self.shape_gap_values, (self.theme.nngp, self.theme.ntk_exact))])
+        self.shape_labels = VGroup(*[self.ty.text(fmt(v, 2), size=self.ty.LABEL_SIZE, color=c)
+                                     .next_to(dot, UR if xg < 0.5 * (lo + hi) else UP + LEFT, buff=0.08)
+                                     for v, c, dot in zip(self.shape_gap_values,
+                                                          (self.theme.nngp, self.theme.ntk_exact), self.shape_dots)])
 
     def build_fit_plot(self):
         d, s = self.data, self.wide
         lo, hi = s.x_range
-        half = {k: self.magnify * self.band_stds * v for k, v in self.stds.items()}
-        vals = np.concatenate([*(self.means[k] + half[k] for k in half), *(self.means[k] - half[k] for k in half),
-                               d["y_train"]])
+        half = {k: self.band_stds * v for k, v in self.stds.items()}
+        self.band_lower = {k: self.means[k] - half[k] for k in half}
+        self.band_upper = {k: self.means[k] + half[k] for k in half}
+        vals = np.concatenate([*self.band_lower.values(), *self.band_upper.values(), d["y_train"]])
         self.fit_y_range = y_range = whole_ticks(vals, self.fit_y_step)
         numbers = every_other_tick(y_range)
         self.fit_axes = ax = self.framed((lo, hi, 5), y_range, self.axes_size, self.axes_center,
@@ -116,19 +118,30 @@ class DontMixKernels(ChapterScene):
         self.fit_names = axis_names(self, ax, s.y_shift, s.y_scale)
         self.train_dots = training_dots(self, ax, d["x_train_post"], d["y_train"])
         self.marks = VGroup(*[Circle(radius=0.16, color=self.theme.highlight, stroke_width=3).move_to(dot.get_center())
-                              for dot in self.train_dots])      # amber rings: where both bands pinch
+                              for dot in self.train_dots])      # rings: where both bands pinch
         colors = {"nngp": self.theme.nngp, "ntk": self.theme.ntk_exact}
-        self.bands = {k: band(ax, self.x, self.means[k] - half[k], self.means[k] + half[k], colors[k],
-                              self.band_opacity) for k in half}
+        # The NNGP posterior's band filled; the NTK-GP's as its two edges, dashed (no blending where
+        # they overlap).  ``ntk_edges`` are the solid edges the dashes are cut from (read back in tests).
+        self.bands = {"nngp": band(ax, self.x, self.band_lower["nngp"], self.band_upper["nngp"], colors["nngp"],
+                                   self.band_opacity)}
+        self.ntk_edges = (polyline(ax, self.x, self.band_lower["ntk"], colors["ntk"], stroke_width=2.5),
+                          polyline(ax, self.x, self.band_upper["ntk"], colors["ntk"], stroke_width=2.5))
+        self.bands["ntk"] = VGroup(*[DashedVMobject(e, num_dashes=self.band_dashes) for e in self.ntk_edges])
         self.mean_curves = {k: polyline(ax, self.x, self.means[k], colors[k]) for k in half}
+        sd = fmt_g(self.band_stds)
+        dot_key = VGroup(Dot(radius=0.085, color=self.theme.dot),
+                         self.ty.text(f"the {len(d['y_train'])} training points (as in the last chapter)",
+                                      size=self.ty.LABEL_SIZE)).arrange(RIGHT, buff=0.3)
         self.legend = VGroup(
-            legend_row(self.ty, self.theme.nngp, "NNGP posterior (Bayes): mean ± 2 std",
+            legend_row(self.ty, self.theme.nngp, f"NNGP posterior (Bayes): mean, shaded ± {sd} std",
                        text_color=self.theme.nngp),
-            legend_row(self.ty, self.theme.ntk_exact, "NTK-GP, t = ∞: mean over random initializations ± 2 std",
+            legend_row(self.ty, self.theme.ntk_exact,
+                       f"NTK-GP, t = ∞: mean over initializations, dashed ± {sd} std",
                        text_color=self.theme.ntk_exact),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        self.legend.move_to([0, self.legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
-        # The largest gap between the means, as an amber double arrow.
+            dot_key,
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        self.legend.move_to([0, self.fit_legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
+        # The largest gap between the means, as a double arrow.
         k = self.max_gap_index
         a, b = self.means["nngp"][k], self.means["ntk"][k]
         self.gap_arrow = DoubleArrow(ax.c2p(self.max_gap_x, b), ax.c2p(self.max_gap_x, a), buff=0,
@@ -136,13 +149,19 @@ class DontMixKernels(ChapterScene):
                                      max_tip_length_to_length_ratio=0.3)
         self.gap_label = self.ty.text(f"largest gap {fmt(self.max_gap, 2)}\nat x = {fmt_g(self.max_gap_x)}",
                                       size=self.ty.LABEL_SIZE, color=self.theme.highlight, line_spacing=0.9)
-        self.gap_label.next_to(self.gap_arrow, RIGHT, buff=0.2).shift(0.35 * DOWN)
+        # Up and to the left of the arrow's top, over the empty region the curves rise through (clear of
+        # both bands' upper edges at the arrow).
+        top = max(self.band_upper["ntk"][k], self.band_upper["nngp"][k])
+        self.gap_label.next_to(ax.c2p(self.max_gap_x, top), UP + LEFT, buff=0.12)
         self.ratio_marker = vertical_marker(ax, self.ratio_max_x, self.theme.highlight)
         r_hi = self.ratio_range[1]
-        self.ratio_label = self.ty.text(f"std ratio {fmt(r_hi, 1)}", size=self.ty.LABEL_SIZE,
-                                        color=self.theme.highlight)
+        self.ratio_label = self.ty.text(f"std ratio {fmt(r_hi, 1)}\nat x = {fmt_g(self.ratio_max_x)}",
+                                        size=self.ty.LABEL_SIZE, color=self.theme.highlight, line_spacing=0.9)
+        # Beside the marker, just above the bands it describes.
+        i = int(np.argmin(np.abs(self.x - self.ratio_max_x)))
+        band_top = max(self.band_upper["ntk"][i], self.band_upper["nngp"][i])
         side = LEFT if self.ratio_max_x > 0.5 * (lo + hi) else RIGHT
-        self.ratio_label.next_to(ax.c2p(self.ratio_max_x, y_range[0]), side, buff=0.15).shift(0.35 * UP)
+        self.ratio_label.next_to(ax.c2p(self.ratio_max_x, band_top), side + UP, buff=0.15)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
@@ -150,49 +169,53 @@ class DontMixKernels(ChapterScene):
         xp = fmt_g(self.x_obs)
         m = len(d["y_train"])
         map_text, map_spoken = input_map(s.x_range)
-        M = self.magnify
+        sd = fmt_g(self.band_stds)
 
         self.play_title_card(
             "Don't mix your kernels", r"K_{\mathrm{NNGP}} \;\neq\; \Theta_{\mathrm{NTK}}",
-            bridge="That Gaussian process is not the one Bayes gives:\n"
-                   "the same network has two kernels.",
+            bridge="That Gaussian process is not Bayes's: one network has two kernels,\n"
+                   "the neural network Gaussian process (NNGP) kernel and the NTK.",
             narration="The Gaussian process we just followed to infinite time is not the one Bayesian inference "
-                      "gives. The same network has two kernels, and mixing them up is the post's last warning.")
+                      "gives. The same network has two kernels, the neural network Gaussian process kernel, NNGP "
+                      "for short, and the neural tangent kernel, and mixing them up is the post's last warning.")
 
         # Step: one architecture, two kernels
         head = self.heading("Don't mix your kernels")
         ax = self.kernel_axes
         with self.step(f"One infinitely wide ReLU network, two kernels, each drawn\n"
-                       f"as kernel(x, {xp}) over its value at x′ = {xp}.",
+                       f"as kernel(x, {xp}) ÷ kernel({xp}, {xp}).",
                        narration=f"One ReLU network with {s.depth} hidden layers, infinitely wide; as before its input "
-                                 f"is u equals {map_spoken}. It has two kernels. First, the NNGP kernel K, the "
-                                 "covariance of f of x and f of x prime over random initializations: the prior over "
-                                 "functions. Second, in green, the NTK Θ, how a gradient step at x prime moves f "
-                                 "of x: the "
-                                 f"training dynamics. Both drawn against x′ = {xp}, divided by their value there."):
+                                 f"is u equals {map_spoken}. It has two kernels. First, in gold, the NNGP kernel K, "
+                                 "the covariance of f of x and f of x prime over random initializations: the prior "
+                                 "over functions. Second, in green, the NTK Θ, how a gradient step at x prime moves "
+                                 "f of x: the training dynamics. Both drawn against x prime = "
+                                 f"{xp}, divided by their value there."):
             self.play(FadeIn(head), FadeIn(ax), FadeIn(self.kernel_names), FadeIn(self.obs_marker),
                       FadeIn(self.obs_label), run_time=1.0)
             self.play(FadeIn(self.kernel_legend), Create(self.nngp_curve), Create(self.ntk_curve), run_time=1.6)
         a, b = self.shape_gap_values
-        self.say(f"Different shapes: at x = {fmt_g(self.shape_gap_x)}, K is {fmt(a, 2)} and Θ is {fmt(b, 2)}\n"
-                 f"(relative to x′). Two kernels, two predictions:",
-                 narration=f"They have different shapes: at x = {fmt_g(self.shape_gap_x)} the NNGP kernel is "
-                           f"{fmt(a, 2)} of its value at x prime, the NTK {fmt(b, 2)}. Two kernels give two "
-                           "predictions on the same data.")
+        xg = fmt_g(self.shape_gap_x)
+        with self.step(f"Different shapes: at x = {xg}, K is {fmt(a, 2)} and Θ is {fmt(b, 2)}\n"
+                       f"(each ÷ its value at x′ = {xp}). Two kernels, two predictions:",
+                       narration=f"They have different shapes: at x = {xg} the NNGP kernel is {fmt(a, 2)} of its "
+                                 f"value at x prime, the NTK only {fmt(b, 2)}. Why divide? Multiplying a kernel by a "
+                                 "constant does not change the mean it predicts from data, so here only the shape "
+                                 "counts, not the raw size. Two kernels give two predictions on the same data."):
+            self.play(FadeIn(self.shape_dots), FadeIn(self.shape_labels), run_time=0.8)
 
         # Step: the data, and Bayes with the NNGP prior
         kernels = VGroup(ax, self.kernel_names, self.obs_marker, self.obs_label, self.nngp_curve, self.ntk_curve,
-                         self.kernel_legend)
+                         self.kernel_legend, self.shape_dots, self.shape_labels)
         fx = self.fit_axes
         with self.step("Bayes with the network's prior GP(0, K), no noise: the neural\n"
                        "network Gaussian process (NNGP) posterior (Neal 1994; Lee et al. 2018).",
-                       narration=f"The same {m} training points as before. First, Bayesian inference: take the "
-                                 "network's prior, the Gaussian process with covariance K, condition it on the data "
-                                 "without noise, and get the posterior: the neural network Gaussian process, or NNGP, "
-                                 "of Neal, 1994, and Lee and colleagues, 2018. Drawn: its mean, and a band of two "
-                                 "standard deviations."):
+                       narration=f"The same {m} training points as before, in black. First, Bayesian inference: take "
+                                 "the network's prior, the Gaussian process with covariance K, condition it on the "
+                                 "data without noise, and get the posterior: the neural network Gaussian process, or "
+                                 "NNGP, of Neal, 1994, and Lee and colleagues, 2018. Drawn: its mean, and a shaded "
+                                 f"band of {sd} standard deviations each side."):
             self.play(FadeOut(kernels), run_time=0.6)
-            self.play(FadeIn(fx), FadeIn(self.fit_names),
+            self.play(FadeIn(fx), FadeIn(self.fit_names), FadeIn(self.legend[2]),
                       LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.train_dots], lag_ratio=0.15), run_time=1.0)
             self.play(FadeIn(self.legend[0]), FadeIn(self.bands["nngp"]), Create(self.mean_curves["nngp"]),
                       run_time=1.4)
@@ -203,19 +226,21 @@ class DontMixKernels(ChapterScene):
                        "Its centre is the mean over random initializations.",
                        narration="Second, what gradient descent does: the NTK Gaussian process of the last chapter, "
                                  "at infinite time. In green, its mean over random initializations, Θ of x and X "
-                                 "times Θ of X and X inverse times Y, and its band. No single trained network is this "
-                                 "mean: each lands elsewhere in the band, shifted by its own start."):
-            self.play(FadeIn(self.legend[1]), FadeIn(self.bands["ntk"]), Create(self.mean_curves["ntk"]), run_time=1.4)
+                                 f"times Θ of X and X inverse times Y, and, dashed, its band of {sd} standard "
+                                 "deviations. No single trained network is this mean: each lands elsewhere in the "
+                                 "band, shifted by its own start."):
+            self.play(FadeIn(self.legend[1]), Create(self.bands["ntk"]), Create(self.mean_curves["ntk"]),
+                      run_time=1.4)
             self.bring_to_front(self.train_dots)
 
-        # Step: both pinch at the data; how much the bands are magnified
+        # Step: both pinch at the data; how wide the bands are
         prior_top = float(d["prior_std"].max())
-        with self.step(f"Both pinch to zero at the {m} data points. Bands drawn {M}× wider:\n"
-                       f"their std is at most {fmt(self.top_std, 3)} (the prior's: up to {fmt(prior_top, 2)}).",
-                       narration=f"Both processes pass through all {m} data points, and both bands pinch to zero "
-                                 f"there. The bands are tiny, so they are drawn {M} times wider than they are: no "
-                                 f"standard deviation here is above {fmt(self.top_std, 3)}, against up to "
-                                 f"{fmt(prior_top, 2)} for the prior."):
+        with self.step(f"Both bands pinch to zero at the {m} data points (circled).\n"
+                       f"Their std is at most {fmt(self.top_std, 3)} (the prior's: up to {fmt(prior_top, 2)}).",
+                       narration=f"Both processes pass through all {m} data points, circled, and both bands pinch to "
+                                 f"zero there. The bands are narrow: no standard deviation here is above "
+                                 f"{fmt(self.top_std, 3)}, against up to {fmt(prior_top, 2)} for the prior, so the y "
+                                 "axis is zoomed in to show them."):
             self.play(LaggedStart(*[Create(c) for c in self.marks], lag_ratio=0.15), run_time=1.0)
 
         # Step: where the means differ
@@ -239,9 +264,19 @@ class DontMixKernels(ChapterScene):
                                  + f". The ratio is largest at x = {fmt_g(self.ratio_max_x)}."):
             self.play(FadeIn(self.ratio_marker), FadeIn(self.ratio_label), run_time=0.8)
 
+        # Step: why never narrower (a theorem, true for any Θ; noise-free data)
+        self.say("Why: of all f₀(x) − a·(f₀(X) − Y), the NNGP posterior varies least\n"
+                 "over random starts f₀; the NTK-GP at t = ∞ is one of them.",
+                 narration="Why never narrower? Every prediction of the form f zero of x, minus a times the "
+                           "residual f zero of X minus Y, varies over random starts f zero. Its variance is smallest "
+                           "for a equal to K of x and X times K of X and X inverse, and that smallest variance is "
+                           "exactly the NNGP posterior's. Gradient descent at t = ∞ is such a prediction, with Θ in "
+                           "place of K, so its variance can only be larger.")
+
         # Step: the post's point
         self.say("Gradient descent on a wide network is not Bayesian inference\n"
                  "with the NNGP prior: don't mix your kernels.",
                  narration="So training a wide network by gradient descent and averaging over initializations is "
                            "not Bayesian inference with the network's prior. The NNGP kernel describes the prior; "
-                           "the NTK describes training. Don't mix your kernels.")
+                           "the NTK describes training. He, Lakshminarayanan and Teh, 2020, show how a small change "
+                           "to training gives an ensemble a Bayesian reading. Don't mix your kernels.")
