@@ -218,12 +218,12 @@ class GaussianProcessOverTime(ChapterScene):
         t_ok = fmt_g(float(self.times[n_agree - 1]))
         worst = max(float(ag.mean_off[:n_agree].max()), float(ag.std_off[:n_agree].max()))
         zx, k0 = self.zoom_axes, n_agree - 1
-        with self.step(f"Zoomed in: up to t = {t_ok} the {S} networks match it:\n"
-                       f"their mean and spread are within {fmt(worst, 2)} std (of the GP).",
+        with self.step(f"Zoomed in: up to t = {t_ok}, at every x, the {S} networks' mean and std\n"
+                       f"are both within {fmt(worst, 2)} GP std of the GP's.",
                        narration=f"Zoom in on the y axis. Up to time {t_ok} the {S} finite networks agree with the "
-                                 f"Gaussian process: at every x, their average and their spread are within "
-                                 f"{fmt(worst, 2)} of the process's own standard deviation of its mean and its "
-                                 "standard deviation."):
+                                 f"Gaussian process: at every time and every x, their average is within "
+                                 f"{fmt(worst, 2)} of the process's own standard deviation there from the process's "
+                                 "mean, and so is their standard deviation from the process's."):
             self.play(FadeOut(ax), FadeIn(zx), Transform(gp_band, self.zoom_bands[k0]),
                       Transform(gp_mean, self.zoom_means[k0]), Transform(dots, self.zoom_dots),
                       *[Transform(c, z[0]) for c, z in zip(curves, self.zoom_ens_curves)], run_time=1.2)
@@ -231,26 +231,41 @@ class GaussianProcessOverTime(ChapterScene):
 
         # Steps: later times, shown with the networks and the GP together; then the GP alone
         ens_mean = gap_mark = None
+        self.lag_facts = []          # (time index, MeanOffset, GP's distance from the target or None, fitted)
         for k in range(n_agree, T):
             off = worst_mean_offset(d["ens_mean"][k], d["ens_std"][k], d["ntk_gp_gd_mean"][k], d["ntk_gp_gd_std"][k], S)
             t_k, x_k = fmt_g(float(self.times[k])), fmt_g(float(self.x[off.index]))
             first = ens_mean is None
+            # the GP's own distance from the target there, when x_k is a training point
+            on = np.flatnonzero(self.on_data == off.index)
+            gp_res = (abs(float(d["ntk_gp_gd_mean"][k][off.index]) - float(d["y_train"][on[0]]))
+                      if on.size else None)
+            fitted = gp_res is not None and fmt(gp_res, 2) != fmt(off.gap, 2) and gp_res < 0.2 * off.gap
+            self.lag_facts.append((k, off, gp_res, fitted))
+            errs = fmt(off.in_std_err, 0)
             if first:
                 ens_mean = self.zoom_ens_means[k - k0].copy()
                 caption = (f"At t = {t_k}, width {W} lags: at x = {x_k} (circle) the networks'\n"
-                           f"mean is {fmt(off.gap, 2)} off the GP's: {fmt(off.in_gp_std, 1)} GP std, "
-                           f"{fmt(off.in_std_err, 0)} standard errors.")
+                           f"mean is {fmt(off.gap, 2)} off the GP's: {errs} standard errors (of a {S}-network mean).")
+                narration = (f"At time {t_k} the networks of width {W} lag behind the Gaussian process. The black "
+                             f"line is the mean of the {S} networks; at x = {x_k} it is {fmt(off.gap, 2)} away from "
+                             f"the process's mean. That is {errs} standard errors of a mean of {S} networks: far "
+                             "more than sampling alone would give.")
+            elif fitted:
+                caption = (f"At t = {t_k} the GP has fitted x = {x_k}, the networks not yet: their mean\n"
+                           f"is {fmt(off.gap, 2)} off ({errs} standard errors): width {W} lags where training "
+                           "fits last.")
+                narration = (f"At time {t_k} the Gaussian process has fitted the training point x = {x_k}: its mean "
+                             f"is only {fmt(gp_res, 2)} from the target there. The networks have not yet: their "
+                             f"mean is {fmt(off.gap, 2)} away from the process's, {errs} standard errors of a mean "
+                             f"of {S} networks. Width {W} lags in the directions that training fits last.")
             else:
-                caption = (f"At t = {t_k}: {fmt(off.gap, 2)} off at x = {x_k} ({fmt(off.in_gp_std, 0)} GP std, "
-                           f"{fmt(off.in_std_err, 0)} standard\nerrors): the slowest directions need wider networks.")
-            with self.step(caption,
-                           narration=f"At time {t_k} the networks of width {W} lag behind the Gaussian process. The "
-                                     f"black line is the mean of the {S} networks; at x = {x_k} it is "
-                                     f"{fmt(off.gap, 2)} away from the process's mean. That is "
-                                     f"{fmt(off.in_gp_std, 1)} times the process's own standard deviation there, "
-                                     f"and {fmt(off.in_std_err, 0)} standard errors of a mean of {S} networks: far "
-                                     "more than sampling alone would give. The slowest directions of training need "
-                                     "wider networks than this."):
+                caption = (f"At t = {t_k}: the networks' mean is {fmt(off.gap, 2)} off the GP's at x = {x_k}\n"
+                           f"({errs} standard errors): width {W} lags where training fits last.")
+                narration = (f"At time {t_k} the networks' mean is {fmt(off.gap, 2)} away from the process's at "
+                             f"x = {x_k}: {errs} standard errors of a mean of {S} networks. Width {W} lags in the "
+                             "directions that training fits last.")
+            with self.step(caption, narration=narration):
                 x_g = float(self.x[off.index])
                 mark = Circle(radius=0.22, color=self.theme.highlight, stroke_width=3.5).move_to(
                     zx.c2p(x_g, 0.5 * float(d["ens_mean"][k][off.index] + d["ntk_gp_gd_mean"][k][off.index])))

@@ -265,8 +265,8 @@ class DontMixKernels(ChapterScene):
             self.play(FadeIn(self.ratio_marker), FadeIn(self.ratio_label), run_time=0.8)
 
         # Step: why never narrower (a theorem, true for any Θ; noise-free data)
-        self.say("Why: of all f₀(x) − a·(f₀(X) − Y), the NNGP posterior varies least\n"
-                 "over random starts f₀; the NTK-GP at t = ∞ is one of them.",
+        self.say("Why: of all f₀(x) − a·(f₀(X) − Y), the NNGP posterior (a = K(x,X)K(X,X)⁻¹)\n"
+                 "varies least over random starts; the t = ∞ NTK-GP: a = Θ(x,X)Θ(X,X)⁻¹.",
                  narration="Why never narrower? Every prediction of the form f zero of x, minus a times the "
                            "residual f zero of X minus Y, varies over random starts f zero. Its variance is smallest "
                            "for a equal to K of x and X times K of X and X inverse, and that smallest variance is "

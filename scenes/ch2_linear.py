@@ -79,15 +79,15 @@ class LinearModel(ExampleScene):
         # Step: one gradient step moves every dot: a red arrow at every x
         i_max = int(np.argmax(np.abs(d)))
         max_label = self.ty.text(signed(d[i_max]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
-        hidden = self.hidden_arrows(d)     # arrows shorter than a dot's radius: drawn, but under the dot
+        hidden = self.hidden_arrows(d)     # arrows whose tip does not clear the dot: drawn, but unseen
         h_lo, h_hi = (fmt_g(xs[hidden].min()), fmt_g(xs[hidden].max())) if hidden.size else ("", "")
         with self.step(f"One gradient step on (f({x_s}) − {y_s})² moves every dot:\n"
-                       + (f"an arrow at every x (for {h_lo} ≤ x ≤ {h_hi} hidden by the dot)."
+                       + (f"an arrow at every x (for {h_lo} ≤ x ≤ {h_hi} too short to see)."
                           if hidden.size else "a red arrow at every x."),
                        narration=f"One gradient step on the squared error at x = {x_s} now moves every "
                                  f"dot: there is a red arrow at every x"
-                                 + (f", though from x = {h_lo} to {h_hi} the arrows are shorter than the "
-                                    "dot and hide under it" if hidden.size else "")
+                                 + (f", though from x = {h_lo} to {h_hi} the arrows are too short for "
+                                    "their tips to clear the dot" if hidden.size else "")
                                  + f". The longest, {signed(d[i_max])}, is at x = {fmt_g(xs[i_max])}."):
             self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06),
                       run_time=2.0)
@@ -208,6 +208,9 @@ class LinearModel(ExampleScene):
         inset.label.move_to(inset.box.get_corner(DR) + 0.1 * (LEFT + UP), aligned_edge=DR)
 
     def hidden_arrows(self, d) -> np.ndarray:
-        """Grid indices whose arrow is shorter on screen than a dot's radius (it lies under the dot)."""
+        """Grid indices whose arrow cannot be seen: its drawn length is less than a dot's radius plus
+        its own tip's length, so the tip does not clear the dot it starts in."""
         scale = abs(self.c2p(0, 1)[1] - self.c2p(0, 0)[1])      # scene units per unit of f
-        return np.flatnonzero(np.abs(np.asarray(d)) * scale < self.dot_radius)
+        length = np.abs(np.asarray(d)) * scale                  # (n,) drawn lengths (buff 0)
+        tip = np.array([self.arrows[i].tip.length if i in self.arrows else 0.0 for i in range(len(length))])
+        return np.flatnonzero(length < self.dot_radius + tip)

@@ -119,8 +119,8 @@ class NTKDefinition(ExampleScene):
         brace = Brace(self.definition[2], DOWN, buff=0.08, color=self.theme.highlight)
         brace_label = self.ty.text("θ pushed a step η along the gradient of f at x′", size=self.ty.LABEL_SIZE)
         brace_label.next_to(brace, DOWN, buff=0.08)
-        with self.step("Push θ a step η along the gradient of f at x′:\n"
-                       "f(x) moves by η·k̃_η(x, x′), k̃ for short.",
+        with self.step("Push θ by η along the gradient of f at x′: f(x) moves by η·k̃(x, x′)\n"
+                       "(the formulas keep k̃'s subscript η; captions drop it).",
                        narration="Take the parameters theta and push them a small step eta along the "
                                  "gradient of f at one input, x prime. Then look at how far the output at "
                                  "another input x moves. That change, divided by eta, is the finite-step "

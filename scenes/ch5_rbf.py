@@ -76,7 +76,7 @@ class RBFNetwork(ExampleScene):
         x_obs, y_obs = ex.observation
         x_s, y_s = fmt_g(x_obs), fmt_g(y_obs)
         i = ex.obs_index
-        km = self.morph = KernelMorph(self, self.kernel_axes_at)
+        km = self.morph = KernelMorph(self, self.kernel_axes_at, finite_color=self.theme.arrow)   # k̃ = Δf/η: red
         self.compute()
         th = ex.theta0
         big_size, big_center = self.axes_size, self.axes_center
@@ -88,11 +88,11 @@ class RBFNetwork(ExampleScene):
                             "large, gave exactly the kernel: k tilde equalled k. This tiny radial-basis-"
                             "function network is nonlinear in its parameters, so the two now differ, ")
         else:   # a settings file may change the examples
-            opener = "A tiny radial-basis-function network,"
+            opener = "A tiny radial-basis-function network:"
             opener_words = "A tiny radial-basis-function network, "
         self.play_title_card(
             ex.title, ex.model_spec.latex,
-            bridge=f"{opener}\na nonlinear model: the kernel is no longer a line.\n"
+            bridge=f"{opener}\nit is nonlinear, and the kernel is no longer a line.\n"
                    "Read centre-first (θ₁, θ₃ centres); the post prints it amplitude-first.",
             narration=opener_words + "and its kernel is no longer a line. A note on the formula: we read it "
                       "centre-first, theta one and theta three are the centres of the two Gaussians and "
@@ -263,10 +263,10 @@ class RBFNetwork(ExampleScene):
         ntk_ring = Circle(radius=0.13, color=self.theme.ntk_exact, stroke_width=4).move_to(ka.c2p(ntk_x, ntk_k))
         ntk_max_label = self.ty.text(f"max ≈ {ntk_s}", size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact)
         with self.step(f"As η → 0: the exact NTK k(x, {x_s}) / k({x_s}, {x_s}), max at x ≈ {ntk_s};\n"
-                       f"the faint purple curve is the post's finite step (max ≈ {peak_s}).",
+                       f"the faint red curve is the post's finite step (max ≈ {peak_s}).",
                        narration=f"In the limit eta to zero the curve is the exact neural tangent kernel, k of x "
                                  f"and {x_s}, over k of {x_s} and {x_s}, with its maximum at x of about {ntk_s}. "
-                                 f"The faint purple curve is the post's step, a finite push, which peaks at about "
+                                 f"The faint red curve is the post's step, a finite push, which peaks at about "
                                  f"{peak_s}."):
             exact = km.play_exact(moving, big, eta_label)
             self.ntk_dots, self.ntk_curve = exact["dots"], exact["curve"]

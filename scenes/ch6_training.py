@@ -94,7 +94,7 @@ class KernelDuringTraining(ExampleScene):
                       "too: the kernel changes as we train.")
         story.play_panels(
             f"Gradient ascent on f({x_s}), {T} steps of θ ← θ + {fmt_g(ex.ascent_lr)}·∂f({x_s})/∂θ.\n"
-            f"No target: a (f({x_s}) − {y_s})² step stops at {y_s}; this ends at {fmt(f_obs[-1], 2)}.",
+            f"No target: descent on (f({x_s}) − {y_s})² would stop at {y_s}; this ends at {fmt(f_obs[-1], 2)}.",
             narration=f"Example 4's model, from the same start, now trained by gradient ascent on f({x_s}) itself: "
                       f"{T} times, theta moves by {fmt_g(ex.ascent_lr)} times the gradient of f({x_s}). A step on "
                       f"the squared error to {y_s} points the same way, scaled by f({x_s}) minus {y_s}, so it "
@@ -102,11 +102,12 @@ class KernelDuringTraining(ExampleScene):
                       f"f({x_s}) climbs from {fmt(f_obs[0], 2)} past {y_s} to {fmt(f_obs[-1], 2)}: far enough for "
                       "the kernel to change.")
         story.play_first_kernel(
-            f"Right: the kernel at t = 0, the exact NTK k(x, {x_s}) / k({x_s}, {x_s}):\n"
-            f"where Example 4 ended (η → 0). No finite push from here on.",
+            f"Right, t = 0: the exact NTK k(x, {x_s}) / k({x_s}, {x_s}), where Example 4 ended.\n"
+            f"Every kernel curve from here on is the exact NTK at the current θ.",
             narration=f"On the right, the kernel at t = 0: the exact neural tangent kernel, k of x and {x_s} over "
-                      f"k of {x_s} and {x_s}, the curve Example 4 ended on as eta went to zero. From here on we "
-                      f"draw this exact kernel, the same one whose value at {x_s} we will split into parts.")
+                      f"k of {x_s} and {x_s}, the curve Example 4 ended on as eta went to zero. Every kernel "
+                      f"curve from here on is the exact kernel at the current theta, the same one whose value at "
+                      f"{x_s} we will split into parts.")
 
         # The valley centre θ₁ follows training as a dashed line in the function plot.
         centres = sh.thetas[:, CENTRE]
@@ -227,13 +228,15 @@ class KernelDuringTraining(ExampleScene):
                                  f"centre, our theta {af.ours + 1}: it moves by {fmt(af.moved, 3)}."):
             self.play(FadeOut(VGroup(*self.ghosts)), Create(reading_box), run_time=0.8)
         centre_again = self.share_box([CENTRE])
-        with self.step(f"Either way it barely moves: the valley centre {sym(CENTRE)} moves "
+        with self.step(f"So the post's claim does not hold: the valley centre {sym(CENTRE)} moves "
                        f"{signed(moved[CENTRE], 2)},\n"
-                       f"{fmt(1 / cf.ratio, 0)}× and {fmt(1 / af.ratio, 0)}× as far as either reading's θ₄.",
-                       narration=f"Either way, the post's theta four barely moves. The valley centre theta one moves "
-                                 f"by {fmt(moved[CENTRE], 2)}: {fmt(1 / cf.ratio, 0)} times as far as the first and "
-                                 f"{fmt(1 / af.ratio, 0)} times as far as the second. It is the valley moving away "
-                                 f"from x prime that changes the kernel."):
+                       f"{fmt(1 / cf.ratio, 0)}× as far as the centre-first θ₄ and {fmt(1 / af.ratio, 0)}× as far "
+                       f"as the amplitude-first one.",
+                       narration=f"So the post's claim does not hold. The valley centre theta one moves by "
+                                 f"{fmt(moved[CENTRE], 2)}: {fmt(1 / cf.ratio, 0)} times as far as the post's theta "
+                                 f"four read centre-first, and {fmt(1 / af.ratio, 0)} times as far as read "
+                                 f"amplitude-first. It is the valley moving away from x prime that changes the "
+                                 f"kernel."):
             self.play(ReplacementTransform(reading_box, centre_again), run_time=0.8)
 
     def ghost_bars(self, shares, row: str) -> VGroup:

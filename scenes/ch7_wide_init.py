@@ -57,7 +57,8 @@ class WideAtInit(ChapterScene):
     inset_size = (4.4, 2.0)
     inset_center = (3.9, 0.2, 0.0)
     band_stroke = (2.0, 0.45)     # width, opacity of each seed's curve
-    analytic_stroke = 5.0
+    analytic_stroke = 6.0
+    analytic_underlay = 9.0       # a solid background-coloured line under the dashes
     analytic_dashes = 48
 
     # ------------------------------------------------------------------ set-up
@@ -76,9 +77,12 @@ class WideAtInit(ChapterScene):
         self.band_curves = [[self.kernel_curve(c, self.width_colors[i], *self.band_stroke)
                              for c in d["curves"][i]] for i in range(W)]
         self.bands = [VGroup(*curves) for curves in self.band_curves]
-        # Θ: the smooth curve through the grid values (its geometry), drawn dashed on top of every band
-        # (the band shows through the gaps; the dashes tell it from the widest band's dark teal)
+        # Θ: the smooth curve through the grid values (its geometry), drawn dashed on top of every band,
+        # on a solid line of the background colour (slightly wider than the dashes): the dashes sit on a
+        # light line, so they stay visible inside the widest band's dark teal
         self.analytic_curve = self.kernel_curve(d["analytic_ntk"], self.theme.ntk_exact, self.analytic_stroke, 1.0)
+        self.analytic_base = self.kernel_curve(d["analytic_ntk"], self.theme.background,
+                                               self.analytic_underlay, 1.0)
         self.analytic_dashed = DashedVMobject(self.analytic_curve, num_dashes=self.analytic_dashes,
                                               dashed_ratio=0.55)
         self.u_row = self.build_u_row()
@@ -253,7 +257,8 @@ class WideAtInit(ChapterScene):
                        "in closed form: no random weights.",
                        narration=f"Dashed, in green, Θ of x and {xp}: the NTK of the same architecture at infinite "
                                  "width, computed in closed form, layer by layer, with no random weights at all."):
-            self.play(Create(self.analytic_dashed), FadeIn(swatch), FadeIn(analytic_label), run_time=1.2)
+            self.play(Create(self.analytic_base), Create(self.analytic_dashed), FadeIn(swatch),
+                      FadeIn(analytic_label), run_time=1.2)
 
         # Steps: why every curve bends at u = 0
         self.card = card
@@ -286,15 +291,18 @@ class WideAtInit(ChapterScene):
             for i in range(1, W):
                 self.play(Transform(band, self.bands[i]), Transform(width_label, width_labels[i]),
                           FadeIn(self.spread_dots[i], scale=2.0), run_time=1.5)
+                self.bring_to_front(self.analytic_base, self.analytic_dashed)   # Θ stays on top of the band
                 self.wait(0.6)
         dev, rel = largest_deviation(d["curves"][-1], d["analytic_ntk"])
         theta_max = fmt(float(np.max(np.abs(d["analytic_ntk"]))), 2)
+        typical = percent(float(d["spread"][-1]))       # the right panel's last dot
         self.deviation_said = (dev, rel)
-        self.say(f"At width {self.widths[-1]} all {n_seeds} kernels stay within {fmt(dev, 2)}\n"
-                 f"of Θ: {percent(rel)} of its largest value, {theta_max}.",
-                 narration=f"At width {self.widths[-1]}, all {n_seeds} kernels stay within {fmt(dev, 2)} of Θ, "
-                           f"that is {percent(rel)} of Θ's largest value, {theta_max}; at width "
-                           f"{self.widths[0]} they were up to {fmt(largest_deviation(d['curves'][0], d['analytic_ntk'])[0], 2)} away.")
+        self.say(f"At width {self.widths[-1]} even the worst of the {n_seeds} kernels stays within {fmt(dev, 2)}\n"
+                 f"of Θ ({percent(rel)} of its largest value, {theta_max}); the typical spread (right) is {typical}.",
+                 narration=f"At width {self.widths[-1]}, even the worst of the {n_seeds} kernels stays within "
+                           f"{fmt(dev, 2)} of Θ, that is {percent(rel)} of Θ's largest value, {theta_max}; at width "
+                           f"{self.widths[0]} they were up to {fmt(largest_deviation(d['curves'][0], d['analytic_ntk'])[0], 2)} "
+                           f"away. The typical spread, the last dot on the right, is {typical}.")
 
         # Step: the fitted slope
         slope = fmt(self.slope_shown, 2)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, UR, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, Transform,
+    DOWN, LEFT, RIGHT, UP, UR, Circle, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, Transform,
     TransformFromCopy, VGroup,
 )
 
@@ -52,7 +52,8 @@ class WideDuringTraining(ChapterScene):
     fit_legend_y = 2.75
     data_size = (7.0, 3.4)
     data_center = (0.0, -0.05, 0.0)
-    seed_offset = 0.14                    # sideways offset between the seed dots of one width (scene units)
+    seed_offset = 0.2                     # sideways offset between the seed dots of one width (scene units)
+    mean_ring = (0.11, 4.0)               # radius, stroke width of the hollow ring at each width's seed mean
     end_stroke = 4.0                      # the kernel before and after training
 
     # ------------------------------------------------------------------ set-up
@@ -217,9 +218,11 @@ class WideDuringTraining(ChapterScene):
                         ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         y_name.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
         self.loglog_labels = VGroup(x_labels, y_labels, x_name, y_name)
-        self.change_dots = VGroup(*[Dot(ax.c2p(lw[i], np.log10(self.rel_change_mean[i])), radius=0.11,
-                                        color=self.theme.width_color(i, W)) for i in range(W)])
-        # one small dot per seed, side by side (offset sideways so the big mean dot hides none)
+        # the seed mean: a hollow ring, so the seed dot at its centre stays visible
+        r, sw = self.mean_ring
+        self.change_dots = VGroup(*[Circle(radius=r, color=self.theme.width_color(i, W), stroke_width=sw)
+                                    .move_to(ax.c2p(lw[i], np.log10(self.rel_change_mean[i]))) for i in range(W)])
+        # one small dot per seed, side by side (offset sideways: the outer ones clear of the ring)
         S = lrc.shape[1]
         self.seed_dots = VGroup(*[Dot(ax.c2p(lw[i], lrc[i, j]) + (j - (S - 1) / 2) * self.seed_offset * RIGHT,
                                       radius=0.05, color=self.theme.width_color(i, W), fill_opacity=0.6)
@@ -365,11 +368,11 @@ class WideDuringTraining(ChapterScene):
                         self.col_formula)
         m_lo, m_hi = percent(d["rel_change"][lo_i, self.seed]), percent(d["rel_change"][hi_i, self.seed])
         with self.step(f"The whole kernel matrix: {len(self.widths)} widths, {S} random\n"
-                       "initializations each (small dots), their mean (big dots).",
+                       "initializations each (small dots), their mean (rings).",
                        narration=f"Now the whole kernel matrix, on the grid and the training points, not just one "
                                  f"column, at the end of training, T = {fmt_g(self.T)}: for the two networks above it changed by {m_lo} and {m_hi}. Here for "
                                  f"{len(self.widths)} widths, {S} random initializations each: small dots for each "
-                                 "network, big dots for their mean, on log–log axes."):
+                                 "network, a ring around their mean, on log–log axes."):
             self.play(FadeOut(panels), run_time=0.8)
             self.play(FadeIn(self.loglog_axes), FadeIn(self.loglog_labels), run_time=1.0)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.seed_dots], lag_ratio=0.05),

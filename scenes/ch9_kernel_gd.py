@@ -290,12 +290,14 @@ class KernelGradientDescent(ChapterScene):
 
         arch = self.arch_curves[last]
         gi = self.gaps_inf_width[wide_i]
-        with self.step(f"Dashed: kernel GD with Θ. Width {wide_w}: ‖k₀ − Θ‖/‖Θ‖ = {percent(rel0[wide_i])}\n"
-                       f"(Frobenius); RMS gap to the network {fmt(gi[last], 2)} at t = {t_last}.",
+        with self.step(f"Dashed: kernel GD with Θ. Width {wide_w}: ‖k₀ − Θ‖/‖Θ‖ = {percent(rel0[wide_i])}.\n"
+                       f"RMS gap to the network at t = {t_last}: {fmt(gi[last], 2)} "
+                       f"(kernel GD with k₀: {fmt(ga[last], 2)}).",
                        narration=f"The dashed curve is kernel gradient descent with Θ itself, from the same start. "
                                  f"At width {wide_w}, k zero is {percent(rel0[wide_i])} away from Θ, in the Frobenius "
                                  f"norm relative to Θ; at width {narrow_w}, {percent(rel0[narrow_i])}. The dashed curve "
                                  f"stays within {fmt(max(gi[1:k_mid + 1]), 2)} of the wide network up to t = {t_mid}, "
-                                 f"root mean square, and {fmt(gi[last], 2)} at t = {t_last}."):
+                                 f"root mean square, and {fmt(gi[last], 2)} at t = {t_last}; kernel gradient "
+                                 f"descent with the network's own k zero is {fmt(ga[last], 2)} away then."):
             self.play(FadeIn(self.arch_legend), Create(arch), run_time=1.2)
             self.bring_to_front(arch)

@@ -204,7 +204,7 @@ class ModelKernel(UserModelScene):
 
     def compute(self):
         """Everything drawn, from ntkcore, before any animation."""
-        km = self.morph = KernelMorph(self, self.kernel_axes_at)
+        km = self.morph = KernelMorph(self, self.kernel_axes_at, finite_color=self.theme.arrow)
         sw = km.sweep
         self.fine_x, self.f0, self.d, self.k_grid = km.fine_x, km.f0, km.d, km.k_grid
         self.etas, self.finite_grid, self.finite_fine = sw.etas, sw.finite_grid, sw.finite_fine

@@ -104,6 +104,18 @@ def test_kernel_change_is_quoted_at_the_time_on_the_clock(scene, D):
     dashed = next(c for c in caps if c.startswith("Dashed:"))
     rel = D["net_theta0_vs_analytic"][wide_i]
     assert numbers_in(dashed.split("= ")[1])[0] == pytest.approx(100 * rel, abs=(0.05 if rel < 0.1 else 0.5) + 1e-6)
+    # both RMS gaps to the wide network at the last time: kernel GD with Θ, then with its own k₀,
+    # read off the drawn curves
+    last = len(D["times"]) - 1
+    net = drawn(scene, 0, "net_curves")[last]
+    xs, arch = curve_anchors(scene.axes[0], scene.arch_curve_solid[last])
+    np.testing.assert_allclose(xs, scene.x, atol=1e-6)
+    kgd = drawn(scene, 0, "kgd_curves")[last]
+    t_said, with_theta = numbers_in(dashed.split("RMS gap to the network")[1])[:2]
+    with_k0 = numbers_in(dashed.split("k₀:")[1])[0]
+    assert t_said == D["times"][last]
+    assert with_theta == pytest.approx(np.sqrt(np.mean((net - arch) ** 2)), abs=0.005 + 1e-6)
+    assert with_k0 == pytest.approx(np.sqrt(np.mean((net - kgd) ** 2)), abs=0.005 + 1e-6)
 
 
 def test_the_jump_is_where_the_drawn_narrow_kernel_gd_curve_steps_most(scene, D):

@@ -99,13 +99,18 @@ def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
 
 
 def test_tiny_arrows_are_admitted_with_the_range_they_hide_in(scene):
-    # An arrow shorter than a dot's radius lies under the dot: |0.38x + 0.038|·(scene units per unit
-    # of f) < radius.  With the chart's scale that is −3 ≤ x ≤ 3 on the integer grid.
+    # An arrow cannot be seen when its tip does not clear the dot it starts in: drawn length
+    # |0.38x + 0.038|·(scene units per unit of f) < dot radius + the arrow's tip length.  With the
+    # chart's scale that is −6 ≤ x ≤ 6 on the integer grid (short arrows get tips of 0.45 × their length,
+    # so an arrow must be longer than radius / 0.55 to show its whole tip).
     y_lo, y_hi = scene.axes.y_range[:2]
     scale = scene.axes.y_length / (y_hi - y_lo)
-    xs = EX.grid[np.abs(linear_closed_form(EX.grid)) * scale < scene.dot_radius]
-    assert xs.min() == -3 and xs.max() == 3 and len(xs) == 7
-    assert any(f"for {xs.min():.0f} ≤ x ≤ {xs.max():.0f} hidden by the dot".replace("-", "−") in t
+    length = np.abs(linear_closed_form(EX.grid)) * scale
+    tip = np.array([scene.arrows[i].tip.length for i in range(len(EX.grid))])
+    np.testing.assert_allclose(tip, np.minimum(0.16, 0.45 * length), atol=1e-9)   # manim shrinks short tips
+    xs = EX.grid[length < scene.dot_radius + tip]
+    assert xs.min() == -6 and xs.max() == 6 and len(xs) == 13
+    assert any(f"for {xs.min():.0f} ≤ x ≤ {xs.max():.0f} too short to see".replace("-", "−") in t
                for t in caption_texts(scene))
 
 

@@ -150,7 +150,8 @@ def test_never_narrower_is_the_theorem_the_caption_states(scene, D):
     # ... and the chapter's numbers obey it at every test x.
     assert np.all(D["ntk_gp_inf_std"] ** 2 >= D["nngp_std"] ** 2 - 1e-9 * D["prior_std"].max() ** 2)
     said = next(c for c in caption_texts(scene) if c.startswith("Why:"))
-    assert "NNGP posterior varies least" in said and "NTK-GP at t = ∞ is one of them" in said
+    assert "NNGP posterior (a = K(x,X)K(X,X)⁻¹)" in said and "varies least" in said
+    assert "NTK-GP: a = Θ(x,X)Θ(X,X)⁻¹" in said
 
 
 def test_train_dots_map_back(scene, D):

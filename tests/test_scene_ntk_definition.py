@@ -165,5 +165,7 @@ def test_the_pushed_lines_have_three_shades(scene):
 
 def test_the_eta_of_k_tilde_is_dropped_once_and_said_so(scene):
     texts = caption_texts(scene)
-    said = [t for t in texts if "k̃_η" in t]
-    assert len(said) == 1 and "k̃_η(x, x′), k̃ for short" in said[0].replace("\n", " ")
+    assert not any("_" in t for t in texts)          # plain Text shows no subscript: no literal underscores
+    said = [t for t in texts if "subscript η" in t]
+    assert len(said) == 1 and "f(x) moves by η·k̃(x, x′) (the formulas keep k̃'s subscript η; captions drop it)." \
+        in said[0].replace("\n", " ")

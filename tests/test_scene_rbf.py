@@ -4,6 +4,7 @@ tails).  The expected numbers come from rbf_by_hand (NumPy, gradient derived by 
 ntkcore."""
 
 import numpy as np
+from manim import VMobject
 import pytest
 
 import rbf_by_hand as hand
@@ -62,7 +63,8 @@ def test_moves_stood_on_zero_are_the_displacement_magnified(scene):
 
 def test_title_card_bridges_from_the_linear_models(scene):
     card = scene.steps[0].caption
-    assert "a nonlinear model: the kernel is no longer a line" in card.lower()
+    assert "not this one: it is nonlinear, and the kernel is no longer a line" in card.lower()
+    assert ":" not in card.split("Not this one:", 1)[1].split("line.")[0]   # one colon in the sentence
     # Examples 2–3: f linear in θ, so every push gives exactly k (k̃ = k); Example 4's push does not
     assert "Examples 2–3 were linear in θ, so k̃ = k" in card
     assert scene.linear_before and not scene.linear_now
@@ -206,6 +208,10 @@ def test_annotations_keep_clear_of_what_they_point_at(scene):
 
 def test_colours_mean_one_thing(scene):
     th = scene.theme
-    assert scene.kernel_curve.get_stroke_color().to_hex().upper() == th.kernel_start.upper()   # the step: purple
+    assert scene.kernel_curve.get_stroke_color().to_hex().upper() == th.arrow.upper()   # k̃ = Δf/η: the arrows' red
+    assert all(d.get_fill_color().to_hex().upper() == th.arrow.upper() for d in scene.kernel_dots)
+    purple = {th.kernel_start.upper(), th.kernel_end.upper()}                            # training only: unused here
+    drawn = [m for top in scene.mobjects for m in top.get_family() if isinstance(m, VMobject)]
+    assert not any(c.to_hex().upper() in purple for m in drawn for c in (*m.get_stroke_colors(), *m.get_fill_colors()))
     assert scene.ntk_curve.get_stroke_color().to_hex().upper() == th.ntk_exact.upper()          # η → 0: exact NTK
     assert scene.notes["max_ring"].get_stroke_color().to_hex().upper() == th.highlight.upper()   # annotations

@@ -53,7 +53,7 @@ def test_the_first_curve_is_example_4s_exact_ntk(scene):
     np.testing.assert_allclose(ys, EXAMPLES["rbf"].ntk_normalized(), atol=1e-6)
     assert round(ys.max(), 2) == 1.20 and hand.GRID[np.argmax(ys)] == 8.0
     assert scene.kernel_colors[0].upper() == scene.theme.kernel_start.upper()
-    assert "the exact NTK k(x, 10) / k(10, 10):" in captions(scene)
+    assert "the exact NTK k(x, 10) / k(10, 10), where Example 4 ended." in captions(scene)
     assert "η =" not in captions(scene)                  # no finite push in this chapter
 
 
@@ -115,7 +115,7 @@ def test_f_at_observation_rises_from_46_99_to_64_87(scene):
     assert np.any(f_obs > hand.Y_OBS)
     text = captions(scene)
     assert "Gradient ascent on f(10), 15 steps of θ ← θ + 1·∂f(10)/∂θ." in text
-    assert "No target: a (f(10) − 50)² step stops at 50; this ends at 64.87." in text
+    assert "No target: descent on (f(10) − 50)² would stop at 50; this ends at 64.87." in text
 
 
 def test_the_dashed_line_is_named_and_the_colour_key_spans_the_steps(scene):
@@ -201,8 +201,8 @@ def test_the_posts_theta4_barely_moves_under_either_reading(scene):
     text = captions(scene)
     assert "Read centre-first it is our θ₄" in text and "(bump height): +0.009" in text
     assert "amplitude-first, our θ₃ (bump centre): −0.086." in text
-    assert "Either way it barely moves: the valley centre θ₁ moves −5.22," in text
-    assert "605× and 61× as far as either reading's θ₄." in text
+    assert "So the post's claim does not hold: the valley centre θ₁ moves −5.22," in text
+    assert "605× as far as the centre-first θ₄ and 61× as far as the amplitude-first one." in text
 
 
 def test_title_card_bridge_and_narration(scene):

@@ -95,8 +95,13 @@ def test_no_curve_leaves_the_kernel_plot(scene):
 def test_the_band_on_screen_at_the_end_is_the_widest(scene):
     np.testing.assert_allclose(scene.band_display.get_all_points(), scene.bands[-1].get_all_points(), atol=1e-9)
     assert scene.band_display in scene.mobjects
-    # Θ is drawn dashed, in its colour, on top of the band
-    assert scene.mobjects.index(scene.analytic_dashed) > scene.mobjects.index(scene.band_display)
+    # Θ is drawn dashed, in its colour, on top of the band, on a solid background-coloured line
+    # slightly wider than the dashes
+    order = scene.mobjects.index
+    assert order(scene.analytic_dashed) > order(scene.analytic_base) > order(scene.band_display)
+    assert scene.analytic_base.get_stroke_color().to_hex().upper() == scene.theme.background.upper()
+    assert scene.analytic_base.get_stroke_width() > max(d.get_stroke_width() for d in scene.analytic_dashed)
+    np.testing.assert_allclose(scene.analytic_base.points, scene.analytic_curve.points, atol=1e-12)
     assert {d.get_stroke_color().to_hex().upper() for d in scene.analytic_dashed} == {scene.theme.ntk_exact.upper()}
 
 
@@ -241,10 +246,13 @@ def test_the_spread_axis_names_the_statistic_drawn(scene, D):
 
 
 def test_the_widest_band_is_within_the_said_distance_of_theta(scene):
-    # "all S kernels stay within A of Θ: P% of its largest value, M", read off the drawn curves
-    said = captions_with(scene, "stay within")
+    # "even the worst of the S kernels stays within A of Θ (P% of its largest value, M); the typical
+    # spread (right) is T%", read off the drawn curves and the right panel's last dot
+    said = captions_with(scene, "stays within")
     assert len(said) == 1
-    width, S, A, P, M = numbers_in(said[0])
+    width, S, A, P, M, T = numbers_in(said[0])
+    _, log_spread = points_data(scene.loglog_axes, [scene.spread_dots[-1].get_center()])
+    assert 100 * 10 ** log_spread[0] == pytest.approx(T, abs=0.05 + 1e-9)
     drawn = np.array([curve_anchors(scene.kernel_axes, c)[1] for c in scene.band_curves[-1]])
     _, theta = curve_anchors(scene.kernel_axes, scene.analytic_curve)
     dev = np.abs(drawn - theta).max()

@@ -114,8 +114,8 @@ def test_colours_keep_their_meaning(scene):
             assert {c.get_fill_color().to_hex().upper() for c in title.submobjects} == {scene.theme.width_color(i, W).upper()}
         assert scene.kernel_pred_curves[k].get_stroke_color().to_hex().upper() == scene.theme.kernel_start.upper()
         assert scene.trained_curves[k].get_stroke_color().to_hex().upper() == scene.theme.dot.upper()
-    for i, dot in enumerate(scene.change_dots):
-        assert dot.get_fill_color().to_hex().upper() == scene.theme.width_color(i, W).upper()
+    for i, ring in enumerate(scene.change_dots):
+        assert ring.get_stroke_color().to_hex().upper() == scene.theme.width_color(i, W).upper()
     # (no infinite-width NTK is drawn here: its green would say Θ)
     drawn = [*scene.mobjects, *[c for curves in scene.step_curves for c in curves], *scene.obs_markers,
              scene.loglog_axes, scene.loglog_labels, scene.change_dots, scene.seed_dots, scene.fit_line]
@@ -143,6 +143,11 @@ def test_change_and_seed_dots_map_back(scene, D):
     np.testing.assert_allclose(xs.mean(axis=1), np.log10(D["widths"]), atol=1e-6)
     if S > 1:
         assert np.all(np.diff(xs, axis=1) > 0)
+        # every seed dot visible: the mean is a hollow ring, and no two seed dots overlap
+        assert all(ring.get_fill_opacity() == 0 for ring in scene.change_dots)
+        centres = np.array([dot.get_center() for dot in scene.seed_dots]).reshape(W, S, 3)
+        radius = scene.seed_dots[0].width / 2
+        assert np.all(np.diff(centres[:, :, 0], axis=1) > 2 * radius)
         assert np.all(np.abs(xs - np.log10(D["widths"])[:, None]) < np.diff(np.log10(D["widths"])).min() / 3)
 
 

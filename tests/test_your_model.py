@@ -246,7 +246,7 @@ def test_training_curves_are_the_kernels_along_the_trajectory(training_scene):
         xs, ys = curve_anchors(training_scene.kernel_axes, curve)
         np.testing.assert_allclose(xs, GRID, atol=1e-6)
         np.testing.assert_allclose(ys, k[t], atol=1e-6)
-    # t = 0 is the kernel chapter's purple curve: the step's Δf(x) / Δf(x')
+    # t = 0 is the kernel chapter's (red) finite-step curve: the step's Δf(x) / Δf(x')
     d = displacement()
     np.testing.assert_allclose(k[0], d / d[I_OBS], atol=1e-9)
     xs, ys = points_data(training_scene.axes, [dot.get_center() for dot in training_scene.dots])

@@ -45,7 +45,7 @@ class KernelMorph:
     fine_samples = 181                              # x samples of the smooth curves
     eta_fractions = (1.0, 0.5, 0.25, 0.1, 0.01)     # η = step_eta × these, then η → 0
 
-    def __init__(self, scene, kernel_axes):
+    def __init__(self, scene, kernel_axes, finite_color: str | None = None):
         self.scene = scene
         self.kernel_axes = kernel_axes
         ex = self.example = scene.example
@@ -55,6 +55,9 @@ class KernelMorph:
         self.f0, self.d = ex.values(), ex.displacement()
         self.k_grid = ex.kernel_finite_normalized()           # the GD step's kernel, (n,)
         self.sweep = eta_sweep(ex, self.eta_fractions, self.fine_x)
+        # colour of the finite-step kernel k̃ = Δf/η (its dots, curve, label, η labels); a chapter may
+        # pass theme.arrow, the Δf arrows' red, where purple must mean "over training" only
+        self.finite_color = finite_color or scene.theme.kernel_start
 
     @property
     def etas(self):
@@ -107,12 +110,12 @@ class KernelMorph:
         axes = self.kernel_axes(size, center)
         x_s = fmt_g(ex.observation[0])
         label = corner_label(axes, sc.ty.math(rf"\tilde k(x, {x_s})\,/\,\tilde k({x_s}, {x_s})",
-                                              size=sc.ty.CAPTION_SIZE, color=th.kernel_start))
+                                              size=sc.ty.CAPTION_SIZE, color=self.finite_color))
         return dict(
             axes=axes, label=label, x_label=sc.x_label(axes),
             obs_line=vertical_marker(axes, ex.observation[0], th.observation, stroke_width=2, dash_length=0.08),
-            dots=dots_at(axes, ex.grid, self.k_grid, dot_radius, th.kernel_start),
-            curve=polyline(axes, self.fine_x, self.sweep.finite_fine[0], th.kernel_start),
+            dots=dots_at(axes, ex.grid, self.k_grid, dot_radius, self.finite_color),
+            curve=polyline(axes, self.fine_x, self.sweep.finite_fine[0], self.finite_color),
         )
 
     # ------------------------------------------------------------------ animations (no captions)
@@ -128,10 +131,10 @@ class KernelMorph:
     def play_divide(self, mp: dict, size, center, dot_radius) -> dict:
         """Divide every move by the one at x′: the Δf plot becomes the kernel plot (its arrows
         shrink by Δf(x′) and leave a dot at each tip; the curve follows).  Returns the kernel plot."""
-        sc, ex, th = self.scene, self.example, self.scene.theme
+        sc, ex = self.scene, self.example
         kp = self.kernel_plot(size, center, dot_radius)
         ka = kp["axes"]
-        scaled = arrows_at(ka, ex.grid, np.zeros_like(self.k_grid), self.k_grid, th.kernel_start)
+        scaled = arrows_at(ka, ex.grid, np.zeros_like(self.k_grid), self.k_grid, self.finite_color)
         sc.play(FadeOut(mp["axes"]), FadeOut(mp["label"]), FadeIn(ka), FadeIn(kp["label"]),
                 morph_into(sc, mp["x_label"], kp["x_label"]),
                 *[ReplacementTransform(mp["arrows"][k], scaled[k]) for k in mp["arrows"]], run_time=1.4)
@@ -161,7 +164,7 @@ class KernelMorph:
         if eta is None:
             mob = sc.ty.text("η → 0: exact NTK", size=sc.ty.CAPTION_SIZE, color=th.ntk_exact)
         else:
-            mob = sc.ty.text(f"η = {fmt(eta, 3)}", size=sc.ty.CAPTION_SIZE, color=th.kernel_start)
+            mob = sc.ty.text(f"η = {fmt(eta, 3)}", size=sc.ty.CAPTION_SIZE, color=self.finite_color)
         return mob.next_to(axes.c2p(hi, axes.y_range[1]), DOWN + LEFT, buff=0.25)
 
     def show_eta(self, big: dict, place=None):
@@ -174,12 +177,12 @@ class KernelMorph:
     def play_shrink(self, moving, big: dict, eta_label, place=None):
         """Shrink η: the finite-step kernel ``moving`` morphs through every η of the sweep.
         Returns the last (moving, eta_label)."""
-        sc, ex, th, sw = self.scene, self.example, self.scene.theme, self.sweep
+        sc, ex, sw = self.scene, self.example, self.sweep
         ka = big["axes"]
         place = place or (lambda mob: mob)
         for n in range(1, len(sw.etas)):
-            target = VGroup(dots_at(ka, ex.grid, sw.finite_grid[n], sc.dot_radius, th.kernel_start),
-                            polyline(ka, self.fine_x, sw.finite_fine[n], th.kernel_start))
+            target = VGroup(dots_at(ka, ex.grid, sw.finite_grid[n], sc.dot_radius, self.finite_color),
+                            polyline(ka, self.fine_x, sw.finite_fine[n], self.finite_color))
             new_label = place(self.eta_text(sw.etas[n], ka))
             sc.play(ReplacementTransform(moving, target), ReplacementTransform(eta_label, new_label), run_time=1.0)
             moving, eta_label = target, new_label

@@ -210,10 +210,11 @@ class TrainingStory:
         )
         self.k_marker = self.x_obs_marker(ka, self.x_obs)
         eta_s = fmt(self.eta, 3)
-        caption = caption or (f"Right: the kernel at t = 0, the purple curve of the step chapter:\n"
-                              f"a push of η = {eta_s} along ∇θ f({x_s}), over its value at x′.")
-        narration = narration or (f"On the right, the kernel at t = 0, the same purple curve as in the kernel "
-                                  f"chapter: push theta by eta = {eta_s} along the gradient of f({x_s}), and "
+        caption = caption or (f"Right: the kernel chapter's red curve, now purple (t = 0):\n"
+                              f"a push of η = {eta_s} along the gradient of f({x_s}), over its value at x′.")
+        narration = narration or (f"On the right, the kernel at t = 0: the red curve of the kernel chapter, "
+                                  f"drawn purple now because purple marks the start of training: push theta by "
+                                  f"eta = {eta_s} along the gradient of f({x_s}), and "
                                   f"divide how far each f(x) moves by how far f({x_s}) moves.")
         with sc.step(caption, narration):
             sc.play(FadeIn(ka), FadeIn(self.k_labels), FadeIn(self.k_marker), run_time=0.8)
