@@ -329,15 +329,23 @@ def gd_steps(times, lr: float) -> np.ndarray:
     return np.diff(np.concatenate([[0], np.round(k).astype(np.int64)]))  # (T,)
 
 
-def _train_run(params, x_train, y_train, x_test, steps, lr, arch):
-    """Full-batch GD on ``½ Σ (f − y)²`` for ``steps[k]`` more steps per segment, recording f.
-    Returns ``(final params, f_test (T, n_test), f_train (T, n_train))``."""
+def _gd_step(x_train, y_train, lr, arch):
+    """One full-batch gradient-descent step on ``L = ½ Σᵢ (f(xᵢ) − yᵢ)²``, ``p ← p − lr ∇L``, as a
+    ``fori_loop`` body ``step(i, p)``."""
     def loss(p):
         return 0.5 * jnp.sum((wide.apply_batch(p, x_train, arch) - y_train) ** 2)
 
     def step(_, p):
         g = jax.grad(loss)(p)
         return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g)
+
+    return step
+
+
+def _train_run(params, x_train, y_train, x_test, steps, lr, arch):
+    """Full-batch GD on ``½ Σ (f − y)²`` for ``steps[k]`` more steps per segment, recording f.
+    Returns ``(final params, f_test (T, n_test), f_train (T, n_train))``."""
+    step = _gd_step(x_train, y_train, lr, arch)
 
     def segment(p, n):
         p = jax.lax.fori_loop(0, n, step, p)
@@ -405,13 +413,7 @@ def _one_network(key, x_train, y_train, x_test, steps, lr, width, arch):
     both = jnp.concatenate([x_test, x_train])                       # (n_test + n_train, 1)
     f0 = wide.apply_batch(p0, both, arch)                           # (n_test + n_train,)
     theta0 = wide.mlp_ntk_structured(p0, both, x_train, arch)       # (n_test + n_train, n_train)
-
-    def loss(p):
-        return 0.5 * jnp.sum((wide.apply_batch(p, x_train, arch) - y_train) ** 2)
-
-    def step(_, p):
-        g = jax.grad(loss)(p)
-        return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g)
+    step = _gd_step(x_train, y_train, lr, arch)
 
     def segment(p, n):
         # As _train_run, and the NTK's relative change at the end of each segment.
