@@ -105,7 +105,7 @@ class LinearModel(ExampleScene):
         with self.step((f"Far from x = {x_s} the dots move the other way:\n" if x_zero is not None else
                         f"Every dot moves {left_dir}, even far from x = {x_s}:\n")
                        + f"f({x_left}) goes {left_dir} by {move_left}.",
-                       narration=f"Zoom in on the left end of the line. "
+                       narration="Zoom in on the left end of the line. "
                                  + (f"These arrows point {left_dir}: f({x_left}) goes {left_dir} by "
                                     f"{move_left}, the other way from the push at x = {x_s}."
                                     if x_zero is not None else

@@ -28,7 +28,7 @@ from scenes.base import ExampleScene
 from scenes.formatting import fmt, fmt_g, line_formula, tex_num
 from scenes.ranges import every_other_tick, whole_ticks
 from scenes.typography import CAPTION_SIZE
-from scenes.widgets import ObservationCross, arrows_at, legend_row, polyline
+from scenes.widgets import arrows_at, legend_row, polyline
 
 FORMULA_SIZE = CAPTION_SIZE + 8   # the derivation
 STRIP_SIZE = CAPTION_SIZE + 4     # formulas above the two plots

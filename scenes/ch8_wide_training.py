@@ -392,7 +392,7 @@ class WideDuringTraining(ChapterScene):
             self.slope_note = self.ty.text("between −½ and −1:\na finite-width result", size=self.ty.LABEL_SIZE)
             self.slope_note.next_to(self.slope_label, UP, buff=0.15).align_to(self.slope_label, LEFT)
             with self.step("Theory: 1/√width is an upper bound (Lee et al. 2019),\n"
-                     f"1/width the rate as width → ∞ (Dyer & Gur-Ari 2020).",
+                     "1/width the rate as width → ∞ (Dyer & Gur-Ari 2020).",
                      narration="What does theory say? One over the square root of the width is an upper bound on "
                                "the change, proved by Lee and co-authors in 2019; one over the width is the rate "
                                "predicted for very wide networks, by Dyer and Gur-Ari in 2020. The measured slope, "
