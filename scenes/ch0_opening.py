@@ -103,8 +103,7 @@ class Opening(ExampleScene):
 
         # Step: what the viewer will see, in the order of the chapters
         head = self.heading("What you will see")
-        rows = VGroup(*[VGroup(self.ty.text(str(n), size=self.ty.CAPTION_SIZE, weight="BOLD",
-                                            color=self.theme.observation),
+        rows = VGroup(*[VGroup(self.ty.text(str(n), size=self.ty.CAPTION_SIZE, weight="BOLD"),
                                self.ty.text(t, size=self.ty.CAPTION_SIZE)).arrange(RIGHT, buff=0.3,
                                                                                     aligned_edge=UP)
                         for n, (t, _) in enumerate(ROADMAP, start=1)])
