@@ -231,8 +231,8 @@ def needs(args: argparse.Namespace) -> list:
 
 
 def print_list() -> int:
-    for i, c in enumerate(CHAPTERS, 1):
-        print(f"{i:>2}  {c.name:<16} {c.title}")
+    for c in CHAPTERS:
+        print(f"{c.number:>2}  {c.name:<16} {c.title}")
     return 0
 
 

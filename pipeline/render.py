@@ -149,7 +149,7 @@ class Session:
         """Write a runtime contract for the chapter processes; returns its path."""
         from scenes.runtime import Runtime
         rt = Runtime(settings_file=str(self.settings_file) if self.settings_file else None,
-                     data=dict(self.data), chapters={c.scene: c.name for c in CHAPTERS}, **fields)
+                     data=dict(self.data), **fields)
         return rt.write(self.run_dir / f"{name}.json")
 
     def close(self) -> None:
@@ -160,7 +160,7 @@ class Session:
         import manim
         opts = self.opts
         blob = {
-            "code": code_hash(), "chapter": ch._asdict(), "quality": opts.quality, "fmt": opts.fmt,
+            "code": code_hash(), "chapter": {k: v for k, v in ch._asdict().items() if k not in ("number", "cost")}, "quality": opts.quality, "fmt": opts.fmt,
             "transparent": opts.transparent, "extra": list(extra), "manim": manim.__version__,
             "examples": {n: datacache.example_fields(self.settings.example(n)) for n in ch.examples},
             "theme": dataclasses.asdict(self.theme),
@@ -170,7 +170,7 @@ class Session:
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()
 
 
-CODE_GLOBS = ("scenes/**/*.py", "scenes/**/*.tex", "ntkcore/**/*.py", "manim.cfg")
+CODE_GLOBS = ("scenes/**/*.py", "scenes/**/*.tex", "scenes/**/*.toml", "ntkcore/**/*.py", "manim.cfg")
 
 
 def code_hash() -> str:
@@ -387,8 +387,7 @@ def render_all(session: Session, contract: dict, extra: tuple = (), verb: str = 
     workers = max(1, min(n, os.cpu_count() or 1))
     log(f"{verb} {n} chapter(s) at -q{opts.quality} ({opts.folder}) with {workers} process(es)"
         + (f", settings from {opts.config}" if opts.config else ""))
-    index = {ch.name: k for k, ch in enumerate(opts.chapters, 1)}
-    weight = {ch.name: EXPECTED_SECONDS.get(ch.name, 30) for ch in opts.chapters}
+    weight = {ch.name: ch.cost for ch in opts.chapters}
     progress = {"done": 0.0, "t0": time.perf_counter(), "lock": threading.Lock()}
 
     def eta(ch) -> str:
@@ -403,25 +402,25 @@ def render_all(session: Session, contract: dict, extra: tuple = (), verb: str = 
         return f"  ({100 * done / total:.0f}% of the work, about {left / 60:.1f} min left)"
 
     def job(ch):
-        k = index[ch.name]
+        k = f"{ch.number:>2}"
         if keep and not extra and not opts.force and is_up_to_date(ch, opts, session.chapter_key(ch)):
-            log(f"[{k}/{n}] {ch.name} … unchanged, kept {rel(video_path(ch, opts))}")
+            log(f"{k} {ch.name} … unchanged, kept {rel(video_path(ch, opts))}")
             FINISHED.append(ch.name)
             return ChapterRun(ch, 0.0, 0, None, 0.0, True)
         if ch.data:
             session.need_data([ch])
         runtime_file = session.contract(f"runtime-{ch.name}", **contract)
-        log(f"[{k}/{n}] {ch.name} … started")
+        log(f"{k} {ch.name} … started")
         run = render_chapter(ch, session, runtime_file, extra, keep)
         if run.cached:
-            log(f"[{k}/{n}] {ch.name} … rendered by the other process meanwhile, kept")
+            log(f"{k} {ch.name} … rendered by the other process meanwhile, kept")
         elif run.status == 0:
-            log(f"[{k}/{n}] {ch.name} … done in {run.seconds:.1f} s{eta(ch)}")
+            log(f"{k} {ch.name} … done in {run.seconds:.1f} s{eta(ch)}")
         else:
-            log(f"[{k}/{n}] {ch.name} … FAILED (exit {run.status}), see {rel(run.log)}")
+            log(f"{k} {ch.name} … FAILED (exit {run.status}), see {rel(run.log)}")
         return run
 
-    order = sorted(opts.chapters, key=lambda c: -EXPECTED_SECONDS.get(c.name, 30))
+    order = sorted(opts.chapters, key=lambda c: -c.cost)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = {r.chapter.name: r for r in pool.map(job, order)}
     runs = [results[ch.name] for ch in opts.chapters]
@@ -433,9 +432,3 @@ def render_all(session: Session, contract: dict, extra: tuple = (), verb: str = 
         print(f"error: {r.chapter.name} failed:\n  " + "\n  ".join(tail), file=sys.stderr)
     return None if failed else runs
 
-
-#: Rough render seconds of each chapter at -ql (longest first keeps both cores busy to the end).
-EXPECTED_SECONDS = {"ntk_definition": 45, "rbf": 48, "training": 44, "wide_training": 40, "nngp_vs_ntk": 38,
-                    "wide_init": 36, "linear": 30, "reparametrized": 30, "lookup_table": 20,
-                    "kernel_gd": 60,
-                    "gp_over_time": 50}

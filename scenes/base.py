@@ -27,6 +27,7 @@ from manim_slides import Slide
 import ntkcore
 
 from scenes import runtime
+from scenes.script import fill
 from scenes.sound import FrameClockMixin, add_clip, end_audio_with_video
 from scenes.formatting import fmt, fmt_g
 from scenes.ranges import every_other_tick, label_decimals, whole_ticks
@@ -56,12 +57,16 @@ def snake(name: str) -> str:
 class Step:
     """One caption step of a chapter: what it says on screen and aloud, and when."""
 
-    id: str          # "<chapter>-NN": names the voice recording of the step
+    id: str          # "<chapter>.<key>": names the step's voice recording, its slide, its cue
+    key: str         # the entry of the chapter's script ([steps.<key>])
+    variant: str | None   # which wording of the entry the chapter's numbers made true
+    values: dict     # the placeholders' values, formatted once by the chapter
     caption: str     # on screen (and the subtitle)
-    narration: str   # spoken (the caption when no narration is given)
+    narration: str   # spoken (the caption when the entry has no spoken line)
     start: float     # seconds into the chapter
     end: float = -1.0
-    spoken: bool = False   # a narration line of its own was written (not just the caption read out)
+    spoken: bool = False   # the entry has a spoken line of its own (not just the caption read out)
+    skipped: bool = False  # left out of this cut: its animations ran instantly, nothing was said
 
 
 TEXT_TYPES = (Text, MarkupText, MathTex, SingleStringMathTex, Tex, DecimalNumber)
@@ -113,17 +118,27 @@ class ChapterScene(FrameClockMixin, Slide):
         self.steps: list[Step] = []
         self.layout: list = []   # (step id, [(mobject, kind)]) when record_layout
         self.voice = runtime.voice_clips()
+        self.skip = runtime.skipped_steps()
+        self.script = runtime.chapter_script(type(self), self.chapter_id)
         self.examples_read = set()
+        self._fast = 0
+        self._on_screen = None   # the step whose caption is on screen
 
     def example_for(self, name: str) -> ntkcore.Example:
         """A named example as this render's settings have it (recorded in ``examples_read``, which
-        must equal the chapter's declared ``examples`` in pipeline/chapters.py)."""
+        must equal the examples the chapter declares in its script's ``[chapter]`` table)."""
         self.examples_read.add(name)
         return self.settings.example(name)
 
     @property
     def chapter_id(self) -> str:
-        return runtime.current().chapters.get(type(self).__name__) or snake(type(self).__name__)
+        """The chapter's name (its step ids start with it): from the story, else the class name."""
+        from scenes.story import by_scene
+        return by_scene().get(type(self).__name__) or snake(type(self).__name__)
+
+    def label(self, key: str, **values) -> str:
+        """The words of label ``key`` (the chapter's ``[labels]``, else the shared ones), filled."""
+        return runtime.label(self.script, key, values)
 
     def clock(self) -> float:
         """Seconds into the chapter's video (frames really written; manim's clock in a dry run)."""
@@ -140,15 +155,56 @@ class ChapterScene(FrameClockMixin, Slide):
         """A natural pause of the story: a new slide (``notes`` become its speaker notes)."""
         self.next_slide(notes=notes)
 
+    # ------------------------------------------------------------------ animations at their end state
+    def play(self, *args, **kwargs):
+        if self._fast:
+            return self._play_end_state(*args, **kwargs)
+        return super().play(*args, **kwargs)
+
+    def _play_end_state(self, *args, **kwargs):
+        """What ``play`` leaves on screen, with no frames, no time and no slide: every animation
+        begun and finished (introducers add, removers remove, transforms end transformed)."""
+        for k in ("subcaption", "subcaption_duration", "subcaption_offset"):
+            kwargs.pop(k, None)
+        if self.compile_animation_data(*args, **kwargs) is None:   # a static wait
+            return
+        for anim in self.animations:
+            anim._setup_scene(self)
+            anim.begin()
+        for anim in self.animations:
+            anim.finish()
+            anim.clean_up_from_scene(self)
+        self.animations = None
+
+    @contextlib.contextmanager
+    def fast(self):
+        """Inside: animations jump to their end state (a step left out of a cut)."""
+        self._fast += 1
+        try:
+            yield
+        finally:
+            self._fast -= 1
+
     # ------------------------------------------------------------------ paced steps
-    def _new_step(self, caption: str, narration: str | None) -> Step:
-        step = Step(f"{self.chapter_id}-{len(self.steps):02d}", caption, narration or caption, self.clock(),
-                    spoken=bool(narration))
+    def _new_step(self, key: str, variant: str | None, values: dict, field: str = "caption") -> Step:
+        """The step ``key`` of the chapter's script, its texts filled with ``values``; its id is
+        ``<chapter>.<key>`` (``.2``, ``.3`` … when the chapter shows the entry again)."""
+        entry = self.script.entry(key)
+        where = f"{self.script.source}: [steps.{key}" + (f".{variant}]" if variant else "]")
+        shown = fill(entry.text(field, variant) or "", values, where)
+        spoken = entry.text("spoken", variant)
+        narration = fill(spoken, values, where) if spoken is not None else shown
+        base = f"{self.chapter_id}.{key}"
+        n = sum(1 for s in self.steps if s.key == key)
+        step = Step(base if n == 0 else f"{base}.{n + 1}", key, variant, dict(values), shown, narration,
+                    self.clock(), spoken=spoken is not None, skipped=base in self.skip)
         self.steps.append(step)
+        return step
+
+    def _start_voice(self, step: Step):
         clip = self.voice.get(step.id)
         if clip:
             add_clip(self, clip["path"])
-        return step
 
     def _hold(self, step: Step, anim_end: float):
         """Wait until the step has had its reading time after its animations, and its voice."""
@@ -162,33 +218,51 @@ class ChapterScene(FrameClockMixin, Slide):
     def _end_caption(self):
         """Fade the current caption out (its subtitle ends as the fade starts)."""
         if self.caption_mob is not None:
-            if self.steps and self.steps[-1].end < 0:
-                self.steps[-1].end = self.clock()
+            if self._on_screen is not None and self._on_screen.end < 0:
+                self._on_screen.end = self.clock()
             self.play(FadeOut(self.caption_mob), run_time=FADE_OUT)
             self.caption_mob = None
 
     @contextlib.contextmanager
-    def step(self, caption: str, narration: str | None = None):
-        """Show ``caption`` (its slide, its subtitle, its voice) for the animations in the block,
-        then hold it for its reading time (and until its narration ends)."""
+    def step(self, key: str, variant: str | None = None, **values):
+        """Show the caption of the script's entry ``key`` (its slide, its subtitle, its voice) for
+        the animations in the block, then hold it for its reading time (and until its narration
+        ends).  ``values`` fill the entry's placeholders; ``variant`` picks other words the
+        chapter's numbers make true.  A step left out of this cut runs its block instantly."""
+        step = self._new_step(key, variant, values)
+        if step.skipped:
+            with self.fast():
+                yield step
+            return
         self._end_caption()
-        self.pause(notes=narration or caption)
-        step = self._new_step(caption, narration)
-        self.caption_mob = self.caption(caption)
+        self.pause(notes=step.narration)
+        step.start = self.clock()
+        self._start_voice(step)
+        self._on_screen = step
+        self.caption_mob = self.caption(step.caption)
         self.play(FadeIn(self.caption_mob, shift=0.1 * UP), run_time=FADE_IN)
         yield step
         self._hold(step, self.clock())
         self._snapshot(step)
 
-    def say(self, caption: str, narration: str | None = None):
-        """A step with no animations of its own: show ``caption`` and hold it."""
-        with self.step(caption, narration):
+    def say(self, key: str, variant: str | None = None, **values):
+        """A step with no animations of its own: show the caption of ``key`` and hold it."""
+        with self.step(key, variant, **values):
             pass
 
-    def play_title_card(self, title: str, formula: str | None = None, bridge: str | None = None,
-                        narration: str | None = None):
-        """The chapter's title card: its title, optionally a formula, and the one bridging sentence
+    def play_title_card(self, formula: str | None = None, *, title: str | None = None, variant: str | None = None,
+                        **values):
+        """The chapter's title card: its title (the script's ``[chapter]`` title unless given),
+        optionally a formula, and the bridge of the script's ``[steps.title]``: the one sentence
         that says why this chapter follows the last.  Held as long as its words need."""
+        title = title or self.script.chapter.get("title") or type(self).__name__
+        step = self._new_step("title", variant, values, field="bridge")
+        bridge = step.caption
+        step.caption = title + (" — " + bridge.replace("\n", " ") if bridge else "")
+        if not step.spoken:
+            step.narration = step.caption
+        if step.skipped:
+            return
         self._end_caption()
         card = VGroup(self.ty.text(title, size=self.ty.TITLE_SIZE, weight="BOLD"))
         if formula:
@@ -198,9 +272,9 @@ class ChapterScene(FrameClockMixin, Slide):
         card.arrange(DOWN, buff=0.5)
         fit_width(card, config.frame_width - 1.0)
         card.move_to(ORIGIN)
-        words = title + (" — " + bridge.replace("\n", " ") if bridge else "")
-        self.pause(notes=narration or words)
-        step = self._new_step(words, narration)
+        self.pause(notes=step.narration)
+        step.start = self.clock()
+        self._start_voice(step)
         self.play(Write(card[0]), *[FadeIn(m) for m in card[1:]], run_time=1.0)
         self._hold(step, step.start)   # the card is its own caption: its words from the first frame
         self._snapshot(step, card)
@@ -210,9 +284,10 @@ class ChapterScene(FrameClockMixin, Slide):
     def tear_down(self):
         """Close the last step and write the subtitles (one cue per step, never overlapping)."""
         end = self.clock()
-        if self.steps and self.steps[-1].end < 0:
-            self.steps[-1].end = end
-        self.subtitle_cues = [(s.start, s.end, s.caption.replace("\n", " ")) for s in self.steps if s.end > s.start]
+        shown = [s for s in self.steps if not s.skipped]
+        if shown and shown[-1].end < 0:
+            shown[-1].end = end
+        self.subtitle_cues = [(s.start, s.end, s.caption.replace("\n", " ")) for s in shown if s.end > s.start]
         if config.dry_run:  # no movie file, so no .srt beside it (manim would fail to name one)
             return
         end_audio_with_video(self)
@@ -320,17 +395,19 @@ class ExampleScene(ChapterScene):
         """Red arrows from (x, f) to (x, f + Δf), keyed by grid index; zero moves get no arrow."""
         return arrows_at(self.axes, self.example.grid, f_values, displacement, self.theme.arrow)
 
-    def show_observation(self, narration: str | None = None):
-        """The blue cross with its label (on the side away from f), in a step whose caption compares
-        the observation with the model's value there (``narration``: its spoken line)."""
+    def show_observation(self, key: str = "observation", **values):
+        """The blue cross with its label (on the side away from f), in the step ``key`` whose
+        caption compares the observation with the model's value there: its placeholders ``{x}``,
+        ``{y}`` (the observation) and ``{f}`` (the model at x) are filled here, others from
+        ``values``."""
         ex = self.example
         x_obs, y_obs = ex.observation
         f_obs = float(ex.values()[ex.obs_index])
         side = UP if y_obs >= f_obs else DOWN
-        label = self.ty.text(f"observation ({fmt_g(x_obs)}, {fmt_g(y_obs)})", size=self.ty.LABEL_SIZE,
+        x_s, y_s = fmt_g(x_obs), fmt_g(y_obs)
+        label = self.ty.text(self.label("observation", x=x_s, y=y_s), size=self.ty.LABEL_SIZE,
                              color=self.theme.observation).next_to(self.cross, side, buff=0.15)
-        with self.step(f"We observe y = {fmt_g(y_obs)} at x = {fmt_g(x_obs)}, "
-                       f"but f({fmt_g(x_obs)}) = {fmt(f_obs, 0)}.", narration=narration):
+        with self.step(key, x=x_s, y=y_s, f=fmt(f_obs, 0), **values):
             self.play(FadeIn(self.cross, scale=1.5), FadeIn(label), run_time=0.8)
         return label
 

@@ -24,8 +24,9 @@ class Runtime:
     data: dict = field(default_factory=dict)   # experiment name -> .npz of its precomputed numbers
     save_slides: bool | None = None    # False: a plain video; None: slides only under `manim-slides render`
     slides_dir: str | None = None      # where manim-slides files go (None: manim-slides' ./slides)
-    chapters: dict = field(default_factory=dict)   # scene class name -> chapter name (step ids)
     voice: str | None = None           # narration manifest: JSON {step id: {"path", "seconds"}}
+    script: str | None = None          # a translated or edited script (scenes.script), laid over the chapters'
+    skip: list = field(default_factory=list)   # step ids left out of this cut (scenes.story.Cut)
 
     def write(self, path) -> Path:
         """Write this contract to ``path`` (JSON); returns the path."""
@@ -85,6 +86,70 @@ def theme():
     from scenes.theme import Theme
     s = settings()
     return Theme.from_settings(s.theme, s.source)
+
+
+@functools.lru_cache(maxsize=None)
+def translation():
+    """The script file laid over the chapters' own words (None: the chapters' English)."""
+    from scenes.script import load_translation
+    path = current().script
+    return load_translation(path) if path else None
+
+
+def skipped_steps() -> frozenset:
+    """The step ids this render leaves out (a cut)."""
+    return frozenset(current().skip)
+
+
+@functools.lru_cache(maxsize=None)
+def _own_script(cls):
+    from scenes.script import ScriptError, load_chapter_script, read_toml
+    import sys
+    for c in cls.__mro__:
+        module = sys.modules.get(c.__module__)
+        path = Path(getattr(module, "__file__", "") or "").with_suffix(".toml")
+        if not path.name or not path.is_file():
+            continue
+        data = read_toml(path)
+        if "steps" in data or "chapter" in data:
+            return load_chapter_script(path)
+        if c.__name__ in data:
+            return load_chapter_script(path, c.__name__)
+    raise ScriptError(f"{cls.__name__}: no script file beside its module (or a base's) with its words")
+
+
+def chapter_script(cls, chapter_id: str):
+    """The words of scene class ``cls`` (chapter ``chapter_id``): the script file beside the module
+    of the class, or of the first base that has one (a file of several scenes holds a table per
+    class), with this render's translation laid over it."""
+    from scenes.script import overlay
+    own = _own_script(cls)
+    tr = translation()
+    if tr is None:
+        return own
+    return overlay(own, tr.chapters.get(chapter_id), f"{tr.source} [{chapter_id}]")
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_labels() -> dict:
+    from scenes.script import shared_labels
+    labels = shared_labels()
+    tr = translation()
+    if tr is not None:
+        labels.update({k: v for k, v in tr.labels.items() if k in labels})
+    return labels
+
+
+def label(script, key: str, values: dict) -> str:
+    """Label ``key`` of a chapter's script, else of the shared labels (scenes/labels.toml)."""
+    from scenes.script import fill
+    if key in script.labels:
+        return script.label(key, **values)
+    shared = _shared_labels()
+    if key not in shared:
+        from scenes.script import ScriptError
+        raise ScriptError(f"{script.source}: no label {key!r} in its [labels] or in scenes/labels.toml")
+    return fill(shared[key], values, f"scenes/labels.toml: label {key!r}")
 
 
 @functools.lru_cache(maxsize=None)

@@ -127,6 +127,25 @@ def caption_texts(scene) -> list:
     return [m.original_text for m in scene.captions]
 
 
+def step_of(scene, key: str):
+    """The step of the chapter's script entry ``key`` (its first showing)."""
+    found = [s for s in scene.steps if s.key == key]
+    assert found, f"no step {key!r}; the chapter showed: {[s.key for s in scene.steps]}"
+    return found[0]
+
+
+def caption_of(scene, key: str) -> str:
+    """The caption step ``key`` showed."""
+    return step_of(scene, key).caption
+
+
+def texts_at(scene, key: str) -> list:
+    """The words of every text on screen at the end of step ``key`` (its layout snapshot)."""
+    sid = step_of(scene, key).id
+    texts = dict(scene.layout)[sid]
+    return [getattr(t, "original_text", getattr(t, "tex_string", "")) for t in texts]
+
+
 # ----------------------------------------------------------------- data coordinates
 
 

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
-from scene_helpers import assert_arrows_match, assert_captions_fit, assert_inside_frame, caption_texts
+from scene_helpers import (
+    assert_arrows_match, assert_captions_fit, assert_inside_frame, caption_of, caption_texts, texts_at,
+)
 
 EX = EXAMPLES["lookup_table"]
 
@@ -67,16 +69,9 @@ def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
     assert_captions_fit(scene.captions, at_least=6, max_lines=2)
 
 
-def texts_at(scene, n):
-    """The words of every text on screen at the end of step ``n`` (its layout snapshot)."""
-    step_id, texts = scene.layout[n]
-    assert step_id.endswith(f"-{n:02d}")
-    return [getattr(t, "original_text", getattr(t, "tex_string", "")) for t in texts]
-
-
 def test_the_reading_of_the_post_is_noted_where_3x_plus_1_appears(scene):
-    assert any("θₓ = 3x + 1" in t for t in texts_at(scene, 1))
-    assert any("3i + 2" in t and "3x + 1" in t for t in texts_at(scene, 1))
+    assert any("θₓ = 3x + 1" in t for t in texts_at(scene, "table"))
+    assert any("3i + 2" in t and "3x + 1" in t for t in texts_at(scene, "table"))
     # 3x + 1 is Example 2's f at θ = (3, 1): "the same function"
     lin = EXAMPLES["linear"]
     np.testing.assert_allclose(EX.values(), lin.theta0[0] * lin.grid + lin.theta0[1])
@@ -84,14 +79,13 @@ def test_the_reading_of_the_post_is_noted_where_3x_plus_1_appears(scene):
 
 def test_the_zoom_comes_with_the_step(scene):
     # the arrow is 3.8 of a 110-unit y range: the zoom is on screen in the step that draws it
-    caption_3 = caption_texts(scene)[2]
-    assert "only θ₁₀ moves" in caption_3
-    assert any(t.startswith("zoom ×") for t in texts_at(scene, 3))
-    assert any("learning rate 0.1" == t for t in texts_at(scene, 3))
+    assert "only θ₁₀ moves" in caption_of(scene, "gradient_step")
+    assert any(t.startswith("zoom ×") for t in texts_at(scene, "move_size"))
+    assert any("learning rate 0.1" == t for t in texts_at(scene, "move_size"))
 
 
 def test_before_after_legend_when_the_dot_moves(scene):
-    words = texts_at(scene, 5)
+    words = texts_at(scene, "one_dot_moves")
     assert "before the step" in words and "after the step" in words
     assert scene.legend in scene.mobjects
 

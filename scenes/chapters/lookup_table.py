@@ -52,29 +52,16 @@ class LookupTable(ExampleScene):
         theta_obs = theta_at(x_obs)
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex,
-                             bridge="The simplest model first: one parameter for every x.",
-                             narration="We start with the simplest model there is: a lookup table, "
-                                       "with a separate parameter for every input x. It shows what "
-                                       "one gradient step does when the inputs share nothing.")
+        self.play_title_card(ex.model_spec.latex, title=ex.title)
 
         # Step: the function as a table of dots
         head = self.heading(ex.title)
         line = line_formula(ex.grid, f0)
         # The post prints θᵢ = 3i + 2 but calls Example 2's 3x + 1 "the same function": we read 3x + 1.
-        self.reading_note = self.ty.text("the post prints 3i + 2;\n3x + 1 makes Example 2\n"
-                                         "the same function",
-                                         size=self.ty.LABEL_SIZE, color=self.theme.axis, line_spacing=0.9)
+        self.reading_note = self.ty.text(self.label("reading_note"), size=self.ty.LABEL_SIZE, color=self.theme.axis,
+                                         line_spacing=0.9)
         self.reading_note.next_to(self.c2p(lo, self.axes.y_range[1]), DOWN + RIGHT, buff=0.3)
-        with self.step("f is a lookup table: one parameter θₓ per x, f(x) = θₓ.\n"
-                       + (f"Here θₓ = {line}, so the dots lie on a line." if line else
-                          "Each dot is one parameter."),
-                       narration=f"The function lives on the integers from {fmt_g(lo)} to {fmt_g(hi)}. "
-                                 "Each black dot is one parameter: f of x is simply theta x. "
-                                 + (f"We start from theta x = {line}, so the dots happen to lie on a "
-                                    "straight line, but nothing ties them together. The post prints 3i + 2; "
-                                    "we take 3x + 1 so that Example 2 is exactly the same function."
-                                    if line else "Nothing ties the dots together.")):
+        with self.step("table", None if line else "no_line", line=line, lo=fmt_g(lo), hi=fmt_g(hi)):
             self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
                       run_time=1.6)
@@ -84,25 +71,17 @@ class LookupTable(ExampleScene):
         # Step: the observation
         if line:
             self.play(FadeOut(self.reading_note), run_time=0.4)   # it belongs with the caption on 3x + 1
-        self.obs_label = self.show_observation(
-            narration=f"Now one data point arrives: at x = {x_s} we observe y = {y_s}, "
-                      f"the blue cross. The model says f({x_s}) = {f_s}.")
+        self.obs_label = self.show_observation()
 
         # Step: one gradient step, drawn as a red arrow (here: a single one)
-        reason = (f"only {theta_obs} appears in it, so only {theta_obs} moves." if only_one else
-                  f"it moves {len(moved)} parameters.")
         # (the move is small on the full chart: the zoom shows it in the same step)
         self.build_inset(f0, d)
         inset = self.inset
-        self.lr_text = self.ty.text(f"learning rate {lr_s}", size=self.ty.CAPTION_SIZE)
+        zoom_s = f"{inset.magnification:.1f}"
+        self.lr_text = self.ty.text(self.label("learning_rate", lr=lr_s), size=self.ty.CAPTION_SIZE)
         self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
-        with self.step(f"One gradient step on (f({x_s}) − {y_s})², learning rate {lr_s}:\n{reason}",
-                       narration=f"We take one step of gradient descent on the squared error "
-                                 f"(f({x_s}) − {y_s})², with learning rate {lr_s}. "
-                                 + (f"The loss contains {theta_obs} and nothing else, so {theta_obs} is "
-                                    f"the only parameter with a gradient. The red arrow is its move, "
-                                    f"magnified {inset.magnification:.1f} times in the zoom."
-                                    if only_one else "The red arrows are the moves.")):
+        with self.step("gradient_step", None if only_one else "many", x=x_s, y=y_s, lr=lr_s, theta=theta_obs,
+                       zoom=zoom_s, n_moved=len(moved)):
             self.play(FadeIn(self.lr_text, shift=0.1 * DOWN),
                       *[GrowArrow(a) for a in self.arrows.values()], run_time=1.0)
             self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
@@ -112,11 +91,8 @@ class LookupTable(ExampleScene):
         # Step: the size of the move
         step_value = parameter_step(ex)[i]
         move_label = self.ty.text(signed(d[i], 1), size=self.ty.CAPTION_SIZE, color=self.theme.arrow)
-        with self.step(f"Magnified ×{inset.magnification:.1f}: {theta_obs} moves by "
-                       f"{lr_s}·2·({y_s} − {f_s}) = {signed(step_value, 1)}.",
-                       narration=f"In the zoom, {theta_obs} moves by {lr_s} times 2 "
-                                 f"times ({y_s} minus {f_s}), that is by {fmt(step_value, 1)}, "
-                                 f"towards the observation."):
+        with self.step("move_size", zoom=zoom_s, theta=theta_obs, lr=lr_s, y=y_s, f=f_s,
+                       step=signed(step_value, 1), step_size=fmt(step_value, 1)):
             move_label.next_to(self.inset_arrows[i], RIGHT, buff=0.12)
             self.play(FadeIn(move_label), Indicate(self.inset_arrows[i], color=self.theme.highlight),
                       run_time=0.8)
@@ -127,15 +103,12 @@ class LookupTable(ExampleScene):
         ghosts = [self.dots[i].copy().set_color(self.theme.moved_dot),
                   self.inset_dots[j].copy().set_color(self.theme.moved_dot)]
         self.add(*ghosts)
-        self.legend = step_legend(self.ty, self.theme)
+        self.legend = step_legend(self.ty, self.theme, self.label("before_step"), self.label("after_step"),
+                                  self.label("the_step"))
         spots_l = [(self.c2p(x, self.axes.y_range[0]), UP + RIGHT, 0.25) for x in (lo + 0.5 * (hi - lo), 0.0, lo)]
         first_free(self.legend, spots_l, sample_points([self.dots, self.cross, self.inset]),
                    plot_box(self.axes), pad=0.15)
-        with self.step(f"f({x_s}) moves up by {move_s}, and nothing else moves:\n"
-                       f"each parameter touches only its own x.",
-                       narration=f"The dot at {x_s} moves up by {move_s}, along its arrow; the grey dot "
-                                 "marks where it was. Every other dot stays exactly where it was: "
-                                 "each parameter touches only its own x."):
+        with self.step("one_dot_moves", x=x_s, move=move_s):
             self.play(self.dots[i].animate.move_to(self.c2p(x_obs, target)),
                       self.inset_dots[j].animate.move_to(inset.axes.c2p(x_obs, target)), run_time=1.2)
             self.play(FadeIn(self.legend), run_time=0.5)
@@ -157,15 +130,7 @@ class LookupTable(ExampleScene):
             first_free(self.kernel_tex, spots, words, room, pad=0.2)
         # the exact NTK's colour: this is the whole kernel of the model (no finite-step version differs)
         ring = SurroundingRectangle(self.kernel_tex, color=self.theme.ntk_exact, buff=0.12, corner_radius=0.08)
-        delta = is_delta_kernel(ex)
-        with self.step("The kernel of a lookup table: k(x, x′) = 1 if x = x′, else 0.\n"
-                       "Nothing generalises from one x to another." if delta else
-                       "The kernel says how a step at x′ moves f(x).",
-                       narration="This is the kernel of the lookup table: a step at x prime moves f at x "
-                                 "prime, and nowhere else. So k of x and x prime is one when x equals x "
-                                 "prime, and zero otherwise. Nothing we learn at one x generalises to "
-                                 "another." if delta else
-                                 "The kernel says how much a step at x prime moves f at every other x."):
+        with self.step("kernel", None if is_delta_kernel(ex) else "not_delta"):
             self.play(FadeIn(self.kernel_tex, shift=0.1 * DOWN), run_time=0.8)
             self.play(Create(ring), run_time=0.6)
             self.play(Indicate(self.dots[i], color=self.theme.highlight, scale_factor=1.8), run_time=0.8)
@@ -186,6 +151,6 @@ class LookupTable(ExampleScene):
                            tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
         # inside the box's top-left corner: the connector lines run to the box's other corners
-        inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
+        inset.label = self.ty.text(self.label("zoom", m=f"{inset.magnification:.1f}"), size=self.ty.LABEL_SIZE,
                                    color=self.theme.axis)
         inset.label.move_to(inset.box.get_corner(UL) + 0.1 * (RIGHT + DOWN), aligned_edge=UL)
