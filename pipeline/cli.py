@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 
-from pipeline.chapters import CHAPTERS, FORMATS, QUALITIES, by_name
+from pipeline.chapters import CHAPTERS, FORMATS, QUALITIES, by_name, cuts
 
 PROG = "ntk-explainer"
 
@@ -26,7 +26,9 @@ COMMANDS = {
     "posters": "a poster frame (last frame, PNG) per chapter into media/posters/",
     "slides": "the chapters as slides: offline HTML, PDF and PowerPoint decks in media/slides/",
     "narrated": "the narrated edition: the script spoken (offline voice or your recordings), into media/narrated/",
-    "script": "the narration script (chapter, step id, caption, spoken text) as Markdown and CSV",
+    "script": "the script: every step's words as a TOML file to edit or translate (--script reads it back), "
+              "and the filled-in narration script as Markdown and CSV",
+    "new-chapter": "add a chapter: write a working chapter file, its script and its test, and put it in the story",
     "report": "print the numbers behind the scenes as JSON",
     "settings": "print the default settings as a complete settings file (TOML)",
     "bench": "measure render and NTK speed; writes media/bench.json",
@@ -80,6 +82,14 @@ def add_media(p):
     p.add_argument("--media-dir", metavar="DIR", action=Once, help="render into DIR instead of media/")
 
 
+def add_words(p):
+    p.add_argument("--script", metavar="FILE|LANG", action=Once,
+                   help="the words from an edited or translated script file (./render.sh script exports one), "
+                        "or a shipped translation by its language code (scenes/translations/LANG.toml)")
+    p.add_argument("--cut", metavar="NAME", action=Once,
+                   help="a shorter edition declared in scenes/chapters/story.toml (e.g. lecture)")
+
+
 def add_chapters(p):
     p.add_argument("chapters", nargs="*", metavar="CHAPTER",
                    help="chapter names (default: all); ./render.sh --list shows them")
@@ -101,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-t", "--transparent", action="store_true",
                    help="transparent background (a .mov with alpha, or webm with --format webm)")
     add_config(p)
+    add_words(p)
     p.add_argument("--force", action="store_true",
                    help="render even chapters whose code, settings and options did not change")
     p.add_argument("--list", action="store_true", help="print the chapters in story order and stop")
@@ -112,12 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description=COMMANDS["stills"] + " (with --config: into media/configs/NAME/stills/).")
     add_chapters(p)
     add_config(p)
+    add_words(p)
     add_media(p)
 
     p = sub.add_parser("posters", help=COMMANDS["posters"], description=COMMANDS["posters"] + ".")
     add_chapters(p)
     add_quality(p)
     add_config(p)
+    add_words(p)
     add_media(p)
 
     p = sub.add_parser("slides", help=COMMANDS["slides"], description=COMMANDS["slides"] + ".")
@@ -128,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", metavar="DECK", action=Once,
                    help="deck file name (default: ntk_explainer, or ntk_explainer-CHAPTERS for a part)")
     add_config(p)
+    add_words(p)
     add_media(p)
 
     p = sub.add_parser("narrated", help=COMMANDS["narrated"], description=COMMANDS["narrated"] + ".")
@@ -137,12 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="your recordings, <step id>.wav (./render.sh script lists the ids); missing steps "
                         "are read by the synthetic voice")
     add_config(p)
+    add_words(p)
     p.add_argument("--force", action="store_true", help="render even chapters whose inputs did not change")
     add_media(p)
 
     p = sub.add_parser("script", help=COMMANDS["script"], description=COMMANDS["script"] + ".")
     add_chapters(p)
     add_config(p)
+    add_words(p)
     add_media(p)
 
     p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"] + ".")
@@ -163,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("test", help=COMMANDS["test"], description=COMMANDS["test"] + ".", add_help=False)
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
+
+    p = sub.add_parser("new-chapter", help=COMMANDS["new-chapter"], description=COMMANDS["new-chapter"] + ".")
+    p.add_argument("name", metavar="NAME", help="the chapter's name: lower case letters, digits and _ (e.g. my_idea)")
+    p.add_argument("--after", metavar="CHAPTER", action=Once,
+                   help="the chapter it follows in the story (default: the last before the closing)")
+    p.add_argument("--title", metavar="TITLE", action=Once, help="its title (default: from NAME)")
 
     sub.add_parser("setup", help=COMMANDS["setup"], description=COMMANDS["setup"] + ".")
     return parser
@@ -200,10 +222,23 @@ def parse(argv: list) -> argparse.Namespace:
     for n in names:
         if n not in known:
             parser.error(f"unknown chapter {n!r}; valid chapters: {', '.join(known)}")
+    edition = list(CHAPTERS)
+    cut = getattr(args, "cut", None)
+    if cut is not None:
+        all_cuts = cuts()
+        if cut not in all_cuts:
+            parser.error(f"--cut: unknown cut {cut!r}; cuts: {', '.join(all_cuts) or 'none'} (scenes/chapters/story.toml)")
+        edition = [c for c in CHAPTERS if c.name in all_cuts[cut].chapters]
+        outside = [n for n in names if n not in all_cuts[cut].chapters]
+        if outside:
+            parser.error(f"--cut {cut}: chapter {outside[0]!r} is not in this cut; its chapters: "
+                         f"{', '.join(c.name for c in edition)}")
     if names:
-        args.chapter_list = [c for c in CHAPTERS if c.name in names]
+        args.chapter_list = [c for c in edition if c.name in names]
     else:
-        args.chapter_list = list(CHAPTERS)
+        args.chapter_list = edition
+    if getattr(args, "script", None) is not None:
+        args.script, args.language = resolve_script(parser, args.script)
     cfg = getattr(args, "config", None)
     if cfg is not None:
         if not os.path.exists(cfg):
@@ -218,9 +253,38 @@ def parse(argv: list) -> argparse.Namespace:
     return args
 
 
+TRANSLATIONS = "scenes/translations"
+
+
+def resolve_script(parser, value: str) -> tuple:
+    """``--script``: a script file, or the language code of a shipped translation; returns its path
+    and its language (checked here: one line, exit 2, before anything is installed)."""
+    from pathlib import Path
+
+    from scenes.script import ScriptError, load_translation
+    from scenes.story import ROOT
+
+    path = Path(value)
+    if not path.exists():
+        shipped = ROOT / TRANSLATIONS / f"{value}.toml"
+        if value.replace("_", "").replace("-", "").isalnum() and shipped.is_file():
+            path = shipped
+        else:
+            have = sorted(p.stem for p in (ROOT / TRANSLATIONS).glob("*.toml"))
+            parser.error(f"--script: no such file {value!r}, and no shipped translation of that name "
+                         f"(shipped: {', '.join(have) or 'none'})")
+    if not path.is_file():
+        parser.error(f"--script: {value!r} is not a regular file; give a script file (TOML)")
+    try:
+        tr = load_translation(path)
+    except ScriptError as e:
+        parser.error(f"--script: {e}")
+    return str(path.resolve()), tr.language
+
+
 def needs(args: argparse.Namespace) -> list:
     """What must be installed before the command runs (for render.sh): [] for list/help."""
-    if args.command == "list" or getattr(args, "list", False):
+    if args.command in ("list", "new-chapter") or getattr(args, "list", False):
         return []
     out = ["venv"]
     if args.command == "slides" and "html" in (args.to or ["html"]):
@@ -230,8 +294,8 @@ def needs(args: argparse.Namespace) -> list:
     return out
 
 
-def print_list() -> int:
-    for c in CHAPTERS:
+def print_list(chapters=None) -> int:
+    for c in chapters or CHAPTERS:
         print(f"{c.number:>2}  {c.name:<16} {c.title}")
     return 0
 
@@ -250,6 +314,9 @@ def options(args):
     kw["force"] = bool(getattr(args, "force", False))
     if getattr(args, "media_dir", None):
         kw["media"] = Path(args.media_dir).resolve()
+    kw["cut"] = getattr(args, "cut", None)
+    if getattr(args, "script", None):
+        kw["script"], kw["language"] = args.script, args.language
     return Options(**kw)
 
 
@@ -261,6 +328,9 @@ def run(args) -> int:
     if cmd == "setup":
         print("Everything is installed.")
         return 0
+    if cmd == "new-chapter":
+        from pipeline.scaffold import new_chapter
+        return new_chapter(args.name, args.after, args.title)
     if cmd == "test":
         import pytest
         return pytest.main(args.pytest_args)
@@ -306,6 +376,9 @@ def main(argv: list | None = None) -> int:
         return 0
     args = parse(argv)
     if args.command == "list" or getattr(args, "list", False):
-        return print_list()
+        return print_list(getattr(args, "chapter_list", None))
+    if args.command == "new-chapter":
+        from pipeline.scaffold import new_chapter
+        return new_chapter(args.name, args.after, args.title)
     from pipeline.errors import run_guarded
     return run_guarded(run, args)

@@ -28,7 +28,7 @@ def collect(chapter, tex_root: Path) -> list[dict]:
         scene = cls()
         scene.render()
     return [{"chapter": chapter.name, "id": s.id, "caption": s.caption, "narration": s.narration,
-             "seconds": s.end - s.start} for s in scene.steps]
+             "seconds": s.end - s.start} for s in scene.steps if not s.skipped]
 
 
 def main(argv=None) -> int:

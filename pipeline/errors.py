@@ -12,7 +12,8 @@ import sys
 def run_guarded(fn, *args) -> int:
     """``fn(*args)`` with the explainer's error contract:
 
-    * a bad setting (:class:`ntkcore.validation.SettingsError`) → its message, exit 2;
+    * a bad setting or script (:class:`ntkcore.validation.SettingsError`,
+      :class:`scenes.script.ScriptError`) → its message, exit 2;
     * SIGINT/SIGTERM → every chapter process stopped, partial outputs gone, one line naming the
       finished chapters, exit 130/143;
     * a read-only or full disk → one line naming the path and the cause, exit 1;
@@ -21,11 +22,12 @@ def run_guarded(fn, *args) -> int:
     from ntkcore.validation import SettingsError
     from pipeline import render
     from pipeline.narration.errors import NarrationError
+    from scenes.script import ScriptError
 
     render.install_signal_handlers()
     try:
         return fn(*args)
-    except (SettingsError, NarrationError) as e:
+    except (SettingsError, NarrationError, ScriptError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except (render.Interrupted, KeyboardInterrupt) as e:

@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pipeline.render import CHILDREN, Options, Session, file_hash, rel, render_all, stitched_path, video_path
+from pipeline.render import CHILDREN, Options, Session, file_hash, rel, render_all, video_path
 from pipeline.paths import ROOT
 
 
@@ -95,9 +95,15 @@ def write_script(opts: Options, log=print) -> int:
         steps = collect_steps(session, log)
     finally:
         session.close()
+    from pipeline.narration._files import atomic_write_text
+    from pipeline.narration.script import export_script
     rows = script_rows(steps)
-    md, csv = write(rows, narration_dir(opts))
-    log(f"Narration script, {len(rows)} steps in {len(steps)} chapter(s):")
+    md, csv = write(rows, narration_dir(opts), stem=f"narration_script{opts.suffix}")
+    toml = atomic_write_text(narration_dir(opts) / f"script{opts.suffix}.toml",
+                             export_script(opts.chapters, Path(opts.script) if opts.script else None))
+    log(f"Script of {len(steps)} chapter(s), every step's words to edit or translate "
+        f"(render with --script {rel(toml)}):\n  {rel(toml)}")
+    log(f"Narration script, {len(rows)} steps, filled in:")
     log(f"  {rel(md)}\n  {rel(csv)}")
     return 0
 
@@ -122,6 +128,12 @@ def voice_manifest(session: Session, steps: dict, voice_dir: Path | None, log=pr
             log(f"[voice] all {len(lines)} steps read from {voice_dir}")
     todo = [(i, text) for i, text in lines if i not in own]
     manifest = {i: {"path": str(p), "seconds": wav_seconds(p), "source": "recording"} for i, p in own.items()}
+    if todo and opts.language != "en":
+        # The offline voice speaks English only: a translation is spoken by its recordings.
+        shown = ", ".join(i for i, _ in todo[:6]) + (", …" if len(todo) > 6 else "")
+        log(f"[voice] the voice speaks English and the script is '{opts.language}': {len(todo)} of {len(lines)} "
+            f"steps have no recording and stay silent (their captions are held): {shown}")
+        return manifest
     if todo:
         t0 = time.perf_counter()
         new = []
@@ -139,8 +151,6 @@ def voice_manifest(session: Session, steps: dict, voice_dir: Path | None, log=pr
 
 def narrated(opts: Options, voice_dir: str | None = None, log=print) -> dict | None:
     """``./render.sh narrated``: the narrated chapters and the joined narrated video."""
-    from pipeline.stitch import duration_seconds, read_cues, stitch, stitch_srt
-
     t_all = time.perf_counter()
     opts.subdir = "narrated"
     session = Session(opts, log)
@@ -152,7 +162,8 @@ def narrated(opts: Options, voice_dir: str | None = None, log=print) -> dict | N
         path.write_text(json.dumps(manifest), encoding="utf-8")
         # A chapter's clip depends on its voice: the recordings' and clips' contents join its key.
         session.voice_keys = {
-            ch: hashlib.sha256(json.dumps([(s["id"], file_hash(Path(manifest[s["id"]]["path"])))
+            ch: hashlib.sha256(json.dumps([(s["id"], file_hash(Path(manifest[s["id"]]["path"]))
+                                            if s["id"] in manifest else None)
                                            for s in ss]).encode()).hexdigest()
             for ch, ss in steps.items()}
         runs = render_all(session, {"save_slides": False, "voice": str(path)}, verb="Narrated")
@@ -165,12 +176,8 @@ def narrated(opts: Options, voice_dir: str | None = None, log=print) -> dict | N
     if not opts.all_chapters:
         return {"runs": runs, "seconds": time.perf_counter() - t_all, "video": None, "video_seconds": None,
                 "synthesis": getattr(session, "synthesis", None)}
-    out = stitched_path(opts, ".mp4")
-    parts = [(v.with_suffix(".srt"), duration_seconds(v)) for v in videos]
-    seconds = stitch(videos, out, titles=[ch.title for ch in opts.chapters], cues=read_cues(parts), audio=True)
-    stitch_srt(parts, out.with_suffix(".srt"))
-    log(f"Narrated video ({seconds:.1f} s, with sound): {rel(out)}")
-    log(f"Subtitles timed to the speech: {rel(out.with_suffix('.srt'))}")
+    from pipeline.video import stitch_edition
+    out, seconds = stitch_edition(opts, videos, log, audio=True)
     wall = time.perf_counter() - t_all
     log(f"Total wall time: {wall:.1f} s")
     return {"runs": runs, "seconds": wall, "video": out, "video_seconds": seconds,

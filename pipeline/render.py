@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline import datacache
-from pipeline.chapters import CHAPTERS, Chapter, quality_folder
+from pipeline.chapters import CHAPTERS, Chapter, cuts, quality_folder
 from pipeline.locks import FileLock
 from pipeline.media import BrokenVideo, verify_video
 from pipeline.paths import MEDIA, ROOT, media_root
@@ -50,10 +50,31 @@ class Options:
     media: Path = MEDIA               # the media folder (--media-dir)
     cache: Path | None = None         # the wide-network data cache (default: <media>/cache)
     docs: Path | None = None          # where `stills` writes (default: docs/, or the settings' folder)
+    cut: str | None = None            # a shorter edition (scenes/chapters/story.toml [cuts.NAME])
+    script: str | None = None         # a translated or edited script file (scenes.script)
+    language: str = "en"              # the script's language (ISO 639-1), for names and subtitle tags
+
+    @property
+    def edition(self) -> list:
+        """The chapters of this edition, in story order: every chapter, or the cut's."""
+        if self.cut:
+            names = cuts()[self.cut].chapters
+            return [c for c in CHAPTERS if c.name in names]
+        return list(CHAPTERS)
 
     @property
     def all_chapters(self) -> bool:
-        return [c.name for c in self.chapters] == [c.name for c in CHAPTERS]
+        return [c.name for c in self.chapters] == [c.name for c in self.edition]
+
+    @property
+    def skip(self) -> list:
+        """The step ids this edition leaves out."""
+        return sorted(cuts()[self.cut].skip) if self.cut else []
+
+    @property
+    def suffix(self) -> str:
+        """What sets this edition's files apart: ``_lecture``, ``_de``, ``_lecture_de`` (or nothing)."""
+        return (f"_{self.cut}" if self.cut else "") + (f"_{self.language}" if self.language != "en" else "")
 
     @property
     def folder(self) -> str:
@@ -78,8 +99,9 @@ def extension(opts: Options) -> str:
 
 
 def variant(opts: Options) -> str:
-    """The quality folder, marked for a transparent render (a transparent webm is another file)."""
-    return opts.folder + ("_transparent" if opts.transparent else "")
+    """The quality folder, marked for a transparent render (a transparent webm is another file), a
+    cut and a language."""
+    return opts.folder + ("_transparent" if opts.transparent else "") + opts.suffix
 
 
 def video_path(ch: Chapter, opts: Options) -> Path:
@@ -97,8 +119,23 @@ def staging_path(ch: Chapter, opts: Options) -> Path:
 
 
 def stitched_path(opts: Options, ext: str) -> Path:
-    suffix = "" if opts.quality == "l" else f"_{opts.folder}"
-    return opts.root / f"ntk_explainer{suffix}{ext}"
+    quality = "" if opts.quality == "l" else f"_{opts.folder}"
+    return opts.root / f"ntk_explainer{opts.suffix}{quality}{ext}"
+
+
+def chapter_titles(opts: Options) -> list:
+    """The chapters' titles in the script's language (the stitched video's markers)."""
+    if not opts.script:
+        return [ch.title for ch in opts.chapters]
+    from scenes.script import load_translation
+    tr = load_translation(opts.script)
+    return [tr.chapters.get(ch.name, {}).get("chapter", {}).get("title", ch.title) for ch in opts.chapters]
+
+
+def subtitle_language(opts: Options) -> str:
+    """The ISO 639-2 tag of the subtitle track: ``eng``, or the script's language."""
+    from scenes.script import language_tag
+    return language_tag(opts.language)
 
 
 def rel(path: Path) -> str:
@@ -133,6 +170,13 @@ class Session:
         if opts.config:
             self.settings_file = self.run_dir / "settings.toml"
             self.settings_file.write_text(text, encoding="utf-8")
+        self.script_file = None
+        self.script_text = ""
+        if opts.script:
+            check_script(Path(opts.script), opts.chapters, log)
+            self.script_text = Path(opts.script).read_text(encoding="utf-8-sig")
+            self.script_file = self.run_dir / "script.toml"
+            self.script_file.write_text(self.script_text, encoding="utf-8")
         self.data: dict = {}   # experiment name -> cache file
         self.voice_keys: dict = {}   # chapter name -> hash of its narration clips (narrated edition)
         self._data_lock = threading.Lock()
@@ -149,7 +193,8 @@ class Session:
         """Write a runtime contract for the chapter processes; returns its path."""
         from scenes.runtime import Runtime
         rt = Runtime(settings_file=str(self.settings_file) if self.settings_file else None,
-                     data=dict(self.data), **fields)
+                     data=dict(self.data), script=str(self.script_file) if self.script_file else None,
+                     skip=self.opts.skip, **fields)
         return rt.write(self.run_dir / f"{name}.json")
 
     def close(self) -> None:
@@ -166,8 +211,29 @@ class Session:
             "theme": dataclasses.asdict(self.theme),
             "data": {n: datacache.path_for(n, self.settings, self.opts.cache_dir).name for n in ch.data},
             "voice": self.voice_keys.get(ch.name),
+            "script": hashlib.sha256(self.script_text.encode()).hexdigest() if self.script_text else None,
+            "skip": [i for i in opts.skip if i.partition(".")[0] == ch.name],
         }
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()
+
+
+def check_script(path: Path, chapters, log=print) -> None:
+    """A translated or edited script must fit the chapters (known entries, only the placeholders the
+    chapters fill): else :class:`scenes.script.ScriptError` (one line, exit 2) before anything
+    renders.  Entries it lacks keep the English: one line says which."""
+    from scenes.script import load_chapter_script, load_translation, overlay
+    tr = load_translation(path)
+    unknown = [n for n in tr.chapters if n not in {c.name for c in CHAPTERS}]
+    if unknown:
+        from scenes.script import ScriptError
+        raise ScriptError(f"{path}: [{unknown[0]}] is not a chapter (./render.sh --list)")
+    missing = []
+    for ch in chapters:
+        merged = overlay(load_chapter_script(ch.script_file), tr.chapters.get(ch.name), f"{path} [{ch.name}]")
+        missing += [f"{ch.name}.{k}" for k in merged.fallbacks]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        log(f"[script] {len(missing)} entries are not in {Path(path).name}; English kept for: {shown}")
 
 
 CODE_GLOBS = ("scenes/**/*.py", "scenes/**/*.tex", "scenes/**/*.toml", "ntkcore/**/*.py", "manim.cfg")

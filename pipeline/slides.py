@@ -17,7 +17,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.chapters import CHAPTERS
 from pipeline.paths import ROOT
 from pipeline.render import Options, Session, rel, render_all
 
@@ -36,9 +35,9 @@ def remote_references(html: str) -> list[str]:
 def deck_name(opts: Options, name: str | None) -> str:
     if name:
         return name
-    if len(opts.chapters) == len(CHAPTERS):
-        return "ntk_explainer"
-    return "ntk_explainer-" + "-".join(ch.name for ch in opts.chapters)
+    if opts.all_chapters:
+        return "ntk_explainer" + opts.suffix
+    return "ntk_explainer" + opts.suffix + "-" + "-".join(ch.name for ch in opts.chapters)
 
 
 def convert(scenes: list[str], folder: Path, deck: str, targets=("html", "pdf"), log=print) -> list[Path]:
@@ -69,7 +68,7 @@ def convert(scenes: list[str], folder: Path, deck: str, targets=("html", "pdf"),
 
 
 def make_slides(opts: Options, targets=("html", "pdf"), name: str | None = None, log=print) -> int:
-    opts.subdir = "slides"  # slide renders never overwrite the chapter videos
+    opts.subdir = "slides" + opts.suffix  # slide renders never overwrite the chapter videos, nor another edition's
     folder = opts.root
     session = Session(opts, log)
     try:

@@ -37,11 +37,12 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 
 
 def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
-           cues: list[tuple[float, float, str]] | None = None, audio: bool = False) -> float:
+           cues: list[tuple[float, float, str]] | None = None, audio: bool = False, language: str = "eng") -> float:
     """Concatenate ``inputs`` (same codec/size/fps) into ``output``; returns its duration in seconds.
 
     For an MP4, ``titles`` (one per input) become chapter markers at each input's start, and
-    ``cues`` ``[(start s, end s, text)]`` (in the joined timeline) a ``mov_text`` subtitle stream.
+    ``cues`` ``[(start s, end s, text)]`` (in the joined timeline) a ``mov_text`` subtitle stream
+    tagged with ``language`` (ISO 639-2, e.g. ``eng``, ``deu``).
     With ``audio``, each input's sound is decoded, cut or padded with silence to exactly its video's
     length, joined, and encoded once as AAC (so the joined sound stays in sync with the pictures
     and has no seams at the joins).  Written to a temporary file first and moved into place, so a failure leaves any earlier
@@ -71,6 +72,7 @@ def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
                             sub_stream = out.add_stream("mov_text")
                             sub_stream.codec_context.subtitle_header = _ASS_HEADER
                             sub_stream.time_base = MS
+                            sub_stream.metadata["language"] = language
                     tb = s.time_base
                     shift = int(round(offset / tb))
                     end = 0

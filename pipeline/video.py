@@ -8,7 +8,7 @@ import shutil
 import time
 
 from pipeline.paths import ROOT
-from pipeline.render import Options, Session, rel, render_all, stitched_path, video_path
+from pipeline.render import chapter_titles, subtitle_language, Options, Session, rel, render_all, stitched_path, video_path
 from pipeline.stitch import duration_seconds, read_cues, stitch, stitch_srt
 
 
@@ -32,17 +32,27 @@ def render_video(opts: Options, log=print) -> dict | None:
         log(f"  {rel(v)}")
     out, seconds = None, None
     if opts.all_chapters and opts.fmt != "gif":
-        out = stitched_path(opts, videos[0].suffix)
-        parts = [(v.with_suffix(".srt"), duration_seconds(v)) for v in videos]
-        seconds = stitch(videos, out, titles=[ch.title for ch in opts.chapters], cues=read_cues(parts))
-        n_cues = stitch_srt(parts, out.with_suffix(".srt"))
-        log(f"Full video ({seconds:.1f} s, {len(videos)} chapter markers): {rel(out)}")
-        log(f"Subtitles ({n_cues} cues): {rel(out.with_suffix('.srt'))}")
+        out, seconds = stitch_edition(opts, videos, log)
     elif opts.all_chapters:
         log("(GIF clips are not stitched; use mp4 or webm for the full video)")
     wall = time.perf_counter() - t_all
     log(f"Total wall time: {wall:.1f} s")
     return {"runs": runs, "seconds": wall, "video": out, "video_seconds": seconds}
+
+
+def stitch_edition(opts: Options, videos: list, log=print, audio: bool = False) -> tuple:
+    """Join the edition's chapter clips (in story order) into one video with a chapter marker per
+    chapter (titled in the script's language), the subtitles as a track tagged with that language,
+    and the ``.srt`` beside it; returns ``(path, seconds)``."""
+    out = stitched_path(opts, videos[0].suffix)
+    parts = [(v.with_suffix(".srt"), duration_seconds(v)) for v in videos]
+    seconds = stitch(videos, out, titles=chapter_titles(opts), cues=read_cues(parts), audio=audio,
+                     language=subtitle_language(opts))
+    n_cues = stitch_srt(parts, out.with_suffix(".srt"))
+    log(f"{'Narrated' if audio else 'Full'} video ({seconds:.1f} s, {len(videos)} chapter markers"
+        + (", with sound" if audio else "") + f"): {rel(out)}")
+    log(f"Subtitles ({n_cues} cues): {rel(out.with_suffix('.srt'))}")
+    return out, seconds
 
 
 def last_frames(opts: Options, verb: str, log=print) -> dict | None:

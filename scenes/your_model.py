@@ -9,7 +9,10 @@ write (see ``examples/tanh_net.py``):
 * :class:`ModelTraining` — the kernel at every step of gradient ascent on f(x') (needs steps > 0).
 
 Every caption is read off the numbers (largest move, where the kernel peaks, whether it goes
-negative...), and the y ranges adapt to the model's values.
+negative...), and the y ranges adapt to the model's values.  The words are in
+``scenes/your_model.toml``, one table per class (``[ModelArrows.steps.KEY]``, ``[ModelKernel.labels]``
+…); a subclass's step ids are its own name in snake case and the key (``tanh_arrows.observation``),
+and its title is its example's.
 
 Render:  manim -pql examples/tanh_net.py TanhArrows
 """
@@ -103,37 +106,29 @@ class ModelArrows(UserModelScene):
         x_s, y_s = fmt_g(x_obs), fmt_g(y_obs)
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex or None,
-                             bridge="Your own model: one gradient step on one data point,\nand how it moves f everywhere.",
-                             narration="Your own model, explained the way the post explains its examples: one "
-                                       "gradient step on one data point, and how it moves the model everywhere.")
+        self.play_title_card(ex.model_spec.latex or None, title=ex.title)
 
         # Step: the model at θ0, as dots on the grid
         head = self.heading(ex.title)
-        with self.step(f"The model at θ₀ = {theta_text(ex.theta0)}, {len(ex.theta0)} parameters;\n"
-                       f"the dots are f(x) at x = {fmt_g(lo)}, {fmt_g(lo + 1)}, …, {fmt_g(hi)}.",
-                       narration=f"The model at its starting parameters, {len(ex.theta0)} of them. The dots are f "
-                                 f"at the whole numbers from {fmt_g(lo)} to {fmt_g(hi)}; the grey line is f "
-                                 "in between."):
+        with self.step("model", theta0=theta_text(ex.theta0), n=len(ex.theta0), lo=fmt_g(lo), lo_next=fmt_g(lo + 1),
+                       hi=fmt_g(hi)):
             self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
             self.play(Create(self.curve),
                       LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05), run_time=1.8)
 
         # Step: the observation
-        obs_label = self.ty.text(f"observation ({x_s}, {y_s})", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+        obs_label = self.ty.text(self.label("observation", x=x_s, y=y_s), size=self.ty.LABEL_SIZE,
+                                 color=self.theme.observation)
         free_spot(obs_label, self.cross, [UP, DOWN, LEFT, RIGHT],
                   sample_points([*self.dots, self.curve]), plot_box(self.axes))
-        with self.step(f"We observe y = {y_s} at x = {x_s}, but f({x_s}) = {fmt(f0[i], 1)}.",
-                       narration=f"One data point: y = {y_s} at x = {x_s}, where the model says {fmt(f0[i], 1)}."):
+        with self.step("observation", x=x_s, y=y_s, f=fmt(f0[i], 1)):
             self.play(FadeIn(self.cross, scale=1.5), FadeIn(obs_label), run_time=0.8)
 
         # Step: one gradient step: a red arrow at every x that moves
-        lr_text = self.ty.text(f"learning rate {fmt_g(ex.lr)}", size=self.ty.CAPTION_SIZE)
+        lr_s = fmt_g(ex.lr)
+        lr_text = self.ty.text(self.label("learning_rate", lr=lr_s), size=self.ty.CAPTION_SIZE)
         lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
-        with self.step(f"One gradient step on (f({x_s}) − {y_s})², learning rate {fmt_g(ex.lr)}:\n"
-                       "each red arrow shows how far it moves f(x).",
-                       narration=f"Take one gradient step on the squared error at x = {x_s}, learning rate "
-                                 f"{fmt_g(ex.lr)}. Each red arrow shows how far that step moves f(x)."):
+        with self.step("gradient_step", x=x_s, y=y_s, lr=lr_s):
             self.play(FadeIn(lr_text, shift=0.1 * DOWN), run_time=0.6)
             self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06), run_time=2.0)
 
@@ -150,38 +145,34 @@ class ModelArrows(UserModelScene):
             free_spot(lab, tip, [side, side + RIGHT, side + LEFT, RIGHT, LEFT], avoid, plot_box(self.axes),
                       buffs=(0.12, 0.35, 0.6))
             self.move_labels.add(lab, leader(lab, tip, self.theme.arrow, min_gap=0.12))
-        where = " (the observation)" if i_big == i else ""
-        down = (f"The dots at {self.x_list(np.flatnonzero(d < -tol))} move down "
-                f"(most: {signed(d[self.i_down])} at x = {fmt_g(xs[self.i_down])})."
-                if self.i_down is not None else "No dot moves down.")
-        with self.step(f"The largest move is {signed(d[i_big])} at x = {fmt_g(xs[i_big])}{where}.\n{down}",
-                       narration=f"The largest move is {signed(d[i_big])}, at x = {fmt_g(xs[i_big])}{where}. {down}"):
+        largest = dict(move=signed(d[i_big]), move_x=fmt_g(xs[i_big]))
+        if self.i_down is not None:
+            largest.update(down=self.x_list(np.flatnonzero(d < -tol)), down_most=signed(d[self.i_down]),
+                           down_most_x=fmt_g(xs[self.i_down]))
+        # the variant says what is true: at_observation, none_down, at_observation_none_down (else None)
+        variant = "_".join(w for w, on in (("at_observation", i_big == i), ("none_down", self.i_down is None)) if on)
+        with self.step("largest_move", variant or None, **largest):
             self.play(FadeIn(self.move_labels), run_time=0.5)
 
         # Step: the dots move along their arrows
         ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in self.dots])
         f1 = f0 + d
         gap = d[i] / (y_obs - f0[i]) if y_obs != f0[i] else float("inf")
-        verdict = (f"closing {fmt(100 * gap, 0)}% of the gap to y = {y_s}" if 0 < gap <= 1 else
-                   f"overshooting y = {y_s}" if gap > 1 else f"moving away from y = {y_s}")
-        with self.step(f"f({x_s}) goes from {fmt(f0[i], 1)} to {fmt(f1[i], 1)}, {verdict};\n"
-                       "every other f(x) moved along with it.",
-                       narration=f"The dots move along their arrows. f({x_s}) goes from {fmt(f0[i], 1)} to "
-                                 f"{fmt(f1[i], 1)}, {verdict}; and every other f(x) moved with it."):
+        closing = dict(gap=fmt(100 * gap, 0)) if 0 < gap <= 1 else {}   # the share of the gap closed
+        with self.step("dots_move", None if closing else "overshooting" if gap > 1 else "moving_away",
+                       x=x_s, y=y_s, f_before=fmt(f0[i], 1), f_after=fmt(f1[i], 1), **closing):
             self.add(ghosts, self.dots)
             self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)], run_time=1.5)
-        self.say(f"Δf(x) / Δf({x_s}) is the kernel of this step:\n"
-                 f"how much f(x) moves when f({x_s}) moves by 1.",
-                 narration=f"Divide each move by the move at x = {x_s}: that ratio is the kernel of this step, how "
-                           f"much f(x) moves when f({x_s}) moves by 1. The next chapter draws it.")
+        self.say("step_kernel", x=x_s)
 
     def x_list(self, idx) -> str:
-        """``x = −10 … −3`` for a contiguous run of grid indices, else ``x = −10, −4, 5``."""
+        """``x = −10 … −3`` for a contiguous run of grid indices, else ``x = −10, −4, 5`` (more than
+        four: the label ``many_points``, "12 grid points")."""
         xs = self.example.grid[idx]
         if len(xs) > 3 and np.all(np.diff(idx) == 1):
             return f"x = {fmt_g(xs[0])} … {fmt_g(xs[-1])}"
         if len(xs) > 4:
-            return f"{len(xs)} grid points"
+            return self.label("many_points", n=len(xs))
         return "x = " + ", ".join(fmt_g(x) for x in xs)
 
 
@@ -228,38 +219,24 @@ class ModelKernel(UserModelScene):
         km = self.morph
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex or None,
-                             bridge="Divide each arrow by the one at x′: the kernel of the step,\n"
-                                    "then its η → 0 limit, the neural tangent kernel.",
-                             narration="The arrows of one gradient step, divided by the arrow at the data point, "
-                                       "give the kernel of that step; shrinking the step gives the neural tangent "
-                                       "kernel.")
+        self.play_title_card(ex.model_spec.latex or None, title=ex.title)
 
         # Step: the gradient step's arrows on top, room for the kernel beneath
         head = self.heading(ex.title)
         top = km.function_plot(self.top_size, self.top_center)
         self.dots, self.cross, self.arrows = top["dots"], top["cross"], top["arrows"]
-        with self.step(f"The gradient step towards the observation (learning rate {fmt_g(ex.lr)})\n"
-                       f"moves f({x_s}) by {signed(self.d[i])}, and every other f(x) too.",
-                       narration=f"The gradient step towards the observation, learning rate {fmt_g(ex.lr)}, moves "
-                                 f"f({x_s}) by {signed(self.d[i])}, and every other f(x) with it."):
+        move_s = signed(self.d[i])
+        with self.step("gradient_step", x=x_s, lr=fmt_g(ex.lr), move=move_s):
             self.play(FadeIn(head), FadeIn(top["axes"]), FadeIn(top["labels"]), run_time=1.0)
             self.play(Create(top["curve"]), FadeIn(top["dots"]), FadeIn(top["cross"]), run_time=1.2)
             km.grow_arrows(self.arrows)
 
         # Step: the arrows stood on y = 0 (magnified)
-        with self.step(f"Stand every arrow on y = 0, magnified: Δf(x), the move at every x;\n"
-                       f"largest {signed(self.d.max())} at x = {fmt_g(xs[np.argmax(self.d)])}.",
-                       narration=f"Stand every arrow on y = 0 and magnify: this is delta f of x, how far the step "
-                                 f"moves f at each x. The largest move is {signed(self.d.max())}, at x = "
-                                 f"{fmt_g(xs[np.argmax(self.d)])}."):
+        with self.step("moves", largest=signed(self.d.max()), largest_x=fmt_g(xs[np.argmax(self.d)])):
             mp = km.play_line_up(self.arrows, self.bottom_size, self.bottom_center)
 
         # Step: divide every move by the one at x': the finite-step kernel
-        with self.step(f"Divide every move by the one at x′ = {x_s} ({signed(self.d[i])}):\n"
-                       "the finite-step kernel of this step, 1 at x′.",
-                       narration=f"Divide every move by the move at x prime = {x_s}: the kernel of this step, how "
-                                 f"much f(x) moves when f({x_s}) moves by 1. It is 1 at x prime by construction."):
+        with self.step("divide", x=x_s, move=move_s):
             kp = km.play_divide(mp, self.bottom_size, self.bottom_center, self.dot_radius)
         self.kernel_axes = ka = kp["axes"]
         self.kernel_dots, self.kernel_curve = kp["dots"], kp["curve"]
@@ -269,47 +246,32 @@ class ModelKernel(UserModelScene):
         k_max = float(np.max(self.k_grid))
         avoid = sample_points([kp["curve"], *kp["dots"], kp["label"], kp["obs_line"]])
         max_ring = Circle(radius=0.13, color=self.theme.highlight, stroke_width=4).move_to(ka.c2p(self.k_max_x, k_max))
-        max_label = self.ty.text(f"max {fmt(k_max, 2)} at x = {fmt_g(self.k_max_x)}", size=self.ty.LABEL_SIZE,
-                                 color=self.theme.highlight)
+        max_label = self.ty.text(self.label("max_at", k=fmt(k_max, 2), x=fmt_g(self.k_max_x)),
+                                 size=self.ty.LABEL_SIZE, color=self.theme.highlight)
         free_spot(max_label, max_ring, [UP, UR, UL, RIGHT, LEFT, DOWN + RIGHT, DOWN + LEFT], avoid, plot_box(ka),
                   buffs=(0.2, 0.5, 1.0))
         max_label.add(leader(max_label, max_ring.get_center(), self.theme.highlight, min_gap=0.3))
-        if self.k_max_x == x_obs:
-            words = (f"No x moves more than x′ = {x_s} itself:\nthe kernel is largest at the point we pushed on.",
-                     f"No f(x) moves more than f({x_s}) itself: the kernel is largest at the point we pushed on.")
-        else:
-            words = (f"The largest move is at x = {fmt_g(self.k_max_x)}: {fmt(k_max, 2)} times the move at "
-                     f"x′ = {x_s},\nthe point we pushed on.",
-                     f"The kernel peaks at x = {fmt_g(self.k_max_x)}: f there moves {fmt(k_max, 2)} times as far "
-                     f"as f({x_s}), the point we pushed on.")
-        with self.step(words[0], narration=words[1]):
+        at_obs = self.k_max_x == x_obs   # no x moves more than x′ itself
+        peak = {} if at_obs else dict(peak_x=fmt_g(self.k_max_x), peak_k=fmt(k_max, 2))
+        with self.step("peak", "at_observation" if at_obs else None, x=x_s, **peak):
             self.play(Create(max_ring), FadeIn(max_label), run_time=0.8)
 
         # Step: negative regions, if any (f moves the opposite way there)
         self.neg_runs = negative_runs(self.k_grid)
         self.neg_fill = negative_fill(ka, self.fine_x, self.finite_fine[0], self.theme.highlight)
-        k_min = float(np.min(self.k_grid))
-        k_min_x = fmt_g(xs[np.argmin(self.k_grid)])
+        lowest = dict(x=x_s, lowest=fmt(float(np.min(self.k_grid)), 2), lowest_x=fmt_g(xs[np.argmin(self.k_grid)]))
         if self.neg_runs:
             spans = ", ".join(f"{fmt_g(xs[a])} … {fmt_g(xs[b])}" if b > a else fmt_g(xs[a]) for a, b in self.neg_runs)
-            with self.step(f"Negative at x = {spans} (lowest {fmt(k_min, 2)} at x = {k_min_x}):\n"
-                           f"pushing f({x_s}) up pulls f down there.",
-                           narration=f"Below zero at x = {spans}, lowest {fmt(k_min, 2)} at x = {k_min_x}: pushing "
-                                     f"f({x_s}) up pulls f down there."):
+            with self.step("negative", spans=spans, **lowest):
                 self.play(FadeIn(self.neg_fill), run_time=0.8)
         else:
-            self.say(f"Never negative: no f(x) moves against f({x_s})\n"
-                     f"(the smallest value is {fmt(k_min, 2)}, at x = {k_min_x}).",
-                     narration=f"The kernel is never negative: no f(x) moves against f({x_s}). Its smallest value "
-                               f"is {fmt(k_min, 2)}, at x = {k_min_x}.")
+            self.say("negative", "never", **lowest)
 
         # Step: only the kernel, full size, with the step's η
         notes = [max_ring, max_label, self.neg_fill]
         function_mobs = [top[k] for k in ("axes", "labels", "curve", "dots", "cross")] + list(self.arrows.values())
         eta_s = fmt(self.etas[0], 3)
-        with self.step(f"This step pushed θ along ∇θ f(x′) by η = {eta_s}.\nNow shrink η towards 0.",
-                       narration=f"This gradient step moved theta along the gradient of f({x_s}) by eta = {eta_s}. "
-                                 "Let us shrink the push towards zero."):
+        with self.step("push", x=x_s, eta=eta_s):
             moving, big = km.enlarge(kp, function_mobs + notes, big_size, big_center)
             ka = self.kernel_axes = big["axes"]
             self.kernel_dots, self.kernel_curve = big["dots"], big["curve"]
@@ -322,8 +284,7 @@ class ModelKernel(UserModelScene):
 
         # Step: shrink η
         smaller = ", ".join(fmt(e, 3) for e in self.etas[1:])
-        with self.step(f"η = {smaller}:\neach smaller push changes the curve less.",
-                       narration=f"Eta = {smaller}. Each time the curve moves less: it settles on a limit."):
+        with self.step("shrink", etas=smaller):
             moving, eta_label = km.play_shrink(moving, big, eta_label, place)
 
         # Step: the exact NTK's maximum, and how far the step's kernel was from it
@@ -331,13 +292,10 @@ class ModelKernel(UserModelScene):
         ntk_max = float(np.max(self.ntk_grid))
         gap = np.abs(self.k_grid - self.ntk_grid)
         ntk_ring = Circle(radius=0.13, color=self.theme.ntk_exact, stroke_width=4).move_to(ka.c2p(self.ntk_max_x, ntk_max))
-        ntk_max_label = self.ty.text(f"max {fmt(ntk_max, 2)} at x = {fmt_g(self.ntk_max_x)}", size=self.ty.LABEL_SIZE,
-                                     color=self.theme.ntk_exact)
-        with self.step(f"As η → 0: the exact NTK, largest at x = {fmt_g(self.ntk_max_x)}. The step's kernel\n"
-                       f"(faint) differs from it by up to {fmt(gap.max(), 2)} (at x = {fmt_g(xs[np.argmax(gap)])}).",
-                       narration=f"In the limit eta to zero: the exact neural tangent kernel, largest at x = "
-                                 f"{fmt_g(self.ntk_max_x)}. The step's own kernel, faint, differs from it by up to "
-                                 f"{fmt(gap.max(), 2)}, at x = {fmt_g(xs[np.argmax(gap)])}."):
+        ntk_max_label = self.ty.text(self.label("max_at", k=fmt(ntk_max, 2), x=fmt_g(self.ntk_max_x)),
+                                     size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact)
+        with self.step("exact", ntk_peak_x=fmt_g(self.ntk_max_x), gap=fmt(gap.max(), 2),
+                       gap_x=fmt_g(xs[np.argmax(gap)])):
             exact = km.play_exact(moving, big, eta_label, place)
             self.ntk_dots, self.ntk_curve = exact["dots"], exact["curve"]
             ntk_label, exact_label = exact["label"], exact["eta_label"]
@@ -374,7 +332,6 @@ class ModelTraining(UserModelScene):
     axes_center = (-3.45, 0.12, 0.0)   # the kernel on the right
     kernel_size = (5.4, 4.5)
     kernel_center = (3.7, 0.12, 0.0)
-    model_phrase = "The model"
 
     def setup(self):
         ex = type(self).example
@@ -390,9 +347,8 @@ class ModelTraining(UserModelScene):
         return nice_range(np.append(k.ravel(), 0.0), ticks=self.kernel_ticks)
 
     def construct(self):
-        self.story = TrainingStory(self, self.example.title, self.model_phrase, self.kernel_display_range,
-                                   self.place_step_labels, self.kernel_size, self.kernel_center,
-                                   kernel_decimals=None)
+        self.story = TrainingStory(self, self.example.title, self.kernel_display_range, self.place_step_labels,
+                                   self.kernel_size, self.kernel_center, kernel_decimals=None)
         self.story.play()
 
     def place_step_labels(self, first_label, last_label, k):

@@ -22,3 +22,19 @@ def make_video(path, frames: int = 15, fps: int = 15, size=(64, 48), shade: int 
         for packet in s.encode():
             c.mux(packet)
     return path
+
+
+def make_wav(path, seconds: float = 0.5, rate: int = 22050) -> Path:
+    """A mono 16-bit WAV of a quiet 220 Hz tone (a stand-in for a lecturer's recording)."""
+    import wave
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    t = np.arange(int(seconds * rate)) / rate
+    samples = (0.2 * 32767 * np.sin(2 * np.pi * 220 * t)).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+    return path

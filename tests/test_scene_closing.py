@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 import rbf_by_hand as hand
-from scene_helpers import assert_captions_fit, assert_inside_frame, caption_texts, numbers_in
+from scene_helpers import assert_captions_fit, assert_inside_frame, caption_of, caption_texts, numbers_in, step_of
+
+LESSONS = ["lesson_step", "lesson_parametrization", "lesson_training", "lesson_width", "lesson_bayes"]
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,8 @@ def loglog_slope(widths, values):
 def test_five_numbered_lessons(scene):
     assert len(scene.rows) == 5
     assert [row[0].original_text for row in scene.rows] == ["1", "2", "3", "4", "5"]
+    # each lesson's caption carries its number, in the order the rows are drawn
+    assert [caption_of(scene, key)[:2] for key in LESSONS] == ["1.", "2.", "3.", "4.", "5."]
 
 
 def test_lesson_1_is_the_first_order_step_of_the_squared_loss(scene):
@@ -69,6 +73,12 @@ def test_lesson_4_the_two_rates_against_width(scene, wide_data):
     assert nums[1] == pytest.approx(change, abs=0.005 + 1e-9)
     # The 1/√width bound is named only when the measured rate lies within it.
     assert ("-1/2" in tex) == (change <= -0.5)
+
+
+def test_lesson_4_the_bound_is_said_as_drawn(scene):
+    # the narration names the 1/√width bound exactly when the formula on screen shows it
+    _, tex = lesson(scene, 4)
+    assert ("within the bound" in step_of(scene, "lesson_width").narration) == ("-1/2" in tex)
 
 
 def test_lesson_5_the_two_means(scene):

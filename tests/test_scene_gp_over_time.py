@@ -6,8 +6,8 @@ independently of ntkcore.gp's helpers.  Built with the SMALL [gp] settings of co
 import numpy as np
 import pytest
 
-from scene_helpers import (assert_captions_fit, assert_inside_frame, caption_texts, curve_anchors, numbers_in,
-                           points_data)
+from scene_helpers import (assert_captions_fit, assert_inside_frame, caption_of, caption_texts, curve_anchors,
+                           numbers_in, points_data)
 from scenes.components.gp_plots import band_edges
 
 
@@ -106,7 +106,8 @@ def test_agreement_caption_is_the_worst_offset_in_gp_standard_deviations(scene, 
     std_off = (np.abs(D["ens_std"] - sd) / sd).max(axis=1)
     ok = (mean_off <= 1) & (std_off <= 1)
     n_agree = max(1, int(np.argmin(ok)) if not ok.all() else len(ok))
-    said = next(c for c in caption_texts(scene) if "up to t = " in c)
+    said = caption_of(scene, "zoom")
+    assert "up to t = " in said
     t, S, worst = numbers_in(said)[:3]
     assert "at every x" in said and "mean and std" in said and "GP std of the GP's" in said
     assert t == D["times"][n_agree - 1] and S == int(D["ens_seeds"])
@@ -119,8 +120,11 @@ def test_lag_captions_give_the_offset_in_standard_errors(scene, D):
     # much, and that in standard errors s/√S of the S-network mean, computed here.  No "GP std": there
     # (a training point) the GP's std shrinks towards 0.
     S = int(D["ens_seeds"])
-    steps = [st for st in scene.steps if st.caption.startswith("At t = ")]
+    steps = [st for st in scene.steps if st.key == "lag"]      # one entry, shown at every later time
     assert len(steps) == len(D["times"]) - scene.n_agree
+    assert [st.id for st in steps] == ["gp_over_time.lag", *(f"gp_over_time.lag.{n}" for n in range(2, len(steps) + 1))]
+    assert all(st.caption.startswith("At t = ") for st in steps)
+    assert [st.variant for st in steps][:1] == [None] and all(st.variant in ("fitted", "later") for st in steps[1:])
     for k, st in zip(range(scene.n_agree, len(D["times"])), steps):
         c = st.caption
         d = np.abs(D["ens_mean"][k] - D["ntk_gp_gd_mean"][k])
@@ -132,7 +136,8 @@ def test_lag_captions_give_the_offset_in_standard_errors(scene, D):
         errs = numbers_in(c.split("standard errors")[0])[-1]
         assert errs == pytest.approx(d[i] / (D["ens_std"][k][i] / np.sqrt(S)), abs=0.5 + 1e-9)
         assert "GP std" not in c and "GP std" not in st.narration
-        if "has fitted" in c:
+        assert ("has fitted" in c) == (st.variant == "fitted")
+        if st.variant == "fitted":
             # a training point, where the GP's mean is much closer to the target than the networks' to it
             j = int(np.argmin(np.abs(D["x_train_post"] - D["x_grid"][i])))
             assert D["x_train_post"][j] == pytest.approx(D["x_grid"][i])
@@ -147,12 +152,15 @@ def test_the_prior_is_drawn_in_the_nngp_colour_and_k_is_defined(scene, D):
     assert all(b.get_fill_color().to_hex().upper() == theme.ntk_exact.upper() for b in scene.bands[1:])
     caps = caption_texts(scene)
     first_k = next(c for c in caps if " K" in c or "K," in c)
+    assert first_k == caption_of(scene, "nngp")
     assert "neural\nnetwork Gaussian process (NNGP)" in first_k or "neural network Gaussian process (NNGP)" in first_k
-    assert any(c.startswith("K, the NNGP kernel: the covariance of f₀ over initializations") for c in caps)
+    defined = caption_of(scene, "nngp_kernel")
+    assert defined.startswith("K, the NNGP kernel: the covariance of f₀ over initializations")
 
 
 def test_pinch_caption_prints_the_largest_std_at_infinite_time(scene, D):
-    said = next(c for c in caption_texts(scene) if c.startswith("As t → ∞"))
+    said = caption_of(scene, "pinch")
+    assert said.startswith("As t → ∞")
     nums = numbers_in(said)
     assert nums[-1] == pytest.approx(D["ntk_gp_inf_std"].max(), abs=0.0005 + 1e-9)
     assert nums[0] == len(D["y_train"])

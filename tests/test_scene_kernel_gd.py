@@ -7,8 +7,8 @@ numbers themselves are checked in test_gp.py."""
 import numpy as np
 import pytest
 
-from scene_helpers import (assert_captions_fit, assert_inside_frame, caption_texts, curve_anchors, numbers_in,
-                           points_data)
+from scene_helpers import (assert_captions_fit, assert_inside_frame, caption_of, caption_texts, curve_anchors,
+                           numbers_in, points_data, step_of)
 
 
 @pytest.fixture(scope="module")
@@ -76,15 +76,16 @@ def test_printed_distances_are_the_rms_gaps_between_the_drawn_curves(scene, D):
     wide, narrow = gaps
     T = len(D["times"])
     mid, last = T - 2, T - 1
-    caps = caption_texts(scene)
-    first = next(c for c in caps if c.startswith("Width ") and "RMS gap at most" in c)
+    first = caption_of(scene, "wide_gap")
+    assert first.startswith("Width ") and "RMS gap at most" in first
     w, at_most, t_mid = numbers_in(first)[:3]
     assert at_most == pytest.approx(wide[1:mid + 1].max(), abs=0.005 + 1e-6) and t_mid == D["times"][mid]
-    at_mid = next(c for c in caps if c.startswith("At t = "))
+    at_mid = caption_of(scene, "gaps")
+    assert at_mid.startswith("At t = ")
     t, g_n, _, g_w, _ = numbers_in(at_mid)
     assert t == D["times"][mid]
     assert g_n == pytest.approx(narrow[mid], abs=0.005 + 1e-6) and g_w == pytest.approx(wide[mid], abs=0.005 + 1e-6)
-    late = next(c for c in caps if c.startswith("Much later"))
+    late = caption_of(scene, "much_later")
     nums = numbers_in(late)
     assert nums[0] == D["times"][last] and nums[1] * float(D["lr"]) == pytest.approx(D["times"][last])
     assert nums[2] == pytest.approx(wide[last], abs=0.005 + 1e-6)
@@ -92,16 +93,17 @@ def test_printed_distances_are_the_rms_gaps_between_the_drawn_curves(scene, D):
 
 
 def test_kernel_change_is_quoted_at_the_time_on_the_clock(scene, D):
-    caps = caption_texts(scene)
     narrow_i, wide_i = scene.shown[1], scene.shown[0]
     mid = len(D["times"]) - 2
-    moved = next(c for c in caps if "its kernel has moved by" in c)
+    moved = caption_of(scene, "narrow")
+    assert "its kernel has moved by" in moved
     t = numbers_in(moved.split("by t = ")[1])[0]
     pct = numbers_in(moved.split("moved by")[1])[0]
     assert t == D["times"][mid]                              # the clock's last time in that step
     assert pct == pytest.approx(100 * D["net_theta_change_t"][narrow_i][mid], abs=0.5 + 1e-6)
     assert "Frobenius" in moved
-    dashed = next(c for c in caps if c.startswith("Dashed:"))
+    dashed = caption_of(scene, "with_theta")
+    assert dashed.startswith("Dashed:")
     rel = D["net_theta0_vs_analytic"][wide_i]
     assert numbers_in(dashed.split("= ")[1])[0] == pytest.approx(100 * rel, abs=(0.05 if rel < 0.1 else 0.5) + 1e-6)
     # both RMS gaps to the wide network at the last time: kernel GD with Θ, then with its own k₀,
@@ -122,7 +124,8 @@ def test_the_jump_is_where_the_drawn_narrow_kernel_gd_curve_steps_most(scene, D)
     # The caption's jump: where and how much kernel GD with the width-8 network's own NTK jumps (a
     # hidden unit switching), against the largest step between neighbouring drawn points.
     narrow_i, mid = scene.shown[1], len(D["times"]) - 2
-    said = next(c for c in caption_texts(scene) if "jumps by" in c)
+    said = caption_of(scene, "jump")
+    assert "jumps by" in said
     size, x = numbers_in(said)[:2]
     assert x == pytest.approx(D["net_jump_x"][narrow_i], abs=0.05 + 1e-9)
     assert size == pytest.approx(abs(D["net_jump"][narrow_i][mid]), abs=0.005 + 1e-9)
@@ -144,3 +147,21 @@ def test_captions_and_everything_inside_the_frame(scene):
 
 def test_every_step_has_its_own_narration(scene):
     assert scene.steps and all(st.narration and st.narration != st.caption for st in scene.steps)
+
+
+def test_the_input_map_is_said_in_the_chapters_words(scene):
+    """gp_plots.input_map: the map on screen is math; its spoken words are the chapter's labels, the
+    numbers formatted once (a translation that rewords the labels keeps them)."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from scenes.components.gp_plots import input_map
+    assert input_map(scene, (-10, 20)) == ("u = 2(x + 10)/30 − 1", "2 times x plus 10, over 30, minus 1")
+    assert input_map(scene, (5, 25)) == ("u = 2(x − 5)/20 − 1", "2 times x minus 5, over 20, minus 1")
+    assert input_map(scene, (0, 20)) == ("u = 2x/20 − 1", "2 times x, over 20, minus 1")
+    lo, hi = scene.wide.x_range
+    assert input_map(scene, (lo, hi))[1] in step_of(scene, "initial").narration
+    other = replace(scene.script, labels={**scene.script.labels, "input_map": "2 mal {shifted}, durch {span}, minus 1",
+                                          "input_shift_plus": "x plus {shift}"})
+    reworded = SimpleNamespace(label=other.label)
+    assert input_map(reworded, (-10, 20)) == ("u = 2(x + 10)/30 − 1", "2 mal x plus 10, durch 30, minus 1")

@@ -7,7 +7,7 @@ import pytest
 from ntkcore import EXAMPLES
 from ntkcore.facts import sign_change
 from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
-                           caption_texts)
+                           caption_of, caption_texts, step_of, texts_at)
 
 EX = EXAMPLES["linear"]
 
@@ -71,8 +71,8 @@ def test_captions_give_the_reason_for_the_sign_change(scene):
 
 
 def test_every_step_is_narrated_with_the_caption_numbers(scene):
-    by_caption = {s.caption: s.narration for s in scene.steps}
-    lr_step = next(n for c, n in by_caption.items() if c.startswith("Learning rate"))
+    assert caption_of(scene, "learning_rate").startswith("Learning rate")
+    lr_step = step_of(scene, "learning_rate").narration
     # 383.8 / 3.8 = 101 = k(10, 10) = 10·10 + 1: both parameters push f(10)
     assert "383.8" in lr_step and "101 times" in lr_step
     assert all(s.spoken for s in scene.steps)
@@ -115,9 +115,8 @@ def test_tiny_arrows_are_admitted_with_the_range_they_hide_in(scene):
 
 
 def test_before_after_legend_and_the_line_named_at_its_x(scene):
-    step_id, texts = scene.layout[7]
-    words = [getattr(t, "original_text", "") for t in texts]
-    assert step_id.endswith("-07") and "before the step" in words and "after the step" in words
+    words = texts_at(scene, "line_tilts")
+    assert "before the step" in words and "after the step" in words
     # the dashed line sits at the zero of 10x + 1, x = −0.1, and says so
     assert scene.divider_label.original_text == "x = −0.1"
     x_line = scene.axes.p2c(scene.divider_label.get_left() + np.array([-0.1, 0, 0]))[0]
@@ -125,6 +124,7 @@ def test_before_after_legend_and_the_line_named_at_its_x(scene):
 
 
 def test_first_caption_after_the_card_adds_something(scene):
-    card, first = scene.steps[0].caption, scene.steps[1].caption
+    card, first = caption_of(scene, "title"), caption_of(scene, "two_parameters")
+    assert [s.key for s in scene.steps[:2]] == ["title", "two_parameters"]
     assert "two parameters draw the whole line" in card.replace("\n", " ")
     assert "two parameters draw the whole line" not in first.replace("\n", " ")

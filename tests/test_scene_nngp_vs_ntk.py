@@ -9,8 +9,8 @@ Built with the SMALL settings of conftest; the numbers themselves are checked in
 import numpy as np
 import pytest
 
-from scene_helpers import (assert_captions_fit, assert_inside_frame, caption_texts, curve_anchors, numbers_in,
-                           points_data)
+from scene_helpers import (assert_captions_fit, assert_inside_frame, caption_of, caption_texts, curve_anchors,
+                           numbers_in, points_data, step_of)
 from scenes.components.gp_plots import band_edges
 
 
@@ -72,7 +72,8 @@ def test_one_band_filled_the_other_dashed_edges(scene):
 
 
 def test_the_printed_largest_std(scene, D):
-    said = next(c for c in caption_texts(scene) if "pinch" in c)
+    said = caption_of(scene, "pinch")
+    assert "pinch" in said
     nums = numbers_in(said)
     assert nums[0] == len(D["y_train"])
     top = max(D["nngp_std"].max(), D["ntk_gp_inf_std"].max())
@@ -89,7 +90,8 @@ def test_shape_values_marked_where_the_caption_reads_them(scene, D):
     np.testing.assert_allclose(ys, [k_n[j], k_t[j]], atol=1e-6)
     printed = [numbers_in(lab.original_text)[0] for lab in scene.shape_labels]
     assert printed == pytest.approx([k_n[j], k_t[j]], abs=0.005 + 1e-9)
-    said = next(c for c in caption_texts(scene) if c.startswith("Different shapes"))
+    said = caption_of(scene, "shapes")
+    assert said.startswith("Different shapes")
     assert numbers_in(said)[:3] == pytest.approx([D["x_grid"][j], *printed], abs=1e-9)
     assert "÷" in said
 
@@ -149,7 +151,8 @@ def test_never_narrower_is_the_theorem_the_caption_states(scene, D):
         assert np.all(var(a_nngp + 0.3 * rng.standard_normal(a_nngp.shape)) >= v_min - 1e-9 * scale)
     # ... and the chapter's numbers obey it at every test x.
     assert np.all(D["ntk_gp_inf_std"] ** 2 >= D["nngp_std"] ** 2 - 1e-9 * D["prior_std"].max() ** 2)
-    said = next(c for c in caption_texts(scene) if c.startswith("Why:"))
+    said = caption_of(scene, "why")
+    assert said.startswith("Why:")
     assert "NNGP posterior (a = K(x,X)K(X,X)⁻¹)" in said and "varies least" in said
     assert "NTK-GP: a = Θ(x,X)Θ(X,X)⁻¹" in said
 
@@ -172,19 +175,21 @@ def test_gap_arrow_marks_the_largest_distance_between_the_drawn_means(scene):
     gap, x_at = numbers_in(scene.gap_label.original_text)
     assert gap == pytest.approx(abs(a[k] - b[k]), abs=0.005 + 1e-6) and x_at == pytest.approx(xs[k], abs=1e-6)
     said = [t for t in caption_texts(scene) if t.startswith("The means differ most")]
-    assert len(said) == 1 and numbers_in(said[0])[:2] == [x_at, gap]
+    assert said == [caption_of(scene, "mean_gap")] and numbers_in(said[0])[:2] == [x_at, gap]
 
 
 def test_std_ratio_away_from_the_data_as_printed(scene, D):
     x = D["x_grid"]
     far = np.abs(x[:, None] - D["x_train_post"][None, :]).min(axis=1) >= scene.away
     ratio = D["ntk_gp_inf_std"][far] / D["nngp_std"][far]
-    said = next(c for c in caption_texts(scene) if c.startswith("Away from the data"))
+    said = caption_of(scene, "spread")
+    assert said.startswith("Away from the data")
     lo, hi = numbers_in(said.replace("–", " "))[:2]
     assert lo == pytest.approx(ratio.min(), abs=0.05 + 1e-9) and hi == pytest.approx(ratio.max(), abs=0.05 + 1e-9)
     assert numbers_in(said)[-1] == pytest.approx(x[far][np.argmax(ratio)], abs=1e-9)
     # "never narrower" is said only when it is true.
     assert ("never narrower" in said) == bool(ratio.min() >= 1.0 - 1e-9)
+    assert (step_of(scene, "spread").variant is None) == bool(ratio.min() >= 1.0 - 1e-9)
 
 
 def test_colours_nngp_and_ntk(scene):

@@ -7,7 +7,7 @@ import pytest
 
 from ntkcore import EXAMPLES
 from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
-                           caption_texts, numbers_in, points_data)
+                           caption_of, caption_texts, numbers_in, points_data)
 
 EX = EXAMPLES["linear"]
 ETA0 = 0.038   # η = −2·lr·(f(10) − 50) = −2·0.001·(31 − 50)
@@ -107,10 +107,10 @@ def test_derivation_ends_in_the_inner_product_of_gradients(scene):
 
 
 def test_captions_state_the_homework_and_the_reason(scene):
-    texts = caption_texts(scene)
-    assert any("k(x, x′) = x·x′ + 1" in t for t in texts)          # ⟨(x, 1), (x′, 1)⟩
-    assert any("f is linear in θ" in t and "no η² term" in t for t in texts)
-    assert any("η = 0.038" in t for t in texts)
+    assert "k(x, x′) = x·x′ + 1" in caption_of(scene, "homework")            # ⟨(x, 1), (x′, 1)⟩
+    reason = caption_of(scene, "linear_in_theta")
+    assert "f is linear in θ" in reason and "no η² term" in reason
+    assert "η = 0.038" in caption_of(scene, "gradient_step_is_a_push")
     assert "0.038, 0.076, 0.152" in scene.same_label.original_text
 
 
@@ -167,5 +167,6 @@ def test_the_eta_of_k_tilde_is_dropped_once_and_said_so(scene):
     texts = caption_texts(scene)
     assert not any("_" in t for t in texts)          # plain Text shows no subscript: no literal underscores
     said = [t for t in texts if "subscript η" in t]
-    assert len(said) == 1 and "f(x) moves by η·k̃(x, x′) (the formulas keep k̃'s subscript η; captions drop it)." \
+    assert said == [caption_of(scene, "finite_step_kernel")]
+    assert "f(x) moves by η·k̃(x, x′) (the formulas keep k̃'s subscript η; captions drop it)." \
         in said[0].replace("\n", " ")

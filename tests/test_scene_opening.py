@@ -1,6 +1,7 @@
 """The opening's preview draws Example 4's step; its claim "each red arrow ≈ η·k(x, x′) for a small
 step" holds (checked against the hand-derived RBF gradient), and so does "only roughly" for the step
-shown; the roadmap follows the chapter order; the two readings of the post are on screen."""
+shown; the plan's rows are the chapters' own roadmap lines, numbered, in story order, readable; the
+two readings of the post are on screen."""
 
 import numpy as np
 import pytest
@@ -9,8 +10,9 @@ import rbf_by_hand as hand
 from ntkcore import EXAMPLES
 from ntkcore.step_facts import first_order_gap
 from pipeline.chapters import CHAPTERS
-from scene_helpers import assert_arrows_match, assert_captions_fit, caption_texts
-from scenes.ch0_opening import ROADMAP
+from scene_helpers import assert_arrows_match, assert_captions_fit, caption_of, texts_at
+from scenes.story import roadmap
+from scenes.typography import LABEL_SIZE
 
 EX = EXAMPLES["rbf"]
 
@@ -67,20 +69,41 @@ def test_the_note_states_x_prime_eta_and_the_gap(scene):
 
 def test_cross_and_arrows_are_named(scene):
     assert "one gradient step at x′ = 10" in scene.arrow_key[1].original_text
+    # the notes right of the preview fit at label size (only longer words would be scaled to fit)
+    for text in (scene.arrow_key[1], scene.step_note[0], scene.step_note[2]):
+        assert text.font_size == pytest.approx(LABEL_SIZE)
     px, py = scene.axes.p2c(scene.cross.get_center())[:2]
     assert (px, py) == pytest.approx((10.0, 50.0), abs=1e-6)
 
 
-def test_roadmap_follows_the_chapter_order():
+def test_the_plan_shows_the_chapters_roadmap_lines_in_story_order(scene):
+    rows = [(int(number.original_text), line.original_text) for number, line in scene.roadmap]
+    assert rows == roadmap()
+    # every chapter between the opening and the closing has its row, numbered with its place in the story
     story = [c.name for c in CHAPTERS if c.name not in ("opening", "closing")]
-    assert [name for _, names in ROADMAP for name in names] == story
+    assert [CHAPTERS[n].name for n, _ in rows] == story
+    assert [n for n, _ in rows] == [c.number for c in CHAPTERS if c.name in story]
+    shown = texts_at(scene, "plan")
+    assert all(line in shown and str(n) in shown for n, line in rows)
+
+
+def test_the_plan_is_readable_and_its_rows_do_not_touch(scene):
+    for number, line in scene.roadmap:
+        assert line.font_size >= LABEL_SIZE - 1e-6 and number.font_size >= LABEL_SIZE - 1e-6
+        assert number.get_right()[0] < line.get_left()[0]            # the number left of its line
+        assert number.get_top()[1] == pytest.approx(line.get_top()[1], abs=1e-6)
+    boxes = [(m.get_corner([-1, -1, 0]), m.get_corner([1, 1, 0])) for row in scene.roadmap for m in row]
+    for i, (a0, a1) in enumerate(boxes):
+        for b0, b1 in boxes[i + 1:]:
+            assert a1[0] <= b0[0] or b1[0] <= a0[0] or a1[1] <= b0[1] or b1[1] <= a0[1]
 
 
 def test_the_two_readings_of_the_post_are_said(scene):
     words = scene.readings.original_text
     assert "θₓ = 3x + 1" in words and "3i + 2" in words
     assert "centre-first" in words and "amplitude-first" in words
-    assert any("two readings" in t for t in caption_texts(scene))
+    assert "two readings" in caption_of(scene, "credits")
+    assert words in texts_at(scene, "credits")
     # the readings are ntkcore's: θₓ = 3x + 1 on the grid, and Example 4's θ centre first
     lt = EXAMPLES["lookup_table"]
     np.testing.assert_allclose(lt.values(), 3 * lt.grid + 1)

@@ -9,7 +9,7 @@ import pytest
 
 import rbf_by_hand as hand
 from ntkcore import EXAMPLES
-from scene_helpers import assert_arrows_match, assert_inside_frame, caption_texts, points_data
+from scene_helpers import assert_arrows_match, assert_inside_frame, caption_of, caption_texts, points_data
 
 EX = EXAMPLES["rbf"]
 GRID, I_OBS = hand.GRID, 20                      # x' = 10 is grid point 20
@@ -62,7 +62,7 @@ def test_moves_stood_on_zero_are_the_displacement_magnified(scene):
 
 
 def test_title_card_bridges_from_the_linear_models(scene):
-    card = scene.steps[0].caption
+    card = caption_of(scene, "title")
     assert "not this one: it is nonlinear, and the kernel is no longer a line" in card.lower()
     assert ":" not in card.split("Not this one:", 1)[1].split("line.")[0]   # one colon in the sentence
     # Examples 2–3: f linear in θ, so every push gives exactly k (k̃ = k); Example 4's push does not
@@ -78,7 +78,7 @@ def test_title_card_bridges_from_the_linear_models(scene):
 
 def test_the_reading_of_the_formula_is_said_on_screen(scene):
     # the post prints θ₁e^{−(x−θ₂)²/30} + θ₃e^{−(x−θ₄)²/30} + θ₅; we read it centre-first
-    card = scene.steps[0].caption
+    card = caption_of(scene, "title")
     assert "Read centre-first (θ₁, θ₃ centres); the post prints it amplitude-first." in card
 
 

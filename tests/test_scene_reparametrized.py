@@ -6,7 +6,7 @@ import pytest
 
 from ntkcore import EXAMPLES
 from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
-                           caption_texts, numbers_in)
+                           caption_of, numbers_in)
 
 SCALE = 10.0  # f = θ1·x + SCALE·θ2
 
@@ -107,8 +107,8 @@ def test_the_steps_as_lines_same_slope_different_offset(scene):
     assert scene.step_lines[1] == pytest.approx((0.38, 3.8), abs=1e-9)
     for tex, (slope, lift) in zip(scene.step_texs, ((0.38, 0.038), (0.38, 3.8))):
         assert numbers_in(tex.tex_string)[-2:] == pytest.approx([slope, lift], abs=1e-12)
-    assert any("by 0.038 on the left, by 3.8 on the right" in t for t in caption_texts(scene))
-    assert any("the gradients are (x, 1) and (x, 10)" in t for t in caption_texts(scene))
+    assert "by 0.038 on the left, by 3.8 on the right" in caption_of(scene, "steps_as_lines")
+    assert "the gradients are (x, 1) and (x, 10)" in caption_of(scene, "kernels")
 
 
 def test_labels_cover_neither_the_cross_nor_a_dot(scene):

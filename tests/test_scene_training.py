@@ -11,7 +11,7 @@ from manim import ManimColor
 
 import rbf_by_hand as hand
 from ntkcore import EXAMPLES
-from scene_helpers import assert_inside_frame, caption_texts, curve_anchors, points_data
+from scene_helpers import assert_inside_frame, caption_of, caption_texts, curve_anchors, points_data
 
 EX = EXAMPLES["training"]
 STEPS, ASCENT_LR, I_OBS = 15, 1.0, 20
@@ -206,7 +206,7 @@ def test_the_posts_theta4_barely_moves_under_either_reading(scene):
 
 
 def test_title_card_bridge_and_narration(scene):
-    assert "the gradients depend on θ" in scene.steps[0].caption
+    assert "the gradients depend on θ" in caption_of(scene, "title")
     assert all(s.spoken for s in scene.steps)
     assert not any("θ5" in s.caption or "θ1" in s.caption for s in scene.steps)   # subscripts only
 

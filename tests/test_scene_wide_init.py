@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from manim import ManimColor
 
-from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_texts,
-                           curve_anchors, numbers_in, points_data)
+from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_of, caption_texts,
+                           curve_anchors, numbers_in, points_data, step_of)
 from scenes.base import text_parts
 
 
@@ -143,7 +143,7 @@ def test_line_is_the_least_squares_line_of_the_dots_and_its_slope_is_printed(sce
     # the caption prints the slope of the data (natural logs); the line was fitted in log10
     # coordinates: the same slope, computed twice, must agree to the printed 2 decimals
     said = [t for t in caption_texts(scene) if "line of slope" in t]
-    assert len(said) == 1 and numbers_in(said[0])[0] == pytest.approx(slope, abs=0.005 + 1e-9)
+    assert said == [caption_of(scene, "slope")] and numbers_in(said[0])[0] == pytest.approx(slope, abs=0.005 + 1e-9)
 
 
 def test_everything_inside_the_frame(scene):
@@ -159,7 +159,7 @@ def captions_with(scene, *words):
 
 
 def test_title_card_bridges_from_example_5_and_every_step_is_narrated(scene):
-    first = scene.steps[0]
+    first = step_of(scene, "title")
     assert "Example 5's kernel moved" in first.caption and "neither depends on the random start nor moves" in \
         first.caption.replace("\n", " ")
     for step in scene.steps:
@@ -172,7 +172,7 @@ def test_the_input_map_is_announced_and_drawn(scene, wide_data):
     # that the map sends there.
     lo, hi = wide_data.wide.x_range
     said = captions_with(scene, "u = 2(x + ")
-    assert len(said) == 1 and f"u = 2(x + {-lo})/{hi - lo} − 1" in said[0]
+    assert said == [caption_of(scene, "input")] and f"u = 2(x + {-lo})/{hi - lo} − 1" in said[0]
     centre = (lo + hi) / 2
     assert f"u = 0 at x = {centre:g}" in said[0]
     *values, name = scene.u_row
@@ -184,7 +184,7 @@ def test_the_input_map_is_announced_and_drawn(scene, wide_data):
 
 def test_notation_and_the_raw_kernel_axis_are_announced(scene):
     said = captions_with(scene, "k: one network's NTK", "Θ: the infinite-width NTK")
-    assert len(said) == 1 and "not normalized" in said[0]
+    assert said == [caption_of(scene, "notation")] and "not normalized" in said[0]
     words = [getattr(m, "original_text", None) or getattr(m, "tex_string", "")
              for top in scene.mobjects for m in text_parts(top)]
     assert "raw, not normalized" in words and "k(x, 10)" in words   # the kernel axis's name
@@ -195,7 +195,7 @@ def test_notation_and_the_raw_kernel_axis_are_announced(scene):
 def test_the_bend_at_u0_as_said_holds_on_the_drawn_curve(scene, D):
     # "Θ(x, 10) stays below A left of 5, reaches B right of it", read off the drawn green curve.
     said = captions_with(scene, "stays below")
-    assert len(said) == 1
+    assert said == [caption_of(scene, "opposite_sides")]
     below, centre, reaches = numbers_in(said[0].split("stays below")[1])[:3]
     xs, ys = curve_anchors(scene.kernel_axes, scene.analytic_curve)
     assert centre == pytest.approx(5.0)
@@ -212,7 +212,7 @@ def test_the_shared_units_as_said_match_random_units(scene, wide_data):
     # binomial standard errors.
     s = wide_data.wide
     said = captions_with(scene, "first-layer ReLUs")
-    assert len(said) == 1
+    assert said == [caption_of(scene, "shared_units")]
     far, near = [float(v) / 100 for v in re.findall(r"(\d+(?:\.\d+)?)%", said[0])]
     rng = np.random.default_rng(1)
     W, B = rng.standard_normal(400_000), rng.standard_normal(400_000)
@@ -249,7 +249,7 @@ def test_the_widest_band_is_within_the_said_distance_of_theta(scene):
     # "even the worst of the S kernels stays within A of Θ (P% of its largest value, M); the typical
     # spread (right) is T%", read off the drawn curves and the right panel's last dot
     said = captions_with(scene, "stays within")
-    assert len(said) == 1
+    assert said == [caption_of(scene, "worst_kernel")]
     width, S, A, P, M, T = numbers_in(said[0])
     _, log_spread = points_data(scene.loglog_axes, [scene.spread_dots[-1].get_center()])
     assert 100 * 10 ** log_spread[0] == pytest.approx(T, abs=0.05 + 1e-9)
@@ -265,7 +265,7 @@ def test_the_bend_counts_as_said(scene, D):
     # "Θ bends at x = 5 … At width W, N of S kernels k bend hardest at x = 4 … 6": the largest
     # second difference of each drawn curve, by hand
     said = captions_with(scene, "bend hardest")
-    assert len(said) == 1
+    assert said == [caption_of(scene, "bend")]
     nums = numbers_in(said[0])
     xc, N, S = nums[0], nums[3], nums[4]
     assert "Θ bends at x = 5" in said[0] and xc == 5

@@ -10,8 +10,8 @@ import pytest
 from manim import ManimColor
 
 import rbf_by_hand as hand
-from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_texts, curve_anchors,
-                           numbers_in, points_data)
+from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_of, caption_texts,
+                           curve_anchors, numbers_in, points_data, step_of)
 from scenes.base import text_parts
 
 SEED = 0
@@ -78,14 +78,14 @@ def test_panel_titles_print_the_change_of_the_drawn_column(scene, D):
         half_unit = 0.5 if pct >= 10 else 0.05
         assert 100 * change == pytest.approx(pct, abs=half_unit + 1e-6)
         said = [t for t in caption_texts(scene) if "changed by" in t]
-        assert len(said) == 1 and f"{title.split('by ')[1]} at width {int(D['widths'][i])}" in said[0]
+        assert said == [caption_of(scene, "column_change")] and f"{title.split('by ')[1]} at width {int(D['widths'][i])}" in said[0]
 
 
 def test_the_training_data_are_said_exactly(scene, wide_data):
     # One data point is the post's observation; the others are Example 4's f, at the x given.
     xt = [x for x in wide_data.wide.train_x if x != hand.X_OBS]
     said = [t for t in caption_texts(scene) if t.startswith("Training data")]
-    assert len(said) == 1
+    assert said == [caption_of(scene, "data")]
     text = said[0].replace("\n", " ")
     assert f"the post's observation ({hand.X_OBS:g}, {hand.Y_OBS:g})" in text
     assert "Example 4's f at x = " + ", ".join(f"{x:g}" for x in xt[:-1]).replace("-", "−") + \
@@ -124,7 +124,7 @@ def test_colours_keep_their_meaning(scene):
 
 
 def test_title_card_bridges_and_every_step_is_narrated(scene):
-    assert "stops moving during training" in scene.steps[0].caption
+    assert "stops moving during training" in step_of(scene, "title").caption
     for step in scene.steps:
         assert step.narration and step.narration != step.caption, step.id
 
@@ -218,7 +218,7 @@ def test_the_training_data_are_drawn_in_both_units(scene, wide_data, D):
         assert numbers_in(a.original_text)[0] == pytest.approx(s.y_shift + s.y_scale * ya[0], abs=0.2)
         assert numbers_in(b.original_text)[0] == pytest.approx(ya[0], abs=0.02)
     said = [t for t in caption_texts(scene) if "fit (y − " in t]
-    assert len(said) == 1 and f"(y − {s.y_shift:g})/{s.y_scale:g}" in said[0]
+    assert said == [caption_of(scene, "targets")] and f"(y − {s.y_shift:g})/{s.y_scale:g}" in said[0]
     lo, hi = numbers_in(said[0].split("from")[1])
     assert lo == pytest.approx(D["train_y"].min(), abs=0.005) and hi == pytest.approx(D["train_y"].max(), abs=0.005)
 
@@ -228,7 +228,7 @@ def test_time_is_eta_times_steps_and_T_is_defined(scene, wide_data):
     s = wide_data.wide
     T = f"T = η·{s.steps} = {s.lr * s.steps:g}"
     said = [t for t in caption_texts(scene) if "Gradient descent" in t]
-    assert len(said) == 1 and f"step {s.steps} (t = η·{s.steps} = {s.lr * s.steps:g})" in said[0]
+    assert said == [caption_of(scene, "training")] and f"step {s.steps} (t = η·{s.steps} = {s.lr * s.steps:g})" in said[0]
     assert f"η = {s.lr:g}" in said[0]
 
     def words(mob):
@@ -242,3 +242,5 @@ def test_the_slope_note_holds(scene, D):
     # "between −½ and −1: a finite-width result" appears only when the fitted slope is between them
     slope = float(D["rel_change_slope"])
     assert hasattr(scene, "slope_note") == (-1.0 < slope < -0.5)
+    # … with the step that says why (theory's two rates)
+    assert ("theory" in [s.key for s in scene.steps]) == (-1.0 < slope < -0.5)

@@ -4,6 +4,7 @@ clear error before anything is drawn."""
 
 import functools
 import importlib.util
+import sys
 from pathlib import Path
 
 import jax
@@ -20,8 +21,11 @@ TANH_FILE = Path(__file__).resolve().parent.parent / "examples" / "tanh_net.py"
 
 
 def load_tanh():
+    """examples/tanh_net.py as manim loads it: a module registered in ``sys.modules`` (the scenes
+    find their words through the modules of their classes)."""
     spec = importlib.util.spec_from_file_location("tanh_net_example", TANH_FILE)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
@@ -105,6 +109,32 @@ def test_the_example_is_the_users_model():
     assert np.sum(np.abs(EX.theta0[6:9])) + EX.theta0[9] > Y_OBS
     for cls in (M.TanhArrows, M.TanhKernel, M.TanhTraining):
         assert cls.example is EX
+
+
+# ----------------------------------------------------------------- the words
+
+
+@pytest.mark.parametrize("fixture, table, chapter", [
+    ("arrows_scene", "ModelArrows", "tanh_arrows"),
+    ("kernel_scene", "ModelKernel", "tanh_kernel"),
+    ("training_scene", "ModelTraining", "tanh_training"),
+])
+def test_the_words_come_from_the_library_script_under_the_users_step_ids(request, fixture, table, chapter):
+    # scenes/your_model.toml holds a table per library class; the user's subclass speaks it, with
+    # step ids named after itself and its example's title on the card
+    scene = request.getfixturevalue(fixture)
+    assert scene.script.source.endswith(f"your_model.toml [{table}]")
+    ids = [s.id for s in scene.steps]
+    assert ids[0] == f"{chapter}.title" and all(i.startswith(chapter + ".") for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert scene.steps[0].caption.startswith(EX.title + " — ")
+    for step in scene.steps:
+        entry = scene.script.entry(step.key)
+        # every placeholder filled, every value passed used (by the entry or one of its variants)
+        assert entry.names(step.variant) <= set(step.values) <= entry.all_names(), step.id
+        assert step.spoken, step.id
+    shown = list(dict.fromkeys(s.key for s in scene.steps))
+    assert shown == list(scene.script.entries)     # every entry shown, in the file's order
 
 
 # ----------------------------------------------------------------- ModelArrows

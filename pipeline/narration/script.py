@@ -1,5 +1,7 @@
-"""The narration script: for every step, its chapter, id, on-screen caption and spoken text, as
-Markdown (to read or print) and CSV (to edit in a spreadsheet, UTF-8), both written atomically.
+"""The script, exported: ``script.toml`` holds every step's words with their placeholders (edit or
+translate it, and ``--script`` reads it back: :func:`export_script`); the narration script holds
+them filled in with the numbers, for every step its chapter, id, on-screen caption and spoken text,
+as Markdown (to read or print) and CSV (UTF-8), all written atomically.
 
 A lecturer reads it to record their own ``<step_id>.wav`` files (see :mod:`.recordings`).
 """
@@ -70,8 +72,32 @@ def write_script(rows: Iterable[ScriptRow], out_dir: Path, stem: str = "narratio
     return md_path, csv_path
 
 
-def read_script_csv(path: Path) -> list[ScriptRow]:
-    """Read a script CSV back (e.g. after a lecturer edited the spoken column)."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        return [ScriptRow(r["chapter"], r["step_id"], r["caption"], r["spoken"]) for r in reader]
+EXPORT_HEADER = """\
+# The words of ntk-explainer, one entry per step: edit or translate them, then render with
+#   ./render.sh --script THIS_FILE          (or: narrated / slides / stills ... --script THIS_FILE)
+# [CHAPTER.steps.KEY]: caption (on screen, subtitles) and spoken (narration, slides' notes); the
+# step's id is CHAPTER.KEY (recordings: CHAPTER.KEY.wav).  [CHAPTER.steps.title]: the title card's
+# bridge.  Keep every {placeholder}: the chapter fills it with its numbers.  A sub-table
+# [CHAPTER.steps.KEY.VARIANT] holds other words that other settings make true.  Entries you delete
+# stay English.  language: a two-letter code (de, fr, ...): it names the outputs and tags the
+# subtitle track.  Format: scenes/script.py.
+"""
+
+
+def export_script(chapters, translation: Path | None = None) -> str:
+    """Every word of ``chapters`` (scenes.story.Chapter) as one script file: the chapters' own
+    words, with ``translation`` laid over them when given; ``--script`` reads it back."""
+    from scenes.script import (dump_toml, export_tables, load_chapter_script, load_translation, overlay,
+                               shared_labels)
+    tr = load_translation(translation) if translation else None
+    data = {"language": tr.language if tr else "en"}
+    for ch in chapters:
+        own = load_chapter_script(ch.script_file)
+        if tr is not None:
+            own = overlay(own, tr.chapters.get(ch.name), f"{tr.source} [{ch.name}]")
+        data[ch.name] = export_tables(own)
+    labels = shared_labels()
+    if tr is not None:
+        labels.update({k: v for k, v in tr.labels.items() if k in labels})
+    data["labels"] = labels
+    return dump_toml(data, EXPORT_HEADER)

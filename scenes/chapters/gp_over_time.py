@@ -10,7 +10,9 @@ where it is farthest from the GP's (``ntkcore.gp.worst_mean_offset``); then the 
 alone, to t = ∞.  Every curve and
 number comes from ``ntkcore.gp.gp_numbers`` (experiment "gp", precomputed by the pipeline).
 
-Render:  manim -pql scenes/ch10_gaussian_process.py GaussianProcessOverTime
+The words are in ``scenes/chapters/gp_over_time.toml`` (scenes/script.py explains the format).
+
+Render:  manim -pql scenes/chapters/gp_over_time.py GaussianProcessOverTime
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ class GaussianProcessOverTime(ChapterScene):
     def time_text(self, k: int) -> str:
         if k >= len(self.times):
             return "t = ∞"
-        return f"t = {fmt_g(float(self.times[k]))}   ({self.steps_at(k)} steps of η = {fmt_g(self.lr)})"
+        return self.label("clock", t=fmt_g(float(self.times[k])), steps=self.steps_at(k), lr=fmt_g(self.lr))
 
     # ------------------------------------------------------------------ the plot
     def axes_for(self, y_range):
@@ -128,19 +130,19 @@ class GaussianProcessOverTime(ChapterScene):
         self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
                             .to_corner(UP + RIGHT, buff=0.35) for k in range(k_all)]
         self.legend = VGroup(
-            legend_row(self.ty, self.theme.dot, f"networks of width {int(d['ens_width'])}, one per random start",
+            legend_row(self.ty, self.theme.dot, self.label("legend_networks", w=int(d["ens_width"])),
                        stroke_width=self.curve_width + 1, opacity=0.7),
-            legend_row(self.ty, self.theme.nngp, "t = 0: the NNGP, mean 0 ± 2√K(x, x)",
+            legend_row(self.ty, self.theme.nngp, self.label("legend_prior"),
                        stroke_width=10, opacity=0.6),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.gp_legend = legend_row(self.ty, self.theme.ntk_exact,
-                                    "the NTK-GP: mean ± 2 std over initializations",
+                                    self.label("legend_ntk_gp"),
                                     stroke_width=10, opacity=0.6)
         # Left-aligned rows whose longest (the NTK-GP's row replaces the prior's) ends at legend_right.
         widest = max(self.legend.width, self.gp_legend.width)
         self.legend.move_to([0, self.legend_y - 0.2, 0]).align_to([self.legend_right - widest, 0, 0], LEFT)
         self.gp_legend.move_to(self.legend[1], aligned_edge=LEFT)
-        self.mean_legend = legend_row(self.ty, self.theme.dot, f"mean of the {int(d['ens_seeds'])} networks",
+        self.mean_legend = legend_row(self.ty, self.theme.dot, self.label("legend_mean", n=int(d["ens_seeds"])),
                                       stroke_width=self.ens_mean_width).next_to(self.legend, DOWN, buff=0.12,
                                                                                 aligned_edge=LEFT)
         self.pinch_marks = VGroup(*[Circle(radius=0.16, color=self.theme.highlight, stroke_width=3)
@@ -156,58 +158,30 @@ class GaussianProcessOverTime(ChapterScene):
         T = len(self.times)
         n_agree = self.n_agree
         ag = self.agreement
-        map_text, map_spoken = input_map(s.x_range)
+        map_text, map_spoken = input_map(self, s.x_range)
         prior_top = float(d["prior_std"].max())
 
-        self.play_title_card(
-            "Many networks, one Gaussian process",
-            bridge="Kernel GD is linear in f₀, and f₀ is random: so the trained f is random\n"
-                   "too; with a Gaussian f₀ (infinite width) it stays Gaussian.",
-            narration="Kernel gradient descent moves f linearly in its starting function f zero. And f zero is "
-                      "random: it depends on the random initialization. So the trained function is random too; "
-                      "and since at infinite width f zero is Gaussian, the trained function stays Gaussian. To see "
-                      "it, train not one wide network but many, and look at all of them at once.")
+        self.play_title_card()
 
         # Step: the ensemble at initialization
-        head = self.heading("One Gaussian process")
+        head = self.heading(self.label("heading"))
         # What is on screen are copies, morphed from time to time (the built curves stay as they are).
         curves = VGroup(*[row[0].copy() for row in self.ens_curves])
         dots = self.dots.copy()
-        with self.step(f"{C} of {S} networks of width {W}, each from its own\n"
-                       f"random initialization (t = 0). Input: {map_text}.",
-                       narration=f"Here are {C} of {S} networks of width {W}, {s.depth} hidden layers, each from its "
-                                 f"own random initialization, before any training, with the same {m} training points "
-                                 f"as before. As before, the networks see u equals {map_spoken}."):
+        with self.step("ensemble", C=C, S=S, W=W, map=map_text, depth=s.depth, m=m, map_spoken=map_spoken):
             self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names), FadeIn(self.legend[0]), run_time=1.0)
             self.play(LaggedStart(*[Create(c) for c in curves], lag_ratio=0.06),
                       LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.15), run_time=1.8)
 
         # Step: the prior as a Gaussian process, the NNGP; K defined
         gp_band, gp_mean, clock = self.bands[0].copy(), self.means[0].copy(), self.time_labels[0].copy()
-        with self.step("At infinite width, f₀ is a Gaussian process: the neural\n"
-                       "network Gaussian process (NNGP), mean 0, covariance K.",
-                       narration="At infinite width the random function f zero is a Gaussian process: at every x, and "
-                                 "jointly at any set of x, its values are Gaussian over random initializations. It is "
-                                 "called the neural network Gaussian process, NNGP for short. Its mean is zero, and "
-                                 "its covariance is a kernel K of the architecture."):
+        with self.step("nngp"):
             self.play(FadeIn(gp_band), Create(gp_mean), FadeIn(self.legend[1]), FadeIn(clock), run_time=1.2)
             self.bring_to_front(curves, dots)
-        self.say("K, the NNGP kernel: the covariance of f₀ over initializations,\n"
-                 f"K(x, x′) = E[f₀(x) f₀(x′)]. Band: ± 2 std, std = √K(x, x) ≤ {fmt(prior_top, 2)}.",
-                 narration="K is the NNGP kernel: the covariance of f zero over random initializations, the "
-                           "expected product of f zero at x and f zero at x prime. The band is the mean plus and "
-                           "minus two standard deviations, the square root of K of x and x; up to "
-                           f"{fmt(prior_top, 2)} here.")
+        self.say("nngp_kernel", prior_top=fmt(prior_top, 2))
 
         # Step: train them all; the band follows
-        with self.step(f"Train all {S} by gradient descent. At infinite width, fₜ is still a\n"
-                       "Gaussian process over initializations: the NTK-GP (Lee et al. 2019).",
-                       narration=f"Now train all {S} networks by gradient descent, learning rate {fmt_g(self.lr)}. "
-                                 "Because an infinitely wide network trains by kernel gradient descent, linearly in "
-                                 "its starting function, f at time t is still a Gaussian process over random "
-                                 "initializations, at infinite width: the NTK Gaussian process of Lee and colleagues, "
-                                 "2019. Its mean and spread follow from the two kernels, K and Θ. The networks here "
-                                 f"have width {W}; we check how close they come."):
+        with self.step("train", S=S, lr=fmt_g(self.lr), W=W):
             self.play(Transform(self.legend[1], self.gp_legend), run_time=0.6)
             for k in range(1, n_agree):
                 self.play(*[Transform(c, row[k]) for c, row in zip(curves, self.ens_curves)],
@@ -218,12 +192,7 @@ class GaussianProcessOverTime(ChapterScene):
         t_ok = fmt_g(float(self.times[n_agree - 1]))
         worst = max(float(ag.mean_off[:n_agree].max()), float(ag.std_off[:n_agree].max()))
         zx, k0 = self.zoom_axes, n_agree - 1
-        with self.step(f"Zoomed in: up to t = {t_ok}, at every x, the {S} networks' mean and std\n"
-                       f"are both within {fmt(worst, 2)} GP std of the GP's.",
-                       narration=f"Zoom in on the y axis. Up to time {t_ok} the {S} finite networks agree with the "
-                                 f"Gaussian process: at every time and every x, their average is within "
-                                 f"{fmt(worst, 2)} of the process's own standard deviation there from the process's "
-                                 "mean, and so is their standard deviation from the process's."):
+        with self.step("zoom", t=t_ok, S=S, worst=fmt(worst, 2)):
             self.play(FadeOut(ax), FadeIn(zx), Transform(gp_band, self.zoom_bands[k0]),
                       Transform(gp_mean, self.zoom_means[k0]), Transform(dots, self.zoom_dots),
                       *[Transform(c, z[0]) for c, z in zip(curves, self.zoom_ens_curves)], run_time=1.2)
@@ -242,30 +211,12 @@ class GaussianProcessOverTime(ChapterScene):
                       if on.size else None)
             fitted = gp_res is not None and fmt(gp_res, 2) != fmt(off.gap, 2) and gp_res < 0.2 * off.gap
             self.lag_facts.append((k, off, gp_res, fitted))
-            errs = fmt(off.in_std_err, 0)
+            values = {"t": t_k, "W": W, "x": x_k, "gap": fmt(off.gap, 2), "errs": fmt(off.in_std_err, 0), "S": S}
             if first:
                 ens_mean = self.zoom_ens_means[k - k0].copy()
-                caption = (f"At t = {t_k}, width {W} lags: at x = {x_k} (circle) the networks'\n"
-                           f"mean is {fmt(off.gap, 2)} off the GP's: {errs} standard errors (of a {S}-network mean).")
-                narration = (f"At time {t_k} the networks of width {W} lag behind the Gaussian process. The black "
-                             f"line is the mean of the {S} networks; at x = {x_k} it is {fmt(off.gap, 2)} away from "
-                             f"the process's mean. That is {errs} standard errors of a mean of {S} networks: far "
-                             "more than sampling alone would give.")
-            elif fitted:
-                caption = (f"At t = {t_k} the GP has fitted x = {x_k}, the networks not yet: their mean\n"
-                           f"is {fmt(off.gap, 2)} off ({errs} standard errors): width {W} lags where training "
-                           "fits last.")
-                narration = (f"At time {t_k} the Gaussian process has fitted the training point x = {x_k}: its mean "
-                             f"is only {fmt(gp_res, 2)} from the target there. The networks have not yet: their "
-                             f"mean is {fmt(off.gap, 2)} away from the process's, {errs} standard errors of a mean "
-                             f"of {S} networks. Width {W} lags in the directions that training fits last.")
-            else:
-                caption = (f"At t = {t_k}: the networks' mean is {fmt(off.gap, 2)} off the GP's at x = {x_k}\n"
-                           f"({errs} standard errors): width {W} lags where training fits last.")
-                narration = (f"At time {t_k} the networks' mean is {fmt(off.gap, 2)} away from the process's at "
-                             f"x = {x_k}: {errs} standard errors of a mean of {S} networks. Width {W} lags in the "
-                             "directions that training fits last.")
-            with self.step(caption, narration=narration):
+            # one entry, shown at every later time: its first showing, then "fitted" or "later"
+            with self.step("lag", None if first else "fitted" if fitted else "later",
+                           **values, **({"gp_res": fmt(gp_res, 2)} if fitted and not first else {})):
                 x_g = float(self.x[off.index])
                 mark = Circle(radius=0.22, color=self.theme.highlight, stroke_width=3.5).move_to(
                     zx.c2p(x_g, 0.5 * float(d["ens_mean"][k][off.index] + d["ntk_gp_gd_mean"][k][off.index])))
@@ -282,9 +233,7 @@ class GaussianProcessOverTime(ChapterScene):
                               run_time=1.3)
                 self.bring_to_front(ens_mean, dots)
         gone = [curves, self.legend[0]] + ([ens_mean, self.mean_legend, gap_mark] if ens_mean is not None else [])
-        self.say("From here on: the Gaussian process alone (infinite width).",
-                 narration="So from here on we follow the Gaussian process alone: what infinitely wide networks "
-                           "would do.")
+        self.say("gp_alone")
         self.play(*[FadeOut(g) for g in gone], run_time=0.8)
 
         # Step: to t = ∞; the band pinches at the data
@@ -296,13 +245,8 @@ class GaussianProcessOverTime(ChapterScene):
                    color=self.theme.highlight, stroke_width=4)
         bar_label = self.ty.text(f"± 2 × {fmt(top_inf, 3)}", size=self.ty.LABEL_SIZE, color=self.theme.highlight)
         bar_label.next_to(bar, RIGHT, buff=0.15)
-        with self.step(f"As t → ∞ the band pinches to zero at the {m} training points\n"
-                       f"(circled: std < {fmt_g(at_data)}); between them, std up to {fmt(top_inf, 3)}.",
-                       narration="Run the Gaussian process on, to infinite time. The "
-                                 f"band pinches to zero at the {m} training points, circled: every network ends up "
-                                 f"fitting them exactly. Between them it stays open, with a standard deviation of up "
-                                 f"to {fmt(top_inf, 3)}, at x = {fmt_g(x_top)}, against up to {fmt(prior_top, 2)} at "
-                                 "the start."):
+        with self.step("pinch", m=m, bound=fmt_g(at_data), top=fmt(top_inf, 3), x_top=fmt_g(x_top),
+                       prior_top=fmt(prior_top, 2)):
             for k in range(T, T + 1):
                 self.play(Transform(gp_band, self.zoom_bands[k]), Transform(gp_mean, self.zoom_means[k]),
                           Transform(clock, self.time_labels[k]), run_time=1.3)
@@ -311,24 +255,19 @@ class GaussianProcessOverTime(ChapterScene):
             self.play(Create(bar), FadeIn(bar_label), run_time=0.6)
 
         # Step: the mean, and where each network lands
-        mean_tex = self.ty.math(r"\text{mean:}\;\; \Theta(x, X)\,\Theta(X, X)^{-1}\,Y", size=self.ty.CAPTION_SIZE + 4,
-                                color=self.theme.ntk_exact)
-        one_tex = self.ty.math(r"\text{one start } f_0\text{:}\;\; f_0(x) + \Theta(x, X)\,\Theta(X, X)^{-1}"
-                               r"\big(Y - f_0(X)\big)", size=self.ty.CAPTION_SIZE + 4)
+        mean_word, one_start = self.label("formula_mean"), self.label("formula_one_start")
+        mean_tex = self.ty.math(rf"\text{{{mean_word}}}\;\; " r"\Theta(x, X)\,\Theta(X, X)^{-1}\,Y",
+                                size=self.ty.CAPTION_SIZE + 4, color=self.theme.ntk_exact)
+        one_tex = self.ty.math(rf"\text{{{one_start} }} f_0\text{{:}}\;\; "
+                               r"f_0(x) + \Theta(x, X)\,\Theta(X, X)^{-1}\big(Y - f_0(X)\big)",
+                               size=self.ty.CAPTION_SIZE + 4)
         formulas = VGroup(mean_tex, one_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         formulas.to_corner(UP + LEFT, buff=0.22)
         landing = VGroup(*self.landing)
-        land_legend = legend_row(self.ty, self.theme.dot, "each start f₀,\ncarried to t = ∞\nby kernel GD with Θ",
+        land_legend = legend_row(self.ty, self.theme.dot, self.label("legend_landing"),
                                  stroke_width=self.curve_width + 1, opacity=0.7)
         land_legend.next_to(zx.c2p(self.wide.x_range[0], zx.y_range[0]), UP + RIGHT, buff=0.2)
-        with self.step("Its centre is the mean over random initializations. Each start f₀\n"
-                       "lands somewhere else (grey): its own f₀ shifts it.",
-                       narration="At infinite time the centre of the band, Θ of x and X times Θ of X and X inverse "
-                                 "times Y, is the mean over random initializations: no single network is trained to "
-                                 "it. One network started from f zero is carried by kernel gradient descent to f zero "
-                                 "of x plus Θ of x and X, Θ of X and X inverse, times Y minus f zero of X. In grey, "
-                                 f"that end point for each of the {C} starts drawn before: every one through the data "
-                                 "points, spread around the mean."):
+        with self.step("landing", C=C):
             self.play(FadeOut(self.legend[1]), FadeOut(self.pinch_marks), FadeOut(bar), FadeOut(bar_label),
                       FadeOut(head), run_time=0.5)
             self.play(FadeIn(formulas), run_time=0.8)

@@ -11,7 +11,9 @@ plotted x (as in the wide-training chapter); kernel changes are relative Frobeni
 the time on the clock.  Every curve and every number comes from ``ntkcore.gp.gp_numbers``
 (experiment "gp", precomputed by the pipeline).
 
-Render:  manim -pql scenes/ch9_kernel_gd.py KernelGradientDescent
+The words are in ``scenes/chapters/kernel_gd.toml`` (scenes/script.py explains the format).
+
+Render:  manim -pql scenes/chapters/kernel_gd.py KernelGradientDescent
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class KernelGradientDescent(ChapterScene):
         return int(round(float(self.times[k]) / self.lr))
 
     def time_text(self, k: int) -> str:
-        return f"t = {fmt_g(float(self.times[k]))}   ({self.steps_at(k)} steps of η = {fmt_g(self.lr)})"
+        return self.label("clock", t=fmt_g(float(self.times[k])), steps=self.steps_at(k), lr=fmt_g(self.lr))
 
     # ------------------------------------------------------------------ the plots
     def build_panels(self):
@@ -84,7 +86,7 @@ class KernelGradientDescent(ChapterScene):
                              y_numbers=every_other_tick(self.y_range), decimals=1)
             self.axes.append(ax)
             self.names.append(axis_names(self, ax, s.y_shift, s.y_scale))
-            title = self.ty.text(f"width {int(self.widths[i])}", size=self.ty.LABEL_SIZE + 2,
+            title = self.ty.text(self.label("width", w=int(self.widths[i])), size=self.ty.LABEL_SIZE + 2,
                                  color=self.theme.width_color(i, W), weight="BOLD")
             self.titles.append(title.next_to(self.names[-1][1], RIGHT, buff=0.5))
             self.dots.append(training_dots(self, ax, d["x_train_post"], d["y_train"]))
@@ -99,13 +101,13 @@ class KernelGradientDescent(ChapterScene):
                                  for f in d["net_kgd_analytic"][i]]   # undashed (the tests read these)
         self.arch_curves = [DashedVMobject(c, num_dashes=40) for c in self.arch_curve_solid]
         self.legend = VGroup(
-            legend_row(self.ty, self.theme.dot, "network, trained by gradient descent",
+            legend_row(self.ty, self.theme.dot, self.label("legend_network"),
                        stroke_width=self.network_width),
-            legend_row(self.ty, self.theme.kernel_start, "kernel GD with its initial NTK k₀",
+            legend_row(self.ty, self.theme.kernel_start, self.label("legend_kernel_gd"),
                        stroke_width=self.kgd_width, opacity=self.kgd_opacity),
         ).arrange(RIGHT, buff=0.45).move_to([0, self.legend_y, 0])
         self.arch_legend = legend_row(self.ty, self.theme.ntk_exact,
-                                      "kernel GD with Θ, the infinite-width NTK (left panel)",
+                                      self.label("legend_theta"),
                                       stroke_width=self.arch_width, dashed=True)
         self.arch_legend.move_to([0, self.arch_legend_y, 0]).align_to(self.legend, LEFT)
         self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
@@ -139,7 +141,7 @@ class KernelGradientDescent(ChapterScene):
         last = T - 1
         # The moments drawn one by one: every time but the last (that one gets its own step).
         sweep = list(range(1, last))
-        map_text, map_spoken = input_map(s.x_range)
+        map_text, map_spoken = input_map(self, s.x_range)
         lo, hi = s.x_range
         ga, gn = self.gaps[wide_i], self.gaps[narrow_i]
         k_mid = sweep[-1] if sweep else last          # the last moment of the sweep
@@ -147,13 +149,7 @@ class KernelGradientDescent(ChapterScene):
         change_t = d["net_theta_change_t"]
         lr = fmt_g(self.lr)
 
-        self.play_title_card(
-            "Kernel gradient descent",
-            bridge="The wide network's kernel stays put during training:\n"
-                   "so training should be gradient descent with one fixed kernel.",
-            narration="The last chapter showed that a wide network's kernel barely moves while it trains. "
-                      "If the kernel does not move, training is gradient descent in function space with one "
-                      "fixed kernel. Let us check that on one wide network, and on one narrow one.")
+        self.play_title_card()
 
         # What is on screen are copies, morphed from time to time (the built curves stay as they are).
         # Until the narrow network comes in, the wide panel sits in the middle of the frame.
@@ -167,63 +163,36 @@ class KernelGradientDescent(ChapterScene):
         dots = solo(self.dots[0])
         net, kgd, clock = solo(self.net_curves[0][0]), solo(self.kgd_curves[0][0]), self.time_labels[0].copy()
         # Step: one wide network at initialization, and the data
-        head = self.heading("Kernel gradient descent")
-        with self.step(f"A ReLU network of width {wide_w} at initialization (f₀),\n"
-                       f"and {m} training points. Its input is {map_text}.",
-                       narration=f"Here is one ReLU network of width {wide_w}, {s.depth} hidden layers, at its random "
-                                 f"initialization: the black curve f zero. The black dots are {m} training points "
-                                 f"from the post's data. The network's input is u equals {map_spoken}, so the "
-                                 f"grid from {fmt_g(lo)} to {fmt_g(hi)} becomes the interval from minus 1 to 1. "
-                                 f"The y axis is f in the units the network is trained on, y minus "
-                                 f"{fmt_g(s.y_shift)}, over {fmt_g(s.y_scale)}, as in the last chapter."):
+        head = self.heading(self.script.chapter["title"])
+        with self.step("initial", width=wide_w, m=m, map=map_text, depth=s.depth, map_spoken=map_spoken,
+                       lo=fmt_g(lo), hi=fmt_g(hi), y_shift=fmt_g(s.y_shift), y_scale=fmt_g(s.y_scale)):
             self.play(FadeIn(head), FadeIn(panel), run_time=1.0)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.15),
                       Create(net), run_time=1.2)
 
         # Step: the ODE, named
         ode = self.ode(r"k_0", self.theme.kernel_start)
-        with self.step("Kernel gradient descent on the loss ½ Σᵢ (f(xᵢ) − yᵢ)²:\n"
-                       "f moves along −k₀ (f − Y), with k₀ fixed at its initial value.",
-                       narration="Kernel gradient descent. Gradient descent on the loss, one half of the sum of the "
-                                 "squared errors, seen in function space, moves f at every x by minus the kernel "
-                                 "between x and the training inputs X, times the errors f of X minus Y; the one half "
-                                 "sets the time scale. In kernel gradient descent that kernel is held fixed: here k "
-                                 "zero, this network's own NTK at initialization. Both start from the same f zero."):
+        with self.step("ode"):
             self.play(FadeIn(ode), FadeIn(self.legend), run_time=1.0)
             self.add(kgd)
             self.bring_to_front(net, dots)
             self.play(FadeIn(clock), run_time=0.5)
 
         # Step: train it; both move together
-        with self.step(f"Train the network (steps of η = {lr}) and run kernel GD from\n"
-                       "the same f₀: the curves move together (time t = η · steps).",
-                       narration=f"Now train the network by gradient descent with small steps, learning rate "
-                                 f"{lr}, and run kernel gradient descent with the same steps from the same "
-                                 "start. Time t is the number of steps times the learning rate. The black curve "
-                                 "stays inside the purple one."):
+        with self.step("train", lr=lr):
             for k in sweep:
                 self.play(Transform(net, solo(self.net_curves[0][k])), Transform(kgd, solo(self.kgd_curves[0][k])),
                           Transform(clock, self.time_labels[k]), run_time=1.3)
                 self.wait(0.5)
-        self.say(f"Width {wide_w}: RMS gap at most {fmt(max(ga[1:k_mid + 1]), 2)} up to t = {t_mid}\n"
-                 f"(root-mean-square distance over the plotted x, as before).",
-                 narration=f"At width {wide_w} the root-mean-square distance between the two curves, over the "
-                           f"plotted x, is never more than {fmt(max(ga[1:k_mid + 1]), 2)} up to time {t_mid}: the "
-                           "same gap measure as in the last chapter.")
+        self.say("wide_gap", width=wide_w, gap=fmt(max(ga[1:k_mid + 1]), 2), t=t_mid)
 
         # Step: the narrow network, from the same seed; the wide panel moves to its place on the left
         ax_n = self.axes[1]
         net_n, kgd_n = self.net_curves[1][0].copy(), self.kgd_curves[1][0].copy()
         change = self.change_label(k_mid)
         t_sym = t_mid.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
-        with self.step(f"Width {narrow_w}, same seed: by t = {t_mid} its kernel has moved by\n"
-                       f"{percent(change_t[narrow_i][k_mid])} (‖k{t_sym} − k₀‖ / ‖k₀‖, Frobenius), so the curves part.",
-                       narration=f"Now a network of width {narrow_w}, from the same random seed. Its kernel moves as "
-                                 f"it trains: by t = {t_mid} its NTK has changed by "
-                                 f"{percent(change_t[narrow_i][k_mid])}, measured as the Frobenius norm of the change "
-                                 "over the plotted inputs and the training inputs, relative to the initial kernel; "
-                                 f"at width {wide_w}, by {percent(change_t[wide_i][k_mid])}. So kernel gradient "
-                                 "descent with its initial kernel loses track of it."):
+        with self.step("narrow", narrow=narrow_w, t=t_mid, change=percent(change_t[narrow_i][k_mid]), t_sub=t_sym,
+                       wide=wide_w, change_wide=percent(change_t[wide_i][k_mid])):
             self.play(Transform(panel, VGroup(self.axes[0], self.names[0], self.titles[0])),
                       Transform(dots, self.dots[0]), Transform(net, self.net_curves[0][0]),
                       Transform(kgd, self.kgd_curves[0][0]), Transform(clock, self.time_labels[0]), run_time=1.0)
@@ -245,29 +214,16 @@ class KernelGradientDescent(ChapterScene):
         y_mid = 0.5 * float(d["net_kgd_empirical"][narrow_i][k_mid][j - 1] + d["net_kgd_empirical"][narrow_i][k_mid][j])
         ring = Circle(radius=max(0.28, 0.6 * abs(jump) * ax_n.y_length / (self.y_range[1] - self.y_range[0])),
                       color=self.theme.highlight, stroke_width=3.5).move_to(ax_n.c2p(x_jump, y_mid))
-        with self.step(f"The purple curve jumps by {fmt(abs(jump), 2)} at x = {fmt(x_jump, 1)}: a finite\n"
-                       "network's NTK has ReLU′ steps (0 → 1 where a unit switches on).",
-                       narration=f"Notice the vertical jump of the purple curve at x = {fmt(x_jump, 1)}, by "
-                                 f"{fmt(abs(jump), 2)} at this time. It is not a drawing error. A finite network's "
-                                 "NTK contains the derivative of the ReLU, a step from zero to one, evaluated at each "
-                                 "hidden unit's input; where one of the eight units switches on, the kernel, and so "
-                                 "kernel gradient descent with it, jumps. The network itself stays continuous. With "
-                                 "a thousand units, the many small steps average out."):
+        with self.step("jump", jump=fmt(abs(jump), 2), x=fmt(x_jump, 1)):
             self.play(Create(ring), run_time=0.8)
-        self.say(f"At t = {t_mid}: RMS gap {fmt(gn[k_mid], 2)} at width {narrow_w},\n"
-                 f"{fmt(ga[k_mid], 2)} at width {wide_w}.",
-                 narration=f"At time {t_mid} the narrow network is {fmt(gn[k_mid], 2)} away from its kernel "
-                           f"gradient descent, root mean square; the wide one, {fmt(ga[k_mid], 2)}.")
+        self.say("gaps", t=t_mid, gap_narrow=fmt(gn[k_mid], 2), narrow=narrow_w, gap_wide=fmt(ga[k_mid], 2),
+                 wide=wide_w)
 
         # Step: the last moment, honestly
         change_late = self.change_label(last)
-        with self.step(f"Much later (t = {t_last}, {self.steps_at(last)} steps): RMS gap {fmt(ga[last], 2)} at "
-                       f"width {wide_w},\n{fmt(gn[last], 2)} at width {narrow_w}. Wide is not infinitely wide.",
-                       narration=f"Run much longer, to t = {t_last}, that is {self.steps_at(last)} steps, and even the "
-                                 f"wide network drifts: {fmt(ga[last], 2)} away, against {fmt(gn[last], 2)} for the "
-                                 f"narrow one, whose kernel has now moved by {percent(change_t[narrow_i][last])}. The "
-                                 f"wide network's kernel moved by {percent(change_t[wide_i][last])}, and the slowest "
-                                 f"directions of training feel even that. Width {wide_w} is wide, not infinitely wide."):
+        with self.step("much_later", t=t_last, steps=self.steps_at(last), gap_wide=fmt(ga[last], 2), wide=wide_w,
+                       gap_narrow=fmt(gn[last], 2), narrow=narrow_w, change_narrow=percent(change_t[narrow_i][last]),
+                       change_wide=percent(change_t[wide_i][last])):
             self.play(FadeOut(ring), run_time=0.4)
             self.play(Transform(net, self.net_curves[0][last]), Transform(kgd, self.kgd_curves[0][last]),
                       Transform(net_n, self.net_curves[1][last]), Transform(kgd_n, self.kgd_curves[1][last]),
@@ -278,26 +234,13 @@ class KernelGradientDescent(ChapterScene):
         ode_k0 = self.ode(r"k_0", self.theme.kernel_start)
         ode_inf = self.ode(r"\Theta", self.theme.ntk_exact)
         VGroup(ode_k0, ode_inf).arrange(RIGHT, buff=1.2).move_to([0, self.formula_y, 0])
-        with self.step(f"Width → ∞: k₀ becomes Θ, computed from the architecture alone\n"
-                       f"(depth {s.depth}, weight and bias scales), no weights.",
-                       narration=f"As the width grows, the initial kernel k zero stops depending on the random "
-                                 f"weights and becomes Θ, the infinite-width NTK. Θ is computed from the "
-                                 f"architecture alone: the depth, {s.depth}, and the scales of the weights and "
-                                 "biases; no trained or random weights enter. That is what 'depends only on the "
-                                 "architecture' means. Kernel gradient descent with Θ is the same equation with Θ "
-                                 "in place of k zero."):
+        with self.step("infinite_width", depth=s.depth):
             self.play(Transform(ode, ode_k0), FadeIn(ode_inf), run_time=1.0)
 
         arch = self.arch_curves[last]
         gi = self.gaps_inf_width[wide_i]
-        with self.step(f"Dashed: kernel GD with Θ. Width {wide_w}: ‖k₀ − Θ‖/‖Θ‖ = {percent(rel0[wide_i])}.\n"
-                       f"RMS gap to the network at t = {t_last}: {fmt(gi[last], 2)} "
-                       f"(kernel GD with k₀: {fmt(ga[last], 2)}).",
-                       narration=f"The dashed curve is kernel gradient descent with Θ itself, from the same start. "
-                                 f"At width {wide_w}, k zero is {percent(rel0[wide_i])} away from Θ, in the Frobenius "
-                                 f"norm relative to Θ; at width {narrow_w}, {percent(rel0[narrow_i])}. The dashed curve "
-                                 f"stays within {fmt(max(gi[1:k_mid + 1]), 2)} of the wide network up to t = {t_mid}, "
-                                 f"root mean square, and {fmt(gi[last], 2)} at t = {t_last}; kernel gradient "
-                                 f"descent with the network's own k zero is {fmt(ga[last], 2)} away then."):
+        with self.step("with_theta", wide=wide_w, rel_wide=percent(rel0[wide_i]), t_last=t_last,
+                       gap_theta=fmt(gi[last], 2), gap_k0=fmt(ga[last], 2), narrow=narrow_w,
+                       rel_narrow=percent(rel0[narrow_i]), gap_theta_max=fmt(max(gi[1:k_mid + 1]), 2), t_mid=t_mid):
             self.play(FadeIn(self.arch_legend), Create(arch), run_time=1.2)
             self.bring_to_front(arch)

@@ -1,7 +1,7 @@
 """Chapter 2 — Example 2: a linear model.  One gradient step at x = 10 moves the whole line,
 and the dots with x < 0 go *down*.
 
-Render:  manim -pql scenes/ch2_linear.py LinearModel
+Render:  manim -pql scenes/chapters/linear.py LinearModel
 """
 
 import numpy as np
@@ -34,61 +34,40 @@ class LinearModel(ExampleScene):
         theta1 = np.asarray(ex.theta0) + parameter_step(ex)
         dtheta = parameter_step(ex)
         x_zero = sign_change(xs, d)
-        x_s, y_s, f_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt(f0[i], 0), fmt_g(ex.lr)
+        x_s, y_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt_g(ex.lr)
 
         # Step: title card
-        self.play_title_card(ex.title, ex.model_spec.latex,
-                             bridge="A lookup table shares nothing.\nHere two parameters draw the whole line.",
-                             narration="The lookup table could only move the one value we trained on. "
-                                       "Now take a model whose parameters are shared by every x: a "
-                                       "straight line, with a slope and an offset.")
+        self.play_title_card(ex.model_spec.latex, title=ex.title)
 
         # Step: the same dots as Example 1, now drawn by two parameters
         head = self.heading(ex.title)
         theta_s = ", ".join(fmt_g(t) for t in ex.theta0)
         same = lookup.x_range == ex.x_range and np.allclose(lookup.values(), ex.values())
         line = line_formula(xs, f0)
-        with self.step(f"θ = ({theta_s}) gives {'the same dots as Example 1' if same else 'a line'}: "
-                       f"f(x) = {line}.\nBut no dot can move on its own now.",
-                       narration=f"f of x is theta 1 times x plus theta 2. With theta = ({theta_s}) it draws "
-                                 + ("exactly the dots of the lookup table, " if same else "the line ")
-                                 + f"{line}. But now two numbers draw all {len(xs)} dots, "
-                                 "so no dot can move on its own."):
+        with self.step("two_parameters", None if same else "other_line", theta=theta_s, line=line,
+                       n_dots=len(xs)):
             self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
                       run_time=1.6)
 
         # Step: the observation
-        self.show_observation(
-            narration=f"The same data point as before: at x = {x_s} we observe y = {y_s}, "
-                      f"where the line says {f_s}.")
+        self.show_observation()
 
         # Step: the learning rate, and why it is smaller than in Example 1
-        self.lr_text = self.ty.text(f"learning rate {lr_s}", size=self.ty.CAPTION_SIZE)
+        self.lr_text = self.ty.text(self.label("learning_rate", lr=lr_s), size=self.ty.CAPTION_SIZE)
         self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
         ratio = d_big[i] / lookup.displacement()[lookup.obs_index]
-        with self.step(f"Learning rate {lr_s}: at Example 1's {fmt_g(lookup.lr)} the arrow at "
-                       f"x = {x_s}\nwould be {fmt(d_big[i], 1)} long, far off the chart.",
-                       narration=f"We take a smaller learning rate, {lr_s}. At the lookup table's "
-                                 f"{fmt_g(lookup.lr)}, the arrow at x = {x_s} would be {fmt(d_big[i], 1)} "
-                                 f"long: {fmt(ratio, 0)} times the lookup table's, because now both "
-                                 "parameters push f there at once"
-                                 + (f", the slope {x_s} times {x_s} as hard as the offset." if x_obs else ".")):
+        with self.step("learning_rate", None if x_obs else "at_origin", lr=lr_s, lr_lookup=fmt_g(lookup.lr),
+                       x=x_s, big=fmt(d_big[i], 1), ratio=fmt(ratio, 0)):
             self.play(FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.6)
 
         # Step: one gradient step moves every dot: a red arrow at every x
         i_max = int(np.argmax(np.abs(d)))
         max_label = self.ty.text(signed(d[i_max]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
         hidden = self.hidden_arrows(d)     # arrows whose tip does not clear the dot: drawn, but unseen
-        h_lo, h_hi = (fmt_g(xs[hidden].min()), fmt_g(xs[hidden].max())) if hidden.size else ("", "")
-        with self.step(f"One gradient step on (f({x_s}) − {y_s})² moves every dot:\n"
-                       + (f"an arrow at every x (for {h_lo} ≤ x ≤ {h_hi} too short to see)."
-                          if hidden.size else "a red arrow at every x."),
-                       narration=f"One gradient step on the squared error at x = {x_s} now moves every "
-                                 f"dot: there is a red arrow at every x"
-                                 + (f", though from x = {h_lo} to {h_hi} the arrows are too short for "
-                                    "their tips to clear the dot" if hidden.size else "")
-                                 + f". The longest, {signed(d[i_max])}, is at x = {fmt_g(xs[i_max])}."):
+        too_short = {"h_lo": fmt_g(xs[hidden].min()), "h_hi": fmt_g(xs[hidden].max())} if hidden.size else {}
+        with self.step("every_dot_moves", None if hidden.size else "all_visible", x=x_s, y=y_s,
+                       longest=signed(d[i_max]), x_longest=fmt_g(xs[i_max]), **too_short):
             self.play(LaggedStart(*[GrowArrow(a) for a in self.arrows.values()], lag_ratio=0.06),
                       run_time=2.0)
             max_label.next_to(self.arrows[i_max], RIGHT, buff=0.1)
@@ -99,17 +78,11 @@ class LinearModel(ExampleScene):
         inset = self.inset
         k_left = 0
         left_label = self.ty.text(signed(d[k_left]), size=self.ty.LABEL_SIZE, color=self.theme.arrow)
-        left_dir = "down" if d[k_left] < 0 else "up"
-        right_dir = "up" if left_dir == "down" else "down"
+        left_dir, right_dir = (self.label("down"), self.label("up")) if d[k_left] < 0 else \
+            (self.label("up"), self.label("down"))
         x_left, move_left = fmt_g(xs[k_left]), fmt(abs(d[k_left]), 1)
-        with self.step((f"Far from x = {x_s} the dots move the other way:\n" if x_zero is not None else
-                        f"Every dot moves {left_dir}, even far from x = {x_s}:\n")
-                       + f"f({x_left}) goes {left_dir} by {move_left}.",
-                       narration="Zoom in on the left end of the line. "
-                                 + (f"These arrows point {left_dir}: f({x_left}) goes {left_dir} by "
-                                    f"{move_left}, the other way from the push at x = {x_s}."
-                                    if x_zero is not None else
-                                    f"Even here f moves {left_dir}: f({x_left}) by {move_left}.")):
+        with self.step("far_end", None if x_zero is not None else "one_way", x=x_s, x_left=x_left, dir=left_dir,
+                       move=move_left):
             self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
             self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.6)
             self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=1.0)
@@ -128,7 +101,8 @@ class LinearModel(ExampleScene):
         f1 = f0 + d
         inside = list(self.inset_index)
         t0, t1 = [fmt_g(t) for t in ex.theta0], [fmt_g(t) for t in theta1]
-        self.legend = step_legend(self.ty, self.theme)
+        self.legend = step_legend(self.ty, self.theme, self.label("before_step"), self.label("after_step"),
+                                  self.label("the_step"))
         lo, hi = ex.x_range
         y_lo = self.axes.y_range[0]
         avoid = np.vstack([sample_points([self.dots, ghosts, self.cross, self.inset, *self.arrows.values()]),
@@ -136,23 +110,15 @@ class LinearModel(ExampleScene):
         first_free(self.legend, [(self.c2p(hi, y_lo), UP + LEFT, 0.25), (self.c2p(lo + 0.6 * (hi - lo), y_lo),
                                                                           UP + RIGHT, 0.5)],
                    avoid, plot_box(self.axes), pad=0.15)
-        with self.step(f"θ₁: {t0[0]} → {t1[0]} and θ₂: {t0[1]} → {t1[1]}"
-                       + (f":\nthe line tilts about x = {fmt(x_zero, 1)}." if x_zero is not None
-                          else ":\nthe whole line moves one way."),
-                       narration=f"The dots move along their arrows. Theta 1 goes from {t0[0]} to {t1[0]}, "
-                                 f"theta 2 from {t0[1]} to {t1[1]}: "
-                                 + (f"the line tilts about x = {fmt(x_zero, 1)}." if x_zero is not None
-                                    else "the whole line moves one way.")):
+        with self.step("line_tilts", None if x_zero is not None else "one_way", theta1_before=t0[0],
+                       theta1_after=t1[0], theta2_before=t0[1], theta2_after=t1[1],
+                       **({"pivot": fmt(x_zero, 1)} if x_zero is not None else {})):
             self.play(*[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f1, self.dots)],
                       *[self.inset_dots[self.inset_index[k]].animate.move_to(inset.axes.c2p(xs[k], f1[k]))
                         for k in inside],
                       run_time=1.5)
             self.play(FadeIn(self.legend), run_time=0.5)
-        self.say(f"One observation at x = {x_s} moved f everywhere:\n"
-                 f"the model generalises, though not always the way we might expect.",
-                 narration=f"So one observation at x = {x_s} moved the function everywhere. The linear "
-                           "model generalises from one point to all the others, though not always the "
-                           "way we might expect.")
+        self.say("generalises", x=x_s)
 
     def show_sign_change(self, x_zero, left_dir, right_dir, dtheta):
         """A dashed line where the move changes sign, with the direction on either side, and the
@@ -163,9 +129,11 @@ class LinearModel(ExampleScene):
         divider = DashedLine(self.c2p(x_zero, y_lo), self.c2p(x_zero, y_hi), color=self.theme.axis,
                              stroke_width=2, dash_length=0.08)
         label_y = self.c2p(x_zero, y_lo)[1] + 0.3
-        left_label = self.ty.text(f"x < {x_split}: {left_dir}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
+        left_label = self.ty.text(self.label("below", x=x_split, dir=left_dir), size=self.ty.LABEL_SIZE,
+                                  color=self.theme.arrow)
         left_label.move_to([divider.get_x() - 0.15, label_y, 0], aligned_edge=RIGHT)
-        right_label = self.ty.text(f"x ≥ {x_split}: {right_dir}", size=self.ty.LABEL_SIZE, color=self.theme.arrow)
+        right_label = self.ty.text(self.label("from", x=x_split, dir=right_dir), size=self.ty.LABEL_SIZE,
+                                   color=self.theme.arrow)
         right_label.move_to([divider.get_x() + 0.15, label_y, 0], aligned_edge=LEFT)
         self.sign_labels = VGroup(left_label, right_label)
         # the line sits at x = −0.1, not on the grid's x = 0: say so on it
@@ -173,14 +141,9 @@ class LinearModel(ExampleScene):
         self.divider_label.next_to(divider.get_top(), DR, buff=0.1)
         step_line = line_formula(xs, self.example.displacement())   # "0.38x + 0.038"
         z = fmt(x_zero, 1)
-        with self.step(f"Every x < {x_split} goes {left_dir}, every x ≥ {x_split} goes {right_dir}:\n"
-                       + (f"Δf(x) = {step_line} changes sign at x = {z}." if step_line else
-                          f"the move changes sign at x = {z}."),
-                       narration=f"Why? The step raised the slope theta 1 by {fmt_g(dtheta[0])} and the "
-                                 f"offset theta 2 by only {fmt_g(dtheta[1])}. "
-                                 + (f"So Δf(x) = {step_line}: " if step_line else "So ")
-                                 + f"negative left of x = {z} and positive to the right. Every x below "
-                                   f"{x_split} goes {left_dir}, every x from {x_split} on goes {right_dir}."):
+        with self.step("sign_change", None if step_line else "no_formula", x_split=x_split, left_dir=left_dir,
+                       right_dir=right_dir, pivot=z, dtheta1=fmt_g(dtheta[0]), dtheta2=fmt_g(dtheta[1]),
+                       **({"step_line": step_line} if step_line else {})):
             self.play(Create(divider), FadeIn(self.divider_label), run_time=0.8)
             self.play(FadeIn(left_label, shift=0.2 * LEFT), FadeIn(right_label, shift=0.2 * RIGHT), run_time=0.6)
 
@@ -203,7 +166,7 @@ class LinearModel(ExampleScene):
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
         # inside the box's bottom-right corner (the dots run from its left to its top right): clear of
         # the connector lines, which end at the box's other corners
-        inset.label = self.ty.text(f"zoom ×{inset.magnification:.1f}", size=self.ty.LABEL_SIZE,
+        inset.label = self.ty.text(self.label("zoom", m=f"{inset.magnification:.1f}"), size=self.ty.LABEL_SIZE,
                                    color=self.theme.axis)
         inset.label.move_to(inset.box.get_corner(DR) + 0.1 * (LEFT + UP), aligned_edge=DR)
 

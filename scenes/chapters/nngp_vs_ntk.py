@@ -9,7 +9,9 @@ pipeline) and the facts of ``ntkcore.gp`` (largest gap, ratio of standard deviat
 mean ± 2 std at their true size (the y axis is zoomed to the curves instead): the NNGP posterior's
 filled, the NTK-GP's as dashed edges, so that the two never blend where they overlap.
 
-Render:  manim -pql scenes/ch11_nngp_vs_ntk.py DontMixKernels
+The words are in ``scenes/chapters/nngp_vs_ntk.toml`` (scenes/script.py explains the format).
+
+Render:  manim -pql scenes/chapters/nngp_vs_ntk.py DontMixKernels
 """
 
 from __future__ import annotations
@@ -73,14 +75,14 @@ class DontMixKernels(ChapterScene):
     def build_kernel_plot(self):
         s = self.wide
         lo, hi = s.x_range
-        xp = fmt_g(self.x_obs)
+        xp, word = fmt_g(self.x_obs), self.label("kernel")
         y_range = whole_ticks(np.concatenate([self.nngp_norm, self.ntk_norm, [0.0]]), self.kernel_y_step)
         numbers = every_other_tick(y_range)
         self.kernel_axes = ax = self.framed((lo, hi, 5), y_range, self.kernel_size, self.kernel_center,
                                            y_numbers=numbers, decimals=label_decimals(*numbers))
         self.kernel_names = VGroup(
             self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT, buff=0.15),
-            self.ty.math(rf"\text{{kernel}}(x, {xp})\,/\,\text{{kernel}}({xp}, {xp})", size=self.ty.CAPTION_SIZE)
+            self.ty.math(rf"\text{{{word}}}(x, {xp})\,/\,\text{{{word}}}({xp}, {xp})", size=self.ty.CAPTION_SIZE)
             .next_to(ax.frame_y.get_top(), UP, buff=0.12).align_to(ax.frame_y.numbers, LEFT),
         )
         self.nngp_curve = polyline(ax, self.x, self.nngp_norm, self.theme.nngp)
@@ -89,9 +91,9 @@ class DontMixKernels(ChapterScene):
         self.obs_label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.axis)
         self.obs_label.next_to(ax.c2p(self.x_obs, ax.y_range[1]), RIGHT, buff=0.1).shift(0.2 * DOWN)
         self.kernel_legend = VGroup(
-            legend_row(self.ty, self.theme.nngp, "NNGP kernel K: covariance of f over random initializations",
+            legend_row(self.ty, self.theme.nngp, self.label("legend_nngp_kernel"),
                        text_color=self.theme.nngp),
-            legend_row(self.ty, self.theme.ntk_exact, "NTK Θ: how a gradient step moves f",
+            legend_row(self.ty, self.theme.ntk_exact, self.label("legend_ntk"),
                        text_color=self.theme.ntk_exact),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.kernel_legend.move_to([0, self.legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
@@ -130,13 +132,13 @@ class DontMixKernels(ChapterScene):
         self.mean_curves = {k: polyline(ax, self.x, self.means[k], colors[k]) for k in half}
         sd = fmt_g(self.band_stds)
         dot_key = VGroup(Dot(radius=0.085, color=self.theme.dot),
-                         self.ty.text(f"the {len(d['y_train'])} training points (as in the last chapter)",
+                         self.ty.text(self.label("legend_training_points", m=len(d["y_train"])),
                                       size=self.ty.LABEL_SIZE)).arrange(RIGHT, buff=0.3)
         self.legend = VGroup(
-            legend_row(self.ty, self.theme.nngp, f"NNGP posterior (Bayes): mean, shaded ± {sd} std",
+            legend_row(self.ty, self.theme.nngp, self.label("legend_nngp_posterior", sd=sd),
                        text_color=self.theme.nngp),
             legend_row(self.ty, self.theme.ntk_exact,
-                       f"NTK-GP, t = ∞: mean over initializations, dashed ± {sd} std",
+                       self.label("legend_ntk_gp", sd=sd),
                        text_color=self.theme.ntk_exact),
             dot_key,
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
@@ -147,7 +149,7 @@ class DontMixKernels(ChapterScene):
         self.gap_arrow = DoubleArrow(ax.c2p(self.max_gap_x, b), ax.c2p(self.max_gap_x, a), buff=0,
                                      color=self.theme.highlight, stroke_width=4, tip_length=0.14,
                                      max_tip_length_to_length_ratio=0.3)
-        self.gap_label = self.ty.text(f"largest gap {fmt(self.max_gap, 2)}\nat x = {fmt_g(self.max_gap_x)}",
+        self.gap_label = self.ty.text(self.label("largest_gap", gap=fmt(self.max_gap, 2), x=fmt_g(self.max_gap_x)),
                                       size=self.ty.LABEL_SIZE, color=self.theme.highlight, line_spacing=0.9)
         # Up and to the left of the arrow's top, over the empty region the curves rise through (clear of
         # both bands' upper edges at the arrow).
@@ -155,7 +157,7 @@ class DontMixKernels(ChapterScene):
         self.gap_label.next_to(ax.c2p(self.max_gap_x, top), UP + LEFT, buff=0.12)
         self.ratio_marker = vertical_marker(ax, self.ratio_max_x, self.theme.highlight)
         r_hi = self.ratio_range[1]
-        self.ratio_label = self.ty.text(f"std ratio {fmt(r_hi, 1)}\nat x = {fmt_g(self.ratio_max_x)}",
+        self.ratio_label = self.ty.text(self.label("std_ratio", r=fmt(r_hi, 1), x=fmt_g(self.ratio_max_x)),
                                         size=self.ty.LABEL_SIZE, color=self.theme.highlight, line_spacing=0.9)
         # Beside the marker, just above the bands it describes.
         i = int(np.argmin(np.abs(self.x - self.ratio_max_x)))
@@ -168,52 +170,28 @@ class DontMixKernels(ChapterScene):
         d, s = self.data, self.wide
         xp = fmt_g(self.x_obs)
         m = len(d["y_train"])
-        map_text, map_spoken = input_map(s.x_range)
+        _, map_spoken = input_map(self, s.x_range)
         sd = fmt_g(self.band_stds)
 
-        self.play_title_card(
-            "Don't mix your kernels", r"K_{\mathrm{NNGP}} \;\neq\; \Theta_{\mathrm{NTK}}",
-            bridge="That Gaussian process is not Bayes's: one network has two kernels,\n"
-                   "the neural network Gaussian process (NNGP) kernel and the NTK.",
-            narration="The Gaussian process we just followed to infinite time is not the one Bayesian inference "
-                      "gives. The same network has two kernels, the neural network Gaussian process kernel, NNGP "
-                      "for short, and the neural tangent kernel, and mixing them up is the post's last warning.")
+        self.play_title_card(r"K_{\mathrm{NNGP}} \;\neq\; \Theta_{\mathrm{NTK}}")
 
         # Step: one architecture, two kernels
-        head = self.heading("Don't mix your kernels")
+        head = self.heading(self.script.chapter["title"])
         ax = self.kernel_axes
-        with self.step(f"One infinitely wide ReLU network, two kernels, each drawn\n"
-                       f"as kernel(x, {xp}) ÷ kernel({xp}, {xp}).",
-                       narration=f"One ReLU network with {s.depth} hidden layers, infinitely wide; as before its input "
-                                 f"is u equals {map_spoken}. It has two kernels. First, in gold, the NNGP kernel K, "
-                                 "the covariance of f of x and f of x prime over random initializations: the prior "
-                                 "over functions. Second, in green, the NTK Θ, how a gradient step at x prime moves "
-                                 "f of x: the training dynamics. Both drawn against x prime = "
-                                 f"{xp}, divided by their value there."):
+        with self.step("two_kernels", xp=xp, depth=s.depth, map_spoken=map_spoken):
             self.play(FadeIn(head), FadeIn(ax), FadeIn(self.kernel_names), FadeIn(self.obs_marker),
                       FadeIn(self.obs_label), run_time=1.0)
             self.play(FadeIn(self.kernel_legend), Create(self.nngp_curve), Create(self.ntk_curve), run_time=1.6)
         a, b = self.shape_gap_values
         xg = fmt_g(self.shape_gap_x)
-        with self.step(f"Different shapes: at x = {xg}, K is {fmt(a, 2)} and Θ is {fmt(b, 2)}\n"
-                       f"(each ÷ its value at x′ = {xp}). Two kernels, two predictions:",
-                       narration=f"They have different shapes: at x = {xg} the NNGP kernel is {fmt(a, 2)} of its "
-                                 f"value at x prime, the NTK only {fmt(b, 2)}. Why divide? Multiplying a kernel by a "
-                                 "constant does not change the mean it predicts from data, so here only the shape "
-                                 "counts, not the raw size. Two kernels give two predictions on the same data."):
+        with self.step("shapes", x=xg, k=fmt(a, 2), theta=fmt(b, 2), xp=xp):
             self.play(FadeIn(self.shape_dots), FadeIn(self.shape_labels), run_time=0.8)
 
         # Step: the data, and Bayes with the NNGP prior
         kernels = VGroup(ax, self.kernel_names, self.obs_marker, self.obs_label, self.nngp_curve, self.ntk_curve,
                          self.kernel_legend, self.shape_dots, self.shape_labels)
         fx = self.fit_axes
-        with self.step("Bayes with the network's prior GP(0, K), no noise: the neural\n"
-                       "network Gaussian process (NNGP) posterior (Neal 1994; Lee et al. 2018).",
-                       narration=f"The same {m} training points as before, in black. First, Bayesian inference: take "
-                                 "the network's prior, the Gaussian process with covariance K, condition it on the "
-                                 "data without noise, and get the posterior: the neural network Gaussian process, or "
-                                 "NNGP, of Neal, 1994, and Lee and colleagues, 2018. Drawn: its mean, and a shaded "
-                                 f"band of {sd} standard deviations each side."):
+        with self.step("nngp_posterior", m=m, sd=sd):
             self.play(FadeOut(kernels), run_time=0.6)
             self.play(FadeIn(fx), FadeIn(self.fit_names), FadeIn(self.legend[2]),
                       LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.train_dots], lag_ratio=0.15), run_time=1.0)
@@ -222,61 +200,31 @@ class DontMixKernels(ChapterScene):
             self.bring_to_front(self.train_dots)
 
         # Step: gradient descent at infinite width, t = ∞
-        with self.step("Gradient descent on infinitely wide networks, run to t = ∞: the NTK-GP.\n"
-                       "Its centre is the mean over random initializations.",
-                       narration="Second, what gradient descent does: the NTK Gaussian process of the last chapter, "
-                                 "at infinite time. In green, its mean over random initializations, Θ of x and X "
-                                 f"times Θ of X and X inverse times Y, and, dashed, its band of {sd} standard "
-                                 "deviations. No single trained network is this mean: each lands elsewhere in the "
-                                 "band, shifted by its own start."):
+        with self.step("ntk_gp", sd=sd):
             self.play(FadeIn(self.legend[1]), Create(self.bands["ntk"]), Create(self.mean_curves["ntk"]),
                       run_time=1.4)
             self.bring_to_front(self.train_dots)
 
         # Step: both pinch at the data; how wide the bands are
         prior_top = float(d["prior_std"].max())
-        with self.step(f"Both bands pinch to zero at the {m} data points (circled).\n"
-                       f"Their std is at most {fmt(self.top_std, 3)} (the prior's: up to {fmt(prior_top, 2)}).",
-                       narration=f"Both processes pass through all {m} data points, circled, and both bands pinch to "
-                                 f"zero there. The bands are narrow: no standard deviation here is above "
-                                 f"{fmt(self.top_std, 3)}, against up to {fmt(prior_top, 2)} for the prior, so the y "
-                                 "axis is zoomed in to show them."):
+        with self.step("pinch", m=m, top=fmt(self.top_std, 3), prior_top=fmt(prior_top, 2)):
             self.play(LaggedStart(*[Create(c) for c in self.marks], lag_ratio=0.15), run_time=1.0)
 
         # Step: where the means differ
-        with self.step(f"The means differ most at x = {fmt_g(self.max_gap_x)}, by {fmt(self.max_gap, 2)}\n"
-                       f"({fmt(self.max_gap * s.y_scale, 1)} in the post's units of y).",
-                       narration=f"The two means agree at the data and differ between and beyond it: most at "
-                                 f"x = {fmt_g(self.max_gap_x)}, by {fmt(self.max_gap, 2)}, which is "
-                                 f"{fmt(self.max_gap * s.y_scale, 1)} in the post's units of y."):
+        with self.step("mean_gap", x=fmt_g(self.max_gap_x), gap=fmt(self.max_gap, 2),
+                       gap_y=fmt(self.max_gap * s.y_scale, 1)):
             self.play(FadeOut(self.marks), run_time=0.4)
             self.play(FadeIn(self.gap_arrow), FadeIn(self.gap_label), run_time=0.8)
 
         # Step: where the spreads differ
         r_lo, r_hi = self.ratio_range
         never = r_lo >= 1.0 - 1e-9
-        with self.step(f"Away from the data the NTK-GP's std is {fmt(r_lo, 1)}–{fmt(r_hi, 1)}× the posterior's"
-                       + (":\nnever narrower." if never else ".") + f" Largest at x = {fmt_g(self.ratio_max_x)}.",
-                       narration=f"They differ in spread too. At least {fmt_g(self.away)} away from every data point, "
-                                 f"the NTK Gaussian process's standard deviation is between {fmt(r_lo, 1)} and "
-                                 f"{fmt(r_hi, 1)} times the Bayesian posterior's"
-                                 + (": gradient descent is never more certain than Bayes" if never else "")
-                                 + f". The ratio is largest at x = {fmt_g(self.ratio_max_x)}."):
+        with self.step("spread", None if never else "narrower_somewhere", r_lo=fmt(r_lo, 1), r_hi=fmt(r_hi, 1),
+                       x=fmt_g(self.ratio_max_x), away=fmt_g(self.away)):
             self.play(FadeIn(self.ratio_marker), FadeIn(self.ratio_label), run_time=0.8)
 
         # Step: why never narrower (a theorem, true for any Θ; noise-free data)
-        self.say("Why: of all f₀(x) − a·(f₀(X) − Y), the NNGP posterior (a = K(x,X)K(X,X)⁻¹)\n"
-                 "varies least over random starts; the t = ∞ NTK-GP: a = Θ(x,X)Θ(X,X)⁻¹.",
-                 narration="Why never narrower? Every prediction of the form f zero of x, minus a times the "
-                           "residual f zero of X minus Y, varies over random starts f zero. Its variance is smallest "
-                           "for a equal to K of x and X times K of X and X inverse, and that smallest variance is "
-                           "exactly the NNGP posterior's. Gradient descent at t = ∞ is such a prediction, with Θ in "
-                           "place of K, so its variance can only be larger.")
+        self.say("why")
 
         # Step: the post's point
-        self.say("Gradient descent on a wide network is not Bayesian inference\n"
-                 "with the NNGP prior: don't mix your kernels.",
-                 narration="So training a wide network by gradient descent and averaging over initializations is "
-                           "not Bayesian inference with the network's prior. The NNGP kernel describes the prior; "
-                           "the NTK describes training. He, Lakshminarayanan and Teh, 2020, show how a small change "
-                           "to training gives an ensemble a Bayesian reading. Don't mix your kernels.")
+        self.say("dont_mix")

@@ -11,7 +11,7 @@ their η labels and a lighter shade for each bigger push); the line the arrows d
 is ink while it is only k̃_η, and turns the exact NTK's green once the homework shows it is k;
 pointers at a term (and the stroke through the vanishing O(η)) are the highlight colour.
 
-Render:  manim -pql scenes/ch3_ntk_definition.py NTKDefinition
+Render:  manim -pql scenes/chapters/ntk_definition.py NTKDefinition
 """
 
 import numpy as np
@@ -53,14 +53,6 @@ def morph(src, dst, pairs: dict) -> list:
     anims += [FadeOut(src[a]) for a in range(len(src)) if a not in pairs]
     anims += [FadeIn(dst[b]) for b in range(len(dst)) if b not in pairs.values()]
     return anims
-
-
-HOW_FAR = {2.0: "twice", 3.0: "three times", 4.0: "four times", 10.0: "ten times"}
-
-
-def how_far(factor: float) -> str:
-    """``"twice"``, ``"four times"``: how much bigger a push is than the first one."""
-    return HOW_FAR.get(float(factor), f"{fmt_g(factor)} times")
 
 
 class NTKDefinition(ExampleScene):
@@ -107,25 +99,15 @@ class NTKDefinition(ExampleScene):
         self.build_pushes(f0)
 
         # Step: title card
-        self.play_title_card("The neural tangent kernel",
-                             bridge="Example 2's red arrows had a shape.\nNow we give that shape a name.",
-                             narration="In Example 2 one gradient step moved every dot, by an amount that "
-                                       "depended on x. That pattern of arrows has a name: the neural "
-                                       "tangent kernel. Let's define it.")
-        head = self.heading("The neural tangent kernel")
+        self.play_title_card()
+        head = self.heading(self.script.chapter["title"])
 
         # Step: the finite-step kernel
         self.definition = self.ty.math(ETA_KT, "=", PUSHED, "-", BASE, size=FORMULA_SIZE).move_to(2.1 * UP)
         brace = Brace(self.definition[2], DOWN, buff=0.08, color=self.theme.highlight)
-        brace_label = self.ty.text("θ pushed a step η along the gradient of f at x′", size=self.ty.LABEL_SIZE)
+        brace_label = self.ty.text(self.label("pushed"), size=self.ty.LABEL_SIZE)
         brace_label.next_to(brace, DOWN, buff=0.08)
-        with self.step("Push θ by η along the gradient of f at x′: f(x) moves by η·k̃(x, x′)\n"
-                       "(the formulas keep k̃'s subscript η; captions drop it).",
-                       narration="Take the parameters theta and push them a small step eta along the "
-                                 "gradient of f at one input, x prime. Then look at how far the output at "
-                                 "another input x moves. That change, divided by eta, is the finite-step "
-                                 "kernel, k tilde eta of x and x prime. The formulas keep its eta; the "
-                                 "captions call it k tilde for short."):
+        with self.step("finite_step_kernel"):
             self.play(FadeIn(head), run_time=0.5)
             self.play(Write(self.definition), run_time=1.6)
             self.play(FadeIn(brace), FadeIn(brace_label, shift=0.1 * DOWN), run_time=0.8)
@@ -135,12 +117,7 @@ class NTKDefinition(ExampleScene):
                               size=FORMULA_SIZE).move_to(0.35 * UP)
         # a brace under the first-order term (a box would touch the "+" and the "⟩" beside it)
         pointer = Brace(taylor[4:6], DOWN, buff=0.08, color=self.theme.highlight)
-        with self.step("To first order in η, f(x) moves by η times\n"
-                       "the inner product of the gradients at x and x′.",
-                       narration="Expand the pushed function to first order in eta. It is the old value, "
-                                 "f of x, plus eta times the gradient of f at x, dotted with the "
-                                 "direction we pushed in, the gradient at x prime. Everything else is of "
-                                 "order eta squared."):
+        with self.step("taylor"):
             self.play(FadeOut(brace), FadeOut(brace_label), run_time=0.4)
             self.play(TransformFromCopy(self.definition[2], taylor[0]), run_time=1.0)
             self.play(Write(taylor[1:3]), run_time=0.8)
@@ -153,12 +130,7 @@ class NTKDefinition(ExampleScene):
                              size=FORMULA_SIZE).move_to(taylor)
         times_k = self.ty.math(ETA_KT, "=", ETA, INNER, "+", r"O(\eta^2)", size=FORMULA_SIZE).move_to(taylor)
         divided = self.ty.math(KT, "=", INNER, "+", r"O(\eta)", size=FORMULA_SIZE).move_to(taylor)
-        with self.step("Move f(x; θ) to the left and divide by η:\n"
-                       "k̃ is that inner product, up to O(η).",
-                       narration="Move the old value to the left-hand side. What is left there is, by "
-                                 "definition, eta times the finite-step kernel. Divide by eta: the "
-                                 "finite-step kernel is the inner product of the two gradients, plus a "
-                                 "term of order eta."):
+        with self.step("divide_by_eta"):
             self.play(FadeOut(pointer), *morph(taylor, moved, {0: 0, 1: 3, 2: 2, 4: 4, 5: 5, 6: 6, 7: 7}),
                       run_time=1.2)
             self.wait(0.8)   # time to read each line of the derivation
@@ -176,11 +148,7 @@ class NTKDefinition(ExampleScene):
         self.strike = Line(rest.get_corner(DL) + 0.06 * (DOWN + LEFT), rest.get_corner(UR) + 0.06 * (UP + RIGHT),
                            color=self.theme.highlight, stroke_width=5)
         self.divided = divided
-        with self.step("Let η → 0: the O(η) term vanishes. What is left\n"
-                       "is the neural tangent kernel k(x, x′).",
-                       narration="Now let eta go to zero. The order-eta term vanishes, and the limit is "
-                                 "the inner product of the gradients at x and at x prime. That is the "
-                                 "neural tangent kernel, k of x and x prime."):
+        with self.step("limit"):
             self.play(Indicate(rest, color=self.theme.highlight), run_time=0.6)
             self.play(Create(self.strike), run_time=0.6)
             self.play(TransformFromCopy(divided[0], self.limit[2]), run_time=1.0)
@@ -190,11 +158,7 @@ class NTKDefinition(ExampleScene):
 
         # Step: Example 2's arrows again: the first push
         x_s, y_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt_g(ex.lr)
-        with self.step(f"Example 2 again: f = θ₁x + θ₂, one gradient step\n"
-                       f"on (f({x_s}) − {y_s})², learning rate {lr_s}.",
-                       narration=f"Back to Example 2: the line theta 1 x plus theta 2, and one gradient "
-                                 f"step on the squared error at x = {x_s}, with learning rate {lr_s}. "
-                                 "These are the red arrows we saw."):
+        with self.step("example_2_again", x=x_s, y=y_s, lr=lr_s):
             self.play(FadeOut(VGroup(self.definition, divided, self.strike, self.limit)), run_time=0.6)
             self.play(FadeIn(self.axes), FadeIn(self.axis_labels()), FadeIn(self.dots), FadeIn(self.cross),
                       FadeIn(self.obs_label), run_time=1.0)
@@ -209,24 +173,15 @@ class NTKDefinition(ExampleScene):
             + r"\big) = " + tex_num(self.eta_shown), size=STRIP_SIZE)
         strip = VGroup(step_tex, self.eta_tex).arrange(RIGHT, buff=1.0).move_to(STRIP_Y * UP)
         first = self.pushes[self.etas[0]]
-        with self.step("A gradient step IS such a push: η = −2·lr·(f(x′) − y).\n"
-                       f"Here f({x_s}) = {f_s}, so η = {self.eta_shown}.",
-                       narration="A gradient step is exactly such a push: it moves theta along the gradient "
-                                 "of f at x prime, by eta = minus two, times the learning rate, times the "
-                                 f"error f(x′) − y. Here f({x_s}) is {f_s}, so eta is {self.eta_shown}. "
-                                 "The arrows end on the pushed line, f after the step."):
+        with self.step("gradient_step_is_a_push", x=x_s, f=f_s, eta=self.eta_shown):
             self.play(Write(step_tex), run_time=1.0)
             self.play(Write(self.eta_tex), run_time=1.0)
             self.play(Create(first["line"]), FadeIn(first["label"]), FadeIn(self.after_key), run_time=0.8)
 
         # Step: divide each arrow by η: they stand on the kernel k(x, 10)
         kernel_line = line_formula(ex.grid, self.kernel_values[self.etas[0]])   # k̃ of the GD step's η
-        with self.step(f"Divide each arrow by η = {self.eta_shown}: they stand on\n"
-                       f"k̃(x, {x_s})" + (f", here the line {kernel_line}." if kernel_line else "."),
-                       narration=f"Now divide every arrow by eta. On the right, the arrows divided by "
-                                 f"{self.eta_shown} stand on the finite-step kernel against x = {x_s}"
-                                 + (f": for this model the straight line {kernel_line}." if kernel_line else
-                                    ".")):
+        with self.step("divide_arrows", None if kernel_line else "not_a_line", eta=self.eta_shown, x=x_s,
+                       **({"line": kernel_line} if kernel_line else {})):
             self.play(FadeIn(self.kernel_axes), FadeIn(self.kernel_labels), run_time=0.8)
             self.play(*[TransformFromCopy(self.arrows[i], self.kernel_arrows[self.etas[0]][i])
                         for i in self.kernel_arrows[self.etas[0]]], run_time=1.8)
@@ -238,12 +193,7 @@ class NTKDefinition(ExampleScene):
         self.grad_tex = self.ty.math(r"\nabla_\theta f(x) = (x,\ 1)", r"\quad\Rightarrow\quad",
                                      r"k(x, x') = \langle (x, 1),\, (x', 1) \rangle = x\,x' + " + tex_num(c_s),
                                      size=STRIP_SIZE).move_to(STRIP_Y * UP)
-        with self.step(f"The post's homework: the gradient of θ₁x + θ₂ is (x, 1),\n"
-                       f"so k(x, x′) = x·x′ + {c_s}.",
-                       narration="The post leaves this as homework. The gradient of theta 1 x plus theta 2 "
-                                 "with respect to theta is the vector (x, 1). The inner product of (x, 1) "
-                                 f"and (x prime, 1) is x times x prime plus {c_s}. So the line the arrows "
-                                 "stood on is the neural tangent kernel itself, k of x and 10: the green line."):
+        with self.step("homework", c=c_s, x=x_s):
             self.play(FadeOut(strip), FadeIn(self.grad_tex), run_time=1.0)
             self.play(ReplacementTransform(self.kt_line, self.ntk_line),
                       FadeTransform(self.kt_label, self.ntk_label), run_time=1.0)
@@ -258,27 +208,26 @@ class NTKDefinition(ExampleScene):
         exact = push_is_exact(ex.f, ex.theta, ex.grid, x_obs)
         ax = self.kernel_axes   # in the empty upper left of the kernel plot
         names = [fmt_g(eta) for eta in self.etas]
-        for lines in (f"η = {', '.join(names)}:\none and the same k̃",
-                      f"η = {names[0]},\n{', '.join(names[1:])}:\none and the same k̃"):
-            self.same_label = self.ty.text(lines, size=self.ty.LABEL_SIZE, color=self.theme.arrow, line_spacing=0.9)
+        for etas in (", ".join(names), f"{names[0]},\n{', '.join(names[1:])}"):   # on one line, else on two
+            self.same_label = self.ty.text(self.label("same_kernel", etas=etas), size=self.ty.LABEL_SIZE,
+                                           color=self.theme.arrow, line_spacing=0.9)
             if self.same_label.width <= ax.x_length - 0.3:
                 break
         self.same_label.move_to(ax.c2p(ax.x_range[0], ax.y_range[1]), aligned_edge=UP + LEFT).shift(0.3 * RIGHT)
         self.finite_tex = self.ty.math(r"\tilde k_\eta(x, " + tex_num(x_s) + r") = k(x, " + tex_num(x_s)
                                        + r")\quad\text{for every } \eta", size=STRIP_SIZE).move_to(STRIP_Y * UP)
-        with self.step("f is linear in θ: its Taylor expansion has no η² term,\n"
-                       "so k̃ = k exactly, for every η." if exact else
-                       "For this model k̃ depends on η; only its limit is k.",
-                       narration="Why do all three pushes give the same kernel? Because f is linear in "
-                                 "theta: its Taylor expansion stops after the first-order term, so a push "
-                                 "of any size moves f by exactly eta times k. For a linear model the "
-                                 "finite-step kernel is the neural tangent kernel." if exact else
-                                 "Here the finite-step kernel changes with eta; only its limit is k."):
+        with self.step("linear_in_theta", None if exact else "not_exact"):
             self.play(FadeOut(self.push_tex), FadeIn(self.finite_tex), run_time=0.8)
             self.play(FadeIn(self.same_label, shift=0.1 * DOWN), run_time=0.6)
             self.play(Indicate(self.ntk_line, color=self.theme.highlight, scale_factor=1.0), run_time=1.0)
 
     # ------------------------------------------------------------------ one more push
+    def how_far(self, factor: float) -> str:
+        """``"twice"``, ``"four times"``: how much bigger a push is than the first one (the labels
+        ``how_far_2`` …, else ``how_far_n``)."""
+        key = f"how_far_{fmt_g(factor)}"
+        return self.label(key) if key in self.script.labels else self.label("how_far_n", n=fmt_g(factor))
+
     def show_push(self, n: int, x_end: float):
         """Push ``n``: the previous arrows go, this push's arrows and line come on the left, and its
         arrows divided by η fly to the right, where they land on the same kernel."""
@@ -294,14 +243,9 @@ class NTKDefinition(ExampleScene):
                            + r")\,/\,\eta = " + tex_num(exact_s) + r"\,/\," + tex_num(eta_s) + " = "
                            + tex_num(ratio_s), size=STRIP_SIZE).move_to(STRIP_Y * UP)
         old = self.push_tex if n > 1 else self.grad_tex
-        with self.step(f"Push {how_far(factor)} as far, η = {eta_s}: every arrow is {how_far(factor)} as long,\n"
-                       f"yet divided by η they land on the same line." if n == 1 else
-                       f"{how_far(factor).capitalize()} as far, η = {eta_s}: f({fmt_g(x_end)}) moves {move_s},\n"
-                       f"and Δf/η is still the same line.",
-                       narration=f"Now push {how_far(factor)} as far, with eta = {eta_s}. On the left every "
-                                 f"arrow is {how_far(factor)} as long, and f({fmt_g(x_end)}) moves by "
-                                 f"about {move_s}. Divide by eta, and the arrows land exactly where the last "
-                                 f"ones did: at x = {fmt_g(x_end)}, {exact_s} over {eta_s} is {ratio_s} again."):
+        far = self.how_far(factor)
+        with self.step("push", None if n == 1 else "again", how_far=far, How_far=far.capitalize(), eta=eta_s,
+                       x=fmt_g(x_end), move=move_s, exact_move=exact_s, ratio=ratio_s):
             self.play(FadeOut(VGroup(*prev["arrows"].values())), FadeOut(old), FadeIn(tex), run_time=0.6)
             self.play(LaggedStart(*[GrowArrow(a) for a in push["arrows"].values()], lag_ratio=0.02),
                       Create(push["line"]), FadeIn(push["label"]), run_time=1.4)
@@ -332,12 +276,12 @@ class NTKDefinition(ExampleScene):
             self.pushes[eta] = {"arrows": arrows, "line": line, "label": label}
         # the red line explained once (a key in the empty upper left), and the cross named
         ax = self.axes
-        self.after_key = legend_row(self.ty, self.theme.arrow, "f after the push", stroke_width=2.5,
+        self.after_key = legend_row(self.ty, self.theme.arrow, self.label("after_push"), stroke_width=2.5,
                                     text_color=self.theme.arrow)
         self.after_key.move_to(ax.c2p(ax.x_range[0], ax.y_range[1]), aligned_edge=UL).shift(0.3 * RIGHT + 0.05 * DOWN)
         x_obs, y_obs = ex.observation
-        self.obs_label = self.ty.text(f"observation\n({fmt_g(x_obs)}, {fmt_g(y_obs)})", size=self.ty.LABEL_SIZE,
-                                      color=self.theme.observation, line_spacing=0.85)
+        self.obs_label = self.ty.text(self.label("observation_two_lines", x=fmt_g(x_obs), y=fmt_g(y_obs)),
+                                      size=self.ty.LABEL_SIZE, color=self.theme.observation, line_spacing=0.85)
         self.obs_label.next_to(self.cross, LEFT, buff=0.15)
         # labels at their line's end; where two would touch, the lower one moves down
         labels = sorted((p["label"] for p in self.pushes.values()), key=lambda m: -m.get_y())

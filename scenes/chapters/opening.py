@@ -1,35 +1,40 @@
 """Opening — the question, what the viewer will see, and whose ideas these are.
 
 One gradient step on one data point moves a model's prediction everywhere: by how much is a
-kernel, the neural tangent kernel.  The preview is Example 4's step (numbers from ntkcore).
+kernel, the neural tangent kernel.  The preview is Example 4's step (numbers from ntkcore).  The
+plan lists every chapter that declares a roadmap line (scenes.story.roadmap), by its number.
 
-Render:  manim -pql scenes/ch0_opening.py Opening
+Render:  manim -pql scenes/chapters/opening.py Opening
 """
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, GrowArrow, LaggedStart, VGroup, Write
+import math
+
+from manim import (
+    DOWN, LEFT, ORIGIN, RIGHT, UL, UP, UR, FadeIn, FadeOut, GrowArrow, LaggedStart, VGroup, Write, config,
+)
 
 from ntkcore.step_facts import first_order_gap
 
 from scenes.base import ExampleScene, fit_width
 from scenes.formatting import fmt, fmt_g, percent
+from scenes.story import roadmap
 from scenes.widgets import red_arrow
 
-#: What the viewer will see, in the order of ``pipeline.chapters.CHAPTERS`` (a test checks it):
-#: each row names the chapters it covers.
-ROADMAP = (
-    ("Examples 1–2: a lookup table, a line; one data point moves f.", ("lookup_table", "linear")),
-    ("The neural tangent kernel, defined from those moves.", ("ntk_definition",)),
-    ("Examples 3–5: a reparametrized line, an RBF network, and\n"
-     "the kernel changing while that network trains.", ("reparametrized", "rbf", "training")),
-    ("Wide networks: a fixed kernel, and kernel gradient descent.", ("wide_init", "wide_training", "kernel_gd")),
-    ("Many networks: two Gaussian processes, the NNGP and the NTK.", ("gp_over_time", "nngp_vs_ntk")),
-)
+NUMBER_GAP = 0.3     # between a row's chapter number and its line
+COLUMN_GAP = 0.6     # between two columns of the plan
+ROW_GAP = (0.1, 0.26)   # the least and the most room between two rows
+MARGIN = 0.15           # between a text and the frame's right edge
 
-#: The two places where we read the post one way where it prints another (ntkcore/examples.py).
-READINGS = ("Two readings of the post: Example 1 uses θₓ = 3x + 1 (the post prints 3i + 2),\n"
-            "Example 4's θ is read centre-first (the post prints it amplitude-first).")
+
+def fit_right(mob):
+    """Scale ``mob`` down about its left edge (never up) so that it ends ``MARGIN`` inside the
+    frame's right edge: the notes right of the preview, whatever the length of their words."""
+    room = config.frame_width / 2 - MARGIN - mob.get_left()[0]
+    if mob.width > room:
+        mob.scale_to_fit_width(room, about_edge=LEFT)
+    return mob
 
 
 class Opening(ExampleScene):
@@ -51,26 +56,20 @@ class Opening(ExampleScene):
         rough = gap >= 0.01               # a visibly finite step (Example 4 at lr 0.1: 9 %)
 
         # Step: title card
-        self.play_title_card("Some intuition on the\nneural tangent kernel",
-                             bridge="An animated companion to Ferenc Huszár's blog post\n"
-                                    "(inFERENCe, 2020)",
-                             narration="Some intuition on the neural tangent kernel: an animated companion to "
-                                       "Ferenc Huszár's blog post from 2020.")
+        self.play_title_card(title=self.label("video_title"))
 
         # Step: the question, on Example 4's step; the cross and the arrows named
-        obs_label = self.ty.text(f"observation ({x_s}, {y_s})", size=self.ty.LABEL_SIZE,
+        obs_label = self.ty.text(self.label("observation", x=x_s, y=y_s), size=self.ty.LABEL_SIZE,
                                  color=self.theme.observation).next_to(self.cross, UP, buff=0.2)
         key_arrow = red_arrow(LEFT * 0.3, RIGHT * 0.3, self.theme.arrow, stroke_width=4, tip_length=0.14)
-        self.arrow_key = VGroup(key_arrow, self.ty.text(f"one gradient step at x′ = {x_s}:\nΔf(x) at every x",
-                                                        size=self.ty.LABEL_SIZE, line_spacing=0.9)).arrange(RIGHT, buff=0.15)
+        self.arrow_key = VGroup(key_arrow, self.ty.text(self.label("arrow_key", x=x_s), size=self.ty.LABEL_SIZE,
+                                                        line_spacing=0.9)).arrange(RIGHT, buff=0.15)
         plot_right = self.axes.c2p(ex.x_range[1], y_obs)[0]
         self.arrow_key.move_to([plot_right + 0.7, self.axes.c2p(x_obs, self.axes.y_range[1])[1], 0],
                                aligned_edge=LEFT + UP)
+        fit_right(self.arrow_key)
         preview = VGroup(self.axes, self.axis_labels(), self.dots, self.cross, obs_label)
-        with self.step("Train a model on one data point.\nHow does its prediction move everywhere else?",
-                       narration=f"Take a model and one observation, the blue cross at x = {x_s}. One step of "
-                                 "gradient descent pulls the prediction there towards the data. But the red "
-                                 "arrows show that the prediction moves everywhere else too. By how much?"):
+        with self.step("question", x=x_s):
             self.play(FadeIn(preview), run_time=1.0)
             self.play(LaggedStart(*[GrowArrow(a) for a in arrows.values()], lag_ratio=0.03),
                       FadeIn(self.arrow_key), run_time=1.5)
@@ -79,67 +78,87 @@ class Opening(ExampleScene):
         self.kernel_tex = self.ty.math(r"k(x, x') = \big\langle \nabla_\theta f(x),\ "
                                        r"\nabla_\theta f(x') \big\rangle", size=self.ty.CAPTION_SIZE + 4)
         self.kernel_tex.next_to(self.arrow_key, DOWN, buff=0.6).align_to(self.arrow_key, LEFT)
+        gap_s = percent(max(gap, 0.001))
         self.step_note = VGroup(
-            self.ty.text("For a small step, each red arrow", size=self.ty.LABEL_SIZE),
+            self.ty.text(self.label("small_step"), size=self.ty.LABEL_SIZE),
             self.ty.math(r"\Delta f(x) \approx \eta\, k(x, x')", size=self.ty.CAPTION_SIZE + 4),
-            self.ty.text(f"x′ = {x_s}, η = {eta_s} here: "
-                         + (f"not small:\nthe arrows differ from η·k by up to\n{percent(gap)} of the largest"
-                            if rough else f"the arrows\nmatch η·k to within {percent(max(gap, 0.001))}\n"
-                                          "of the largest"),
+            self.ty.text(self.label("this_step_rough" if rough else "this_step_close", x=x_s, eta=eta_s, gap=gap_s),
                          size=self.ty.LABEL_SIZE, color=self.theme.axis, line_spacing=0.9),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         self.step_note.next_to(self.kernel_tex, DOWN, buff=0.45).align_to(self.kernel_tex, LEFT)
-        with self.step("The answer is a kernel: the neural tangent kernel\n"
-                       "(Jacot, Gabriel & Hongler, 2018).",
-                       narration="The answer is a kernel, the neural tangent kernel of Jacot, Gabriel and "
-                                 "Hongler: the inner product of the gradients of f at two inputs. For a small "
-                                 f"step, each arrow is about eta times the kernel, with x prime = {x_s}. "
-                                 + (f"The step here is a finite one, eta = {eta_s}: the arrows differ from eta "
-                                    f"times k by up to {percent(gap)} of the largest arrow." if rough else
-                                    f"Here eta = {eta_s}, and the arrows match eta times k to within "
-                                    f"{percent(max(gap, 0.001))} of the largest arrow.")):
+        fit_right(self.step_note)
+        with self.step("kernel", None if rough else "small_step", x=x_s, eta=eta_s, gap=gap_s):
             self.play(Write(self.kernel_tex), run_time=1.4)
             self.play(FadeIn(self.step_note), run_time=0.6)
 
         # Step: what the viewer will see, in the order of the chapters
-        head = self.heading("What you will see")
-        rows = VGroup(*[VGroup(self.ty.text(str(n), size=self.ty.CAPTION_SIZE, weight="BOLD"),
-                               self.ty.text(t, size=self.ty.CAPTION_SIZE)).arrange(RIGHT, buff=0.3,
-                                                                                    aligned_edge=UP)
-                        for n, (t, _) in enumerate(ROADMAP, start=1)])
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.26)
-        fit_width(rows, 12.4).next_to(head, DOWN, buff=0.35).align_to(head, LEFT).shift(0.5 * RIGHT)
-        self.roadmap = rows
+        head = self.heading(self.label("plan_heading"))
+        self.roadmap = rows = self.plan_rows(head)
         shown = (preview, self.kernel_tex, self.step_note, self.arrow_key, *arrows.values())
-        with self.step("Five small models, the kernel defined after the second;\n"
-                       "then what happens as networks get wide.",
-                       narration="We start with two small models from the post, where every number can be "
-                                 "checked by hand, and define the kernel from them. Three more small models "
-                                 "follow, the last one watching the kernel change during training. Then we "
-                                 "see what happens when networks get very wide: a fixed kernel, kernel "
-                                 "gradient descent, and two different Gaussian processes."):
+        with self.step("plan"):
             self.play(*[FadeOut(m) for m in shown], run_time=0.5)
             self.play(FadeIn(head), LaggedStart(*[FadeIn(r, shift=0.1 * RIGHT) for r in rows], lag_ratio=0.25),
                       run_time=2.5)
 
-        # Step: credits, and the two readings of the post
-        self.readings = self.ty.text(READINGS, size=self.ty.LABEL_SIZE, color=self.theme.highlight,
+        # Step: credits, and the two readings of the post (in the plan's place: both do not fit at once)
+        self.readings = self.ty.text(self.label("readings"), size=self.ty.LABEL_SIZE, color=self.theme.highlight,
                                      line_spacing=0.9)
         credit = VGroup(
-            self.ty.text("Based on F. Huszár, “Some Intuition on the Neural Tangent Kernel”,", size=self.ty.LABEL_SIZE),
-            self.ty.text("inFERENCe, 2020 — and on Jacot, Gabriel & Hongler, NeurIPS 2018.",
-                         size=self.ty.LABEL_SIZE),
+            self.ty.text(self.label("credit"), size=self.ty.LABEL_SIZE, line_spacing=0.9),
             self.readings,
-            self.ty.text("Every number on screen is computed (JAX, float64), not drawn by hand.",
-                         size=self.ty.LABEL_SIZE, color=self.theme.axis),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        fit_width(credit, 12.4).next_to(rows, DOWN, buff=0.35).align_to(rows, LEFT)
-        with self.step("The examples are the post's (two readings noted);\n"
-                       "the wide networks are computed here.",
-                       narration="The examples are Ferenc Huszár's, with two readings we fix: the lookup table "
-                                 "starts at theta x = 3x + 1, where the post prints 3i + 2, so that Example 2 "
-                                 "is the same function, and Example 4's parameters are read centre first, "
-                                 "where the post prints the amplitude first. The wide-network results are "
-                                 "computed for this video, and every number you will see is computed, not "
-                                 "drawn by hand."):
+            self.ty.text(self.label("computed"), size=self.ty.LABEL_SIZE, color=self.theme.axis),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        fit_width(credit, config.frame_width - 0.8).move_to(ORIGIN).shift(0.4 * UP)
+        self.credit = credit
+        with self.step("credits"):
+            self.play(FadeOut(head), FadeOut(rows), run_time=0.5)
             self.play(FadeIn(credit), run_time=0.8)
+
+    # ------------------------------------------------------------------ the plan
+    def plan_rows(self, head) -> VGroup:
+        """One row per chapter with a roadmap line: its number (bold) and its line, in story order,
+        under ``head`` and above a two-line caption.  In one column if it fits, else two, at caption
+        size if it fits, else at label size (never smaller: only a plan no layout fits is scaled)."""
+        w, h = config.frame_width / 2, config.frame_height / 2
+        two_lines = self.ty.text("Ag\nAg", size=self.ty.CAPTION_SIZE, line_spacing=0.9).height
+        top, bottom = head.get_bottom()[1] - 0.3, -h + 0.18 + two_lines + 0.4   # clear of the caption
+        left, right = head.get_left()[0] + 0.5, w - 0.3
+        for size in (self.ty.CAPTION_SIZE, self.ty.LABEL_SIZE):
+            for columns in (1, 2):
+                rows = self.plan_texts(size)
+                if self.arrange_plan(rows, columns, left, top, top - bottom, right - left):
+                    return rows
+        rows = self.plan_texts(self.ty.LABEL_SIZE)    # no layout fits: one column, scaled into the room
+        self.arrange_plan(rows, 1, left, top, top - bottom, right - left, force=True)
+        fit_width(rows, right - left)
+        rows.scale_to_fit_height(min(rows.height, top - bottom))
+        return rows.move_to([left, top, 0], aligned_edge=UL)
+
+    def plan_texts(self, size: float) -> VGroup:
+        """The plan's rows (chapter number, roadmap line) at font ``size``, not yet placed."""
+        return VGroup(*[VGroup(self.ty.text(str(n), size=size, weight="BOLD"), self.ty.text(line, size=size))
+                        for n, line in roadmap()])
+
+    @staticmethod
+    def arrange_plan(rows, columns: int, left: float, top: float, height: float, width: float,
+                     force: bool = False) -> bool:
+        """Place ``rows`` (number, line) in ``columns`` columns from (``left``, ``top``): numbers
+        right-aligned, lines left-aligned, rows evenly spaced.  False (nothing placed) if they do
+        not fit ``width`` × ``height``, unless ``force``."""
+        if len(rows) == 0:
+            return True
+        per = math.ceil(len(rows) / columns)
+        number_w = max(r[0].width for r in rows)
+        line_w = max(r[1].width for r in rows)
+        row_h = max(r.height for r in rows)
+        gap = max(ROW_GAP[0], min(ROW_GAP[1], (height - per * row_h) / max(per - 1, 1)))
+        column_w = number_w + NUMBER_GAP + line_w
+        fits = per * row_h + (per - 1) * gap <= height and columns * column_w + (columns - 1) * COLUMN_GAP <= width
+        if not (fits or force):
+            return False
+        for k, (number, line) in enumerate(rows):
+            c, j = divmod(k, per)
+            x, y = left + c * (column_w + COLUMN_GAP), top - j * (row_h + gap)
+            number.move_to([x + number_w, y, 0], aligned_edge=UR)
+            line.move_to([x + number_w + NUMBER_GAP, y, 0], aligned_edge=UL)
+        return True

@@ -5,7 +5,7 @@ Colours: the changed factor 10 is marked in the highlight colour (the post uses 
 is the observation's colour), and so are the parts of the step it changes (the ring at x = −10,
 the constants of the kernels and of the steps).
 
-Render:  manim -pql scenes/ch4_reparametrized.py Reparametrized
+Render:  manim -pql scenes/chapters/reparametrized.py Reparametrized
 """
 
 import numpy as np
@@ -27,14 +27,6 @@ def split_formula(latex: str, part: str) -> tuple:
     """``latex`` cut around the first ``part``: (before, part, after); (latex, "", "") if absent."""
     before, found, after = latex.partition(part)
     return (before, found, after) if found else (latex, "", "")
-
-
-def pivot(p, d, subject: str) -> str:
-    """How a step moves a line: ``"the line tilts about x = −0.1"`` (``p``: the x it leaves in
-    place, or None), else ``"the line moves up everywhere"``."""
-    if p is None:
-        return f"{subject} moves {'up' if np.mean(d) > 0 else 'down'} everywhere"
-    return f"{subject} tilts about x = {fmt_g(round(p, 2))}"
 
 
 class Reparametrized(ExampleScene):
@@ -75,11 +67,7 @@ class Reparametrized(ExampleScene):
         scale_s = fmt_g(self.scale)
 
         # Step: title card
-        self.play_title_card(ex.title,
-                             bridge="Same function, new parameters:\ndoes the kernel care how we write f?",
-                             narration="The kernel came from the gradients with respect to the parameters. "
-                                       "So what happens if we keep the very same function, but write it "
-                                       "with different parameters?")
+        self.play_title_card(title=ex.title)
 
         # Step: Example 2's formula becomes Example 3's: a factor 10 in front of θ₂
         head = self.heading(self.heading_text)
@@ -95,14 +83,9 @@ class Reparametrized(ExampleScene):
         th_re = ", ".join(fmt_g(t) for t in ex.theta0)
         offset_s = fmt_g(self.scale * ex.theta0[1])
         same_offset = np.isclose(self.scale * ex.theta0[1], lin.theta0[1])
-        with self.step(f"Example 3 writes the line with a factor {scale_s} in front of θ₂,\n"
-                       f"and starts from θ = ({th_re}) instead of ({th_lin}).",
-                       narration=f"Example 2 was theta 1 x plus theta 2. Example 3 puts a factor {scale_s} "
-                                 f"in front of theta 2, and starts from theta = ({th_re}) instead of "
-                                 f"({th_lin}). "
-                                 + (f"Since {scale_s} times {fmt_g(ex.theta0[1])} is {offset_s}, the offset is "
-                                    "the same as before." if same_offset else
-                                    f"The offset is {offset_s} instead of {fmt_g(lin.theta0[1])}.")):
+        with self.step("factor", None if same_offset else "other_offset", scale=scale_s, theta=th_re,
+                       theta_linear=th_lin, theta2=fmt_g(ex.theta0[1]), offset=offset_s,
+                       offset_linear=fmt_g(lin.theta0[1])):
             self.play(FadeIn(head), Write(lin_big), run_time=1.2)
             self.wait(0.6)   # read Example 2's formula before it changes
             if self.factor is not None:
@@ -127,12 +110,8 @@ class Reparametrized(ExampleScene):
         labels = VGroup(self.axis_labels(), self.x_label(self.linear_axes), self.y_label(self.linear_axes, "f(x)"))
         same = lin.x_range == ex.x_range and np.allclose(lin.values(), ex.values())
         line = line_formula(xs, f0)
-        with self.step(f"Left, θ = ({th_lin}); right, θ = ({th_re}):\n"
-                       + (f"both draw the same line, f(x) = {line}." if same else "two different lines."),
-                       narration=f"Side by side: Example 2 on the left with theta = ({th_lin}), Example 3 on "
-                                 f"the right with theta = ({th_re}). "
-                                 + (f"Both draw exactly the same line, {line}." if same else
-                                    "They draw different lines.")):
+        with self.step("side_by_side", None if same else "different", theta_linear=th_lin, theta=th_re,
+                       **({"line": line} if same else {})):
             self.play(ReplacementTransform(self.formula, titles[1]), FadeIn(titles[0]), FadeIn(self.theta_texs),
                       FadeIn(self.linear_axes), FadeIn(self.axes), FadeIn(labels), run_time=1.2)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for pair in zip(self.linear_dots, self.dots)
@@ -141,12 +120,9 @@ class Reparametrized(ExampleScene):
             self.factor = titles[1][1]
 
         # Step: the same data and the same learning rate, one gradient step each
-        self.lr_text = self.ty.text(f"learning rate {lr_s}", size=self.ty.LABEL_SIZE)
+        self.lr_text = self.ty.text(self.label("learning_rate", lr=lr_s), size=self.ty.LABEL_SIZE)
         self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
-        with self.step(f"The same observation ({x_s}, {y_s}), the same learning rate {lr_s}:\n"
-                       f"one gradient step each.",
-                       narration=f"Now the same data point, ({x_s}, {y_s}), and the same learning rate, "
-                                 f"{lr_s}. We take one gradient step in each model."):
+        with self.step("same_data", x=x_s, y=y_s, lr=lr_s):
             self.play(FadeIn(linear_cross, scale=1.5), FadeIn(self.cross, scale=1.5),
                       FadeIn(self.lr_text, shift=0.1 * DOWN), run_time=0.8)
             self.play(LaggedStart(*[GrowArrow(a) for a in self.linear_arrows.values()], lag_ratio=0.05),
@@ -162,17 +138,11 @@ class Reparametrized(ExampleScene):
         x_left = fmt_g(xs[k_left])
         still = abs(d[k_left]) <= 1e-9
         none_down = bool(np.all(d >= -1e-9))
-        with self.step("But the steps differ: on the right "
-                       + ("no arrow points down,\n" if none_down else "the arrows change,\n")
-                       + (f"and f({x_left}) does not move at all." if still else
-                          f"and f({x_left}) moves {signed(d[k_left])}, not {signed(d_lin[k_left])}."),
-                       narration=f"But the two steps are different. On the left, f({x_left}) went down by "
-                                 f"{fmt(abs(d_lin[k_left]), 1)}. On the right "
-                                 + ("no arrow points down, and " if none_down else "")
-                                 + (f"f({x_left}) does not move at all." if still else
-                                    f"f({x_left}) moves by {signed(d[k_left])}.")
-                                 + f" At x = {x_s} the right-hand step is "
-                                 f"{fmt_g(round(d[i] / d_lin[i], 1))} times as large as on the left."):
+        variant = {(True, True): None, (True, False): "moves", (False, True): "arrows_change",
+                   (False, False): "arrows_change_moves"}[none_down, still]
+        with self.step("steps_differ", variant, x_left=x_left, x=x_s,
+                       move_linear=fmt(abs(d_lin[k_left]), 1), ratio=fmt_g(round(d[i] / d_lin[i], 1)),
+                       **({} if still else {"move": signed(d[k_left]), "move_linear_signed": signed(d_lin[k_left])})):
             self.play(FadeIn(self.tables), run_time=0.8)
             self.play(Create(rings), run_time=0.8)
 
@@ -180,16 +150,14 @@ class Reparametrized(ExampleScene):
         ghosts = VGroup(*[dot.copy().set_color(self.theme.moved_dot) for dot in (*self.linear_dots, *self.dots)])
         self.add(ghosts, self.linear_dots, self.dots)
         p_lin, p_re = still_point(xs, d_lin), still_point(xs, d)
-        left, right = pivot(p_lin, d_lin, "the line"), pivot(p_re, d, "it")
+        left, right = self.pivot(p_lin, d_lin), self.pivot(p_re, d)
         rises = p_re is not None and none_down
         # grey = before, black = after, red = the step: in the empty lower right of the left panel
         ax = self.linear_axes
-        self.legend = step_legend(self.ty, self.theme)
+        self.legend = step_legend(self.ty, self.theme, self.label("before_step"), self.label("after_step"),
+                                  self.label("the_step"))
         self.legend.move_to(ax.c2p(ax.x_range[1], ax.y_range[0]), aligned_edge=DR).shift(0.12 * UP + 0.1 * LEFT)
-        with self.step(f"Left: {left}.\nRight: {right}" + (", and rises everywhere else." if rises else "."),
-                       narration=f"The dots move along their arrows. On the left {left}. On the right {right}"
-                                 + (", and rises everywhere else" if rises else "")
-                                 + ": two different new lines."):
+        with self.step("dots_move", None if rises else "no_rise", left=left, right=right):
             self.play(*[dot.animate.move_to(self.linear_axes.c2p(x, y))
                         for x, y, dot in zip(xs, f0_lin + d_lin, self.linear_dots)],
                       *[dot.animate.move_to(self.c2p(x, y)) for x, y, dot in zip(xs, f0 + d, self.dots)],
@@ -203,12 +171,7 @@ class Reparametrized(ExampleScene):
                                 for c, table in zip(self.kernel_constants, self.tables)])
         for k in self.kernels:
             k[1].set_color(self.theme.highlight)
-        with self.step(f"The kernels: x·x′ + {c_lin} on the left, x·x′ + {c_re} on the right,\n"
-                       f"because the gradients are (x, 1) and (x, {scale_s}).",
-                       narration=f"Why? The kernel is the inner product of gradients. On the left the "
-                                 f"gradient is (x, 1), so k = x times x prime plus {c_lin}. On the right "
-                                 f"the factor {scale_s} is in the gradient, (x, {scale_s}), so "
-                                 f"k = x times x prime plus {scale_s} squared, {c_re}."):
+        with self.step("kernels", c_linear=c_lin, c=c_re, scale=scale_s):
             self.play(FadeIn(self.kernels, shift=0.1 * DOWN), run_time=0.8)
             animations = [Indicate(k[1], color=self.theme.highlight, scale_factor=1.4) for k in self.kernels]
             if self.factor is not None:
@@ -226,29 +189,26 @@ class Reparametrized(ExampleScene):
             for t in self.step_texs:
                 t[1].set_color(self.theme.highlight)
             same_slope = abs(slope_l - slope_r) <= 1e-9
-            with self.step((f"Both steps raise the slope by {fmt_g(slope_r)}; " if same_slope else
-                            f"The slopes rise by {fmt_g(slope_l)} and {fmt_g(slope_r)}; ")
-                           + f"the offset rises\nby {fmt_g(lift_l)} on the left, by {fmt_g(lift_r)} on the right.",
-                           narration=(f"Read the two steps as lines. Both raise the slope by {fmt_g(slope_r)}. "
-                                      if same_slope else
-                                      f"The slopes rise by {fmt_g(slope_l)} and {fmt_g(slope_r)}. ")
-                                     + f"But the offset rises by only {fmt_g(lift_l)} on the left, and by "
-                                       f"{fmt_g(lift_r)} on the right: {fmt(lift_r / lift_l, 0)} times as much."):
+            with self.step("steps_as_lines", None if same_slope else "different_slopes", slope=fmt_g(slope_r),
+                           slope_linear=fmt_g(slope_l), lift=fmt_g(lift_r), lift_linear=fmt_g(lift_l),
+                           ratio=fmt(lift_r / lift_l, 0)):
                 self.play(*[ReplacementTransform(table, t) for table, t in zip(self.tables, self.step_texs)],
                           run_time=1.0)
                 self.play(*[Indicate(t[1], color=self.theme.highlight, scale_factor=1.4) for t in self.step_texs],
                           run_time=1.0)
-        with self.step("It became easier to push the whole function up by a constant:\n"
-                       "same function, same data, same learning rate, a different step.",
-                       narration="With the factor in front of theta 2 it became much easier to push the whole "
-                                 "function up by a constant. Same function, same data, same learning rate, and "
-                                 "yet a different step: the kernel depends on how we parametrize f, not only "
-                                 "on the function itself."):
+        with self.step("parametrization_matters"):
             # the constant parts, once more: the factor, the kernel's constant, the step's offset
             marks = [self.kernels[1][1]] + ([self.factor] if self.factor is not None else [])
             if getattr(self, "step_texs", None) is not None:
                 marks.append(self.step_texs[1][1])
             self.play(*[Circumscribe(m, color=self.theme.highlight, buff=0.06) for m in marks], run_time=1.4)
+
+    def pivot(self, p, d) -> str:
+        """How a step moves a line: ``"tilts about x = −0.1"`` (``p``: the x it leaves in place, or
+        None), else ``"moves up everywhere"`` (the chapter's labels)."""
+        if p is None:
+            return self.label("moves_everywhere", dir=self.label("up" if np.mean(d) > 0 else "down"))
+        return self.label("tilts_about", x=fmt_g(round(p, 2)))
 
     def build_panel_axes(self, center):
         """Axes like ``self.axes`` (same ranges, size and numbers) at another place."""

@@ -11,7 +11,7 @@ axes, with its fitted slope (≈ −½).
 Every number comes from ``ntkcore.wide_experiments.init_band`` (precomputed and cached by the
 pipeline; computed here when the chapter is rendered by hand).
 
-Render:  manim -pql scenes/ch7_wide_init.py WideAtInit
+Render:  manim -pql scenes/chapters/wide_init.py WideAtInit
 """
 
 from __future__ import annotations
@@ -24,24 +24,25 @@ from manim import (
 
 from scenes import runtime
 from scenes.base import ChapterScene
+from scenes.components.gp_plots import input_map
 from scenes.formatting import fmt, fmt_g, percent, tex_num
 from scenes.ranges import whole_numbers, whole_ticks
 from scenes.widgets import smooth_curve, vertical_marker
 from ntkcore.wide_experiments import largest_deviation, sharpest_bend
 
 
-def input_map(x_range) -> tuple[str, str]:
-    """The linear map of the grid onto [−1, 1], as ``(text, tex)``: ``u = 2(x + 10)/30 − 1``."""
+def input_map_tex(x_range) -> str:
+    """The linear map of the grid onto [−1, 1] in TeX, ``u = 2(x + 10)/30 − 1`` as a fraction (its text
+    and its spoken words: :func:`scenes.components.gp_plots.input_map`)."""
     lo, hi = x_range
     shifted = "x" if lo == 0 else f"(x {'+' if lo < 0 else '−'} {fmt_g(abs(lo))})"
-    text = f"u = 2{shifted}/{fmt_g(hi - lo)} − 1"
     num = "2x" if lo == 0 else f"2{tex_num(shifted)}"
-    return text, rf"u = \frac{{{num}}}{{{fmt_g(hi - lo)}}} - 1"
+    return rf"u = \frac{{{num}}}{{{fmt_g(hi - lo)}}} - 1"
 
 
-def spoken_shift(lo) -> str:
-    """``x − lo`` as a lecturer says it: "x plus 10"."""
-    return "x" if lo == 0 else f"x {'plus' if lo < 0 else 'minus'} {fmt_g(abs(lo))}"
+def text_lines(ty, words: str, size: float, **kwargs) -> VGroup:
+    """One text mobject per line of ``words`` (a label of several lines), for the caller to arrange."""
+    return VGroup(*[ty.text(line, size=size, **kwargs) for line in words.split("\n")])
 
 
 class WideAtInit(ChapterScene):
@@ -149,7 +150,7 @@ class WideAtInit(ChapterScene):
             VGroup(Line(ORIGIN, 0.25 * RIGHT, color=c, stroke_width=6),
                    self.ty.text(str(int(w)), size=self.ty.LABEL_SIZE, color=c)).arrange(RIGHT, buff=0.07)
             for w, c in zip(self.widths, self.width_colors)]).arrange(RIGHT, buff=0.18)
-        key = VGroup(self.ty.text("width:", size=self.ty.LABEL_SIZE), entries).arrange(RIGHT, buff=0.15)
+        key = VGroup(self.ty.text(self.label("width_key"), size=self.ty.LABEL_SIZE), entries).arrange(RIGHT, buff=0.15)
         return key.to_corner(UP + RIGHT, buff=0.3)
 
     def network_card(self, map_tex: str) -> VGroup:
@@ -157,14 +158,14 @@ class WideAtInit(ChapterScene):
         map, and the notation."""
         s = self.wide
         ty = self.ty
-        net = VGroup(ty.text(f"ReLU network, {s.depth} hidden layers,", size=ty.LABEL_SIZE),
-                     ty.text("NTK parametrization", size=ty.LABEL_SIZE)).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        net = text_lines(ty, self.label("network", depth=s.depth), ty.LABEL_SIZE).arrange(DOWN, aligned_edge=LEFT,
+                                                                                         buff=0.12)
         formula = ty.math(map_tex, size=ty.CAPTION_SIZE + 2)
         notation = VGroup(
             VGroup(ty.math(r"k(x, x')", size=ty.CAPTION_SIZE, color=self.width_colors[len(self.widths) // 2]),
-                   ty.text("one network's NTK", size=ty.LABEL_SIZE)),
+                   ty.text(self.label("one_ntk"), size=ty.LABEL_SIZE)),
             VGroup(ty.math(r"\Theta(x, x')", size=ty.CAPTION_SIZE, color=self.theme.ntk_exact),
-                   ty.text("the infinite-width NTK", size=ty.LABEL_SIZE)),
+                   ty.text(self.label("infinite_ntk"), size=ty.LABEL_SIZE)),
         )
         for row in notation:
             row.arrange(RIGHT, buff=0.25)
@@ -180,83 +181,58 @@ class WideAtInit(ChapterScene):
         n_seeds = d["curves"].shape[1]
         kx, lx = self.kernel_axes, self.loglog_axes
         lo, hi = s.x_range
-        map_text, map_tex = input_map(s.x_range)
+        map_text, map_spoken = input_map(self, s.x_range)
         xc = fmt_g(float(d["x_center"]))
 
         # Step: title card
-        self.play_title_card(
-            "Wide networks at initialization", r"\text{width} \to \infty:\quad k(x, x') \;\to\; \Theta(x, x')",
-            bridge="Example 5's kernel moved; the post claims that for very wide networks\n"
-                   "it neither depends on the random start nor moves.",
-            narration="Example 5's kernel moved while the little network trained. The post claims that for very "
-                      "wide networks the neural tangent kernel neither depends on the random start nor moves. "
-                      "This chapter checks the first half: the kernel at initialization.")
+        self.play_title_card(r"\text{width} \to \infty:\quad k(x, x') \;\to\; \Theta(x, x')")
 
         # Step: the network
-        head = self.heading("Wide networks at initialization")
-        card = self.network_card(map_tex)
+        head = self.heading(self.script.chapter["title"])
+        card = self.network_card(input_map_tex(s.x_range))
         net, formula, notation = card
         x_name = self.ty.math("x", size=self.ty.CAPTION_SIZE + 4).next_to(kx.frame_x.get_right(), RIGHT, buff=0.15)
         x_name.set_y(kx.frame_x.numbers.get_center()[1])
         y_name = VGroup(self.ty.math(f"k(x, {xp})", size=self.ty.CAPTION_SIZE),
-                        self.ty.text("raw, not normalized", size=self.ty.LABEL_SIZE, color=self.theme.axis))
+                        self.ty.text(self.label("raw_kernel"), size=self.ty.LABEL_SIZE, color=self.theme.axis))
         y_name.arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
         y_name.next_to(kx.frame_y.get_top(), UP, buff=0.15).align_to(kx.frame_y, LEFT)
-        with self.step(f"A new model: a ReLU network with {s.depth} hidden\n"
-                       "layers, in the NTK parametrization.",
-                       narration=f"From here on the model is a ReLU network with {s.depth} hidden layers of equal "
-                                 "width, in the NTK parametrization: each layer's weights are scaled by one over "
-                                 "the square root of the number of inputs to that layer."):
+        with self.step("network", depth=s.depth):
             self.play(FadeIn(head), FadeIn(kx), FadeIn(x_name), FadeIn(y_name), FadeIn(net), run_time=1.0)
 
         # Step: its input
         centre_line = DashedLine(kx.c2p(float(d["x_center"]), kx.y_range[0]), kx.c2p(float(d["x_center"]), kx.y_range[1]),
                                  color=self.theme.grid, stroke_width=2.5, dash_length=0.1)
-        with self.step(f"Its input is {map_text}: the grid\n"
-                       f"x ∈ [{fmt_g(lo)}, {fmt_g(hi)}] becomes u ∈ [−1, 1], with u = 0 at x = {xc}.",
-                       narration=f"Its input is not x itself but u equals 2 times {spoken_shift(lo)}, over "
-                                 f"{fmt_g(hi - lo)}, minus 1: the post's grid from {fmt_g(lo)} to {fmt_g(hi)} "
-                                 f"becomes the interval from minus 1 to 1, and u is 0 at x = {xc}."):
+        with self.step("input", map=map_text, map_spoken=map_spoken, lo=fmt_g(lo), hi=fmt_g(hi), xc=xc):
             self.play(FadeIn(formula), FadeIn(self.u_row), Create(centre_line), run_time=1.2)
 
         # Step: the notation and what is plotted
         marker = vertical_marker(kx, s.x_obs, self.theme.observation)
-        marker_label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+        marker_label = self.ty.text(self.label("x_prime", x=xp), size=self.ty.LABEL_SIZE, color=self.theme.observation)
         marker_label.next_to(marker, RIGHT, buff=0.1).align_to(marker, UP)
-        with self.step(f"k: one network's NTK. Θ: the infinite-width NTK.\n"
-                       f"We plot k(x, {xp}) as it is, not normalized.",
-                       narration=f"Notation: k is the NTK of one particular network, Θ the NTK of the infinitely "
-                                 "wide network; the NNGP kernel, which comes later, will be K. We plot the column "
-                                 f"k of x and {xp}, as it is: unlike Example 5, not divided by its value at {xp}."):
+        with self.step("notation", xp=xp):
             self.play(FadeIn(notation), FadeIn(marker), FadeIn(marker_label), run_time=1.0)
 
         # Step: the narrowest width, one thin curve per seed
         legend_anchor = kx.c2p(lo, kx.y_range[1]) + 0.3 * RIGHT + 0.2 * DOWN
-        width_labels = [self.ty.text(f"width {w}", size=self.ty.CAPTION_SIZE, color=c, weight="BOLD")
+        width_labels = [self.ty.text(self.label("width", w=w), size=self.ty.CAPTION_SIZE, color=c, weight="BOLD")
                         .move_to(legend_anchor, aligned_edge=LEFT + UP)
                         for w, c in zip(self.widths, self.width_colors)]
         self.band_display = band = self.bands[0].copy()     # morphs width to width; self.bands stay as drawn
         width_label = width_labels[0].copy()
         key = self.width_key()
-        with self.step(f"Width {self.widths[0]}: {n_seeds} random initializations,\n"
-                       f"{n_seeds} different kernels k(x, {xp}).",
-                       narration=f"Start with width {self.widths[0]}: {n_seeds} networks, each with its own random "
-                                 f"initialization, give {n_seeds} different kernels. The colour key at the top "
-                                 "right: the wider the network, the darker its teal."):
+        with self.step("narrowest", width=self.widths[0], seeds=n_seeds, xp=xp):
             self.add(band)   # the group itself (not only its curves) so later Transforms keep its depth
             self.play(LaggedStart(*[Create(c) for c in band], lag_ratio=0.04), FadeIn(width_label), FadeIn(key),
                       run_time=1.6)
 
         # Step: the infinite-width NTK, drawn on top
-        analytic_label = self.ty.text("Θ: infinite width", size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact)
+        analytic_label = self.ty.text(self.label("analytic"), size=self.ty.LABEL_SIZE, color=self.theme.ntk_exact)
         analytic_label.next_to(width_labels[0], DOWN, buff=0.25, aligned_edge=LEFT).shift(0.65 * RIGHT)
         swatch = DashedVMobject(Line(ORIGIN, 0.5 * RIGHT, color=self.theme.ntk_exact,
                                      stroke_width=self.analytic_stroke), num_dashes=3)
         swatch.next_to(analytic_label, LEFT, buff=0.15)
-        with self.step(f"Dashed green: Θ(x, {xp}), the NTK at infinite width,\n"
-                       "in closed form: no random weights.",
-                       narration=f"Dashed, in green, Θ of x and {xp}: the NTK of the same architecture at infinite "
-                                 "width, computed in closed form, layer by layer, with no random weights at all."):
+        with self.step("infinite_width", xp=xp):
             self.play(Create(self.analytic_base), Create(self.analytic_dashed), FadeIn(swatch),
                       FadeIn(analytic_label), run_time=1.2)
 
@@ -265,29 +241,20 @@ class WideAtInit(ChapterScene):
         self.explain_the_bend(centre_line)
 
         # Step: the log–log panel and the spread of the narrowest width
-        spread_name = VGroup(self.ty.text(f"spread: std over seeds of k(x, {xp}),", size=self.ty.LABEL_SIZE),
-                             self.ty.text(f"mean over x, ÷ mean of Θ(x, {xp})", size=self.ty.LABEL_SIZE)
-                             ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        spread_name = text_lines(self.ty, self.label("spread_axis", xp=xp), self.ty.LABEL_SIZE
+                                 ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
         ll_labels = VGroup(
-            self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(lx.tick_labels[0], DOWN, buff=0.15),
+            self.ty.text(self.label("width_axis"), size=self.ty.LABEL_SIZE).next_to(lx.tick_labels[0], DOWN, buff=0.15),
             spread_name.next_to(lx.frame_y.get_top(), UP, buff=0.2).to_edge(RIGHT, buff=0.2),
         )
         self.spread_name = spread_name
-        with self.step("Right: how much the kernels differ from seed\n"
-                       "to seed, against width, on log–log axes.",
-                       narration="On the right: how much the kernels differ from seed to seed. The spread is the "
-                                 f"standard deviation over the seeds of k of x and {xp}, averaged over the grid, "
-                                 f"divided by the grid average of Θ of x and {xp}; plotted against width, both on "
-                                 "logarithmic axes."):
+        with self.step("spread", xp=xp):
             self.play(FadeOut(self.card), *[FadeOut(m) for m in self.bend_marks], run_time=0.5)
             self.play(FadeIn(lx), FadeIn(lx.tick_labels), FadeIn(ll_labels), run_time=0.8)
             self.play(FadeIn(self.spread_dots[0], scale=2.0), run_time=0.6)
 
         # Step: wider and wider: the band collapses onto the green curve
-        with self.step(f"Wider networks, {n_seeds} random seeds each:\n"
-                       "the band closes in on Θ.",
-                       narration=f"Now wider and wider networks, {n_seeds} random seeds each. The band of kernels "
-                                 "narrows and closes in on the green curve."):
+        with self.step("wider", seeds=n_seeds):
             for i in range(1, W):
                 self.play(Transform(band, self.bands[i]), Transform(width_label, width_labels[i]),
                           FadeIn(self.spread_dots[i], scale=2.0), run_time=1.5)
@@ -297,33 +264,22 @@ class WideAtInit(ChapterScene):
         theta_max = fmt(float(np.max(np.abs(d["analytic_ntk"]))), 2)
         typical = percent(float(d["spread"][-1]))       # the right panel's last dot
         self.deviation_said = (dev, rel)
-        self.say(f"At width {self.widths[-1]} even the worst of the {n_seeds} kernels stays within {fmt(dev, 2)}\n"
-                 f"of Θ ({percent(rel)} of its largest value, {theta_max}); the typical spread (right) is {typical}.",
-                 narration=f"At width {self.widths[-1]}, even the worst of the {n_seeds} kernels stays within "
-                           f"{fmt(dev, 2)} of Θ, that is {percent(rel)} of Θ's largest value, {theta_max}; at width "
-                           f"{self.widths[0]} they were up to {fmt(largest_deviation(d['curves'][0], d['analytic_ntk'])[0], 2)} "
-                           f"away. The typical spread, the last dot on the right, is {typical}.")
+        self.say("worst_kernel", width=self.widths[-1], seeds=n_seeds, dev=fmt(dev, 2), rel=percent(rel),
+                 theta_max=theta_max, typical=typical, narrowest=self.widths[0],
+                 dev_narrowest=fmt(largest_deviation(d["curves"][0], d["analytic_ntk"])[0], 2))
 
         # Step: the fitted slope
         slope = fmt(self.slope_shown, 2)
         half = abs(self.slope_shown + 0.5) < 0.1
-        slope_label = self.ty.text(f"slope {slope}" + (" ≈ −½" if half else ""), size=self.ty.LABEL_SIZE + 2)
+        slope_label = self.ty.text(self.label("slope_half" if half else "slope", slope=slope),
+                                   size=self.ty.LABEL_SIZE + 2)
         slope_label.next_to(lx.c2p(lx.x_range[1], lx.y_range[1]), DOWN + LEFT, buff=0.15)
-        with self.step(f"The dots lie on a line of slope {slope}" + (" ≈ −½:\n"
-                       "the spread shrinks like 1/√width." if half else ":\n"
-                       f"the spread shrinks like width^{slope}."),
-                       narration=f"The dots lie on a straight line of slope {slope}" + (
-                           ", about minus one half: the seed-to-seed spread shrinks like one over the square root "
-                           "of the width." if half else f": the seed-to-seed spread shrinks like width to the {slope}.")):
+        with self.step("slope", None if half else "not_half", slope=slope):
             self.play(Create(self.fit_line), FadeIn(slope_label), run_time=1.2)
             self.bring_to_front(*self.spread_dots)
 
         # Step: the conclusion
-        self.say("At infinite width the NTK at initialization is\n"
-                 "deterministic: every random seed gives Θ.",
-                 narration="So at infinite width the neural tangent kernel at initialization is deterministic: "
-                           "every random seed gives the same kernel, Θ. Whether it also stays put during "
-                           "training is the next chapter.")
+        self.say("deterministic")
 
     def share_inset(self, far: str, near: str, side: float) -> VGroup:
         """A small plot on the right: of the first-layer ReLUs firing at x', the share that also fires
@@ -342,15 +298,14 @@ class WideAtInit(ChapterScene):
                                        (float(d["shared_near"]), near, near_range)):
             seg = DashedLine(ax.c2p(x0, value), ax.c2p(x1, value), color=self.theme.highlight, stroke_width=3,
                              dash_length=0.08)
-            lab = self.ty.text(f"mean {words}", size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+            lab = self.ty.text(self.label("mean", share=words), size=self.ty.LABEL_SIZE, color=self.theme.highlight)
             if value > 0.5:
                 lab.next_to(seg, DOWN, buff=0.22).shift(0.35 * RIGHT)
             else:
                 lab.next_to(seg, UP, buff=0.12)
             group.add(seg, lab)
-        title = VGroup(self.ty.text(f"share of the units firing at x′ = {fmt_g(s.x_obs)}", size=self.ty.LABEL_SIZE),
-                       self.ty.text("that also fire at x (1st layer)", size=self.ty.LABEL_SIZE)
-                       ).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
+        title = text_lines(self.ty, self.label("share_title", xp=fmt_g(s.x_obs)), self.ty.LABEL_SIZE
+                           ).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
         title.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
         x_name = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.12)
         group.add(title, x_name)
@@ -383,7 +338,7 @@ class WideAtInit(ChapterScene):
         d, s = self.data, self.wide
         xp, xc = fmt_g(s.x_obs), fmt_g(float(d["x_center"]))
         side = float(d["obs_side"])
-        far_word, near_word = ("left", "right") if side > 0 else ("right", "left")
+        sides = None if side > 0 else "obs_left"       # the wording of the side of x' (right of u = 0 or left)
         explains = (side != 0 and d["shared_far"] < 0.5 < d["shared_near"]
                     and d["theta_far_max"] < d["theta_near_max"])
         zero = self.u_row[1]          # the "0" of the u row, under x_center
@@ -397,14 +352,8 @@ class WideAtInit(ChapterScene):
         S = len(narrow_bends)
         self.bend_counts = (theta_bend, near, S)
         lo1, hi1 = fmt_g(x_c - 1), fmt_g(x_c + 1)
-        theta_words = (f"Θ bends at x = {xc}, where u = 0" if theta_bend == x_c
-                       else f"Θ bends hardest at x = {fmt_g(theta_bend)} (u = 0 at x = {xc})")
-        with self.step(f"{theta_words}. At width {self.widths[0]},\n"
-                       f"{near} of {S} kernels k bend hardest at x = {lo1} … {hi1}.",
-                       narration=f"{theta_words.replace('Θ', 'Theta')}: the input u crosses 0 there. The "
-                                 f"width-{self.widths[0]} kernels bend near it: {near} of the {S} bend hardest "
-                                 f"between x = {lo1} and {hi1}; the others elsewhere, wherever their few units "
-                                 "switch on."):
+        with self.step("bend", None if theta_bend == x_c else "off_centre", xc=xc, bend=fmt_g(theta_bend),
+                       width=self.widths[0], near=near, seeds=S, lo=lo1, hi=hi1):
             self.play(centre_line.animate.set_color(self.theme.highlight), zero.animate.set_color(self.theme.highlight),
                       run_time=0.8)
 
@@ -417,12 +366,7 @@ class WideAtInit(ChapterScene):
             return
         far, near = percent(float(d["shared_far"])), percent(float(d["shared_near"]))
         inset = self.share_inset(far, near, side)
-        with self.step(f"Small biases: of the first-layer ReLUs firing at {xp},\n"
-                       f"on average {far} also fire {far_word} of {xc}, {near} {near_word} of it.",
-                       narration=f"Why? The biases are small, {fmt_g(s.b_std)}, so a first-layer unit is on for "
-                                 f"inputs of one sign and off for the other. On the right, of the first-layer units "
-                                 f"that fire at {xp}, the share that also fires at x: on average {far} at the grid "
-                                 f"points {far_word} of {xc}, but {near} at the points {near_word} of it."):
+        with self.step("shared_units", sides, xp=xp, far=far, near=near, xc=xc, b_std=fmt_g(s.b_std)):
             self.play(FadeOut(self.card), run_time=0.4)
             self.play(FadeIn(inset), run_time=1.0)
         self.card = inset          # what the log–log panel replaces
@@ -430,11 +374,7 @@ class WideAtInit(ChapterScene):
         lo_max = fmt(np.ceil(float(d["theta_far_max"]) * 100) / 100, 2)
         hi_max = fmt(float(d["theta_near_max"]), 2)
         marks = self.bound_marks(float(lo_max), hi_max, side)
-        with self.step(f"Inputs on opposite sides share few units: Θ(x, {xp})\n"
-                 f"stays below {lo_max} {far_word} of {xc}, reaches {hi_max} {near_word} of it.",
-                 narration=f"A ReLU network with small biases treats inputs of opposite sign almost separately. "
-                           f"So the kernel between them is small: Θ of x and {xp} stays below {lo_max} {far_word} "
-                           f"of {xc}, and reaches {hi_max} {near_word} of it."):
+        with self.step("opposite_sides", sides, xp=xp, lo_max=lo_max, hi_max=hi_max, xc=xc):
             self.play(*[FadeIn(m) for m in marks], run_time=0.8)
         self.bend_marks = marks
         unmark()

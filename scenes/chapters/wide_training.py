@@ -12,7 +12,7 @@ next to the kernel-regression prediction of its own initial NTK k_0.
 Every number comes from ``ntkcore.wide_experiments.training_change`` (precomputed and cached by
 the pipeline; computed here when the chapter is rendered by hand).
 
-Render:  manim -pql scenes/ch8_wide_training.py WideDuringTraining
+Render:  manim -pql scenes/chapters/wide_training.py WideDuringTraining
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from scenes.ranges import every_other_tick, whole_ticks
 from scenes.widgets import ObservationCross, dots_at, legend_row, smooth_curve, vertical_marker
 
 
-def listing(words) -> str:
-    """``a, b and c``."""
+def listing(scene, words) -> str:
+    """``a, b and c`` (the last two joined by the chapter's label ``listing``)."""
     words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return words[0] if len(words) == 1 else scene.label("listing", items=", ".join(words[:-1]), last=words[-1])
 
 
 class WideDuringTraining(ChapterScene):
@@ -81,7 +81,7 @@ class WideDuringTraining(ChapterScene):
         self.build_fit_panels()
 
     def width_label(self, i: int) -> str:
-        return f"width {int(self.widths[i])}"
+        return self.label("width", w=int(self.widths[i]))
 
     def panel(self, k: int, y_range, y_name, decimals: int = 2, size=None, centers=None):
         """Axes of panel ``k`` (left, right) with both axes named: ``x`` and ``y_name`` (a mobject)."""
@@ -144,7 +144,7 @@ class WideDuringTraining(ChapterScene):
                                d["k_after"][list(self.shown), self.seed].ravel(), [0.0]])
         y_range = whole_ticks(vals, self.kernel_y_step)
         y_name = VGroup(self.ty.math(f"k_t(x, {xp})", size=self.ty.CAPTION_SIZE),
-                        self.ty.text("raw, not normalized", size=self.ty.LABEL_SIZE, color=self.theme.axis)
+                        self.ty.text(self.label("raw_kernel"), size=self.ty.LABEL_SIZE, color=self.theme.axis)
                         ).arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
         steps = int(self.snap_steps[-1])
         self.step_colors = [self.theme.training_color(t, steps) for t in self.snap_steps]
@@ -156,7 +156,7 @@ class WideDuringTraining(ChapterScene):
             self.panel_axes.append(axes)
             self.kernel_axis_names.append(names)
             marker = vertical_marker(axes, s.x_obs, self.theme.observation)
-            label = self.ty.text(f"x′ = {xp}", size=self.ty.LABEL_SIZE, color=self.theme.observation)
+            label = self.ty.text(self.label("x_prime", x=xp), size=self.ty.LABEL_SIZE, color=self.theme.observation)
             self.obs_markers.append(VGroup(marker, label.next_to(marker, RIGHT, buff=0.1).align_to(marker, UP)))
             self.step_curves.append([
                 smooth_curve(axes, self.grid, d["k_steps"][i, j], color,
@@ -164,7 +164,7 @@ class WideDuringTraining(ChapterScene):
                 for j, color in enumerate(self.step_colors)])
             color = self.theme.width_color(i, W)
             self.kernel_panel_titles.append(self.panel_title(axes, self.width_label(i), color))
-            change = f"{self.width_label(i)}: changed by {percent(d['col_change'][i, self.seed])}"
+            change = self.label("column_change", w=int(self.widths[i]), change=percent(d["col_change"][i, self.seed]))
             self.change_titles.append(self.panel_title(axes, change, color))
         self.before_curves = [c[0] for c in self.step_curves]
         self.after_curves = [c[-1] for c in self.step_curves]
@@ -172,24 +172,23 @@ class WideDuringTraining(ChapterScene):
         swatches = VGroup(*[Line(LEFT * 0.17, RIGHT * 0.17, color=c, stroke_width=8) for c in self.step_colors])
         swatches.arrange(RIGHT, buff=0.04)
         self.kernel_legend = VGroup(
-            self.ty.text("training step", size=self.ty.LABEL_SIZE),
+            self.ty.text(self.label("training_step"), size=self.ty.LABEL_SIZE),
             self.ty.text("0", size=self.ty.LABEL_SIZE, color=self.theme.kernel_start), swatches,
             self.ty.text(str(steps), size=self.ty.LABEL_SIZE, color=self.theme.kernel_end),
         ).arrange(RIGHT, buff=0.15).move_to(self.legend_center).shift(2.2 * LEFT)
         # After training, the legend gives way to the measure of the column's change.
         xp = fmt_g(s.x_obs)
         self.col_formula = VGroup(
-            VGroup(self.ty.text("change =", size=self.ty.LABEL_SIZE + 2),
+            VGroup(self.ty.text(self.label("change_is"), size=self.ty.LABEL_SIZE + 2),
                    self.ty.math(rf"\|k_T(\cdot, {xp}) - k_0(\cdot, {xp})\| \,/\, \|k_0(\cdot, {xp})\|",
                                 size=self.ty.LABEL_SIZE + 4)).arrange(RIGHT, buff=0.2),
-            self.ty.text(f"norms over the grid;  T = η·{self.last_step} = {fmt_g(self.T)}: the end of training",
-                         size=self.ty.LABEL_SIZE),
+            self.ty.text(self.label("column_norms", steps=self.last_step, T=fmt_g(self.T)), size=self.ty.LABEL_SIZE),
         ).arrange(DOWN, buff=0.12, aligned_edge=RIGHT).to_edge(RIGHT, buff=0.3).set_y(self.legend_center[1] + 0.05)
 
     def step_counter(self, j: int):
         """``step 150 (t = η·150 = 75)`` at the right of the legend, in the colour of that step."""
         n = int(self.snap_steps[j])
-        return self.ty.text(f"step {n}  (t = η·{n} = {fmt_g(self.lr * n)})", size=self.ty.LABEL_SIZE + 2,
+        return self.ty.text(self.label("step_counter", n=n, t=fmt_g(self.lr * n)), size=self.ty.LABEL_SIZE + 2,
                             color=self.step_colors[j]).next_to(self.kernel_legend, RIGHT, buff=0.4)
 
     # ------------------------------------------------------------------ (2) change against width
@@ -209,11 +208,11 @@ class WideDuringTraining(ChapterScene):
         decades = np.arange(np.ceil(y_range[0]), np.floor(y_range[1]) + 1e-9)
         y_labels = VGroup(*[self.ty.text(f"{10.0 ** (v + 2):g}%", size=self.ty.LABEL_SIZE).next_to(
             ax.frame_y.n2p(v), LEFT, buff=0.18) for v in decades])
-        x_name = self.ty.text("width", size=self.ty.LABEL_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.2)
-        y_name = VGroup(self.ty.text("change of the whole kernel matrix (grid + training points)",
-                                     size=self.ty.LABEL_SIZE),
+        x_name = self.ty.text(self.label("width_axis"), size=self.ty.LABEL_SIZE).next_to(ax.frame_x.get_right(), RIGHT,
+                                                                                       buff=0.2)
+        y_name = VGroup(self.ty.text(self.label("matrix_change"), size=self.ty.LABEL_SIZE),
                         VGroup(self.ty.math(r"\|k_T - k_0\|_F \,/\, \|k_0\|_F", size=self.ty.LABEL_SIZE + 4),
-                               self.ty.text(f"Frobenius norm, T = η·{self.last_step} = {fmt_g(self.T)}",
+                               self.ty.text(self.label("frobenius", steps=self.last_step, T=fmt_g(self.T)),
                                             size=self.ty.LABEL_SIZE)).arrange(RIGHT, buff=0.3)
                         ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         y_name.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
@@ -230,7 +229,8 @@ class WideDuringTraining(ChapterScene):
         a, b = self.fit_coeffs
         self.fit_line = Line(ax.c2p(lw[0], a * lw[0] + b), ax.c2p(lw[-1], a * lw[-1] + b),
                              color=self.theme.ink, stroke_width=3)
-        self.slope_label = self.ty.text(f"fitted slope {fmt(self.slope_shown, 2)}", size=self.ty.CAPTION_SIZE)
+        self.slope_label = self.ty.text(self.label("fitted_slope", slope=fmt(self.slope_shown, 2)),
+                                        size=self.ty.CAPTION_SIZE)
         mid = 0.5 * (lw[0] + lw[-1])
         self.slope_label.next_to(ax.c2p(mid, a * mid + b), UR, buff=0.35)
 
@@ -240,7 +240,7 @@ class WideDuringTraining(ChapterScene):
         W = len(self.widths)
         y_range = self.fit_y_range()
         y_name = VGroup(self.ty.math("f(x)", size=self.ty.CAPTION_SIZE),
-                        self.ty.text(f"in units of (y − {fmt_g(s.y_shift)})/{fmt_g(s.y_scale)}",
+                        self.ty.text(self.label("fit_units", shift=fmt_g(s.y_shift), scale=fmt_g(s.y_scale)),
                                      size=self.ty.LABEL_SIZE, color=self.theme.axis)
                         ).arrange(RIGHT, buff=0.25, aligned_edge=DOWN)
         self.fit_axes, self.fit_axis_names, self.trained_curves, self.kernel_pred_curves = [], [], [], []
@@ -256,12 +256,12 @@ class WideDuringTraining(ChapterScene):
             self.trained_curves.append(smooth_curve(axes, self.grid, d["f_trained"][i, self.seed],
                                                     self.theme.dot, stroke_width=3))
             self.train_dots.append(dots_at(axes, d["train_x"], d["train_y"], 0.085, self.theme.dot))
-            title = (f"{self.width_label(i)}: RMS gap {fmt(d['gap'][i, self.seed], 2)} (this seed)\n"
-                     f"mean over {d['gap'].shape[1]} seeds: {fmt(self.gap_mean[i], 2)}")
+            title = self.label("gap_title", w=int(self.widths[i]), gap=fmt(d["gap"][i, self.seed], 2),
+                               seeds=d["gap"].shape[1], mean=fmt(self.gap_mean[i], 2))
             self.fit_panel_titles.append(self.panel_title(axes, title, self.theme.width_color(i, W)))
         self.fit_legend = VGroup(
-            legend_row(self.ty, self.theme.dot, "trained network", stroke_width=3),
-            legend_row(self.ty, self.theme.kernel_start, "kernel regression with k₀ (before training)",
+            legend_row(self.ty, self.theme.dot, self.label("trained_network"), stroke_width=3),
+            legend_row(self.ty, self.theme.kernel_start, self.label("kernel_regression"),
                        stroke_width=10, opacity=0.45),
         ).arrange(RIGHT, buff=0.5).move_to(self.legend_center).set_y(self.fit_legend_y)
         self.kernel_formula = self.ty.math(r"f_0(x) + k_0(x, X)\, k_0(X, X)^{-1} \big(Y - f_0(X)\big)",
@@ -272,55 +272,33 @@ class WideDuringTraining(ChapterScene):
     def construct(self):
         d, s = self.data, self.wide
         lo_i, hi_i = self.shown
-        narrow, wide_ = self.width_label(lo_i), self.width_label(hi_i)
+        narrow, wide_ = int(self.widths[lo_i]), int(self.widths[hi_i])
         xp = fmt_g(s.x_obs)
         S = d["rel_change"].shape[1]
         T = int(self.snap_steps[-1])
 
         # Step: title card
-        self.play_title_card(
-            "Wide networks during training", r"\text{width} \to \infty:\quad k_t(x, x') \approx k_0(x, x')",
-            bridge="A very wide network's kernel does not depend on the random start …\n"
-                   "and it stops moving during training.",
-            narration="The last chapter showed the first half of the post's claim: a very wide network's kernel "
-                      "does not depend on the random start. The second half: it stops moving during training.")
+        self.play_title_card(r"\text{width} \to \infty:\quad k_t(x, x') \approx k_0(x, x')")
 
         # Step: the training data, in the post's units
-        head = self.heading("Wide networks during training")
+        head = self.heading(self.script.chapter["title"])
         obs = d["is_observation"].astype(bool)
         others = [fmt_g(x) for x in d["train_x"][~obs]]
-        data_words = (f"Example 4's f at x = {listing(others)}" if len(others) else "")
-        if obs.any():
-            x_o, y_o = (fmt_g(v) for v in d["observation"])
-            data_words = f"the post's observation ({x_o}, {y_o})" + (f"\nand {data_words}" if others else "")
-        why = (" The post has one data point; the others are values of Example 4's starting function, so "
-               "the networks have a curve to fit." if obs.any() and others else "")
-        m = len(d["train_x"])
-        with self.step(f"Training data: {data_words}.",
-                       narration=f"The ReLU network of the last chapter, same input map, now trained on {m} points: "
-                                 f"{data_words.replace(chr(10), ' ')}." + why):
+        x_o, y_o = (fmt_g(v) for v in d["observation"])
+        which = None if obs.any() and others else "observation_only" if obs.any() else "no_observation"
+        with self.step("data", which, m=len(d["train_x"]), x=x_o, y=y_o, xs=listing(self, others) if others else ""):
             self.play(FadeIn(head), FadeIn(self.data_axes), FadeIn(self.data_left), run_time=1.0)
             self.play(FadeIn(self.data_dots), FadeIn(self.data_cross), run_time=0.8)
 
         # Step: the targets the network fits
         shift, scale = fmt_g(s.y_shift), fmt_g(s.y_scale)
         y_lo, y_hi = fmt(float(d["train_y"].min()), 2), fmt(float(d["train_y"].max()), 2)
-        with self.step(f"The networks fit (y − {shift})/{scale} (right): the targets\n"
-                       f"shifted and scaled to run from {y_lo} to {y_hi}.",
-                       narration=f"The networks fit not y itself but y minus {shift}, divided by {scale}: the numbers "
-                                 f"on the right. That puts the targets between {y_lo} and {y_hi}, numbers of order "
-                                 "one. All the f values in this chapter are in "
-                                 "these units."):
+        with self.step("targets", shift=shift, scale=scale, y_lo=y_lo, y_hi=y_hi):
             self.play(FadeIn(self.data_right), run_time=1.0)
 
         # Step: two networks, narrow and wide, with their kernels at initialization
         data_panel = VGroup(self.data_axes, self.data_left, self.data_right, self.data_dots, self.data_cross)
-        with self.step(f"The network at {narrow} and at {wide_}:\n"
-                       f"k₀(x, {xp}), its kernel at initialization.",
-                       narration=f"Take this network at two widths: {int(self.widths[lo_i])} and "
-                                 f"{int(self.widths[hi_i])}. In purple, the column k zero of x and {xp}: each "
-                                 "network's own kernel at initialization, raw values. The subscript is the training "
-                                 "time."):
+        with self.step("two_widths", narrow=narrow, wide=wide_, xp=xp):
             self.play(FadeOut(data_panel), run_time=0.6)
             self.play(*[FadeIn(ax) for ax in self.panel_axes],
                       *[FadeIn(n) for n in self.kernel_axis_names], *[FadeIn(m) for m in self.obs_markers],
@@ -335,15 +313,8 @@ class WideDuringTraining(ChapterScene):
         contrast = col[hi_i] < 0.1 and col[hi_i] < col[lo_i] / 3
         every = int(self.snap_steps[1])
         lr, Tt = fmt_g(self.lr), fmt_g(self.T)
-        with self.step(f"Gradient descent, η = {lr}, to step {T} (t = η·{T} = {Tt}).\n"
-                       + (f"At {narrow} kₜ(x, {xp}) moves; at {wide_} it stays." if contrast
-                          else f"Watch how far each kₜ(x, {xp}) moves."),
-                       narration=f"Now train both by full-batch gradient descent on half the sum of squared errors, "
-                                 f"learning rate η = {lr}, for {T} steps: time t, η times the step, runs to {Tt}, "
-                                 f"as in the kernel chapters to come. Every {every} steps we redraw the kernel, from "
-                                 "purple at the start to orange at the end. "
-                                 + ("The narrow network's kernel moves; the wide network's stays where it started."
-                                    if contrast else "Watch how far each one moves.")):
+        with self.step("training", None if contrast else "no_contrast", lr=lr, steps=T, T=Tt, narrow=narrow,
+                       wide=wide_, xp=xp, every=every):
             self.play(FadeIn(self.kernel_legend), FadeIn(counter), run_time=0.6)
             for j in range(1, len(self.snap_steps)):
                 self.play(*[TransformFromCopy(curves[j - 1], curves[j]) for curves in self.step_curves],
@@ -353,11 +324,7 @@ class WideDuringTraining(ChapterScene):
         # Step: how much each column changed
         c_lo = percent(d["col_change"][lo_i, self.seed])
         c_hi = percent(d["col_change"][hi_i, self.seed])
-        with self.step(f"The column changed by {c_lo} at {narrow},\n"
-                       f"by only {c_hi} at {wide_} (measure at the top).",
-                       narration=f"How much did the drawn column change? The distance between k at the end of "
-                                 f"training, time T = {Tt}, and k zero, over the size of k zero, both measured over "
-                                 f"the grid: {c_lo} at {narrow}, only {c_hi} at {wide_}."):
+        with self.step("column_change", change_narrow=c_lo, change_wide=c_hi, narrow=narrow, wide=wide_, T=Tt):
             self.play(FadeOut(self.kernel_legend), FadeOut(counter), run_time=0.4)
             self.play(FadeIn(self.col_formula),
                       *[Transform(a, b) for a, b in zip(self.kernel_panel_titles, self.change_titles)], run_time=0.8)
@@ -367,12 +334,8 @@ class WideDuringTraining(ChapterScene):
                         *[c for curves in self.step_curves for c in curves], *self.kernel_panel_titles,
                         self.col_formula)
         m_lo, m_hi = percent(d["rel_change"][lo_i, self.seed]), percent(d["rel_change"][hi_i, self.seed])
-        with self.step(f"The whole kernel matrix: {len(self.widths)} widths, {S} random\n"
-                       "initializations each (small dots), their mean (rings).",
-                       narration=f"Now the whole kernel matrix, on the grid and the training points, not just one "
-                                 f"column, at the end of training, T = {fmt_g(self.T)}: for the two networks above it changed by {m_lo} and {m_hi}. Here for "
-                                 f"{len(self.widths)} widths, {S} random initializations each: small dots for each "
-                                 "network, a ring around their mean, on log–log axes."):
+        with self.step("whole_matrix", n_widths=len(self.widths), seeds=S, T=Tt, change_narrow=m_lo,
+                       change_wide=m_hi):
             self.play(FadeOut(panels), run_time=0.8)
             self.play(FadeIn(self.loglog_axes), FadeIn(self.loglog_labels), run_time=1.0)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.seed_dots], lag_ratio=0.05),
@@ -381,33 +344,21 @@ class WideDuringTraining(ChapterScene):
                       run_time=1.0)
 
         # Step: the fitted line and its slope
-        rate = fmt(-self.slope_shown, 2)
-        with self.step(f"A straight line on log–log axes: the change\nshrinks like 1/width^{rate}.",
-                       narration=f"The dots lie close to a straight line of slope {fmt(self.slope_shown, 2)}: the "
-                                 f"kernel's change shrinks like one over width to the power {rate}."):
+        rate, slope = fmt(-self.slope_shown, 2), fmt(self.slope_shown, 2)
+        with self.step("fitted_line", rate=rate, slope=slope):
             self.play(Create(self.fit_line), run_time=1.0)
             self.bring_to_front(self.seed_dots, self.change_dots)   # the line runs behind the dots
             self.play(FadeIn(self.slope_label), run_time=0.6)
         if -1.0 < self.slope_shown < -0.5:
-            self.slope_note = self.ty.text("between −½ and −1:\na finite-width result", size=self.ty.LABEL_SIZE)
+            self.slope_note = self.ty.text(self.label("slope_note"), size=self.ty.LABEL_SIZE)
             self.slope_note.next_to(self.slope_label, UP, buff=0.15).align_to(self.slope_label, LEFT)
-            with self.step("Theory: 1/√width is an upper bound (Lee et al. 2019),\n"
-                     "1/width the rate as width → ∞ (Dyer & Gur-Ari 2020).",
-                     narration="What does theory say? One over the square root of the width is an upper bound on "
-                               "the change, proved by Lee and co-authors in 2019; one over the width is the rate "
-                               "predicted for very wide networks, by Dyer and Gur-Ari in 2020. The measured slope, "
-                               f"{fmt(self.slope_shown, 2)}, lies between the two: a result at these finite widths, "
-                               "on the way to the asymptotic rate, not a third law."):
+            with self.step("theory", slope=slope):
                 self.play(FadeIn(self.slope_note), run_time=0.6)
 
         # Step: the trained networks against the kernel regression of their initial NTK
         loglog = VGroup(self.loglog_axes, self.loglog_labels, self.seed_dots, self.change_dots,
                         self.fit_line, self.slope_label, *([self.slope_note] if hasattr(self, "slope_note") else []))
-        with self.step("If k never moved, training would end at kernel\nregression with k₀ (purple).",
-                       narration="If the kernel never moved, gradient descent to convergence would give kernel "
-                                 "regression with the initial kernel k zero: f zero of x, plus k zero of x and the "
-                                 "training inputs, times the inverse of k zero on the training inputs, times the "
-                                 "residuals Y minus f zero. In purple, for both networks."):
+        with self.step("kernel_regression"):
             self.play(FadeOut(loglog), run_time=0.8)
             self.play(*[FadeIn(ax) for ax in self.fit_axes], *[FadeIn(n) for n in self.fit_axis_names],
                       *[FadeIn(dots) for dots in self.train_dots], FadeIn(self.kernel_formula), run_time=1.0)
@@ -415,19 +366,12 @@ class WideDuringTraining(ChapterScene):
             self.bring_to_front(*self.train_dots)   # the dots stay on top of the curves
 
         g_lo, g_hi = fmt(d["gap"][lo_i, self.seed], 2), fmt(d["gap"][hi_i, self.seed], 2)
-        with self.step(f"Black: the network actually trained. RMS gap\n"
-                       f"to purple: {g_lo} at {narrow}, {g_hi} at {wide_}.",
-                       narration=f"In black, the network actually trained. The root-mean-square distance between "
-                                 f"the two curves over the grid is {g_lo} at {narrow} and {g_hi} at {wide_}."):
+        with self.step("trained", gap_narrow=g_lo, gap_wide=g_hi, narrow=narrow, wide=wide_):
             self.play(FadeIn(self.fit_legend[0]), *[Create(c) for c in self.trained_curves],
                       *[FadeIn(t) for t in self.fit_panel_titles], run_time=1.8)
             self.bring_to_front(*self.train_dots)
 
         m_lo, m_hi = fmt(self.gap_mean[lo_i], 2), fmt(self.gap_mean[hi_i], 2)
         closer = self.gap_mean[hi_i] < self.gap_mean[lo_i]
-        self.say(f"Mean over {S} seeds: {m_lo} at {narrow}, {m_hi} at {wide_}.\n"
-                 + ("The wide network trains like its initial kernel." if closer else
-                    "Here the wide network is no closer to it."),
-                 narration=f"Averaged over the {S} seeds, the gap is {m_lo} at {narrow} and {m_hi} at {wide_}"
-                           + (": the wide network trains like kernel regression with its initial kernel." if closer
-                              else ": with these settings the wide network is no closer to it."))
+        self.say("mean_gap", None if closer else "not_closer", seeds=S, gap_narrow=m_lo, gap_wide=m_hi,
+                 narrow=narrow, wide=wide_)

@@ -1,6 +1,6 @@
 """Pieces the kernel-gradient-descent and Gaussian-process chapters share: the data axes (the post's
 x, targets scaled as the networks were trained on them), the training points, a band between two
-curves, and the network's input map in words.  They only draw what they are given.
+curves, and the network's input map (in the chapter's words).  They only draw what they are given.
 """
 
 from __future__ import annotations
@@ -12,14 +12,19 @@ from scenes.formatting import fmt_g, tex_num
 from scenes.widgets import dots_at
 
 
-def input_map(x_range) -> tuple[str, str]:
+def input_map(scene, x_range) -> tuple[str, str]:
     """The linear map of the grid onto [−1, 1] the networks see, as ``(text, spoken)``:
-    ``("u = 2(x + 10)/30 − 1", "2 times x plus 10, over 30, minus 1")``."""
+    ``("u = 2(x + 10)/30 − 1", "2 times x plus 10, over 30, minus 1")``.  The text is math; the
+    spoken words are the chapter's labels ``input_map`` (``{shifted}``, ``{span}``) and
+    ``input_shift_plus`` / ``input_shift_minus`` (``{shift}``) / ``input_unshifted``, so that a
+    translation can say them; the numbers are formatted here, once."""
     lo, hi = x_range
-    sign, word = ("+", "plus") if lo < 0 else ("−", "minus")
-    shifted = "x" if lo == 0 else f"(x {sign} {fmt_g(abs(lo))})"
-    spoken = "x" if lo == 0 else f"x {word} {fmt_g(abs(lo))}"
-    return f"u = 2{shifted}/{fmt_g(hi - lo)} − 1", f"2 times {spoken}, over {fmt_g(hi - lo)}, minus 1"
+    shift, span = fmt_g(abs(lo)), fmt_g(hi - lo)
+    sign = "+" if lo < 0 else "−"
+    shifted_text = "x" if lo == 0 else f"(x {sign} {shift})"
+    shifted = (scene.label("input_unshifted") if lo == 0 else
+               scene.label("input_shift_plus" if lo < 0 else "input_shift_minus", shift=shift))
+    return f"u = 2{shifted_text}/{span} − 1", scene.label("input_map", shifted=shifted, span=span)
 
 
 def target_label_tex(y_shift: float, y_scale: float) -> str:

@@ -5,7 +5,8 @@ morphs into the exact NTK.
 
 Used by the RBF chapter and by the your-own-model kernel chapter: each builds a :class:`KernelMorph`
 for its scene, and calls its ``play_*`` methods inside its own caption steps (the component shows
-no captions).
+no captions).  The one label it draws in words, ``exact_ntk`` (the η → 0 limit), is read from the
+scene's ``[labels]``.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ class KernelMorph:
         sc, th = self.scene, self.scene.theme
         hi = self.example.x_range[1]
         if eta is None:
-            mob = sc.ty.text("η → 0: exact NTK", size=sc.ty.CAPTION_SIZE, color=th.ntk_exact)
+            mob = sc.ty.text(sc.label("exact_ntk"), size=sc.ty.CAPTION_SIZE, color=th.ntk_exact)
         else:
             mob = sc.ty.text(f"η = {fmt(eta, 3)}", size=sc.ty.CAPTION_SIZE, color=self.finite_color)
         return mob.next_to(axes.c2p(hi, axes.y_range[1]), DOWN + LEFT, buff=0.25)

@@ -4,8 +4,10 @@ example's own gradient step η, over its value at x'), from purple (t = 0) to or
 step); then, in place of f, each parameter's share of k(x', x') at t = 0 and at the last step.
 
 Used by the training chapter and by the your-own-model training chapter (composition: each makes a
-:class:`TrainingStory` for its scene and calls its ``play_*`` methods, each one caption step, with
-its own captions or the generic ones of :meth:`TrainingStory.play`).
+:class:`TrainingStory` for its scene and calls its ``play_*`` methods, each one caption step, or
+:meth:`TrainingStory.play` for the generic chapter).  The words are the scene's: each method shows
+an entry of the scene's script (``scenes/chapters/training.toml``, ``scenes/your_model.toml``),
+see :class:`TrainingStory`.
 """
 
 from __future__ import annotations
@@ -41,14 +43,6 @@ def param_symbol(spec, i: int) -> str:
     return param_name(spec, i).split()[0]
 
 
-def spread_sentence(spread, steps: int) -> str:
-    """How the kernel's spread (max − min) changed from t = 0 to the last step, in words."""
-    change = "got flatter: its spread (max − min) fell" if spread[steps] < spread[0] else \
-        "got steeper: its spread (max − min) rose"
-    return (f"The kernel {change}\n"
-            f"from {fmt(spread[0], 2)} at t = 0 to {fmt(spread[steps], 2)} at t = {steps}.")
-
-
 def box_points(mob, step: float = 0.08) -> np.ndarray:
     """Scene points filling ``mob``'s bounding box every ``step`` units (for label placement)."""
     (x0, y0, _), (x1, y1, _) = mob.get_corner(DOWN + LEFT), mob.get_corner(UP + RIGHT)
@@ -62,8 +56,31 @@ class TrainingStory:
     """The training chapter's animation, drawn into ``scene`` (an ExampleScene whose axes hold f at
     every step).
 
-    ``kernel_range(k)`` gives the kernel plot's ``(lo, hi, step)`` for the normalized kernels ``k``
-    (T+1, n); ``place_step_labels(first, last, k)`` places the "t = 0" / "t = T" labels.
+    ``heading_text`` is the words in the top-left corner; ``kernel_range(k)`` gives the kernel
+    plot's ``(lo, hi, step)`` for the normalized kernels ``k`` (T+1, n);
+    ``place_step_labels(first, last, k)`` places the "t = 0" / "t = T" labels.
+
+    Words: each ``play_*`` method is one step of the scene's script, ``[steps.KEY]`` (``key``, a
+    default name per method, and ``variant`` as in ``scene.step``); it fills the placeholders
+    listed here with the numbers it computes, and the scene passes the others as ``values``:
+
+    ==========================  ===============  ======================================================
+    method                      key              placeholders it fills
+    ==========================  ===============  ======================================================
+    :meth:`play_title`          ``title``        (none: the title is the example's)
+    :meth:`play_panels`         ``panels``       ``{x}`` (x'), ``{lr}`` (ascent rate), ``{steps}``
+    :meth:`play_first_kernel`   ``first_kernel`` ``{x}``; ``{eta}`` if the kernel is a finite push
+    :meth:`play_training`       ``training``     ``{steps}``; ``{eta}`` if the kernel is a finite push
+    :meth:`play_compare`        ``compare``      ``{spread_start}``, ``{spread_end}``, ``{steps}``;
+                                                 variant ``steeper`` when the spread grew
+    :meth:`play_shares_start`   ``shares_start`` ``{x}``
+    :meth:`play_shares_end`     ``shares_end``   ``{steps}``
+    :meth:`play_generic_reason` ``reason``       ``{x}``, ``{grew}``, ``{grew_start}``, ``{grew_end}``,
+                                                 ``{moved}``, ``{moved_start}``, ``{moved_end}``
+    ==========================  ===============  ======================================================
+
+    Labels it draws, from the scene's ``[labels]``: ``step_counter`` (``{t}``, ``{steps}``),
+    ``f_at_start``, ``share_of``, ``rest``.
 
     The numbers (all from ntkcore): ``k`` (T+1, n) the kernel drawn at each step — the finite-step
     kernel of a push ``eta = ex.step_eta()`` (the example's own gradient step, so ``k[0]`` is its
@@ -76,12 +93,14 @@ class TrainingStory:
     kernel_tex = r"\tilde k(x, {x}) \,/\, \tilde k({x}, {x})"
     bar_width = 0.36          # data units: each of a parameter's two bars (t = 0, t = T)
     share_y_range = (0, 110, 10)   # percent, with room above a full bar for its label
+    #: the kernel drawn is a finite push of ``eta`` (its steps' words get ``{eta}``); a subclass
+    #: drawing the exact NTK sets False
+    pushed = True
 
-    def __init__(self, scene, heading_text: str, model_phrase: str, kernel_range: Callable,
-                 place_step_labels: Callable, kernel_size=(5.4, 4.6), kernel_center=(3.7, 0.05, 0.0),
-                 kernel_decimals: int | None = 1):
+    def __init__(self, scene, heading_text: str, kernel_range: Callable, place_step_labels: Callable,
+                 kernel_size=(5.4, 4.6), kernel_center=(3.7, 0.05, 0.0), kernel_decimals: int | None = 1):
         self.scene = sc = scene
-        self.heading_text, self.model_phrase = heading_text, model_phrase
+        self.heading_text = heading_text
         self.kernel_range, self.place_step_labels = kernel_range, place_step_labels
         self.kernel_size, self.kernel_center, self.kernel_decimals = kernel_size, kernel_center, kernel_decimals
         ex = self.ex = sc.example
@@ -103,6 +122,10 @@ class TrainingStory:
         """The kernel drawn at each step, ``(T+1, n)``: here the finite-step kernel of the example's
         own step η over its value at x' (a subclass may draw another, e.g. the exact NTK)."""
         return example_step_kernels(self.ex)
+
+    def kernel_values(self) -> dict:
+        """``{eta}``, the push of the kernels drawn, when they are finite-step kernels."""
+        return {"eta": fmt(self.eta, 3)} if self.pushed else {}
 
     def build_kernel_axes(self, k: np.ndarray):
         sc = self.scene
@@ -126,59 +149,46 @@ class TrainingStory:
         sc = self.scene
         f_obs = float(self.traj.f[t, sc.example.obs_index])
         group = VGroup(
-            sc.ty.text(f"step {t} / {self.steps}", size=sc.ty.CAPTION_SIZE),
+            sc.ty.text(sc.label("step_counter", t=t, steps=self.steps), size=sc.ty.CAPTION_SIZE),
             sc.ty.text(f"f({self.x_s}) = {fmt(f_obs, 2)}", size=sc.ty.CAPTION_SIZE),
         ).arrange(RIGHT, buff=0.5)
         return group.to_corner(UR, buff=0.3)
 
     # ------------------------------------------------------------------ the generic chapter
     def play(self):
-        """Every step with the generic captions (the your-own-model training chapter)."""
-        sh, spec, T, x_s = self.shares, self.spec, self.steps, self.x_s
+        """Every step, with the scene's words for the generic chapter (the your-own-model training
+        chapter): the two largest shares at t = 0 and at the last step (``{largest}``), then
+        :meth:`play_generic_reason`."""
+        sh, spec = self.shares, self.spec
         s0, s1 = sh.shares[0], sh.shares[-1]
-        self.play_title(bridge="For a nonlinear model the gradients depend on θ,\n"
-                               "so the kernel changes as we train.",
-                        narration="For a model that is nonlinear in its parameters the gradients depend on "
-                                  "theta, so the kernel changes as we train. Let us watch it change.")
+        self.play_title()
         self.play_panels()
         self.play_first_kernel()
         self.play_training()
         self.play_compare()
         top0, top1 = np.argsort(-s0)[:2], np.argsort(-s1)[:2]
         largest = lambda s, top: ", ".join(f"{param_symbol(spec, i)} {percent(s[i])}" for i in top)  # noqa: E731
-        self.play_shares_start(
-            f"k({x_s}, {x_s}) = Σᵢ (∂f({x_s})/∂θᵢ)²: one share per parameter.\n"
-            f"At t = 0 the largest: {largest(s0, top0)}.",
-            narration=f"Where does the kernel at x prime come from? k({x_s}, {x_s}) is a sum over the "
-                      f"parameters of the squared gradient of f({x_s}), one share each. At t = 0 the largest "
-                      f"shares are {largest(s0, top0)}.",
-            label_params=[sh.share_grew])
-        self.play_shares_end(
-            f"At t = {T} the largest: {largest(s1, top1)}.",
-            narration=f"After {T} steps the largest shares are {largest(s1, top1)}.")
+        self.play_shares_start(largest=largest(s0, top0), label_params=[sh.share_grew])
+        self.play_shares_end(largest=largest(s1, top1))
         self.play_generic_reason()
 
-    def play_generic_reason(self):
+    def play_generic_reason(self, key: str = "reason", variant: str | None = None, **values):
         """Name the parameter whose share of k(x', x') grew most and the one that moved most (facts
         of this run, no cause claimed)."""
-        sh, spec, x_s = self.shares, self.spec, self.x_s
+        sh, spec = self.shares, self.spec
         g, m = sh.share_grew, sh.most_moved
         s0, s1 = sh.shares[0], sh.shares[-1]
         th0, th1 = sh.thetas[0], sh.thetas[-1]
-        self.scene.say(
-            f"Share of k({x_s}, {x_s}) that grew most: {param_name(spec, g)}, "
-            f"{percent(s0[g])} → {percent(s1[g])}.\n"
-            f"Moved most: {param_name(spec, m)}, {fmt(th0[m], 2)} → {fmt(th1[m], 2)}.",
-            narration=f"The share that grew most belongs to {param_name(spec, g)}: from {percent(s0[g])} to "
-                      f"{percent(s1[g])}. The parameter that moved most is {param_name(spec, m)}, from "
-                      f"{fmt(th0[m], 2)} to {fmt(th1[m], 2)}. The two need not be the same parameter: a "
-                      "share changes when any parameter changes that gradient.")
+        self.scene.say(key, variant, x=self.x_s, grew=param_name(spec, g), grew_start=percent(s0[g]),
+                       grew_end=percent(s1[g]), moved=param_name(spec, m), moved_start=fmt(th0[m], 2),
+                       moved_end=fmt(th1[m], 2), **values)
 
     # ------------------------------------------------------------------ steps
-    def play_title(self, bridge: str, narration: str):
-        self.scene.play_title_card(self.ex.title, self.spec.latex or None, bridge=bridge, narration=narration)
+    def play_title(self, variant: str | None = None, **values):
+        """The title card: the example's title and formula, the script's ``[steps.title]``."""
+        self.scene.play_title_card(self.spec.latex or None, title=self.ex.title, variant=variant, **values)
 
-    def play_panels(self, caption: str | None = None, narration: str | None = None):
+    def play_panels(self, key: str = "panels", variant: str | None = None, **values):
         """The function at t = 0 on the left, x' marked, the step counter."""
         sc, ex, x_s, T = self.scene, self.ex, self.x_s, self.steps
         head = sc.heading(self.heading_text)
@@ -187,19 +197,14 @@ class TrainingStory:
         self.obs_label = sc.ty.text(f"x′ = {x_s}", size=sc.ty.LABEL_SIZE, color=sc.theme.observation)
         self.obs_label.next_to(self.f_marker, RIGHT, buff=0.1).align_to(self.f_marker, UP)
         self.counter = self.step_counter(0)
-        caption = caption or (f"{self.model_phrase}, trained by gradient ascent on f({x_s}):\n"
-                              f"θ ← θ + {fmt_g(ex.ascent_lr)}·∇θ f({x_s}), {T} times. No target: push f({x_s}) up.")
-        narration = narration or (f"We train by gradient ascent on f({x_s}) alone: {T} times, theta moves by "
-                                  f"{fmt_g(ex.ascent_lr)} times the gradient of f({x_s}). There is no target; "
-                                  f"each step just pushes f({x_s}) up.")
-        with sc.step(caption, narration):
+        with sc.step(key, variant, x=x_s, lr=fmt_g(ex.ascent_lr), steps=T, **values):
             sc.play(FadeIn(head), FadeIn(sc.axes), FadeIn(self.f_labels), run_time=1.0)
             sc.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in sc.dots], lag_ratio=0.04),
                     FadeIn(self.f_marker), FadeIn(self.obs_label), run_time=1.4)
             sc.play(FadeIn(self.counter), run_time=0.5)
         self.f_panel += [sc.axes, self.f_labels, sc.dots, self.f_marker, self.obs_label]
 
-    def play_first_kernel(self, caption: str | None = None, narration: str | None = None):
+    def play_first_kernel(self, key: str = "first_kernel", variant: str | None = None, **values):
         """The kernel plot and the kernel at t = 0."""
         sc, x_s = self.scene, self.x_s
         ka = sc.kernel_axes
@@ -209,30 +214,20 @@ class TrainingStory:
             .next_to(ka.frame_y.get_top(), UP, buff=0.12).align_to(ka.frame_y, LEFT),
         )
         self.k_marker = self.x_obs_marker(ka, self.x_obs)
-        eta_s = fmt(self.eta, 3)
-        caption = caption or (f"Right: the kernel chapter's red curve, now purple (t = 0):\n"
-                              f"a push of η = {eta_s} along the gradient of f({x_s}), over its value at x′.")
-        narration = narration or (f"On the right, the kernel at t = 0: the red curve of the kernel chapter, "
-                                  f"drawn purple now because purple marks the start of training: push theta by "
-                                  f"eta = {eta_s} along the gradient of f({x_s}), and "
-                                  f"divide how far each f(x) moves by how far f({x_s}) moves.")
-        with sc.step(caption, narration):
+        with sc.step(key, variant, x=x_s, **self.kernel_values(), **values):
             sc.play(FadeIn(ka), FadeIn(self.k_labels), FadeIn(self.k_marker), run_time=0.8)
             sc.play(Create(sc.kernel_curves[0]), run_time=1.2)
 
-    def play_training(self, caption: str | None = None, narration: str | None = None, extra: Callable | None = None):
+    def play_training(self, key: str = "training", variant: str | None = None, extra: Callable | None = None,
+                      **values):
         """Train step by step; the dots move, and every step's kernel is drawn (older ones faded).
         ``extra(t)`` may add animations to step ``t`` (e.g. a marker that follows a parameter)."""
         sc, ex, T = self.scene, self.ex, self.steps
         ghosts = sc.dots.copy().set_color(sc.theme.moved_dot).set_opacity(0.45)
-        ghost_label = sc.ty.text("f at t = 0", size=sc.ty.LABEL_SIZE, color=sc.theme.moved_dot)
+        ghost_label = sc.ty.text(sc.label("f_at_start"), size=sc.ty.LABEL_SIZE, color=sc.theme.moved_dot)
         ghost_label.next_to(sc.c2p(ex.grid[-1], sc.axes.y_range[0]), UP, buff=0.4).align_to(ghosts, RIGHT)
         self.f_panel += [ghosts, ghost_label]
-        caption = caption or (f"Each step moves θ; the kernel is drawn again at the new θ\n"
-                              f"(same η = {fmt(self.eta, 3)}): purple at t = 0, orange at t = {T}.")
-        narration = narration or (f"Each step moves theta, the dots move, and we draw the kernel again at the new "
-                                  f"theta, with the same push eta: purple at t = 0, turning orange by t = {T}.")
-        with sc.step(caption, narration):
+        with sc.step(key, variant, steps=T, **self.kernel_values(), **values):
             sc.add(ghosts)
             sc.bring_to_front(sc.dots)
             sc.play(FadeIn(ghost_label), run_time=0.4)
@@ -253,8 +248,9 @@ class TrainingStory:
                 )
                 sc.wait(0.15)   # a beat between steps
 
-    def play_compare(self, caption: str | None = None, narration: str | None = None):
-        """Only the first and the last kernel, labelled."""
+    def play_compare(self, key: str = "compare", **values):
+        """Only the first and the last kernel, labelled; the spread (max − min) of both (the
+        variant ``steeper`` when it grew)."""
         sc, T = self.scene, self.steps
         middle = sc.kernel_curves[1:T]
         first, last = sc.kernel_curves[0], sc.kernel_curves[T]
@@ -262,10 +258,8 @@ class TrainingStory:
         self.last_label = sc.ty.text(f"t = {T}", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[T], weight="BOLD")
         self.place_step_labels(self.first_label, self.last_label, self.k)
         sp = self.spread
-        caption = caption or spread_sentence(sp, T)
-        narration = narration or (f"Compare the first and the last kernel. The spread, maximum minus minimum, went "
-                                  f"from {fmt(sp[0], 2)} at t = 0 to {fmt(sp[T], 2)} at t = {T}.")
-        with sc.step(caption, narration):
+        with sc.step(key, None if sp[T] < sp[0] else "steeper", spread_start=fmt(sp[0], 2),
+                     spread_end=fmt(sp[T], 2), steps=T, **values):
             sc.play(*[FadeOut(c) for c in middle],
                     first.animate.set_stroke(opacity=1, width=5), last.animate.set_stroke(width=5),
                     FadeIn(self.first_label), FadeIn(self.last_label), run_time=1.2)
@@ -277,7 +271,7 @@ class TrainingStory:
         keep, r0, r1 = largest_shares(sh.shares[0], sh.shares[-1])
         cats = [(param_symbol(spec, i), float(sh.shares[0, i]), float(sh.shares[-1, i]), i) for i in keep]
         if r0 is not None:
-            cats.append(("rest", r0, r1, None))
+            cats.append((self.scene.label("rest"), r0, r1, None))
         return cats
 
     def build_share_plot(self):
@@ -288,7 +282,8 @@ class TrainingStory:
         y_lo, y_hi, y_step = self.share_y_range
         ax = sc.framed((0.5, m + 0.5, 1), self.share_y_range, sc.axes_size, sc.axes_center, x_numbers=[],
                        y_numbers=list(range(y_lo, 101, 2 * y_step)))
-        y_label = sc.ty.math(rf"\text{{share of }} k({x_s}, {x_s}),\ \%", size=sc.ty.CAPTION_SIZE)
+        share_of = sc.label("share_of")
+        y_label = sc.ty.math(rf"\text{{{share_of} }} k({x_s}, {x_s}),\ \%", size=sc.ty.CAPTION_SIZE)
         y_label.next_to(ax.frame_y.get_top(), UP, buff=0.12).align_to(ax.frame_y, LEFT)
         x_label = sc.ty.math(r"\theta_i", size=sc.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT,
                                                                                buff=0.15)
@@ -349,7 +344,7 @@ class TrainingStory:
         first_free(group, spots, avoid, plot_box(ax))
         return group
 
-    def play_shares_start(self, caption: str, narration: str, label_params=()):
+    def play_shares_start(self, key: str = "shares_start", variant: str | None = None, label_params=(), **values):
         """The function plot leaves; each parameter's share of k(x', x') at t = 0 (purple bars).
         ``label_params`` (parameter indices) get their percentages printed, at t = 0 here and at
         the last step in :meth:`play_shares_end`."""
@@ -362,7 +357,7 @@ class TrainingStory:
         self.legend_end = legend_row(sc.ty, sc.kernel_colors[-1], f"t = {self.steps}", stroke_width=10)
         legend = self.legend([self.legend_start, self.legend_end])
         self.share_value_labels = [labels0, self.labels_end]
-        with sc.step(caption, narration):
+        with sc.step(key, variant, x=self.x_s, **values):
             sc.play(*[FadeOut(m) for m in self.f_panel], run_time=0.7)
             sc.play(FadeIn(sp["axes"]), FadeIn(sp["labels"]), run_time=0.8)
             sc.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in sp["start"]], lag_ratio=0.1),
@@ -370,11 +365,11 @@ class TrainingStory:
             sc.play(FadeIn(labels0), run_time=0.5)
         self.legend_group = legend
 
-    def play_shares_end(self, caption: str, narration: str):
+    def play_shares_end(self, key: str = "shares_end", variant: str | None = None, **values):
         """The shares at the last step (orange bars) beside those at t = 0."""
         sc = self.scene
         labels1 = self.labels_end
-        with sc.step(caption, narration):
+        with sc.step(key, variant, steps=self.steps, **values):
             sc.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in self.share_plot["end"]], lag_ratio=0.1),
                     FadeIn(self.legend_end), run_time=1.2)
             sc.play(FadeIn(labels1), run_time=0.5)
