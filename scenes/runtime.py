@@ -106,9 +106,11 @@ def _own_script(cls):
     from scenes.script import ScriptError, load_chapter_script, read_toml
     import sys
     for c in cls.__mro__:
-        module = sys.modules.get(c.__module__)
-        path = Path(getattr(module, "__file__", "") or "").with_suffix(".toml")
-        if not path.name or not path.is_file():
+        file = getattr(sys.modules.get(c.__module__), "__file__", None)
+        if not file:
+            continue
+        path = Path(file).with_suffix(".toml")
+        if not path.is_file():
             continue
         data = read_toml(path)
         if "steps" in data or "chapter" in data:
@@ -128,6 +130,16 @@ def chapter_script(cls, chapter_id: str):
     if tr is None:
         return own
     return overlay(own, tr.chapters.get(chapter_id), f"{tr.source} [{chapter_id}]")
+
+
+def roadmap() -> list:
+    """``[(number, line)]``: the story's roadmap (scenes.story.roadmap) in this render's words."""
+    from scenes.story import chapters
+    tr = translation()
+    words = {}
+    if tr is not None:
+        words = {name: t.get("chapter", {}).get("roadmap") for name, t in tr.chapters.items()}
+    return [(c.number, words.get(c.name) or c.roadmap) for c in chapters() if c.roadmap]
 
 
 @functools.lru_cache(maxsize=None)

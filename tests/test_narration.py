@@ -564,7 +564,9 @@ def test_script_markdown_and_csv(tmp_path):
         table = list(csv.reader(f))
     assert table[0] == list(script.CSV_HEADER)
     assert table[1] == ["Example 1 — a lookup table", "ch1.01", "We observe y = 3 at x = 7,\nbut f(7) = −0.42.", rows[0].spoken]
-    assert script.read_script_csv(csv_path) == rows
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        back = [script.ScriptRow(r["chapter"], r["step_id"], r["caption"], r["spoken"]) for r in csv.DictReader(f)]
+    assert back == rows
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["narration_script.csv", "narration_script.md"]
 
 

@@ -33,6 +33,21 @@ def test_every_step_is_filled_from_its_values_and_uses_them_all(chapter_scene, n
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_every_variant_could_be_filled_from_the_same_values(chapter_scene, name):
+    """Other settings choose other variants: each must be fillable from what the step passes (a
+    misspelt placeholder in a variant fails here, not under a lecturer's settings)."""
+    scene = chapter_scene(name)
+    problems = []
+    for step in scene.steps:
+        entry = scene.script.entry(step.key)
+        for variant in [None, *entry.variants]:
+            missing = entry.names(variant) - set(step.values)
+            if missing:
+                problems.append(f"{step.id} [{variant or 'entry'}]: no value for {sorted(missing)}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_entry_is_spoken_shown_and_in_order(chapter_scene, name):
     scene = chapter_scene(name)
     entries = list(scene.script.entries)

@@ -216,7 +216,7 @@ class GaussianProcessOverTime(ChapterScene):
                 ens_mean = self.zoom_ens_means[k - k0].copy()
             # one entry, shown at every later time: its first showing, then "fitted" or "later"
             with self.step("lag", None if first else "fitted" if fitted else "later",
-                           **values, **({"gp_res": fmt(gp_res, 2)} if fitted and not first else {})):
+                           **values):
                 x_g = float(self.x[off.index])
                 mark = Circle(radius=0.22, color=self.theme.highlight, stroke_width=3.5).move_to(
                     zx.c2p(x_g, 0.5 * float(d["ens_mean"][k][off.index] + d["ntk_gp_gd_mean"][k][off.index])))

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    LEFT, RIGHT, UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, LaggedStart, Transform, VGroup,
+    LEFT, RIGHT, UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, LaggedStart, Transform, VGroup, config,
 )
 
 from ntkcore.gp import rms_gaps_over_time
 
 from scenes import runtime
-from scenes.base import ChapterScene
+from scenes.base import ChapterScene, fit_width
 from scenes.components.gp_plots import axis_names, input_map, training_dots
 from scenes.formatting import fmt, fmt_g, percent, tex_num
 from scenes.ranges import every_other_tick, whole_ticks
@@ -41,6 +41,7 @@ class KernelGradientDescent(ChapterScene):
     formula_y = 2.8
     legend_y = 2.15
     arch_legend_y = 1.65
+    legend_margin = 0.3         # legends keep this far from the frame's sides
     network_width = 3           # stroke of a network's curve
     kgd_width = 11              # stroke of the broad kernel-GD curve under it
     kgd_opacity = 0.5
@@ -105,10 +106,14 @@ class KernelGradientDescent(ChapterScene):
                        stroke_width=self.network_width),
             legend_row(self.ty, self.theme.kernel_start, self.label("legend_kernel_gd"),
                        stroke_width=self.kgd_width, opacity=self.kgd_opacity),
-        ).arrange(RIGHT, buff=0.45).move_to([0, self.legend_y, 0])
+        ).arrange(RIGHT, buff=0.45)
+        # Longer words (another language) shrink the legends to the frame (English fits as it is).
+        fit_width(self.legend, config.frame_width - 2 * self.legend_margin).move_to([0, self.legend_y, 0])
         self.arch_legend = legend_row(self.ty, self.theme.ntk_exact,
                                       self.label("legend_theta"),
                                       stroke_width=self.arch_width, dashed=True)
+        self.arch_legend.move_to([0, self.arch_legend_y, 0]).align_to(self.legend, LEFT)
+        fit_width(self.arch_legend, config.frame_width / 2 - self.legend_margin - self.arch_legend.get_left()[0])
         self.arch_legend.move_to([0, self.arch_legend_y, 0]).align_to(self.legend, LEFT)
         self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
                             .to_corner(UP + RIGHT, buff=0.35) for k in range(len(self.times))]

@@ -1,6 +1,6 @@
 """Chapter 1 — Example 1: a lookup table.  One gradient step moves one dot, and nothing else.
 
-Render:  manim -pql scenes/ch1_lookup_table.py LookupTable
+Render:  manim -pql scenes/chapters/lookup_table.py LookupTable
 """
 
 import numpy as np

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, UR, Circle, Create, DashedVMobject, Dot, DoubleArrow, FadeIn, FadeOut,
-                   LaggedStart, VGroup)
+                   LaggedStart, VGroup, config)
 
 from ntkcore.gp import away_from, grid_indices, largest_gap, std_ratio_range
 
 from scenes import runtime
-from scenes.base import ChapterScene
+from scenes.base import ChapterScene, fit_width
 from scenes.components.gp_plots import axis_names, band, input_map, training_dots
 from scenes.formatting import fmt, fmt_g
 from scenes.ranges import every_other_tick, label_decimals, whole_ticks
@@ -44,6 +44,8 @@ class DontMixKernels(ChapterScene):
     legend_y = 2.88
     fit_legend_y = 2.7          # three rows: just under the heading's bottom
     legend_right = 6.8
+    legend_margin = 0.3          # a legend keeps this far from the frame's left side …
+    legend_gap = 0.3             # … and from the y axis's name
 
     # ------------------------------------------------------------------ the numbers
     def setup(self):
@@ -96,6 +98,8 @@ class DontMixKernels(ChapterScene):
             legend_row(self.ty, self.theme.ntk_exact, self.label("legend_ntk"),
                        text_color=self.theme.ntk_exact),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        # Longer words (another language) shrink the legend to the frame (English fits as it is).
+        fit_width(self.kernel_legend, self.legend_right + config.frame_width / 2 - self.legend_margin)
         self.kernel_legend.move_to([0, self.legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
         # The two values the caption reads, marked where the shapes differ most.
         xg = self.shape_gap_x
@@ -142,6 +146,9 @@ class DontMixKernels(ChapterScene):
                        text_color=self.theme.ntk_exact),
             dot_key,
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        # Its lowest row is level with the y axis's name: longer words (another language) shrink the
+        # legend to the room right of that name (English fits as it is).
+        fit_width(self.legend, self.legend_right - self.fit_names[1].get_right()[0] - self.legend_gap)
         self.legend.move_to([0, self.fit_legend_y, 0]).align_to([self.legend_right, 0, 0], RIGHT)
         # The largest gap between the means, as a double arrow.
         k = self.max_gap_index

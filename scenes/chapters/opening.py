@@ -17,9 +17,9 @@ from manim import (
 
 from ntkcore.step_facts import first_order_gap
 
+from scenes import runtime
 from scenes.base import ExampleScene, fit_width
 from scenes.formatting import fmt, fmt_g, percent
-from scenes.story import roadmap
 from scenes.widgets import red_arrow
 
 NUMBER_GAP = 0.3     # between a row's chapter number and its line
@@ -137,7 +137,7 @@ class Opening(ExampleScene):
     def plan_texts(self, size: float) -> VGroup:
         """The plan's rows (chapter number, roadmap line) at font ``size``, not yet placed."""
         return VGroup(*[VGroup(self.ty.text(str(n), size=size, weight="BOLD"), self.ty.text(line, size=size))
-                        for n, line in roadmap()])
+                        for n, line in runtime.roadmap()])
 
     @staticmethod
     def arrange_plan(rows, columns: int, left: float, top: float, height: float, width: float,

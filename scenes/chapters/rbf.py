@@ -107,11 +107,10 @@ class RBFNetwork(ExampleScene):
         # Step: make room — f on top, its arrows stood on y = 0 beneath (magnified)
         top = km.function_plot(self.top_size, self.top_center)
         down = self.down_xs
-        moves = dict(up_x=fmt_g(self.d_max_x), lowest=signed(self.d_min, 2), lowest_x=fmt_g(self.d_min_x))
-        if len(down):
+        moves = dict(up_x=fmt_g(self.d_max_x), lowest=signed(self.d_min, 2), lowest_x=fmt_g(self.d_min_x),
+                     smallest=fmt(self.d_min, 2))
+        if len(down):   # (a settings file may move every dot up: variant none_down)
             moves.update(down_from=fmt_g(down[0]), down_to=fmt_g(down[-1]), drop=fmt(-self.d_min, 2))
-        else:   # a settings file may move every dot up
-            moves.update(smallest=fmt(self.d_min, 2))
         with self.step("moves", None if len(down) else "none_down", **moves):
             self.play(*[morph_into(self, fp[k], top[k]) for k in ("axes", "labels", "curve", "dots", "cross")],
                       *[morph_into(self, fp["arrows"][k], top["arrows"][k]) for k in fp["arrows"]],

@@ -142,7 +142,7 @@ class Reparametrized(ExampleScene):
                    (False, False): "arrows_change_moves"}[none_down, still]
         with self.step("steps_differ", variant, x_left=x_left, x=x_s,
                        move_linear=fmt(abs(d_lin[k_left]), 1), ratio=fmt_g(round(d[i] / d_lin[i], 1)),
-                       **({} if still else {"move": signed(d[k_left]), "move_linear_signed": signed(d_lin[k_left])})):
+                       move=signed(d[k_left]), move_linear_signed=signed(d_lin[k_left])):
             self.play(FadeIn(self.tables), run_time=0.8)
             self.play(Create(rings), run_time=0.8)
 

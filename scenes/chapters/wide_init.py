@@ -19,11 +19,11 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN, LEFT, ORIGIN, RIGHT, UP, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart, Line,
-    Transform, VGroup, VMobject,
+    Transform, VGroup, VMobject, config,
 )
 
 from scenes import runtime
-from scenes.base import ChapterScene
+from scenes.base import ChapterScene, fit_width
 from scenes.components.gp_plots import input_map
 from scenes.formatting import fmt, fmt_g, percent, tex_num
 from scenes.ranges import whole_numbers, whole_ticks
@@ -55,6 +55,8 @@ class WideAtInit(ChapterScene):
     loglog_size = (5.0, 3.3)
     loglog_center = (4.1, 0.45, 0.0)
     card_center = (3.75, 0.55, 0.0)
+    card_left = 0.7         # the card stays right of this (the kernel plot's x name) …
+    right_margin = 0.3      # … and this far from the frame's right side, as does the share inset's title
     inset_size = (4.4, 2.0)
     inset_center = (3.9, 0.2, 0.0)
     band_stroke = (2.0, 0.45)     # width, opacity of each seed's curve
@@ -171,7 +173,11 @@ class WideAtInit(ChapterScene):
             row.arrange(RIGHT, buff=0.25)
         notation.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         card = VGroup(net, formula, notation).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
-        return card.move_to(self.card_center)
+        # Longer words (another language) shrink the card to the room beside the kernel plot, where it
+        # keeps to the right of the plot's x name and clear of the frame (English fits as it is).
+        right = config.frame_width / 2 - self.right_margin
+        fit_width(card, right - self.card_left).move_to(self.card_center)
+        return card.shift(min(0.0, right - card.get_right()[0]) * RIGHT)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
@@ -243,6 +249,9 @@ class WideAtInit(ChapterScene):
         # Step: the log–log panel and the spread of the narrowest width
         spread_name = text_lines(self.ty, self.label("spread_axis", xp=xp), self.ty.LABEL_SIZE
                                  ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        # at the frame's right edge; longer words (another language) shrink it rather than let it
+        # reach over the kernel plot
+        fit_width(spread_name, config.frame_width / 2 - 0.2 - (kx.frame_x.get_right()[0] + 0.3))
         ll_labels = VGroup(
             self.ty.text(self.label("width_axis"), size=self.ty.LABEL_SIZE).next_to(lx.tick_labels[0], DOWN, buff=0.15),
             spread_name.next_to(lx.frame_y.get_top(), UP, buff=0.2).to_edge(RIGHT, buff=0.2),
@@ -306,6 +315,9 @@ class WideAtInit(ChapterScene):
             group.add(seg, lab)
         title = text_lines(self.ty, self.label("share_title", xp=fmt_g(s.x_obs)), self.ty.LABEL_SIZE
                            ).arrange(DOWN, buff=0.08, aligned_edge=LEFT)
+        title.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
+        # longer words (another language): shrunk to the room before the frame's right side
+        fit_width(title, config.frame_width / 2 - self.right_margin - title.get_left()[0])
         title.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
         x_name = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.12)
         group.add(title, x_name)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, UR, Circle, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, Transform,
-    TransformFromCopy, VGroup,
+    TransformFromCopy, VGroup, config,
 )
 
 from scenes import runtime
-from scenes.base import ChapterScene
+from scenes.base import ChapterScene, fit_width
 from scenes.formatting import fmt, fmt_g, percent
 from scenes.ranges import every_other_tick, whole_ticks
 from scenes.widgets import ObservationCross, dots_at, legend_row, smooth_curve, vertical_marker
@@ -34,6 +34,13 @@ def listing(scene, words) -> str:
     """``a, b and c`` (the last two joined by the chapter's label ``listing``)."""
     words = list(words)
     return words[0] if len(words) == 1 else scene.label("listing", items=", ".join(words[:-1]), last=words[-1])
+
+
+def fit_between(mob, left: float, right: float):
+    """``mob`` scaled down (never up) to at most ``right − left`` wide, then moved sideways (only if
+    it must) to lie between x = ``left`` and x = ``right``."""
+    fit_width(mob, right - left)
+    return mob.shift((max(0.0, left - mob.get_left()[0]) + min(0.0, right - mob.get_right()[0])) * RIGHT)
 
 
 class WideDuringTraining(ChapterScene):
@@ -55,6 +62,11 @@ class WideDuringTraining(ChapterScene):
     seed_offset = 0.2                     # sideways offset between the seed dots of one width (scene units)
     mean_ring = (0.11, 4.0)               # radius, stroke width of the hollow ring at each width's seed mean
     end_stroke = 4.0                      # the kernel before and after training
+    # Room for words that grow longer in another language (English fits without using it):
+    side_margin = 0.15                    # texts keep this far from the frame's sides
+    heading_right = -0.3                  # the heading ends left of this (ChapterScene.heading)
+    heading_gap = 0.15                    # a text level with the heading starts this far right of it
+    title_gap = 0.2                       # between the two panels' titles
 
     # ------------------------------------------------------------------ set-up
     def setup(self):
@@ -92,11 +104,16 @@ class WideDuringTraining(ChapterScene):
         y_lab = y_name.copy().next_to(axes.frame_y.get_top(), UP, buff=0.12).align_to(axes.frame_y, LEFT)
         return axes, VGroup(x_lab, y_lab)
 
-    def panel_title(self, axes, s: str, color):
-        """A title above the panel's y-axis name, centred over the panel."""
+    def panel_title(self, k: int, axes, s: str, color):
+        """A title above the panel's y-axis name, centred over panel ``k`` (0: left, 1: right); longer
+        words are shrunk and moved to stay on the panel's half of the frame."""
         title = self.ty.text(s, size=self.ty.LABEL_SIZE + 2, color=color)
         title.next_to(axes.frame_y.get_top(), UP, buff=0.55)
-        return title.set_x(axes.frame_x.get_center()[0])
+        title.set_x(axes.frame_x.get_center()[0])
+        mid = 0.5 * (self.panel_centers[0][0] + self.panel_centers[1][0])
+        edge = config.frame_width / 2 - self.side_margin
+        left, right = ((-edge, mid - self.title_gap / 2), (mid + self.title_gap / 2, edge))[k]
+        return fit_between(title, left, right)
 
     def fit_y_range(self):
         d = self.data
@@ -163,9 +180,9 @@ class WideDuringTraining(ChapterScene):
                              *((self.end_stroke, 1.0) if j in (0, last) else self.step_stroke))
                 for j, color in enumerate(self.step_colors)])
             color = self.theme.width_color(i, W)
-            self.kernel_panel_titles.append(self.panel_title(axes, self.width_label(i), color))
+            self.kernel_panel_titles.append(self.panel_title(k, axes, self.width_label(i), color))
             change = self.label("column_change", w=int(self.widths[i]), change=percent(d["col_change"][i, self.seed]))
-            self.change_titles.append(self.panel_title(axes, change, color))
+            self.change_titles.append(self.panel_title(k, axes, change, color))
         self.before_curves = [c[0] for c in self.step_curves]
         self.after_curves = [c[-1] for c in self.step_curves]
         # The legend: the training ramp from step 0 to the last step.
@@ -176,6 +193,19 @@ class WideDuringTraining(ChapterScene):
             self.ty.text("0", size=self.ty.LABEL_SIZE, color=self.theme.kernel_start), swatches,
             self.ty.text(str(steps), size=self.ty.LABEL_SIZE, color=self.theme.kernel_end),
         ).arrange(RIGHT, buff=0.15).move_to(self.legend_center).shift(2.2 * LEFT)
+        # The step counter follows it on the same row: longer words (another language) move the row
+        # left, then shrink it (legend and counter alike), to keep it in the frame.
+        self.counter_scale = 1.0
+        edge = config.frame_width / 2 - self.side_margin
+        row = self.kernel_legend.width + self.counter_buff + max(self.step_counter(j).width
+                                                                 for j in range(len(self.snap_steps)))
+        if row > 2 * edge:
+            self.counter_scale = 2 * edge / row
+            self.kernel_legend.scale(self.counter_scale)
+            row = 2 * edge
+        over = self.kernel_legend.get_left()[0] + row - edge
+        if over > 0:
+            self.kernel_legend.shift(over * LEFT)
         # After training, the legend gives way to the measure of the column's change.
         xp = fmt_g(s.x_obs)
         self.col_formula = VGroup(
@@ -183,13 +213,27 @@ class WideDuringTraining(ChapterScene):
                    self.ty.math(rf"\|k_T(\cdot, {xp}) - k_0(\cdot, {xp})\| \,/\, \|k_0(\cdot, {xp})\|",
                                 size=self.ty.LABEL_SIZE + 4)).arrange(RIGHT, buff=0.2),
             self.ty.text(self.label("column_norms", steps=self.last_step, T=fmt_g(self.T)), size=self.ty.LABEL_SIZE),
-        ).arrange(DOWN, buff=0.12, aligned_edge=RIGHT).to_edge(RIGHT, buff=0.3).set_y(self.legend_center[1] + 0.05)
+        ).arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
+        # Longer words (another language): shrunk so that its first row stays right of the heading and
+        # its second inside the frame, and lifted (if need be) off the panel titles under it.
+        first, second = self.col_formula
+        edge = config.frame_width / 2 - 0.3
+        fit_width(self.col_formula, min(1.0, (edge - self.heading_right - self.heading_gap) / first.width,
+                                        2 * edge / second.width) * self.col_formula.width)
+        self.col_formula.to_edge(RIGHT, buff=0.3).set_y(self.legend_center[1] + 0.05)
+        below = max(t.get_top()[1] for t in self.change_titles)
+        if below - self.col_formula.get_bottom()[1] > 0.005:
+            self.col_formula.shift((below - self.col_formula.get_bottom()[1]) * UP)
+
+    counter_buff = 0.4
 
     def step_counter(self, j: int):
         """``step 150 (t = η·150 = 75)`` at the right of the legend, in the colour of that step."""
         n = int(self.snap_steps[j])
-        return self.ty.text(self.label("step_counter", n=n, t=fmt_g(self.lr * n)), size=self.ty.LABEL_SIZE + 2,
-                            color=self.step_colors[j]).next_to(self.kernel_legend, RIGHT, buff=0.4)
+        counter = self.ty.text(self.label("step_counter", n=n, t=fmt_g(self.lr * n)), size=self.ty.LABEL_SIZE + 2,
+                               color=self.step_colors[j])
+        return counter.scale(getattr(self, "counter_scale", 1.0)).next_to(self.kernel_legend, RIGHT,
+                                                                          buff=self.counter_buff)
 
     # ------------------------------------------------------------------ (2) change against width
     def build_loglog(self):
@@ -216,6 +260,9 @@ class WideDuringTraining(ChapterScene):
                                             size=self.ty.LABEL_SIZE)).arrange(RIGHT, buff=0.3)
                         ).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         y_name.next_to(ax.frame_y.get_top(), UP, buff=0.15).align_to(ax.frame_y, LEFT)
+        # longer words (another language): each row shrunk to the room before the frame's right side
+        for row in y_name:
+            fit_width(row, config.frame_width / 2 - self.side_margin - row.get_left()[0]).align_to(ax.frame_y, LEFT)
         self.loglog_labels = VGroup(x_labels, y_labels, x_name, y_name)
         # the seed mean: a hollow ring, so the seed dot at its centre stays visible
         r, sw = self.mean_ring
@@ -258,12 +305,15 @@ class WideDuringTraining(ChapterScene):
             self.train_dots.append(dots_at(axes, d["train_x"], d["train_y"], 0.085, self.theme.dot))
             title = self.label("gap_title", w=int(self.widths[i]), gap=fmt(d["gap"][i, self.seed], 2),
                                seeds=d["gap"].shape[1], mean=fmt(self.gap_mean[i], 2))
-            self.fit_panel_titles.append(self.panel_title(axes, title, self.theme.width_color(i, W)))
+            self.fit_panel_titles.append(self.panel_title(k, axes, title, self.theme.width_color(i, W)))
         self.fit_legend = VGroup(
             legend_row(self.ty, self.theme.dot, self.label("trained_network"), stroke_width=3),
             legend_row(self.ty, self.theme.kernel_start, self.label("kernel_regression"),
                        stroke_width=10, opacity=0.45),
-        ).arrange(RIGHT, buff=0.5).move_to(self.legend_center).set_y(self.fit_legend_y)
+        ).arrange(RIGHT, buff=0.5)
+        # longer words (another language): shrunk to the frame
+        fit_width(self.fit_legend, config.frame_width - 2 * self.side_margin)
+        self.fit_legend.move_to(self.legend_center).set_y(self.fit_legend_y)
         self.kernel_formula = self.ty.math(r"f_0(x) + k_0(x, X)\, k_0(X, X)^{-1} \big(Y - f_0(X)\big)",
                                            size=self.ty.CAPTION_SIZE + 2)
         self.kernel_formula.to_corner(UR, buff=0.35)

@@ -19,7 +19,7 @@ from manim import (
 import ntkcore
 from ntkcore.sweeps import eta_sweep
 
-from scenes.formatting import fmt, fmt_g
+from scenes.formatting import fmt, fmt_g, tex_num
 from scenes.ranges import every_other_tick, label_decimals, whole_ticks
 from scenes.widgets import ObservationCross, arrows_at, dots_at, polyline, vertical_marker
 
@@ -110,7 +110,8 @@ class KernelMorph:
         sc, ex, th = self.scene, self.example, self.scene.theme
         axes = self.kernel_axes(size, center)
         x_s = fmt_g(ex.observation[0])
-        label = corner_label(axes, sc.ty.math(rf"\tilde k(x, {x_s})\,/\,\tilde k({x_s}, {x_s})",
+        xt = tex_num(x_s)
+        label = corner_label(axes, sc.ty.math(rf"\tilde k(x, {xt})\,/\,\tilde k({xt}, {xt})",
                                               size=sc.ty.CAPTION_SIZE, color=self.finite_color))
         return dict(
             axes=axes, label=label, x_label=sc.x_label(axes),
@@ -200,7 +201,8 @@ class KernelMorph:
         ntk_curve = polyline(ka, self.fine_x, sw.ntk_fine, th.ntk_exact)
         exact_label = place(self.eta_text(None, ka))
         x_s = fmt_g(ex.observation[0])
-        ntk_label = sc.ty.math(rf"k(x, {x_s})\,/\,k({x_s}, {x_s})", size=sc.ty.CAPTION_SIZE, color=th.ntk_exact)
+        xt = tex_num(x_s)
+        ntk_label = sc.ty.math(rf"k(x, {xt})\,/\,k({xt}, {xt})", size=sc.ty.CAPTION_SIZE, color=th.ntk_exact)
         ntk_label.next_to(big["label"], DOWN, buff=0.15, aligned_edge=LEFT)
         sc.play(ReplacementTransform(moving, VGroup(ntk_dots, ntk_curve)),
                 ReplacementTransform(eta_label, exact_label), FadeIn(ntk_label), run_time=1.2)

@@ -21,7 +21,7 @@ from manim import (
 
 from ntkcore.kernel_shares import example_step_kernels, example_training_shares, largest_shares
 
-from scenes.formatting import fmt, fmt_g, percent
+from scenes.formatting import fmt, fmt_g, percent, tex_num
 from scenes.layout import first_free, leader, plot_box
 from scenes.widgets import legend_row, smooth_curve, vertical_marker
 
@@ -210,7 +210,7 @@ class TrainingStory:
         ka = sc.kernel_axes
         self.k_labels = VGroup(
             sc.ty.math("x", size=sc.ty.CAPTION_SIZE + 4).next_to(ka.frame_x.get_right(), RIGHT, buff=0.15),
-            sc.ty.math(self.kernel_tex.format(x=x_s), size=sc.ty.CAPTION_SIZE)
+            sc.ty.math(self.kernel_tex.format(x=tex_num(x_s)), size=sc.ty.CAPTION_SIZE)
             .next_to(ka.frame_y.get_top(), UP, buff=0.12).align_to(ka.frame_y, LEFT),
         )
         self.k_marker = self.x_obs_marker(ka, self.x_obs)
@@ -283,7 +283,7 @@ class TrainingStory:
         ax = sc.framed((0.5, m + 0.5, 1), self.share_y_range, sc.axes_size, sc.axes_center, x_numbers=[],
                        y_numbers=list(range(y_lo, 101, 2 * y_step)))
         share_of = sc.label("share_of")
-        y_label = sc.ty.math(rf"\text{{{share_of} }} k({x_s}, {x_s}),\ \%", size=sc.ty.CAPTION_SIZE)
+        y_label = sc.ty.math(rf"\text{{{share_of} }} k({tex_num(x_s)}, {tex_num(x_s)}),\ \%", size=sc.ty.CAPTION_SIZE)
         y_label.next_to(ax.frame_y.get_top(), UP, buff=0.12).align_to(ax.frame_y, LEFT)
         x_label = sc.ty.math(r"\theta_i", size=sc.ty.CAPTION_SIZE + 4).next_to(ax.frame_x.get_right(), RIGHT,
                                                                                buff=0.15)
