@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("posters", help=COMMANDS["posters"], description=COMMANDS["posters"] + ".")
     add_chapters(p)
     add_quality(p)
+    p.add_argument("--at", metavar="STEP", action="append",
+                   help="the frame at the end of this step instead of the last (a step id, e.g. "
+                        "training.why_flat, or a key of the one chapter named; repeatable)")
     add_config(p)
     add_words(p)
     add_media(p)
@@ -245,6 +248,12 @@ def parse(argv: list) -> argparse.Namespace:
             parser.error(f"--config: no such file {cfg!r}")
         if not os.path.isfile(cfg):
             parser.error(f"--config: {cfg!r} is not a regular file (a directory or a pipe?); give a TOML file")
+    for at in getattr(args, "at", None) or []:
+        chapter, dot, _ = at.partition(".")
+        if dot and chapter in known:
+            args.chapter_list = [known[chapter]]
+        elif len(args.chapter_list) != 1:
+            parser.error(f"--at {at}: name the chapter too (--at CHAPTER.KEY), or render one chapter")
     vdir = getattr(args, "voice_dir", None)
     if vdir is not None and not os.path.isdir(vdir):
         parser.error(f"--voice-dir: no such folder {vdir!r}")
@@ -350,7 +359,7 @@ def run(args) -> int:
         return stills(opts)
     if cmd == "posters":
         from pipeline.video import posters
-        return posters(opts)
+        return posters(opts, getattr(args, "at", None) or [None])
     if cmd == "slides":
         from pipeline.slides import make_slides
         return make_slides(opts, tuple(dict.fromkeys(args.to or ["html", "pdf"])), args.name)

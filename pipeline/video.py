@@ -55,11 +55,12 @@ def stitch_edition(opts: Options, videos: list, log=print, audio: bool = False) 
     return out, seconds
 
 
-def last_frames(opts: Options, verb: str, log=print) -> dict | None:
-    """Each chapter's last frame (``manim -s``): ``{chapter name: png path}``, or None on failure."""
+def last_frames(opts: Options, verb: str, log=print, at: str | None = None) -> dict | None:
+    """Each chapter's last frame (``manim -s``) — or the frame at the end of step ``at`` —:
+    ``{chapter name: png path}``, or None on failure."""
     session = Session(opts, log)
     try:
-        runs = render_all(session, {"save_slides": False}, ("-s",), verb=verb)
+        runs = render_all(session, {"save_slides": False, "stop_after": at}, ("-s",), verb=verb)
     finally:
         session.close()
     if runs is None:
@@ -97,15 +98,18 @@ def stills(opts: Options, width: int = 640, log=print) -> int:
     return 0
 
 
-def posters(opts: Options, log=print) -> int:
-    """A poster frame (the last frame, full resolution of the quality) per chapter."""
-    frames = last_frames(opts, "Poster frames of", log)
-    if frames is None:
-        return 1
+def posters(opts: Options, steps=(None,), log=print) -> int:
+    """A poster frame (full resolution of the quality) per chapter: its last frame, or the frame at
+    the end of each step in ``steps`` (``posters --at STEP``)."""
     out_dir = opts.root / "posters"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, png in frames.items():
-        out = out_dir / f"{name}_{opts.folder}.png"
-        shutil.copyfile(png, out)
-        log(f"  {rel(out)}")
+    for at in steps:
+        frames = last_frames(opts, "Poster frames of", log, at)
+        if frames is None:
+            return 1
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, png in frames.items():
+            tag = f".{at.rpartition('.')[2]}" if at else ""
+            out = out_dir / f"{name}{tag}_{opts.folder}{opts.suffix}.png"
+            shutil.copyfile(png, out)
+            log(f"  {rel(out)}")
     return 0

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 from manim import (
-    DOWN, ORIGIN, RIGHT, UL, UP, Axes, DecimalNumber, FadeIn, FadeOut, ManimColor, MarkupText, MathTex, Scene,
-    SingleStringMathTex, Tex, Text, VGroup, Write, config,
+    DOWN, LEFT, ORIGIN, RIGHT, UL, UP, Axes, DecimalNumber, FadeIn, FadeOut, ManimColor, MarkupText, MathTex, Scene,
+    SingleStringMathTex, Tex, Text, VGroup, VMobject, Write, config,
 )
 from manim_slides import Slide
 
@@ -36,10 +36,12 @@ from scenes.widgets import ObservationCross, arrows_at, dots_at, framed_axes
 
 
 READ_RATE = 2.5     # words per second a viewer reads a caption at (broadcast guidance: 2.7–3)
+SAFE = 0.9          # title-safe area: all ink within 90 % of the frame's width and height
 MIN_READ = 2.0      # no caption shorter than this
 FADE_OUT = 0.35     # the old caption fades out …
 FADE_IN = 0.45      # … before the new one fades in: never two legible at once
 BREATH = 0.35       # after a narrated line, before the next
+LESSON_HOLD = 1.5   # a chapter's lesson stays this much longer than its reading time (and its voice)
 
 
 def reading_seconds(text: str) -> float:
@@ -63,8 +65,10 @@ class Step:
     values: dict     # the placeholders' values, formatted once by the chapter
     caption: str     # on screen (and the subtitle)
     narration: str   # spoken (the caption when the entry has no spoken line)
-    start: float     # seconds into the chapter
+    start: float     # seconds into the chapter (its caption fades in)
     end: float = -1.0
+    begin: float = 0.0     # when the step began (before the previous caption faded out): its span starts
+    lesson: bool = False   # the chapter's lesson (held LESSON_HOLD longer)
     spoken: bool = False   # the entry has a spoken line of its own (not just the caption read out)
     skipped: bool = False  # left out of this cut: its animations ran instantly, nothing was said
 
@@ -116,7 +120,8 @@ class ChapterScene(FrameClockMixin, Slide):
         self.camera.background_color = ManimColor(self.theme.background)
         self.caption_mob = None
         self.steps: list[Step] = []
-        self.layout: list = []   # (step id, [(mobject, kind)]) when record_layout
+        self.layout: list = []   # (step id, [text mobjects on screen]) when record_layout
+        self.ink: list = []      # (step id, [Ink of every drawn part, in drawing order]) when record_layout
         self.voice = runtime.voice_clips()
         self.skip = runtime.skipped_steps()
         self.script = runtime.chapter_script(type(self), self.chapter_id)
@@ -196,8 +201,9 @@ class ChapterScene(FrameClockMixin, Slide):
         narration = fill(spoken, values, where) if spoken is not None else shown
         base = f"{self.chapter_id}.{key}"
         n = sum(1 for s in self.steps if s.key == key)
+        now = self.clock()
         step = Step(base if n == 0 else f"{base}.{n + 1}", key, variant, dict(values), shown, narration,
-                    self.clock(), spoken=spoken is not None, skipped=base in self.skip)
+                    now, spoken=spoken is not None, skipped=base in self.skip, begin=now, lesson=entry.lesson)
         self.steps.append(step)
         return step
 
@@ -208,10 +214,11 @@ class ChapterScene(FrameClockMixin, Slide):
 
     def _hold(self, step: Step, anim_end: float):
         """Wait until the step has had its reading time after its animations, and its voice."""
-        end = anim_end + reading_seconds(step.caption)
+        extra = LESSON_HOLD if step.lesson else 0.0
+        end = anim_end + reading_seconds(step.caption) + extra
         clip = self.voice.get(step.id)
         if clip:
-            end = max(end, step.start + clip["seconds"] + BREATH)
+            end = max(end, step.start + clip["seconds"] + BREATH + extra)
         if end - self.clock() > 1e-3:
             self.wait(end - self.clock())
 
@@ -244,6 +251,13 @@ class ChapterScene(FrameClockMixin, Slide):
         yield step
         self._hold(step, self.clock())
         self._snapshot(step)
+        self._maybe_stop(step)
+
+    def _maybe_stop(self, step: Step):
+        """End the chapter here when the runtime asks for a still of this step (``stills --at``)."""
+        if runtime.current().stop_after in (step.id, step.key):
+            from manim.utils.exceptions import EndSceneEarlyException
+            raise EndSceneEarlyException()
 
     def say(self, key: str, variant: str | None = None, **values):
         """A step with no animations of its own: show the caption of ``key`` and hold it."""
@@ -269,21 +283,25 @@ class ChapterScene(FrameClockMixin, Slide):
             card.add(self.ty.math(formula, size=self.ty.CAPTION_SIZE + 8))
         if bridge:
             card.add(self.ty.text(bridge, size=self.ty.CAPTION_SIZE, line_spacing=0.9))
+        room = 2 * self.safe_box()[0] - 0.2
+        for part in card[1:]:          # the formula and the bridge shrink to fit; the title never does
+            fit_width(part, room)
         card.arrange(DOWN, buff=0.5)
-        fit_width(card, config.frame_width - 1.0)
         card.move_to(ORIGIN)
+        self.title_card = card
         self.pause(notes=step.narration)
         step.start = self.clock()
         self._start_voice(step)
         self.play(Write(card[0]), *[FadeIn(m) for m in card[1:]], run_time=1.0)
         self._hold(step, step.start)   # the card is its own caption: its words from the first frame
         self._snapshot(step, card)
+        self._maybe_stop(step)
         step.end = self.clock()
         self.play(FadeOut(card), run_time=0.5)
 
     def tear_down(self):
         """Close the last step and write the subtitles (one cue per step, never overlapping)."""
-        end = self.clock()
+        end = self.chapter_seconds = self.clock()
         shown = [s for s in self.steps if not s.skipped]
         if shown and shown[-1].end < 0:
             shown[-1].end = end
@@ -299,23 +317,32 @@ class ChapterScene(FrameClockMixin, Slide):
     def _snapshot(self, step: Step, *extra):
         if not self.record_layout:
             return
+        tops = [*self.mobjects, *[m for m in extra if m not in self.mobjects]]
         texts = []
-        for top in [*self.mobjects, *[m for m in extra if m not in self.mobjects]]:
+        for top in tops:
             texts.extend(t for t in text_parts(top) if not any(t is u for u in texts))
         self.layout.append((step.id, texts))
+        self.ink.append((step.id, ink_records(tops)))
 
     # ------------------------------------------------------------------ words on screen
+    @staticmethod
+    def safe_box() -> tuple:
+        """``(half width, half height)`` of the title-safe area, in scene units."""
+        return SAFE * config.frame_width / 2, SAFE * config.frame_height / 2
+
     def heading(self, s: str):
-        """Small chapter name in the top-left corner."""
+        """Small chapter name in the top-left corner of the title-safe area."""
+        w, h = self.safe_box()
         mob = self.ty.text(s, size=self.ty.HEADING_SIZE, weight="BOLD")
-        fit_width(mob, config.frame_width / 2 - 0.6)
-        return mob.to_corner(UL, buff=0.3)
+        fit_width(mob, w - 0.3)
+        return mob.move_to([-w + 0.05, h - 0.05, 0], aligned_edge=UL)
 
     def caption(self, s: str):
-        """A caption under the axes (plain text; may contain newlines)."""
+        """A caption at the bottom of the title-safe area (plain text; may contain newlines)."""
+        w, h = self.safe_box()
         mob = self.ty.text(s, size=self.ty.CAPTION_SIZE, line_spacing=0.9)
-        fit_width(mob, config.frame_width - 0.6)   # never let a long line leave the frame
-        mob.move_to(ORIGIN).to_edge(DOWN, buff=0.18)
+        fit_width(mob, 2 * w - 0.1)   # never let a long line leave the safe area
+        mob.move_to([0, -h + 0.05, 0], aligned_edge=DOWN)
         mob.is_caption = True
         return mob
 
@@ -420,6 +447,62 @@ def fit_width(mob, width: float):
     if mob.width > width:
         mob.scale_to_fit_width(width)
     return mob
+
+
+@dataclass(frozen=True)
+class Ink:
+    """One drawn part of the frame at the end of a step (tests: title-safe area, contrast)."""
+
+    kind: str            # "text" (Text, a number), "tex" (MathTex, Tex) or "shape"
+    words: str           # a text's words (or the shape's class)
+    box: tuple           # (x0, y0, x1, y1) in scene units
+    stroke: tuple        # (hex, opacity, width)
+    fill: tuple          # (hex, opacity)
+    outline: tuple = ()  # a filled shape's anchor points (x, y), for what lies under a text
+
+
+def ink_records(tops) -> list:
+    """Every drawn part of ``tops``' families in drawing order: texts as one record each (their
+    glyphs' box and colour), other leaves with points as shapes."""
+    out, seen = [], set()
+
+    def colour(m, kind):
+        try:
+            c = m.get_stroke_color() if kind == "stroke" else m.get_fill_color()
+            return c.to_hex()
+        except Exception:    # a mobject without that colour
+            return "#000000"
+
+    def visit(m):
+        if id(m) in seen:
+            return
+        seen.add(id(m))
+        if isinstance(m, TEXT_TYPES):
+            parts = [p for p in m.get_family() if p.has_points()]
+            drawn = [p for p in parts if p.get_fill_opacity() > 0 or p.get_stroke_opacity() > 0]
+            if drawn:
+                (x0, y0, _), (x1, y1, _) = m.get_corner(DOWN + LEFT), m.get_corner(UP + RIGHT)
+                p = max(drawn, key=lambda q: q.get_fill_opacity())
+                words = getattr(m, "original_text", None) or getattr(m, "tex_string", None) or type(m).__name__
+                kind = "tex" if isinstance(m, (MathTex, SingleStringMathTex, Tex)) else "text"
+                out.append(Ink(kind, str(words), (x0, y0, x1, y1), (colour(p, "stroke"), p.get_stroke_opacity(),
+                                                                       p.get_stroke_width()),
+                               (colour(p, "fill"), p.get_fill_opacity())))
+            seen.update(id(q) for q in m.get_family())
+            return
+        if isinstance(m, VMobject) and m.has_points() and (
+                m.get_fill_opacity() > 0 or (m.get_stroke_opacity() > 0 and m.get_stroke_width() > 0)):
+            (x0, y0, _), (x1, y1, _) = m.get_corner(DOWN + LEFT), m.get_corner(UP + RIGHT)
+            outline = (tuple(map(tuple, np.asarray(m.get_anchors())[:, :2])) if m.get_fill_opacity() > 0 else ())
+            out.append(Ink("shape", type(m).__name__, (x0, y0, x1, y1),
+                           (colour(m, "stroke"), m.get_stroke_opacity(), m.get_stroke_width()),
+                           (colour(m, "fill"), m.get_fill_opacity()), outline))
+        for sub in m.submobjects:
+            visit(sub)
+
+    for top in tops:
+        visit(top)
+    return out
 
 
 def text_parts(mob) -> list:

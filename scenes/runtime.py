@@ -27,6 +27,7 @@ class Runtime:
     voice: str | None = None           # narration manifest: JSON {step id: {"path", "seconds"}}
     script: str | None = None          # a translated or edited script (scenes.script), laid over the chapters'
     skip: list = field(default_factory=list)   # step ids left out of this cut (scenes.story.Cut)
+    stop_after: str | None = None      # end the chapter after this step (a still of any step: stills --at)
 
     def write(self, path) -> Path:
         """Write this contract to ``path`` (JSON); returns the path."""

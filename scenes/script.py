@@ -13,6 +13,10 @@ Every chapter ``scenes/chapters/NAME.py`` has its words in ``scenes/chapters/NAM
     [steps.observation.far]         # a variant: other words for what other settings make true
     caption = "..."
 
+    [steps.why_flat]
+    lesson = true                   # the chapter's lesson: held longer, with a breath after it
+    caption = "..."
+
     [labels]                        # words drawn on the figures
     zoom = "zoom ×{m}"
 
@@ -71,6 +75,7 @@ class Entry:
     key: str
     texts: dict
     variants: dict = field(default_factory=dict)   # name -> {field: text}
+    lesson: bool = False      # the chapter's lesson: held longer, a breath after it (scenes.base)
 
     def text(self, name: str, variant: str | None = None) -> str | None:
         """The text of field ``name`` in ``variant`` (the variant's own, else the entry's)."""
@@ -131,8 +136,13 @@ class ChapterScript:
 def _entry(key: str, table: dict, where: str) -> Entry:
     if not isinstance(table, dict):
         raise ScriptError(f"{where}: [steps.{key}] must be a table with caption/spoken texts")
-    texts, variants = {}, {}
+    texts, variants, lesson = {}, {}, False
     for k, v in table.items():
+        if k == "lesson":
+            if not isinstance(v, bool):
+                raise ScriptError(f"{where}: [steps.{key}] lesson must be true or false")
+            lesson = v
+            continue
         if isinstance(v, dict):
             bad = [f for f in v if f not in FIELDS or not isinstance(v[f], str)]
             if bad:
@@ -144,7 +154,7 @@ def _entry(key: str, table: dict, where: str) -> Entry:
         else:
             raise ScriptError(f"{where}: [steps.{key}] has {k!r}; an entry holds texts ({', '.join(FIELDS)}) "
                               "and variant tables")
-    entry = Entry(key, texts, variants)
+    entry = Entry(key, texts, variants, lesson)
     entry.all_names()    # placeholders well formed
     return entry
 
@@ -258,7 +268,7 @@ def overlay(base: ChapterScript, tables: dict | None, source: str) -> ChapterScr
             raise ScriptError(f"{source}: [steps.{key}.{extra[0]}] is not a variant of that step")
         texts = {**entry.texts, **t.texts}
         variants = {v: {**entry.variants[v], **t.variants.get(v, {})} for v in entry.variants}
-        merged = Entry(key, texts, variants)
+        merged = Entry(key, texts, variants, entry.lesson)     # a translation changes words, not pacing
         for v in [None, *entry.variants]:
             new = merged.names(v) - entry.names(v)
             if new:
@@ -291,7 +301,8 @@ def export_tables(script: ChapterScript) -> dict:
     words = {k: script.chapter[k] for k in CHAPTER_TEXTS if k in script.chapter}
     if words:
         out["chapter"] = words
-    out["steps"] = {k: {**e.texts, **{v: dict(t) for v, t in e.variants.items()}} for k, e in script.entries.items()}
+    out["steps"] = {k: {**e.texts, **({"lesson": True} if e.lesson else {}), **{v: dict(t) for v, t in e.variants.items()}}
+                    for k, e in script.entries.items()}
     if script.labels:
         out["labels"] = dict(script.labels)
     return out

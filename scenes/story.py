@@ -33,6 +33,8 @@ class Chapter(NamedTuple):
     examples: tuple = ()             # settings sections [examples.NAME] it draws
     data: tuple = ()                 # precomputed wide-network numbers it loads (pipeline cache)
     cost: float = DEFAULT_COST       # seconds of one core to render it at -ql (the schedule)
+    seconds: float = 0.0             # its length budget in the full edition (0: none declared)
+    cut_seconds: dict = {}           # its length budget in each cut that has it: {cut: seconds}
 
     @property
     def file(self) -> str:
@@ -67,6 +69,7 @@ class Cut(NamedTuple):
     title: str
     chapters: tuple
     skip: frozenset
+    seconds: float = 0.0      # its length budget
 
 
 def _strings(value, where: str) -> tuple:
@@ -88,9 +91,14 @@ def read_chapter(name: str, number: int) -> Chapter:
     cost = table.get("cost", DEFAULT_COST)
     if not isinstance(cost, (int, float)) or cost <= 0:
         raise ScriptError(f"{where}: cost must be a positive number of seconds")
+    budgets = {"seconds": table.get("seconds", 0.0), **{f"cut {k}": v for k, v in table.get("cut_seconds", {}).items()}}
+    for k, v in budgets.items():
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+            raise ScriptError(f"{where}: {k} must be a number of seconds")
     return Chapter(name, number, table["scene"], table["title"], str(table.get("roadmap", "")),
                    _strings(table.get("examples", []), f"{where}: examples"),
-                   _strings(table.get("data", []), f"{where}: data"), float(cost))
+                   _strings(table.get("data", []), f"{where}: data"), float(cost), float(table.get("seconds", 0.0)),
+                   {k: float(v) for k, v in table.get("cut_seconds", {}).items()})
 
 
 @functools.cache
@@ -108,13 +116,24 @@ def story() -> tuple:
         unknown = [n for n in own if n not in names]
         if unknown:
             raise ScriptError(f"{where}: {unknown[0]!r} is not a chapter of the story")
-        skip = _strings(t.get("skip", []), f"{where}: skip")
-        bad = [s for s in skip if s.partition(".")[0] not in own]
+        table = t.get("skip", {})
+        if not isinstance(table, dict):
+            raise ScriptError(f"{where}: skip must be a table {{chapter = [step keys]}}")
+        bad = [c for c in table if c not in own]
         if bad:
-            raise ScriptError(f"{where}: skip {bad[0]!r} names no chapter of this cut")
+            raise ScriptError(f"{where}: skip names {bad[0]!r}, which is not a chapter of this cut")
+        skip = [f"{c}.{key}" for c, keys in table.items() for key in _strings(keys, f"{where}: skip.{c}")]
         cuts[cut_name] = Cut(cut_name, str(t.get("title", cut_name)), tuple(n for n in names if n in own),
-                             frozenset(skip))
+                             frozenset(skip), float(t.get("seconds", 0.0)))
     return chapters, cuts
+
+
+EDITION_SECONDS = "seconds"     # story.toml: the full edition's length budget
+
+
+def full_seconds() -> float:
+    """The full edition's length budget (story.toml's ``seconds``; 0: none)."""
+    return float(read_toml(STORY_FILE).get(EDITION_SECONDS, 0.0))
 
 
 def chapters() -> tuple:
