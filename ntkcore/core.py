@@ -41,11 +41,6 @@ def tree_vdot(x, y):
     return sum(leaves)
 
 
-def tree_all_finite(tree) -> bool:
-    """True when every entry of every leaf is finite."""
-    return all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree_util.tree_leaves(tree))
-
-
 # --------------------------------------------------------------------------- function values
 
 

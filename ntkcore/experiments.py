@@ -8,20 +8,20 @@ and part of its cache key).  :func:`run` calls one with what it reads from a ``S
 
 from __future__ import annotations
 
-from . import gp, wide_experiments
+from . import gp_experiment, wide_experiments
+from .settings import GPSettings
 
 
 def _gp(s, rbf=None, progress=None, g=None) -> dict:
-    return gp.gp_numbers(s, gp.GPSettings() if g is None else g, rbf=rbf, progress=progress)
+    return gp_experiment.gp_numbers(s, GPSettings() if g is None else g, rbf=rbf, progress=progress)
 
 
 EXPERIMENTS = {
     "init_band": wide_experiments.init_band,
     "training_change": wide_experiments.training_change,
-    "nngp_vs_ntk": wide_experiments.nngp_vs_ntk,
     "gp": _gp,
 }
-USES_DATA = frozenset({"training_change", "nngp_vs_ntk", "gp"})
+USES_DATA = frozenset({"training_change", "gp"})
 OWN_SECTION = {"gp": "gp"}
 
 

@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 
+import numpy as np
+
 from .examples import EXAMPLES, Example
 
 
 def _floats(a) -> list:
-    return [float(v) for v in a]
+    return [float(v) for v in np.asarray(a, dtype=np.float64)]
 
 
 def example_numbers(ex: Example) -> dict:
@@ -45,9 +47,39 @@ def report(names=None, examples=EXAMPLES) -> dict:
     return out
 
 
+def gp_report(s=None, g=None, rbf=None) -> dict:
+    """The GP chapters' infinite-width numbers as plain JSON-able lists (no networks trained), for
+    :class:`~ntkcore.settings.WideSettings` ``s`` and :class:`~ntkcore.settings.GPSettings` ``g``
+    (the defaults when None).
+
+    ``x_train``/``y_train``/``x_test`` in network units (targets as trained on; ``x_test`` from
+    :func:`ntkcore.gp_experiment.gp_inputs`), ``times`` (finite, 0 first), ``nngp_posterior``
+    mean/std over ``x_test``, ``ntk_gp`` mean/std (one row per time), ``ntk_gp_infinite_time``
+    mean/std: all from one call of :func:`ntkcore.gp.gp_predict`.
+    """
+    from .gp import gp_predict
+    from .gp_experiment import gp_data
+    from .settings import GPSettings, WideSettings
+
+    s, g = WideSettings() if s is None else s, GPSettings() if g is None else g
+    arch = s.arch
+    x_test, x_train, y_train = gp_data(s, g, rbf)
+    pred = gp_predict(x_test, x_train, y_train, g.times + (float("inf"),), arch)
+    T = len(g.times)
+    return {
+        "architecture": {"depth": arch.depth, "w_std": float(arch.w_std), "b_std": float(arch.b_std),
+                         "readout_w_std": float(arch.readout_w_std),
+                         "readout_b_std": float(arch.readout_b_std)},
+        "x_train": _floats(x_train), "y_train": _floats(y_train), "x_test": _floats(x_test),
+        "times": _floats(g.times),
+        "nngp_posterior": {"mean": _floats(pred.nngp.mean), "std": _floats(pred.nngp.std)},
+        "ntk_gp": {"mean": [_floats(r) for r in pred.ntk.mean[:T]], "std": [_floats(r) for r in pred.ntk.std[:T]]},
+        "ntk_gp_infinite_time": {"mean": _floats(pred.ntk.mean[T]), "std": _floats(pred.ntk.std[T])},
+    }
+
+
 def wide_numbers(data: dict) -> dict:
     """A wide-network experiment's arrays as JSON-able lists (scalars stay numbers)."""
-    import numpy as np
     return {k: (np.asarray(v).tolist()) for k, v in data.items() if k != "compute_seconds"}
 
 
@@ -56,7 +88,7 @@ def build_parser(prog: str = "python -m ntkcore report") -> argparse.ArgumentPar
     rep.add_argument("--example", action="append", metavar="NAME",
                      help=f"only this example (repeatable); one of: {', '.join(EXAMPLES)}")
     rep.add_argument("--wide", action="store_true",
-                     help="the wide-network chapters' numbers (init_band, training_change, nngp_vs_ntk)")
+                     help="the wide-network chapters' numbers (init_band, training_change)")
     rep.add_argument("--gp", action="store_true",
                      help="kernel gradient descent and the NNGP/NTK Gaussian processes")
     rep.add_argument("--config", metavar="FILE", help="TOML settings file (examples, [wide], [gp])")
@@ -83,7 +115,6 @@ def run_report(args, experiment=None) -> int:
                   file=sys.stderr)
             return 2
     if args.gp:
-        from .gp import gp_report
         out = gp_report(settings.wide, settings.gp, rbf=settings.example("rbf"))
     elif args.wide:
         from .experiments import EXPERIMENTS

@@ -1,7 +1,7 @@
 """The one place where a setting is checked: small validators that raise :class:`SettingsError`
 carrying the failing field's *path* as data (``("examples", "rbf", "theta0", 2)``), not as text.
 
-Each field of :class:`ntkcore.Example` and :class:`ntkcore.wide_experiments.WideSettings` is checked
+Each field of :class:`ntkcore.Example` and the settings of :mod:`ntkcore.settings` is checked
 by its ``__post_init__`` with these helpers; a settings file only adds the prefix of its section
 (:meth:`SettingsError.within`).  So a rule is written once, and a caller can ask which key failed
 (``err.key``) without reading the message.

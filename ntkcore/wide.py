@@ -25,7 +25,6 @@ uses the structure of an MLP (see there) and never forms the Jacobian.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import NamedTuple
 
@@ -35,7 +34,8 @@ import numpy as np
 
 
 class MLP(NamedTuple):
-    """Hyper-parameters of the ReLU network (shared by the empirical and analytic kernels)."""
+    """Hyper-parameters of the ReLU network (shared by the empirical and analytic kernels), in the
+    order of :func:`relu_kernels`' arguments: ``relu_kernels(x1, x2, *arch)``."""
 
     depth: int = 2
     w_std: float = 2 ** 0.5
@@ -131,6 +131,18 @@ def relu_kernels(x1, x2, depth: int, w_std: float = 2 ** 0.5, b_std: float = 0.1
     Same architecture and conventions as neural-tangents'
     ``stax.serial(*[Dense(w_std, b_std), Relu()] * depth, Dense(readout_w_std, readout_b_std))``
     with ``kernel_fn(x1, x2, ('nngp', 'ntk'))``.
+
+    Each layer uses the arc-cosine expectations in the form neural-tangents uses (one sqrt, one
+    atan2), with ``c = Σ(x, x')``, ``q = Σ(x, x)``, ``q' = Σ(x', x')``:
+
+        r = √max(q q' − c², 0),   t = atan2(r, c)  (the angle between the pre-activations),
+        E[φ'(u)φ'(v)] = 1/2 − t/(2π),   E[φ(u)φ(v)] = r/(2π) + (1/2 − t/(2π))·c.
+
+    A pair of identical inputs (``x = x'``, on the diagonal or not) takes the closed form of the
+    diagonal, ``t = 0``: ``Σ ← w²·q/2 + b²``, ``Θ ← Σ + w²·Θ/2``.  Computing it through ``r``
+    instead would turn a last-bit difference between ``c`` and ``q`` into ``r ≈ 1e-8``.  So the
+    result is exact on the diagonal, and an entry of identical inputs does not depend on the Gram
+    matrix it is computed in.
     """
     x1 = jnp.atleast_2d(jnp.asarray(x1, dtype=jnp.float64))
     x2 = x1 if x2 is None else jnp.atleast_2d(jnp.asarray(x2, dtype=jnp.float64))
@@ -140,26 +152,23 @@ def relu_kernels(x1, x2, depth: int, w_std: float = 2 ** 0.5, b_std: float = 0.1
     if not (isinstance(depth, int) and not isinstance(depth, bool) and depth >= 1):
         raise ValueError(f"relu_kernels: depth must be an integer >= 1; got {depth!r}")
     d_in = x1.shape[1]
+    same = jnp.all(x1[:, None, :] == x2[None, :, :], axis=-1)      # (n1, n2) x = x'
     # First dense layer: Σ = Θ = w² <x, x'>/d + b².
-    sigma = w_std ** 2 * (x1 @ x2.T) / d_in + b_std ** 2          # (n1, n2)
     q1 = w_std ** 2 * jnp.sum(x1 ** 2, axis=1) / d_in + b_std ** 2  # (n1,) Σ(x, x)
     q2 = w_std ** 2 * jnp.sum(x2 ** 2, axis=1) / d_in + b_std ** 2  # (n2,)
+    sigma = jnp.where(same, q1[:, None], w_std ** 2 * (x1 @ x2.T) / d_in + b_std ** 2)   # (n1, n2)
     theta = sigma
     layers = [(w_std, b_std)] * (depth - 1) + [(readout_w_std, readout_b_std)]
     for ws, bs in layers:
-        # The arc-cosine expectations in the form neural-tangents uses (one sqrt, one atan2; exact on
-        # the diagonal, where arccos of a rounded 1 loses half the digits):
-        #   E[φ(u)φ(v)]   = r/(2π) + (1/2 − t/(2π))·c,   E[φ'(u)φ'(v)] = 1/2 − t/(2π),
-        # with c = Σ(x, x'), r = √max(q q' − c², 0) and t = atan2(r, c) the angle between u and v.
-        r = jnp.sqrt(jnp.maximum(jnp.outer(q1, q2) - sigma ** 2, 0.0))
+        r = jnp.where(same, 0.0, jnp.sqrt(jnp.maximum(jnp.outer(q1, q2) - sigma ** 2, 0.0)))
         t = jnp.arctan2(r, sigma)
         e_dphi = 0.5 - t / (2 * jnp.pi)
         e_phi = r / (2 * jnp.pi) + e_dphi * sigma
-        sigma = ws ** 2 * e_phi + bs ** 2
-        theta = sigma + ws ** 2 * e_dphi * theta
-        # Diagonals: θ = 0, so E[φ(u)²] = q/2.
+        # Diagonal closed form: t = 0, so E[φ(u)²] = q/2.
         q1 = ws ** 2 * q1 / 2 + bs ** 2
         q2 = ws ** 2 * q2 / 2 + bs ** 2
+        sigma = jnp.where(same, q1[:, None], ws ** 2 * e_phi + bs ** 2)   # (n1, n2)
+        theta = sigma + ws ** 2 * e_dphi * theta                          # (n1, n2)
     return sigma, theta
 
 
@@ -191,51 +200,3 @@ def scale_inputs(x, x_range=(-10, 20)):
     """The post's grid mapped linearly onto [-1, 1] (the network's input)."""
     lo, hi = x_range
     return 2.0 * (np.asarray(x, dtype=np.float64) - lo) / (hi - lo) - 1.0
-
-
-# --------------------------------------------------------------------------- training
-
-
-class TrainResult(NamedTuple):
-    params0: list
-    params: list
-    losses: np.ndarray  # (steps + 1,)
-
-
-def train_mse(params, x_train, y_train, lr: float, steps: int, arch: MLP = MLP()) -> TrainResult:
-    """Full-batch gradient descent on ``½ Σ (f(x_i) − y_i)²`` for ``steps`` steps.
-
-    The whole loop is one compiled program (the parameters updated in place), compiled once per
-    shape, ``steps`` and architecture: the learning rate and the data are arguments, not constants.
-    """
-    x_train = jnp.asarray(x_train, dtype=jnp.float64)
-    y_train = jnp.asarray(y_train, dtype=jnp.float64)
-    p, losses = _train_loop(jax.tree_util.tree_map(jnp.copy, params), x_train, y_train,
-                            jnp.float64(lr), int(steps), arch)
-    return TrainResult(params, p, np.asarray(losses))
-
-
-def _mse(p, x_train, y_train, arch):
-    return 0.5 * jnp.sum((apply_batch(p, x_train, arch) - y_train) ** 2)
-
-
-@functools.partial(jax.jit, static_argnames=("steps", "arch"), donate_argnums=0)
-def _train_loop(params, x_train, y_train, lr, steps: int, arch: MLP):
-    """``steps`` GD steps; returns the parameters and the loss before each step and after the last."""
-    def step(i, carry):
-        p, losses = carry
-        l, g = jax.value_and_grad(_mse)(p, x_train, y_train, arch)
-        return jax.tree_util.tree_map(lambda a, b: a - lr * b, p, g), losses.at[i].set(l)
-
-    p, losses = jax.lax.fori_loop(0, steps, step, (params, jnp.zeros(steps + 1)))
-    return p, losses.at[steps].set(_mse(p, x_train, y_train, arch))
-
-
-def kernel_regression(k_test_train, k_train_train, y_train, f0_test=None, f0_train=None):
-    """Mean of gradient-descent training to convergence under kernel ``k``:
-
-    ``f(x) = f0(x) + k(x, X) k(X, X)⁻¹ (Y − f0(X))`` (f0 = 0 when not given).  Returns ``(n_test,)``.
-    """
-    y = jnp.asarray(y_train) - (0.0 if f0_train is None else jnp.asarray(f0_train))
-    out = k_test_train @ jnp.linalg.solve(k_train_train, y)
-    return out if f0_test is None else out + jnp.asarray(f0_test)

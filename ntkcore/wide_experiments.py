@@ -1,4 +1,4 @@
-"""The numbers of the wide-network chapters: three experiments on the ReLU MLP of :mod:`ntkcore.wide`.
+"""The numbers of the wide-network chapters: two experiments on the ReLU MLP of :mod:`ntkcore.wide`.
 
 Inputs are the post's grid mapped linearly to [-1, 1] (``u = 2(x − x_min)/(x_max − x_min) − 1``,
 so ``u = 0`` at the middle of the grid, x = 5 for the post's [−10, 20]); x' is the image of 10.
@@ -11,8 +11,9 @@ Notation: ``k`` is one network's (empirical) NTK, ``Θ`` the infinite-width NTK.
   kernel column before, during and after training, its relative change (the column's, and the
   whole kernel matrix's) against width, and the trained network next to the kernel-regression
   prediction of its own initial NTK.
-* :func:`nngp_vs_ntk`: the NNGP and NTK kernels of the same architecture, and on the training
-  points the NNGP posterior mean and the NTK gradient-descent limit mean.
+
+(The kernel-GD and Gaussian-process chapters' numbers are :mod:`ntkcore.gp_experiment`'s; the
+settings, :class:`~ntkcore.settings.WideSettings`, live with the other settings.)
 
 These are pure computations: nothing is written or cached here.  The pipeline caches their results
 on disk (``pipeline/datacache.py``), keyed by the settings and by the source of all of ``ntkcore``;
@@ -21,95 +22,14 @@ on disk (``pipeline/datacache.py``), keyed by the settings and by the source of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import core, wide
+from . import training, wide
 from .examples import EXAMPLES, Example
-from .validation import SettingsError, is_integer, number, numbers
-
-
-@dataclass(frozen=True)
-class WideSettings:
-    """Everything the wide-network chapters compute from (plain data; ``[wide]`` in a settings file)."""
-
-    depth: int = 2
-    w_std: float = 2 ** 0.5
-    b_std: float = 0.1
-    readout_w_std: float = 1.0
-    readout_b_std: float = 0.1
-    x_range: tuple = (-10, 20)
-    x_obs: float = 10.0
-    # Chapter "wide_init": widths x seeds at initialization.
-    widths: tuple = (16, 64, 256, 1024, 4096)
-    seeds: int = 24
-    # Chapters "wide_training", "nngp_vs_ntk": a few points of the post's data: Example 4's starting
-    # function at these x, with the observation (10, 50) itself; targets scaled as (y - y_shift) / y_scale.
-    train_x: tuple = (-8.0, 0.0, 4.0, 10.0, 16.0)
-    y_shift: float = 45.0
-    y_scale: float = 10.0
-    lr: float = 0.5
-    steps: int = 400
-    train_widths: tuple = (16, 64, 256, 1024, 2048)
-    train_seeds: int = 3
-
-    def __post_init__(self):
-        """Every field is checked here, and only here; errors carry the field's path."""
-        number(("depth",), self.depth, lo=1, hi=6, integer=True)
-        number(("w_std",), self.w_std, lo=0, hi=10, lo_open=True)
-        number(("b_std",), self.b_std, lo=0, hi=10)
-        number(("readout_w_std",), self.readout_w_std, lo=0, hi=10, lo_open=True)
-        number(("readout_b_std",), self.readout_b_std, lo=0, hi=10)
-        if (not isinstance(self.x_range, (tuple, list)) or len(self.x_range) != 2
-                or not all(is_integer(v) for v in self.x_range)
-                or not 2 <= self.x_range[1] - self.x_range[0] <= 120):
-            raise SettingsError(("x_range",), "must be two integers [x_min, x_max] with "
-                                f"2 <= x_max - x_min <= 120; got {self.x_range!r}")
-        lo, hi = self.x_range
-        object.__setattr__(self, "x_range", tuple(self.x_range))
-        number(("x_obs",), self.x_obs, lo=lo, hi=hi, what=f"a number in the grid range [{lo}, {hi}]")
-        for name, top in (("widths", 8192), ("train_widths", 4096)):
-            ws = numbers((name,), getattr(self, name), min_length=2, max_length=8, integer=True, lo=1, hi=top,
-                         what=f"2 to 8 increasing integer widths from 1 to {top}")
-            if any(b <= a for a, b in zip(ws, ws[1:])):
-                raise SettingsError((name,), f"must be increasing; got {list(ws)}")
-            object.__setattr__(self, name, tuple(ws))
-        number(("seeds",), self.seeds, lo=2, hi=64, integer=True)
-        number(("train_seeds",), self.train_seeds, lo=1, hi=16, integer=True)
-        xt = numbers(("train_x",), self.train_x, min_length=2, max_length=20, lo=lo, hi=hi,
-                     what=f"2 to 20 distinct numbers in the grid range [{lo}, {hi}]")
-        if len(set(xt)) != len(xt):
-            raise SettingsError(("train_x",), f"must be distinct; got {list(xt)}")
-        object.__setattr__(self, "train_x", tuple(float(v) for v in xt))
-        number(("y_shift",), self.y_shift)
-        number(("y_scale",), self.y_scale, lo=0, lo_open=True)
-        number(("lr",), self.lr, lo=0, hi=10, lo_open=True)
-        number(("steps",), self.steps, lo=1, hi=5000, integer=True)
-
-    @property
-    def arch(self) -> wide.MLP:
-        return wide.MLP(self.depth, self.w_std, self.b_std, self.readout_w_std, self.readout_b_std)
-
-    @property
-    def grid(self) -> np.ndarray:
-        return np.arange(self.x_range[0], self.x_range[1] + 1, dtype=np.float64)
-
-    def scaled(self, x) -> np.ndarray:
-        return wide.scale_inputs(x, self.x_range)
-
-    def train_data(self, rbf: Example | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``(x_train, y_train)`` in the post's units (x on the grid scale, y unscaled): Example 4's
-        starting function (``rbf``; by default the post's) at ``train_x``, and the observation itself
-        where ``train_x`` contains its x'."""
-        rbf = EXAMPLES["rbf"] if rbf is None else rbf
-        xt = np.asarray(self.train_x, dtype=np.float64)
-        yt = np.array(core.values(rbf.f, rbf.theta, xt), dtype=np.float64)
-        x_obs, y_obs = rbf.observation
-        yt[xt == x_obs] = y_obs
-        return xt, yt
+from .gp import kernel_regression
+from .settings import WideSettings
 
 
 def fit_loglog_slope(x, y) -> float:
@@ -204,7 +124,7 @@ def opposite_side_facts(s: "WideSettings", analytic_col) -> dict:
             "theta_far_max": side(col, far, np.max), "theta_near_max": side(col, near, np.max)}
 
 
-# --------------------------------------------------------------------------- chapter 1
+# --------------------------------------------------------------------------- chapter "wide_init"
 
 
 def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
@@ -227,8 +147,7 @@ def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, prog
             curves[i, seed] = np.asarray(ntk_fn(p))
             if progress:
                 progress(i * s.seeds + seed + 1, len(s.widths) * s.seeds)
-    nngp, ntk = wide.relu_kernels(xs[:, None], x2[:, None], s.depth, s.w_std, s.b_std,
-                                  s.readout_w_std, s.readout_b_std)
+    nngp, ntk = wide.relu_kernels(xs[:, None], x2[:, None], *arch)             # (n, 1) each
     analytic = np.asarray(ntk)[:, 0]
     spread = seed_spread(curves, analytic)     # (W,)
     return {"x": s.grid, "x_scaled": np.asarray(xs), "widths": np.asarray(s.widths), "curves": curves,
@@ -238,7 +157,7 @@ def init_band(s: WideSettings = WideSettings(), rbf: Example | None = None, prog
 
 
 
-# --------------------------------------------------------------------------- chapter 2
+# --------------------------------------------------------------------------- chapter "wide_training"
 
 
 #: The seed whose networks the chapter draws (its kernel column is also recorded during training).
@@ -257,21 +176,6 @@ def snapshot_steps(steps: int, n: int = SNAPSHOTS) -> np.ndarray:
     """``n`` evenly spaced training steps from 0 to ``steps`` (rounded to whole steps; fewer when
     ``steps < n − 1``).  ``(≤ n,)`` ints, starting at 0 and ending at ``steps``."""
     return np.unique(np.rint(np.linspace(0, steps, n)).astype(int))
-
-
-def train_with_snapshots(p0, x_train, y_train, lr: float, at_steps, arch: wide.MLP):
-    """Gradient descent as :func:`wide.train_mse`, stopping at each of ``at_steps`` (increasing,
-    starting at 0, at least two): the parameters there and the losses of the whole run.
-
-    Trained in chunks between consecutive snapshots; each chunk continues from the last one's
-    parameters, so the run is the same as one run of ``at_steps[-1]`` steps.  Returns
-    ``(params at each snapshot (list), losses (at_steps[-1] + 1,))``."""
-    params, losses = [p0], []
-    for a, b in zip(at_steps[:-1], at_steps[1:]):
-        res = wide.train_mse(params[-1], x_train, y_train, lr, int(b - a), arch)
-        params.append(res.params)
-        losses.append(res.losses[:-1])      # the loss before each step of this chunk
-    return params, np.concatenate(losses + [res.losses[-1:]])   # … and after the last step
 
 
 def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
@@ -314,12 +218,12 @@ def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None
     for i, width in enumerate(s.train_widths):
         for seed in range(S):
             p0 = training_init(width, seed, arch)
-            # Every seed is trained in the same chunks (one compiled program per chunk length).
-            path, losses = train_with_snapshots(p0, xt, yt, s.lr, snaps, arch)
-            pT = path[-1]
+            # One uninterrupted run, stopping at each snapshot (one compiled program per width).
+            path = training.train_snapshots(p0, xt, yt, s.lr, snaps, arch)
+            pT = training.snapshot(path, -1)
             if seed == DRAWN_SEED:
-                for j, p in enumerate(path):
-                    k_steps[i, j] = np.asarray(ntk_fn(p, xs, x2)[:, 0])
+                for j in range(len(snaps)):
+                    k_steps[i, j] = np.asarray(ntk_fn(training.snapshot(path, j), xs, x2)[:, 0])
             K0 = ntk_fn(p0, grid_and_train, grid_and_train)
             KT = ntk_fn(pT, grid_and_train, grid_and_train)
             rel_change[i, seed] = float(relative_change(K0, KT, axis=(0, 1)))
@@ -328,9 +232,8 @@ def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None
             f0_grid = wide.apply_batch(p0, xs, arch)
             f0_train = wide.apply_batch(p0, xt, arch)
             f_trained[i, seed] = np.asarray(wide.apply_batch(pT, xs, arch))
-            f_kernel[i, seed] = np.asarray(wide.kernel_regression(
-                K0[:n, n:], K0[n:, n:], yt, f0_grid, f0_train))
-            final_loss[i, seed] = losses[-1]
+            f_kernel[i, seed] = np.asarray(kernel_regression(K0[:n, n:], K0[n:, n:], yt, f0_grid, f0_train))
+            final_loss[i, seed] = float(training.mse(pT, xt[:, None], yt, arch))
             if progress:
                 progress(i * S + seed + 1, W * S)
     gap = np.sqrt(((f_trained - f_kernel) ** 2).mean(axis=2))  # (W, S) RMS over the grid
@@ -341,33 +244,3 @@ def training_change(s: WideSettings = WideSettings(), rbf: Example | None = None
             "k_before": k_before, "k_after": k_after, "col_change": relative_change(k_before, k_after),
             "drawn_seed": np.asarray(DRAWN_SEED), "snap_steps": snaps, "k_steps": k_steps,
             "f_trained": f_trained, "f_kernel": f_kernel, "gap": gap, "final_loss": final_loss}
-
-
-
-# --------------------------------------------------------------------------- chapter 3
-
-
-def nngp_vs_ntk(s: WideSettings = WideSettings(), rbf: Example | None = None, progress=None) -> dict:
-    """NNGP vs NTK of the same architecture (infinite width).
-
-    Keys: ``x`` (n,), ``nngp``/``ntk`` (n,) columns k(x, x'), ``train_x``/``train_y`` (m,),
-    ``nngp_mean``/``ntk_mean`` (n,) posterior mean and GD-limit mean, ``nngp_std`` (n,).
-    """
-    xs = s.scaled(s.grid)[:, None]
-    x2 = s.scaled([s.x_obs])[:, None]
-    xt_raw, yt_raw = s.train_data(rbf)
-    xt = s.scaled(xt_raw)[:, None]
-    yt = (yt_raw - s.y_shift) / s.y_scale
-    args = (s.depth, s.w_std, s.b_std, s.readout_w_std, s.readout_b_std)
-    nngp_col, ntk_col = wide.relu_kernels(xs, x2, *args)
-    nngp_td, ntk_td = wide.relu_kernels(xs, xt, *args)   # (n, m) test-train
-    nngp_dd, ntk_dd = wide.relu_kernels(xt, xt, *args)   # (m, m) train-train
-    nngp_tt, _ = wide.relu_kernels(xs, xs, *args)
-    nngp_mean = wide.kernel_regression(nngp_td, nngp_dd, yt)
-    ntk_mean = wide.kernel_regression(ntk_td, ntk_dd, yt)
-    # NNGP posterior (noise-free) standard deviation, for a band around its mean.
-    cov = nngp_tt - nngp_td @ jnp.linalg.solve(nngp_dd, nngp_td.T)
-    nngp_std = jnp.sqrt(jnp.clip(jnp.diag(cov), 0.0, None))
-    return {"x": s.grid, "nngp": np.asarray(nngp_col)[:, 0], "ntk": np.asarray(ntk_col)[:, 0],
-            "train_x": xt_raw, "train_y": yt, "nngp_mean": np.asarray(nngp_mean),
-            "ntk_mean": np.asarray(ntk_mean), "nngp_std": np.asarray(nngp_std)}

@@ -21,9 +21,7 @@ def _toml(v) -> str:
 
 def default_settings_toml() -> str:
     from ntkcore.examples import EXAMPLES
-    from ntkcore.gp import GPSettings
-    from ntkcore.settings import EXAMPLE_KEYS
-    from ntkcore.wide_experiments import WideSettings
+    from ntkcore.settings import EXAMPLE_KEYS, GPSettings, WideSettings
     from scenes.theme import Theme
 
     out = ["# ntk-explainer settings: the defaults. Copy this file, change what you like, then",

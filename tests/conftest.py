@@ -93,7 +93,7 @@ def work_unit(nodeid: str) -> str:
 
 #: Rough seconds of one core (cold) of the slow units, to hand them out longest first so that both
 #: workers finish together.  Only the order of the run depends on these numbers.
-SLOW = {"tests/test_slides.py": 30, "tests/test_your_model.py": 28, "tests/test_gp.py": 28,
+SLOW = {"tests/test_slides.py": 30, "tests/test_your_model.py": 28, "tests/test_training.py": 25, "tests/test_gp_experiment.py": 20, "tests/test_gp.py": 8,
         "tests/test_robustness.py": 26, "wide_training": 23, "wide_init": 14, "rbf": 13,
         "tests/test_notebook.py": 12, "ntk_definition": 11, "nngp_vs_ntk": 11, "training": 10, "closing": 9,
         "kernel_gd": 11, "gp_over_time": 11,

@@ -8,7 +8,7 @@ import pytest
 
 from ntkcore import experiments, wide_experiments as we
 from ntkcore.examples import EXAMPLES
-from ntkcore.settings import DEFAULTS, load_settings_text
+from ntkcore.settings import DEFAULTS, WideSettings, load_settings_text
 from ntkcore.validation import SettingsError
 from pipeline import datacache
 
@@ -26,7 +26,7 @@ def changed(value):
     return value + 1
 
 
-@pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(we.WideSettings)])
+@pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(WideSettings)])
 def test_key_changes_with_every_wide_setting(field):
     base = DEFAULTS
     other = dataclasses.replace(base, wide=dataclasses.replace(base.wide, **{field: changed(getattr(base.wide, field))}))
@@ -38,7 +38,7 @@ def test_key_changes_with_the_data_only_for_experiments_that_use_it():
     other = settings("[examples.rbf]\nobservation = [10, 40]\n")
     for name in experiments.EXPERIMENTS:
         assert (datacache.key(name, other) != datacache.key(name, DEFAULTS)) == (name in experiments.USES_DATA), name
-    assert {"training_change", "nngp_vs_ntk"} <= experiments.USES_DATA and "init_band" not in experiments.USES_DATA
+    assert {"training_change", "gp"} <= experiments.USES_DATA and "init_band" not in experiments.USES_DATA
     # ... and never with an example the experiments do not read
     assert all(datacache.key(n, settings("[examples.linear]\nlr = 0.2\n")) == datacache.key(n, DEFAULTS)
                for n in experiments.EXPERIMENTS)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ntkcore
-from ntkcore import core, wide
+from ntkcore import core, training, wide
 
 
 @pytest.mark.parametrize("name", ["training", "rbf", "linear"])
@@ -46,14 +46,14 @@ def test_atan2_kernels_on_the_diagonal_meet_the_closed_form():
     np.testing.assert_allclose(np.diag(ntk), t, rtol=1e-14)
 
 
-def test_train_mse_compiles_once_per_shape():
+def test_the_trainer_compiles_once_per_shape():
     p = wide.init_params(jax.random.PRNGKey(0), 32)
     x, y = jnp.linspace(-1, 1, 5), jnp.linspace(0, 1, 5)
-    wide.train_mse(p, x, y, 0.5, 50)
-    size = wide._train_loop._cache_size()
-    for lr in (0.4, 0.3, 0.2):       # another learning rate and other targets: no new compilation
-        wide.train_mse(p, x, y * lr, lr, 50)
-    assert wide._train_loop._cache_size() == size
+    training.train_snapshots(p, x, y, 0.5, [0, 25, 50])
+    size = training._snapshots._cache_size()
+    for lr in (0.4, 0.3, 0.2):       # another learning rate, other targets, other step counts: no new compilation
+        training.train_snapshots(p, x, y * lr, lr, [0, int(100 * lr), 60])
+    assert training._snapshots._cache_size() == size
 
 
 def test_framed_axes_draw_no_invisible_parts():

@@ -86,7 +86,7 @@ def test_pipeline_report_wide_serves_the_data_cache(tmp_path, monkeypatch, capsy
     for _ in range(2):
         assert cli(argv) == 0
         out = json.loads(capsys.readouterr().out)
-        assert {"init_band", "training_change", "nngp_vs_ntk"} <= set(out) <= set(we.EXPERIMENTS)
+        assert {"init_band", "training_change"} <= set(out) <= set(we.EXPERIMENTS)
         assert all(v["seeds"] == 5 for v in out.values())
     assert sorted(runs) == sorted(out)             # each computed once, then served from the cache
     assert len(list((tmp_path / "media" / "cache").glob("*.npz"))) == len(out)

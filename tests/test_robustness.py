@@ -63,7 +63,7 @@ def test_1_data_cache_key_covers_all_of_ntkcore(tmp_path):
     # ... and an experiment trained on Example 4's data is keyed by Example 4's settings.
     base = load_settings_text("", "defaults")
     moved = load_settings_text("[examples.rbf]\ntheta0 = [4.0, -10.0, 25.0, 10.0, 40.0]\n", "f.toml")
-    assert datacache.key("nngp_vs_ntk", base) != datacache.key("nngp_vs_ntk", moved)
+    assert datacache.key("training_change", base) != datacache.key("training_change", moved)
     assert datacache.key("init_band", base) == datacache.key("init_band", moved)   # reads no data
 
 

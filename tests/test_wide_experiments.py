@@ -1,6 +1,7 @@
-"""The wide-network chapters' numbers (ntkcore.wide_experiments), on the SMALL settings of conftest
-(the very files the chapters load in the scene tests), against theory and against independent
-routes to the same numbers.  Each slope has exactly one bound, here, derived in its comment."""
+"""The wide-network chapters' numbers (ntkcore.wide_experiments, and for the chapter "nngp_vs_ntk"
+ntkcore.gp_experiment), on the SMALL settings of conftest (the very files the chapters load in the
+scene tests), against theory and against independent routes to the same numbers.  Each slope has
+exactly one bound, here, derived in its comment."""
 
 import jax
 import jax.numpy as jnp
@@ -9,8 +10,10 @@ import pytest
 
 import ntkcore
 import rbf_by_hand as hand
-from ntkcore import wide
+from gp_data import gd_by_hand
+from ntkcore import facts, wide
 from ntkcore import wide_experiments as we
+from ntkcore.settings import WideSettings
 
 
 # --------------------------------------------------------------------------- chapter "wide_init"
@@ -101,7 +104,7 @@ def test_shared_fraction_closed_forms():
 def test_shared_fraction_counts_random_units():
     # Count it: N random first-layer units z = w·W·u + b·B (W, B ~ N(0, 1)); of those with
     # z(u_ref) > 0, the share with z(u) > 0.  Bound: binomial standard error √(p(1−p)/(N/2)) (4 of those).
-    s = we.WideSettings()
+    s = WideSettings()
     rng = np.random.default_rng(0)
     N = 400_000
     W, B = rng.standard_normal(N), rng.standard_normal(N)
@@ -133,7 +136,7 @@ def test_the_bend_at_u0_in_numbers(wide_data):
 def test_no_sides_when_x_prime_is_the_middle():
     # x' = 5 is u' = 0: no grid point is on "its side" or the other; the facts say so, with finite
     # numbers (the pipeline refuses NaN), and the chapter then explains nothing.
-    s = we.WideSettings(x_obs=5.0)
+    s = WideSettings(x_obs=5.0)
     facts = we.opposite_side_facts(s, np.ones(len(s.grid)))
     assert facts["obs_side"] == 0.0
     assert all(np.isfinite(facts[k]) for k in ("shared_far", "shared_near", "theta_far_max", "theta_near_max"))
@@ -145,7 +148,7 @@ def test_the_bend_comes_from_the_small_biases():
     # the kernel on x''s side (both rise monotonically with the bias).
     shares, ratios = [], []
     for b in (0.0, 0.1, 0.5, 1.0):
-        s = we.WideSettings(b_std=b, readout_b_std=b)
+        s = WideSettings(b_std=b, readout_b_std=b)
         u = s.scaled(s.grid)[:, None]
         _, ntk = wide.relu_kernels(u, s.scaled([s.x_obs])[:, None], s.depth, s.w_std, b, s.readout_w_std, b)
         facts = we.opposite_side_facts(s, np.asarray(ntk)[:, 0])
@@ -196,9 +199,9 @@ def test_kernel_columns_during_training(wide_data):
 
 @pytest.fixture(scope="module")
 def narrow_run(wide_data):
-    """The drawn network of the narrowest width trained again, independently of the chunks the
-    experiment trains in: one run of each length, and its kernels by the generic Jacobian route
-    (ntkcore.ntk) instead of the structured one."""
+    """The drawn network of the narrowest width trained again, independently of the experiment's
+    trainer: plain gradient descent by hand (tests/gp_data.py) for each length, and its kernels by
+    the generic Jacobian route (ntkcore.ntk) instead of the structured one."""
     d, s = wide_data["training_change"], wide_data.wide
     arch, width, seed = s.arch, int(d["widths"][0]), int(d["drawn_seed"])
     xs = jnp.asarray(s.scaled(s.grid))
@@ -214,9 +217,9 @@ def narrow_run(wide_data):
 def test_intermediate_columns_equal_a_direct_run(narrow_run, j):
     r = narrow_run
     d, steps = r["d"], int(r["d"]["snap_steps"][j])
-    res = wide.train_mse(r["p0"], r["xt"], r["yt"], r["s"].lr, steps, r["arch"])
+    p = gd_by_hand(r["p0"], steps, r["s"].lr, r["xt"], r["yt"], r["arch"])
     i = int(np.flatnonzero(d["x"] == r["s"].x_obs)[0])
-    col = np.asarray(r["kernel"](res.params, r["xs"], r["xs"][i:i + 1]))[:, 0]
+    col = np.asarray(r["kernel"](p, r["xs"], r["xs"][i:i + 1]))[:, 0]
     np.testing.assert_allclose(d["k_steps"][0, j], col, rtol=1e-8, atol=1e-10)
 
 
@@ -225,15 +228,18 @@ def test_changes_of_one_network_recomputed(narrow_run):
     # network, before and after one uninterrupted run, by the Jacobian route.
     r = narrow_run
     d, s = r["d"], r["s"]
-    res = wide.train_mse(r["p0"], r["xt"], r["yt"], s.lr, s.steps, r["arch"])
+    pT = gd_by_hand(r["p0"], s.steps, s.lr, r["xt"], r["yt"], r["arch"])
     pts = jnp.concatenate([r["xs"], r["xt"]])
-    K0, KT = (np.asarray(r["kernel"](p, pts, pts)) for p in (r["p0"], res.params))
+    K0, KT = (np.asarray(r["kernel"](p, pts, pts)) for p in (r["p0"], pT))
     assert d["rel_change"][0, r["seed"]] == pytest.approx(np.linalg.norm(KT - K0) / np.linalg.norm(K0), rel=1e-8)
     i = int(np.flatnonzero(d["x"] == s.x_obs)[0])
     c0, cT = K0[: len(d["x"]), i], KT[: len(d["x"]), i]
     assert d["col_change"][0, r["seed"]] == pytest.approx(np.linalg.norm(cT - c0) / np.linalg.norm(c0), rel=1e-8)
-    np.testing.assert_allclose(d["f_trained"][0, r["seed"]], wide.apply_batch(res.params, r["xs"], r["arch"]),
+    np.testing.assert_allclose(d["f_trained"][0, r["seed"]], wide.apply_batch(pT, r["xs"], r["arch"]),
                                rtol=1e-9, atol=1e-10)
+    # ... and the loss it ends at, by hand.
+    loss = 0.5 * np.sum((np.asarray(wide.apply_batch(pT, r["xt"], r["arch"])) - np.asarray(r["yt"])) ** 2)
+    assert d["final_loss"][0, r["seed"]] == pytest.approx(loss, rel=1e-8)
 
 
 def test_the_column_change_is_not_the_matrix_change(wide_data):
@@ -243,15 +249,16 @@ def test_the_column_change_is_not_the_matrix_change(wide_data):
     assert np.all(d["col_change"] > 0) and np.abs(d["col_change"] - d["rel_change"]).max() > 1e-2
 
 
-@pytest.mark.parametrize("name", ["training_change", "nngp_vs_ntk"])
-def test_training_data_are_the_post_s_data(wide_data, name):
+@pytest.mark.parametrize("name, x_key, y_key", [("training_change", "train_x", "train_y"),
+                                                ("gp", "x_train_post", "y_train")])
+def test_training_data_are_the_post_s_data(wide_data, name, x_key, y_key):
     # Example 4's starting function at train_x (by hand), with the observation (10, 50) at x = 10,
     # scaled as (y − y_shift) / y_scale.
     d, s = wide_data[name], wide_data.wide
     xt = np.asarray(s.train_x)
     yt = np.where(xt == 10.0, 50.0, hand.f(hand.THETA0, xt))
-    np.testing.assert_array_equal(d["train_x"], xt)
-    np.testing.assert_allclose(d["train_y"], (yt - s.y_shift) / s.y_scale, atol=1e-12)
+    np.testing.assert_array_equal(d[x_key], xt)
+    np.testing.assert_allclose(d[y_key], (yt - s.y_shift) / s.y_scale, atol=1e-12)
     if name == "training_change":   # which point is the post's observation, and the unscaled targets
         np.testing.assert_array_equal(d["is_observation"], xt == 10.0)
         np.testing.assert_array_equal(d["observation"], [10.0, 50.0])
@@ -259,33 +266,34 @@ def test_training_data_are_the_post_s_data(wide_data, name):
 
 
 # --------------------------------------------------------------------------- chapter "nngp_vs_ntk"
+# (its numbers are the GP experiment's: ntkcore.gp_experiment.gp_numbers)
 
 
 def test_nngp_and_ntk_predictors_differ_but_both_interpolate(wide_data):
-    d = wide_data["nngp_vs_ntk"]
-    idx = [int(np.flatnonzero(d["x"] == x)[0]) for x in d["train_x"]]
-    np.testing.assert_allclose(d["nngp_mean"][idx], d["train_y"], atol=1e-6)   # noise-free regression
-    np.testing.assert_allclose(d["ntk_mean"][idx], d["train_y"], atol=1e-6)
+    d = wide_data["gp"]
+    idx = facts.grid_indices(d["x_grid"], d["x_train_post"])
+    np.testing.assert_allclose(d["nngp_mean"][idx], d["y_train"], atol=1e-6)   # noise-free regression
+    np.testing.assert_allclose(d["ntk_gp_inf_mean"][idx], d["y_train"], atol=1e-6)
     assert np.all(d["nngp_std"][idx] < 1e-6)                                   # no doubt at the data
-    assert np.abs(d["nngp_mean"] - d["ntk_mean"]).max() > 1e-2
-    i = int(np.flatnonzero(d["x"] == wide_data.wide.x_obs)[0])
-    assert np.abs(d["nngp"] / d["nngp"][i] - d["ntk"] / d["ntk"][i]).max() > 1e-2
+    assert np.abs(d["nngp_mean"] - d["ntk_gp_inf_mean"]).max() > 1e-2
+    i = int(facts.grid_indices(d["x_grid"], [wide_data.wide.x_obs])[0])
+    assert np.abs(d["nngp_col"] / d["nngp_col"][i] - d["ntk_col"] / d["ntk_col"][i]).max() > 1e-2
 
 
 def test_kernel_columns_at_x_obs_by_hand(wide_data):
     # On the diagonal the angle is 0 at every layer, so the recursion needs no arc-cosine:
     # q ← w²·q/2 + b² (E[φ(u)²] = q/2) and Θ ← q_new + w²/2·Θ (E[φ'(u)²] = 1/2), starting from
     # q = Θ = w²·x² + b² at the first layer.
-    d, s = wide_data["nngp_vs_ntk"], wide_data.wide
+    d, s = wide_data["gp"], wide_data.wide
     x = float(wide.scale_inputs([s.x_obs], s.x_range)[0])
     q = s.w_std ** 2 * x * x + s.b_std ** 2
     theta = q
     for w, b in [(s.w_std, s.b_std)] * (s.depth - 1) + [(s.readout_w_std, s.readout_b_std)]:
         q = w ** 2 * q / 2 + b ** 2
         theta = q + w ** 2 / 2 * theta
-    i = int(np.flatnonzero(d["x"] == s.x_obs)[0])
-    assert d["nngp"][i] == pytest.approx(q, rel=1e-12)
-    assert d["ntk"][i] == pytest.approx(theta, rel=1e-12)
+    i = int(facts.grid_indices(d["x_grid"], [s.x_obs])[0])
+    assert d["nngp_col"][i] == pytest.approx(q, rel=1e-12)
+    assert d["ntk_col"][i] == pytest.approx(theta, rel=1e-12)
 
 
 def test_nngp_column_is_the_output_covariance_of_random_networks(wide_data):
@@ -293,15 +301,15 @@ def test_nngp_column_is_the_output_covariance_of_random_networks(wide_data):
     # networks of width 64.  Bound: the Monte Carlo error of a mean of N products is
     # √(K(x,x)K(x',x') + K(x,x')²)/√N (Gaussian outputs; 4 of those), plus the finite-width bias
     # O(1/width) (bound: 2/width of the kernel's scale).
-    d, s = wide_data["nngp_vs_ntk"], wide_data.wide
+    d, s = wide_data["gp"], wide_data.wide
     arch, N, width, batch = s.arch, 4000, 64, 500
-    xs = s.scaled(s.grid)
-    i = int(np.flatnonzero(d["x"] == s.x_obs)[0])
+    xs = d["x_test"]
+    i = int(facts.grid_indices(d["x_grid"], [s.x_obs])[0])
     keys = jax.random.split(jax.random.PRNGKey(7), N).reshape(N // batch, batch, -1)
     nets = jax.jit(jax.vmap(lambda k: wide.apply_batch(wide.init_params(k, width, arch), xs, arch)))
     outs = np.concatenate([np.asarray(nets(k)) for k in keys])          # (N, n) outputs on the grid
     cov = (outs * outs[:, [i]]).mean(axis=0)
     diag = (outs ** 2).mean(axis=0)
-    bound = 4 * np.sqrt(diag * diag[i] + cov ** 2) / np.sqrt(N) + 2 / width * np.abs(d["nngp"]).max()
-    err = np.abs(cov - d["nngp"])
+    bound = 4 * np.sqrt(diag * diag[i] + cov ** 2) / np.sqrt(N) + 2 / width * np.abs(d["nngp_col"]).max()
+    err = np.abs(cov - d["nngp_col"])
     assert np.all(err <= bound), (err / bound).max()

@@ -22,7 +22,7 @@ from manim import (
     DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, LaggedStart, Line, Transform, VGroup,
 )
 
-from ntkcore.gp import agreeing_prefix, ensemble_agreement, grid_indices, worst_mean_offset
+from ntkcore.facts import agreeing_prefix, ensemble_agreement, grid_indices, worst_mean_offset
 
 from scenes import runtime
 from scenes.base import ChapterScene

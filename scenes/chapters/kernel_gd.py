@@ -23,7 +23,7 @@ from manim import (
     LEFT, RIGHT, UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, LaggedStart, Transform, VGroup, config,
 )
 
-from ntkcore.gp import rms_gaps_over_time
+from ntkcore.facts import rms_gaps_over_time
 
 from scenes import runtime
 from scenes.base import ChapterScene, fit_width

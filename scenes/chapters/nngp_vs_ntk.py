@@ -20,7 +20,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, UR, Circle, Create, DashedVMobject, Dot, DoubleArrow, FadeIn, FadeOut,
                    LaggedStart, VGroup, config)
 
-from ntkcore.gp import away_from, grid_indices, largest_gap, std_ratio_range
+from ntkcore.facts import away_from, grid_indices, largest_gap, std_ratio_range
 
 from scenes import runtime
 from scenes.base import ChapterScene, fit_width
