@@ -161,26 +161,33 @@ class ChapterScene(FrameClockMixin, Slide):
         self.next_slide(notes=notes)
 
     # ------------------------------------------------------------------ animations at their end state
+    end_state_plays = False   # tests: in a dry run, jump every animation to its end state (scenes read ends)
+
     def play(self, *args, **kwargs):
-        if self._fast:
-            return self._play_end_state(*args, **kwargs)
+        if self._fast:                                  # a step left out of this cut: no time passes
+            return self._play_end_state(args, kwargs, advance=False)
+        if self.end_state_plays and config.dry_run:     # a test build: the clock still runs
+            return self._play_end_state(args, kwargs, advance=True)
         return super().play(*args, **kwargs)
 
-    def _play_end_state(self, *args, **kwargs):
-        """What ``play`` leaves on screen, with no frames, no time and no slide: every animation
-        begun and finished (introducers add, removers remove, transforms end transformed)."""
+    def _play_end_state(self, args, kwargs, advance: bool):
+        """What ``play`` leaves on screen, with no frames and no slide: introducers add their
+        mobject, removers remove it, transforms leave their mobject as the target (or replace it),
+        ``.animate`` applies its methods, indications leave nothing; anything else is begun and
+        finished as manim would.  ``advance``: manim's clock moves by the run time (a dry run's
+        timing stays exact)."""
         for k in ("subcaption", "subcaption_duration", "subcaption_offset"):
             kwargs.pop(k, None)
-        if self.compile_animation_data(*args, **kwargs) is None:   # a static wait
-            return
-        for anim in self.animations:
+        animations = self.compile_animations(*args, **kwargs)
+        if advance:
+            self.renderer.time += self.get_run_time(animations)
+        # as Scene.play: what is animated but absent is added, introducers add themselves …
+        self.add_mobjects_from_animations(animations)
+        for anim in animations:
             anim._setup_scene(self)
-            anim.begin()
-        for anim in self.animations:
-            anim.finish()
-            anim.clean_up_from_scene(self)
-        self.animations = None
-
+        # … and each animation leaves its end
+        for anim in animations:
+            end_state(self, anim)
     @contextlib.contextmanager
     def fast(self):
         """Inside: animations jump to their end state (a step left out of a cut)."""
@@ -321,7 +328,7 @@ class ChapterScene(FrameClockMixin, Slide):
         texts = []
         for top in tops:
             texts.extend(t for t in text_parts(top) if not any(t is u for u in texts))
-        self.layout.append((step.id, texts))
+        self.layout.append((step.id, [TextSnap.of(t) for t in texts]))
         self.ink.append((step.id, ink_records(tops)))
 
     # ------------------------------------------------------------------ words on screen
@@ -442,11 +449,86 @@ class ExampleScene(ChapterScene):
         return VGroup(self.x_label(self.axes), self.y_label(self.axes, y_label))
 
 
+def end_state(scene, anim) -> None:
+    """Leave ``anim``'s end in ``scene`` without playing it (after ``Scene.add_mobjects_from_animations``
+    and ``anim._setup_scene``, as ChapterScene._play_end_state calls it): removers remove, transforms
+    leave their mobject as their target (or replace it), ``.animate`` applies its methods, the
+    matching transforms swap source for target, indications and waits leave nothing; anything else
+    is begun and finished as manim would."""
+    from manim import (AnimationGroup, Circumscribe, FadeTransform, Indicate, ReplacementTransform,
+                       Transform, TransformFromCopy, Wait)
+    from manim.animation.transform import MoveToTarget
+    from manim.animation.transform_matching_parts import TransformMatchingAbstractBase
+
+    if isinstance(anim, (Wait, Indicate, Circumscribe)):
+        return
+    if isinstance(anim, TransformMatchingAbstractBase):      # (an AnimationGroup: before the groups)
+        scene.remove(*anim.to_remove)
+        scene.add(anim.to_add)
+        return
+    if isinstance(anim, FadeTransform):                      # its mobject is Group(source, target copy)
+        scene.remove(anim.mobject)
+        scene.add(anim.to_add_on_completion)
+        return
+    if isinstance(anim, AnimationGroup):
+        for sub in anim.animations:
+            end_state(scene, sub)
+        return
+    if anim.is_introducer():
+        return
+    if anim.is_remover():
+        scene.remove(anim.mobject)
+    elif isinstance(anim, TransformFromCopy):
+        pass                           # (its mobject is the target; it ends as it is)
+    elif isinstance(anim, (MoveToTarget, ReplacementTransform)) or type(anim) is Transform \
+            or type(anim).__name__ == "_MethodAnimation":
+        transformed(anim.mobject, anim.target_mobject, anim.path_func)
+        if isinstance(anim, ReplacementTransform) or anim.replace_mobject_with_target_in_scene:
+            scene.replace(anim.mobject, anim.target_mobject)
+    else:                              # anything else: as manim would, at its end
+        anim.begin()
+        anim.finish()
+        anim.clean_up_from_scene(scene)
+
+
+def transformed(mob, target, path_func) -> None:
+    """``mob`` as a Transform into ``target`` leaves it: aligned with a copy of the target, every
+    part interpolated to it at alpha = 1 (no copy of the start, unlike Transform.begin)."""
+    target_copy = target.copy()
+    mob.align_data(target_copy)
+    for part, goal in zip(mob.family_members_with_points(), target_copy.family_members_with_points()):
+        part.interpolate(part, goal, 1, path_func)
+
+
 def fit_width(mob, width: float):
     """Scale ``mob`` down (never up) so that it is at most ``width`` wide."""
     if mob.width > width:
         mob.scale_to_fit_width(width)
     return mob
+
+
+class TextSnap:
+    """A text on screen at the end of a step, as it was then (tests: layout checks): its words,
+    its kind and its box; ``get_corner`` answers as the mobject did."""
+
+    def __init__(self, mob):
+        self.cls = type(mob)
+        self.original_text = getattr(mob, "original_text", None)
+        self.tex_string = getattr(mob, "tex_string", None)
+        self.number = getattr(mob, "number", None) if isinstance(mob, DecimalNumber) else None
+        self.is_caption = getattr(mob, "is_caption", False)
+        self.lo, self.hi = mob.get_corner(DOWN + LEFT), mob.get_corner(UP + RIGHT)
+
+    @classmethod
+    def of(cls, mob) -> "TextSnap":
+        return cls(mob)
+
+    def get_corner(self, direction):
+        d = np.asarray(direction, dtype=float)
+        return np.where(d < 0, self.lo, np.where(d > 0, self.hi, (self.lo + self.hi) / 2))
+
+    def __repr__(self):
+        return f"{self.cls.__name__}({self.original_text or self.tex_string or self.number!r})"
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,14 @@ def box(mob):
 
 def describe(mob) -> str:
     text = getattr(mob, "original_text", None) or getattr(mob, "tex_string", None)
-    if text is None and isinstance(mob, DecimalNumber):
+    if text is None and getattr(mob, "number", None) is not None:
         text = f"number {mob.number:g}"
-    return f"{type(mob).__name__} {str(text)[:60]!r}"
+    return f"{getattr(mob, 'cls', type(mob)).__name__} {str(text)[:60]!r}"
+
+
+def is_number(mob) -> bool:
+    """An axis number (a DecimalNumber, or its snapshot)."""
+    return issubclass(getattr(mob, "cls", type(mob)), DecimalNumber)
 
 
 def gap(a, b) -> float:
@@ -52,7 +57,7 @@ def layout_problems(scene) -> list[str]:
                 if g < -OVERLAP_TOL:
                     problems.append(f"{step_id}: {describe(a)} and {describe(b)} overlap ({-g:.2f} units)")
         captions = [m for m in texts if getattr(m, "is_caption", False)]
-        numbers = [m for m in texts if isinstance(m, DecimalNumber)]
+        numbers = [m for m in texts if is_number(m)]
         for c in captions:
             for n in numbers:
                 g = gap(box(c), box(n))

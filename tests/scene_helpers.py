@@ -78,6 +78,11 @@ def construct(scene_cls):
     return scene
 
 
+#: Chapters whose test build plays every animation as manim does (their last frame is compared with a
+#: stored one in tests/test_frames.py); the others jump each animation to its end state.
+FULL_PATH = ("lookup_table", "training")
+
+
 def build_chapter(name, runtime_file=None):
     """Chapter ``name`` of pipeline.chapters built in dry-run mode (with the runtime contract at
     ``runtime_file`` when given), keeping every caption it shows in ``scene.captions``."""
@@ -87,7 +92,7 @@ def build_chapter(name, runtime_file=None):
     from pipeline.chapters import by_name
 
     ch = by_name()[name]
-    cls = recording(getattr(importlib.import_module(ch.module), ch.scene))
+    cls = recording(getattr(importlib.import_module(ch.module), ch.scene), end_states=name not in FULL_PATH)
     with (runtime_contract(runtime_file) if runtime_file else contextlib.nullcontext()):
         return construct(cls)
 
@@ -103,11 +108,14 @@ def assert_reads_declared(name, scene):
     assert set(ch.data) == set(scene.reads.data), name
 
 
-def recording(scene_cls):
-    """A subclass of ``scene_cls`` (same name) that keeps every caption it shows in ``self.captions``."""
+def recording(scene_cls, end_states: bool = True):
+    """A subclass of ``scene_cls`` (same name) that keeps every caption it shows in ``self.captions``
+    and (``end_states``) jumps every animation to its end state instead of playing it: the tests
+    read end states, and manim's copies for frames a dry run never draws cost most of a build."""
 
     class Recording(scene_cls):
         record_layout = True   # snapshot every text's box at the end of each step (tests/test_layout.py)
+        end_state_plays = end_states
 
         def setup(self):
             super().setup()
