@@ -12,6 +12,10 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
+if not jax.config.jax_platforms:
+    # jax was imported before us (a recipe's `import jax` first) and read no JAX_PLATFORMS then:
+    # still no probing for accelerators, unless the user asked for a platform.
+    jax.config.update("jax_platforms", os.environ["JAX_PLATFORMS"])
 
 from .core import (  # noqa: E402
     Trajectory,

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 
-from pipeline.chapters import CHAPTERS, by_name
+from pipeline.chapters import CHAPTERS, by_name, manim_quality_args
 from pipeline.media import duration_seconds
 from pipeline.paths import MEDIA, ROOT
 from pipeline.render import Options, video_path
@@ -128,7 +128,7 @@ def profile(chapter: str, quality: str = "l", top: int = 20) -> str:
     ch = by_name()[chapter]
     out = MEDIA / "bench" / f"{chapter}.prof"
     out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "manim", "render", f"-q{quality}",
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "manim", "render", *manim_quality_args(quality),
            "--disable_caching", "--progress_bar", "none", "--media_dir", str(MEDIA / "bench" / "profile"),
            ch.file, ch.scene]
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
-from pipeline.chapters import CHAPTERS, FORMATS, QUALITIES, by_name, cuts
+from pipeline.chapters import CHAPTERS, FORMATS, PRESETS, QUALITIES, by_name, cuts
 
 PROG = "ntk-explainer"
 
@@ -35,6 +36,13 @@ COMMANDS = {
     "test": "run the test suite (arguments go to pytest)",
     "setup": "only install what is missing",
 }
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, refusing in one line (no usage block): ``ntk-explainer: error: …``, exit 2."""
+
+    def error(self, message):
+        self.exit(2, f"{PROG}: error: {message} (--help shows the usage)\n")
 
 
 class Once(argparse.Action):
@@ -65,11 +73,26 @@ class QualityFlag(argparse.Action):
         setattr(namespace, self.dest, new)
 
 
+class Preset(argparse.Action):
+    """``--quality NAME``: a named preset (low, medium, high, 4k, lecture); conflicts like -q flags."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        new = PRESETS[values]
+        old = getattr(namespace, "_quality_flag", None)
+        if old and getattr(namespace, self.dest) != new:
+            parser.error(f"{old} and --quality {values} conflict; give one quality")
+        namespace._quality_flag = f"--quality {values}"
+        setattr(namespace, self.dest, new)
+
+
 def add_quality(p, default="l"):
-    g = p.add_argument_group("quality (manim's flags)")
+    g = p.add_argument_group("quality (manim's flags, or a named preset)")
     for q, folder in QUALITIES.items():
         g.add_argument(f"-q{q}", dest="quality", action=QualityFlag, default=default,
                        help=f"{folder}" + (" (default)" if q == default else ""))
+    g.add_argument("--quality", dest="quality", action=Preset, choices=list(PRESETS), default=default,
+                   metavar="{" + ",".join(PRESETS) + "}",
+                   help="a named preset: lecture = 1080p30, a lecture hall's projector (README: For lectures)")
 
 
 def add_config(p):
@@ -96,7 +119,7 @@ def add_chapters(p):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Animated explainer of the neural tangent kernel (after F. Huszár, inFERENCe 2020).",
         epilog="With no command, `render` is meant: ./render.sh linear -qh renders one chapter at 1080p.\n"
@@ -213,6 +236,10 @@ def parse(argv: list) -> argparse.Namespace:
         # Everything after `test` is pytest's; argparse's REMAINDER refuses a leading option
         # (`test -m "not render"` would be "unrecognized arguments: -m").
         return argparse.Namespace(command="test", pytest_args=argv[1:], chapter_list=list(CHAPTERS))
+    for arg in argv[1:]:
+        hint = manim_habit(arg)
+        if hint:
+            parser.error(hint)
     args, rest = parser.parse_known_args(argv)
     # argparse fills a positional once: chapter names after an option come back unparsed
     # (`training -qh lookup_table`); anything else left over is an error, as in parse_args.
@@ -220,6 +247,15 @@ def parse(argv: list) -> argparse.Namespace:
         args.chapters = [*(args.chapters or []), *rest]
     elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    from pipeline.paths import media_problem, name_problem, path_problem
+    for what, value in (("--config", getattr(args, "config", None)), ("--voice-dir", getattr(args, "voice_dir", None)),
+                        ("--script", getattr(args, "script", None))):
+        if value is not None and path_problem(value, what):
+            parser.error(path_problem(value, what))
+    if getattr(args, "media_dir", None) is not None and media_problem(args.media_dir):
+        parser.error(media_problem(args.media_dir))
+    if getattr(args, "name", None) is not None and args.command == "slides" and name_problem(args.name):
+        parser.error(name_problem(args.name))
     names = getattr(args, "chapters", None) or []
     known = by_name()
     for n in names:
@@ -260,6 +296,22 @@ def parse(argv: list) -> argparse.Namespace:
     if getattr(args, "profile", None) and args.profile not in known:
         parser.error(f"unknown chapter {args.profile!r} for --profile; valid chapters: {', '.join(known)}")
     return args
+
+
+def manim_habit(arg: str) -> str | None:
+    """A one-line answer to a manim flag this command line does not take (None: not one)."""
+    if arg == "-s" or arg == "--save_last_frame":
+        return (f"{arg} is manim's last frame: ./render.sh posters CHAPTER (full size; --at STEP for any step), "
+                "or ./render.sh stills (the README's pictures)")
+    if re.fullmatch(r"-p(q[lmhk])?", arg) or arg == "--preview":
+        quality = f" {arg[2:].replace('q', '-q')}" if len(arg) > 2 else ""
+        return (f"{arg}: nothing is previewed here; render with ./render.sh CHAPTER{quality} and open "
+                "media/videos/CHAPTER/480p15/*.mp4 (the progress line names the file)")
+    if arg in ("-r", "--resolution") or arg.startswith("--resolution=") or arg in ("--fps", "--frame_rate") \
+            or arg.startswith("--fps=") or arg.startswith("--frame_rate="):
+        return (f"{arg}: choose a preset instead: -ql (480p15), -qm (720p30), -qh (1080p60), -qk (2160p60) "
+                "or --quality lecture (1080p30)")
+    return None
 
 
 TRANSLATIONS = "scenes/translations"
@@ -374,6 +426,21 @@ def run(args) -> int:
 
 
 def main(argv: list | None = None) -> int:
+    """The command line: exit status 0, 1 (a failure), 2 (a refused input), 128 + signal."""
+    for stream in (sys.stdout, sys.stderr):       # PYTHONIOENCODING=ascii: write what can be written
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        rc = _main(argv)
+        sys.stdout.flush()
+        return rc
+    except BrokenPipeError:                        # `--list | head`: the reader has gone; so do we
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--preflight"]:
         # For render.sh: check the arguments (exit 2 with a message if bad) and print what the

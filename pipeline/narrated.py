@@ -128,6 +128,7 @@ def voice_manifest(session: Session, steps: dict, voice_dir: Path | None, log=pr
             log(f"[voice] all {len(lines)} steps read from {voice_dir}")
     todo = [(i, text) for i, text in lines if i not in own]
     manifest = {i: {"path": str(p), "seconds": wav_seconds(p), "source": "recording"} for i, p in own.items()}
+    check_recording_lengths(manifest, {s["id"]: s["caption"] for ss in steps.values() for s in ss}, log)
     if todo and opts.language != "en":
         # The offline voice speaks English only: a translation is spoken by its recordings.
         shown = ", ".join(i for i, _ in todo[:6]) + (", …" if len(todo) > 6 else "")
@@ -147,6 +148,27 @@ def voice_manifest(session: Session, steps: dict, voice_dir: Path | None, log=pr
         for i, c in clips.items():
             manifest[i] = {"path": str(c.path), "seconds": c.seconds, "source": "piper"}
     return manifest
+
+
+MAX_RECORDING = 60.0      # seconds: a longer recording for one step is refused
+LONG_RECORDING = 4.0      # a recording this many times its caption's reading time gets a warning
+
+
+def check_recording_lengths(manifest: dict, captions: dict, log=print) -> None:
+    """One step's recording may not run over a minute (refused, one line, exit 2); one that runs
+    over four times its caption's reading time is said in one line (the chapter waits for it)."""
+    from pipeline.narration.errors import NarrationError
+    from scenes.base import reading_seconds
+    too_long = [(i, c["seconds"]) for i, c in manifest.items() if c["source"] == "recording" and c["seconds"] > MAX_RECORDING]
+    if too_long:
+        i, sec = too_long[0]
+        raise NarrationError(f"--voice-dir: {i}.wav lasts {sec:.0f} s (without its silence); at most "
+                             f"{MAX_RECORDING:.0f} s per step (split it, or trim it)")
+    slow = [i for i, c in manifest.items() if c["source"] == "recording"
+            and c["seconds"] > LONG_RECORDING * reading_seconds(captions.get(i, ""))]
+    if slow:
+        log(f"[voice] {len(slow)} recording(s) run over {LONG_RECORDING:.0f}× their caption's reading time; those "
+            f"steps wait for them: {', '.join(slow[:6])}{', …' if len(slow) > 6 else ''}")
 
 
 def narrated(opts: Options, voice_dir: str | None = None, log=print) -> dict | None:

@@ -93,7 +93,7 @@ def _render(cmd, env) -> float:
 
 def measure(chapter_name: str, work: Path, repeats: int = 3, quality: str = "l") -> dict:
     """``{"manim_overhead": median chapter / median bare, ...}`` for one chapter (alternating runs)."""
-    from pipeline.chapters import by_name
+    from pipeline.chapters import by_name, manim_quality_args
 
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "JAX_PLATFORMS": "cpu"}
@@ -103,7 +103,7 @@ def measure(chapter_name: str, work: Path, repeats: int = 3, quality: str = "l")
     bare = work / "bare_scene.py"
     bare.write_text(BARE)
     ch = by_name()[chapter_name]
-    common = [sys.executable, "-m", "manim", "render", f"-q{quality}", "--disable_caching", "--progress_bar", "none"]
+    common = [sys.executable, "-m", "manim", "render", *manim_quality_args(quality), "--disable_caching", "--progress_bar", "none"]
     chapter_cmd = [*common, "--media_dir", str(work / "chapter"), ch.file, ch.scene]
     bare_cmd = [*common, "--media_dir", str(work / "bare"), str(bare), "Bare"]
     chapter_s, bare_s = [], []

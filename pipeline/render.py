@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline import datacache
-from pipeline.chapters import CHAPTERS, Chapter, cuts, quality_folder
+from pipeline.chapters import CHAPTERS, Chapter, cuts, manim_quality_args, quality_folder
 from pipeline.locks import FileLock
 from pipeline.media import BrokenVideo, verify_video
 from pipeline.paths import MEDIA, ROOT, media_root
@@ -372,7 +372,7 @@ def manim_config(ch: Chapter, opts: Options) -> Path:
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text("[CLI]\n"
                    f"media_dir = {root}\n"
-                   "video_dir = {media_dir}/staging/{module_name}/{quality}" + ("_transparent" if opts.transparent else "") + "\n"
+                   "video_dir = {media_dir}/staging/{module_name}/" + variant(opts) + "\n"
                    "images_dir = {media_dir}/staging/images/{module_name}\n"
                    f"tex_dir = {{media_dir}}/chapter_caches/{ch.name}/Tex\n"
                    f"text_dir = {{media_dir}}/chapter_caches/{ch.name}/texts\n"
@@ -385,7 +385,7 @@ def run_manim(ch: Chapter, opts: Options, runtime_file: Path, extra: tuple = ())
     from scenes.runtime import Runtime
 
     cfg = manim_config(ch, opts)
-    cmd = [sys.executable, "-m", "manim", "render", f"-q{opts.quality}", "--progress_bar", "none",
+    cmd = [sys.executable, "-m", "manim", "render", *manim_quality_args(opts.quality), "--progress_bar", "none",
            "--config_file", str(cfg), "--format", opts.fmt, *(["-t"] if opts.transparent else []),
            *extra, ch.file, ch.scene]
     env = {k: v for k, v in os.environ.items()}

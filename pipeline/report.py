@@ -12,6 +12,13 @@ from pipeline.paths import MEDIA
 def report(args) -> int:
     from ntkcore.report import run_report
 
+    if getattr(args, "config", None):
+        # one validator for every command: a [theme] that render refuses, report refuses too
+        from ntkcore.settings import load_settings
+        from scenes.theme import Theme
+        s = load_settings(args.config)
+        Theme.from_settings(s.theme, s.source)
+
     cache = Path(args.media_dir).resolve() / "cache" if getattr(args, "media_dir", None) else MEDIA / "cache"
 
     def experiment(name, settings):

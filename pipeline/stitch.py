@@ -54,7 +54,8 @@ def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
         raise ValueError(f"stitch: titles must name each of the {len(inputs)} inputs; got {len(titles)}")
     mp4 = output.suffix == ".mp4"
     output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.stem + ".partial" + output.suffix)
+    remove_stale_partials(output)
+    tmp = output.with_name(f"{output.stem}.partial-{os.getpid()}{output.suffix}")
     offset = Fraction(0)  # seconds
     starts = []
     try:
@@ -106,6 +107,27 @@ def stitch(inputs: list[Path], output: Path, titles: list[str] | None = None,
         if tmp.exists():
             tmp.unlink()
     return float(offset)
+
+
+def remove_stale_partials(output: Path) -> list:
+    """Delete half-written joins of ``output`` left by a process that is gone (killed while
+    stitching): ``NAME.partial-PID.EXT`` whose PID no longer runs, and the older ``NAME.partial.EXT``."""
+    removed = []
+    for p in output.parent.glob(f"{output.stem}.partial*{output.suffix}"):
+        tag = p.name[len(output.stem) + len(".partial"):-len(output.suffix) or None]
+        if tag.startswith("-") and tag[1:].isdigit():
+            try:
+                os.kill(int(tag[1:]), 0)
+                continue                 # its process still runs
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+        elif tag:
+            continue
+        p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
 
 
 AUDIO_RATE = 48000

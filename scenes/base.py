@@ -151,10 +151,21 @@ class ChapterScene(FrameClockMixin, Slide):
 
     def render(self, preview: bool = False):
         """A Slide when slides are wanted (``manim-slides render``, ``./render.sh slides``); a plain
-        Scene render otherwise (no slide files written)."""
-        if config.dry_run or self._no_movie or not runtime.save_slides():
-            return Scene.render(self, preview)
-        return super().render(preview)
+        Scene render otherwise (no slide files written).  A refused setting, model or script ends
+        a real render with its one line and exit status 2 (not manim's traceback box); a dry run
+        (the tests) lets the error through."""
+        from ntkcore.validation import SettingsError
+        from scenes.script import ScriptError
+        try:
+            if config.dry_run or self._no_movie or not runtime.save_slides():
+                return Scene.render(self, preview)
+            return super().render(preview)
+        except (SettingsError, ScriptError) as e:
+            if config.dry_run:
+                raise
+            import sys
+            print(f"error: {e}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def pause(self, notes: str = ""):
         """A natural pause of the story: a new slide (``notes`` become its speaker notes)."""
@@ -291,8 +302,8 @@ class ChapterScene(FrameClockMixin, Slide):
         if bridge:
             card.add(self.ty.text(bridge, size=self.ty.CAPTION_SIZE, line_spacing=0.9))
         room = 2 * self.safe_box()[0] - 0.2
-        for part in card[1:]:          # the formula and the bridge shrink to fit; the title never does
-            fit_width(part, room)
+        for part in card:              # the formula and the bridge shrink to fit; so does a title only
+            fit_width(part, room)      # when it must (a translation): English titles keep one size
         card.arrange(DOWN, buff=0.5)
         card.move_to(ORIGIN)
         self.title_card = card

@@ -35,7 +35,8 @@ def fmt_g(v: float) -> str:
 def signed(v: float, digits: int = 1) -> str:
     """``+7.6`` / ``−3.8``: an arrow's length with its direction."""
     s = fmt(v, digits)
-    return s if s.startswith("−") or float(s.replace("−", "-")) == 0 else "+" + s
+    zero = abs(v) < BIG and round(abs(v), digits) == 0     # from the number, never from its text
+    return s if s.startswith("−") or zero else "+" + s
 
 
 def percent(v: float) -> str:

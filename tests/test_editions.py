@@ -116,3 +116,12 @@ def test_the_narrated_chapter_breathes(chapter_scene, name):
     silent = scene.chapter_seconds
     assert narrated <= 1.3 * silent, f"{name}: narrated ≈ {narrated:.0f} s vs silent {silent:.0f} s (at most 1.3×)"
     assert words / (narrated / 60) <= 155, f"{name}: {words / (narrated / 60):.0f} words a minute"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_title_card_has_one_title_size(chapter_scene, name):
+    """One title-card text size throughout (English titles never shrink; only a bridge or formula
+    that is too wide does)."""
+    from scenes.typography import TITLE_SIZE
+    card = chapter_scene(name).title_card
+    assert card[0].font_size == pytest.approx(TITLE_SIZE, rel=1e-6), f"{name}: title at {card[0].font_size:.1f}"
