@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline import datacache
+from pipeline import clipstore, datacache
 from pipeline.chapters import CHAPTERS, Chapter, cuts, manim_quality_args, quality_folder
 from pipeline.locks import FileLock
 from pipeline.media import BrokenVideo, verify_video
@@ -201,20 +201,44 @@ class Session:
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
     # ------------------------------------------------------------------ the chapter key
-    def chapter_key(self, ch: Chapter, extra: tuple = ()) -> str:
+    def chapter_key(self, ch: Chapter, extra: tuple = (), settings=None, theme=None) -> str:
+        """What the chapter's clip is made from (pipeline.keys), under this render's settings (or the
+        given ones): equal keys make equal clips, whatever the settings file or media folder."""
         import manim
+
+        from pipeline import keys
         opts = self.opts
+        settings = settings or self.settings
+        theme = theme or self.theme
         blob = {
-            "code": code_hash(), "chapter": {k: v for k, v in ch._asdict().items() if k not in ("number", "cost")}, "quality": opts.quality, "fmt": opts.fmt,
-            "transparent": opts.transparent, "extra": list(extra), "manim": manim.__version__,
-            "examples": {n: datacache.example_fields(self.settings.example(n)) for n in ch.examples},
-            "theme": dataclasses.asdict(self.theme),
-            "data": {n: datacache.path_for(n, self.settings, self.opts.cache_dir).name for n in ch.data},
+            "code": keys.code_hash(ch), "chapter": [ch.name, ch.scene, ch.title, list(ch.examples), list(ch.data)],
+            "quality": opts.quality, "fmt": opts.fmt, "transparent": opts.transparent, "extra": list(extra),
+            "manim": manim.__version__,
+            "examples": {n: datacache.example_fields(settings.example(n)) for n in ch.examples},
+            "theme": dataclasses.asdict(theme),
+            "data": {n: datacache.path_for(n, settings, self.opts.cache_dir).name for n in ch.data},
             "voice": self.voice_keys.get(ch.name),
-            "script": hashlib.sha256(self.script_text.encode()).hexdigest() if self.script_text else None,
+            "words": self.words_of(ch),
             "skip": [i for i in opts.skip if i.partition(".")[0] == ch.name],
         }
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=repr).encode()).hexdigest()
+
+    def words_of(self, ch: Chapter):
+        """The translation's words for this chapter (None: its own words, in the code hash)."""
+        if not self.script_text:
+            return None
+        import tomllib
+        data = tomllib.loads(self.script_text)
+        return {"language": data.get("language"), "chapter": data.get(ch.name), "labels": data.get("labels")}
+
+    def changes(self) -> list:
+        """``[(chapter, renders again?)]``: which chapters this settings file changes against the
+        defaults (their keys differ), for the console."""
+        from ntkcore.settings import DEFAULTS
+        from scenes.theme import Theme
+        base_theme = Theme.from_settings(DEFAULTS.theme, DEFAULTS.source)
+        return [(ch, self.chapter_key(ch) != self.chapter_key(ch, settings=DEFAULTS, theme=base_theme))
+                for ch in self.opts.chapters]
 
 
 def check_script(path: Path, chapters, log=print) -> None:
@@ -234,19 +258,6 @@ def check_script(path: Path, chapters, log=print) -> None:
     if missing:
         shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
         log(f"[script] {len(missing)} entries are not in {Path(path).name}; English kept for: {shown}")
-
-
-CODE_GLOBS = ("scenes/**/*.py", "scenes/**/*.tex", "scenes/**/*.toml", "ntkcore/**/*.py", "manim.cfg")
-
-
-def code_hash() -> str:
-    """sha256 of everything a chapter's frames are made from (the pipeline itself is not)."""
-    h = hashlib.sha256()
-    for pattern in CODE_GLOBS:
-        for path in sorted(ROOT.glob(pattern)):
-            h.update(str(path.relative_to(ROOT)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def file_hash(path: Path) -> str:
@@ -362,6 +373,7 @@ class ChapterRun(NamedTuple):
     log: Path | None
     peak_mb: float      # peak resident memory of its manim process
     cached: bool        # kept: its key did not change
+    reused: str = ""    # taken from the clip store (an earlier render under another name or folder)
 
 
 def manim_config(ch: Chapter, opts: Options) -> Path:
@@ -415,6 +427,13 @@ def render_chapter(ch: Chapter, session: Session, runtime_file: Path, extra: tup
             FINISHED.append(ch.name)
             return ChapterRun(ch, 0.0, 0, None, 0.0, True)
         stamp_path(ch, opts).unlink(missing_ok=True)
+        if keep and not extra and not opts.force:
+            stored = clipstore.find(key, [opts.media, MEDIA], file_hash)
+            if stored is not None:
+                clipstore.take(stored, video_path(ch, opts))
+                mark_up_to_date(ch, opts, key)
+                FINISHED.append(ch.name)
+                return ChapterRun(ch, 0.0, 0, None, 0.0, True, rel(stored.parent))
         run = run_manim(ch, opts, runtime_file, extra)
         if run.status != 0 or extra:
             return run
@@ -431,14 +450,46 @@ def render_chapter(ch: Chapter, session: Session, runtime_file: Path, extra: tup
             return run._replace(status=1)
         final = video_path(ch, opts)
         final.parent.mkdir(parents=True, exist_ok=True)
-        srt = staged.with_suffix(".srt")
-        if srt.exists():
-            os.replace(srt, final.with_suffix(".srt"))
+        for side in (".srt", ".steps.json"):      # the subtitles, the steps' times (slides cut from the clip)
+            extra_file = staged.with_name(staged.stem + side)
+            if extra_file.exists():
+                os.replace(extra_file, final.with_name(final.stem + side))
         os.replace(staged, final)
         if keep_stamp:
             mark_up_to_date(ch, opts, key)
+            clipstore.put(key, final, file_hash(final), opts.media)
         FINISHED.append(ch.name)
         return run
+
+
+def settings_changes(text: str) -> list:
+    """``["examples.linear.lr = 0.01 (default 0.001)", …]``: what a settings file changes."""
+    import tomllib
+
+    from pipeline.settings_file import default_settings_toml
+
+    def flat(d, prefix=""):
+        out = {}
+        for k, v in d.items():
+            if isinstance(v, dict):
+                out.update(flat(v, f"{prefix}{k}."))
+            else:
+                out[f"{prefix}{k}"] = v
+        return out
+
+    mine, defaults = flat(tomllib.loads(text)), flat(tomllib.loads(default_settings_toml()))
+    return [f"{k} = {v!r}" + (f" (default {defaults[k]!r})" if k in defaults else "")
+            for k, v in mine.items() if defaults.get(k, object()) != v]
+
+
+def say_changes(session) -> None:
+    """One line on what the settings file changes, one on which chapters that renders again."""
+    changed = settings_changes(session.settings_text)
+    session.log(f"   the settings file changes: {'; '.join(changed) if changed else 'nothing against the defaults'}")
+    again = [ch.name for ch, differs in session.changes() if differs]
+    same = len(session.opts.chapters) - len(again)
+    session.log(f"   which renders again: {', '.join(again) or 'no chapter'}"
+                + (f"; {same} other(s) as with the defaults (reused where rendered before)" if same else ""))
 
 
 def render_all(session: Session, contract: dict, extra: tuple = (), verb: str = "Rendering",
@@ -451,8 +502,10 @@ def render_all(session: Session, contract: dict, extra: tuple = (), verb: str = 
     opts, log = session.opts, session.log
     n = len(opts.chapters)
     workers = max(1, min(n, os.cpu_count() or 1))
-    log(f"{verb} {n} chapter(s) at -q{opts.quality} ({opts.folder}) with {workers} process(es)"
+    log(f"{verb} {n} chapter(s) at {opts.folder} with {workers} process(es)"
         + (f", settings from {opts.config}" if opts.config else ""))
+    if opts.config:
+        say_changes(session)
     weight = {ch.name: ch.cost for ch in opts.chapters}
     progress = {"done": 0.0, "t0": time.perf_counter(), "lock": threading.Lock()}
 
@@ -478,7 +531,9 @@ def render_all(session: Session, contract: dict, extra: tuple = (), verb: str = 
         runtime_file = session.contract(f"runtime-{ch.name}", **contract)
         log(f"{k} {ch.name} … started")
         run = render_chapter(ch, session, runtime_file, extra, keep)
-        if run.cached:
+        if run.reused:
+            log(f"{k} {ch.name} … unchanged since an earlier render, reused from {run.reused}")
+        elif run.cached:
             log(f"{k} {ch.name} … rendered by the other process meanwhile, kept")
         elif run.status == 0:
             log(f"{k} {ch.name} … done in {run.seconds:.1f} s{eta(ch)}")

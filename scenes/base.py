@@ -13,6 +13,7 @@ Scenes only draw: every number comes from ntkcore through the render's settings
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,6 +331,24 @@ class ChapterScene(FrameClockMixin, Slide):
         now = self.renderer.time
         for start, stop, text in self.subtitle_cues:
             self.add_subcaption(text, duration=stop - start, offset=start - now)
+        self.write_steps(shown, end)
+
+    def write_steps(self, shown, end: float):
+        """``<clip>.steps.json`` beside the movie: every shown step's id, words and times (seconds
+        into the clip), so slides are cut from the rendered clip at the step boundaries instead of
+        rendered again."""
+        import json
+        path = getattr(self.renderer.file_writer, "movie_file_path", None)
+        if not path or not config.write_to_movie:
+            return
+        path = Path(path)
+        record = {"chapter": self.chapter_id, "seconds": end,
+                  "steps": [{"id": s.id, "caption": s.caption, "notes": s.narration, "start": s.start, "end": s.end}
+                            for s in shown]}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.stem + ".steps.partial.json")
+        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path.with_name(path.stem + ".steps.json"))
 
     # ------------------------------------------------------------------ layout snapshots (tests)
     def _snapshot(self, step: Step, *extra):

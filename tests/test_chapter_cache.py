@@ -8,6 +8,8 @@ the suite (tests/test_slides.py) checks the same promises end to end."""
 import dataclasses
 import json
 
+from pathlib import Path
+
 import pytest
 
 from media_helpers import make_video
@@ -69,9 +71,14 @@ def test_key_changes_with_the_theme_and_every_render_option(tmp_path):
 
 
 def test_key_changes_with_the_code(tmp_path, monkeypatch):
+    from pipeline import keys
     base = key(tmp_path, "lookup_table")
-    monkeypatch.setattr(render, "code_hash", lambda: "another version of scenes/ and ntkcore/")
+    real = keys.digest
+    edited = keys.ROOT / "scenes" / "widgets.py"       # a module the chapter imports
+    monkeypatch.setattr(keys, "digest", lambda p: "an edit" if Path(p) == edited else real(p))
     assert key(tmp_path, "lookup_table") != base
+    monkeypatch.setattr(keys, "digest", lambda p: "an edit" if Path(p).name == "linear.py" else real(p))
+    assert key(tmp_path, "lookup_table") == base        # another chapter's code is not its code
 
 
 def test_each_format_and_background_has_its_own_stamp(tmp_path):
