@@ -2,7 +2,9 @@
 
 For the ReLU MLP of :mod:`ntkcore.wide` (NTK parametrization) let ``K`` be the NNGP kernel and
 ``Θ`` the NTK (:func:`ntkcore.wide.relu_kernels`), ``(X, Y)`` the training data (``n_train``
-points, noise-free targets) and ``x`` the test inputs (``n_test`` points).  Training minimises
+points, noise-free targets) and ``x`` the test inputs (``n_test`` points).  Inputs are the
+network's: ``(n, d)`` arrays (``(n,)``: one feature); the chapters' are the points
+``(cos(πu/2), sin(πu/2))`` of :func:`ntkcore.wide.embed`.  Training minimises
 ``L = ½ Σᵢ (f(xᵢ) − yᵢ)²`` by gradient flow with unit rate; in the infinite-width limit the
 network moves in function space by *kernel gradient descent* (Jacot et al. 2018):
 

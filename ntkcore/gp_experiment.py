@@ -3,7 +3,9 @@
 :func:`gp_numbers` assembles them from the closed forms of :mod:`ntkcore.gp` (kernel GD, the
 NTK-GP, the NNGP posterior), the trainer of :mod:`ntkcore.training` (one narrow and one wide network,
 and an ensemble) and :mod:`ntkcore.switches` (where a finite network's kernel GD jumps), on the
-post's data mapped as in :class:`ntkcore.settings.WideSettings`.  Pure: nothing is written or
+post's data mapped as in :class:`ntkcore.settings.WideSettings`: x to ``u ∈ [−1, 1]`` (reported as
+the inputs ``x_test``/``x_train``), and u to the network input ``(cos(πu/2), sin(πu/2))``
+(:func:`ntkcore.wide.embed_scaled`, the input of every network and kernel here).  Pure: nothing is written or
 cached here (the pipeline caches the result, ``pipeline/datacache.py``).
 """
 
@@ -14,7 +16,7 @@ import time as _time
 import jax.numpy as jnp
 import numpy as np
 
-from . import training
+from . import training, wide
 from .gp import analytic_kernels, gp_predict, kernel_gd, kernel_regression
 from .settings import GPSettings, WideSettings
 from .switches import largest_kernel_gd_jump
@@ -30,10 +32,16 @@ def gp_inputs(s: WideSettings, g: GPSettings = GPSettings()) -> np.ndarray:
 
 
 def gp_data(s: WideSettings, g: GPSettings, rbf=None):
-    """The chapters' data in network units: ``(x_test (n,), x_train (m,), y_train (m,))``, the
-    targets scaled as ``(y − y_shift)/y_scale`` (x_test from :func:`gp_inputs`)."""
+    """The chapters' data as the scalar u: ``(x_test (n,), x_train (m,), y_train (m,))``, the
+    targets scaled as ``(y − y_shift)/y_scale`` (x_test from :func:`gp_inputs`).  The networks and
+    kernels see ``wide.embed_scaled`` of these (:func:`network_inputs`)."""
     xt_raw, yt_raw = s.train_data(rbf)
     return s.scaled(gp_inputs(s, g)), s.scaled(xt_raw), (yt_raw - s.y_shift) / s.y_scale
+
+
+def network_inputs(u) -> np.ndarray:
+    """The network inputs of the scalar u of :func:`gp_data`: ``(cos(πu/2), sin(πu/2))``, ``(n, 2)``."""
+    return wide.embed_scaled(u)
 
 
 def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), rbf=None, progress=None) -> dict:
@@ -42,7 +50,8 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
     Keys (T = len(times), n test inputs (:func:`gp_inputs`), m training points, W = len(net_widths),
     C = min(ensemble_curves, ensemble_seeds)):
 
-    * ``x_grid`` (n,) post units; ``x_test`` (n,), ``x_train``/``y_train`` (m,), ``times`` (T,);
+    * ``x_grid`` (n,) post units; ``x_test`` (n,), ``x_train``/``y_train`` (m,) (x as the scalar u;
+      the networks' inputs are :func:`network_inputs` of them), ``times`` (T,);
       ``x_train_post`` (m,) the training inputs in post units;
       ``x_obs`` () and ``nngp_col``/``ntk_col`` (n,): the kernel columns K(x, x′), Θ(x, x′);
     * ``prior_std`` (n,) = √K(x,x); ``nngp_mean``/``nngp_std`` (n,);
@@ -62,15 +71,19 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
       ``f_0(x) + Θ(x,X) Θ(X,X)⁻¹ (Y − f_0(X))``;
     * ``seconds`` () wall time.
 
-    What the numbers show on the default data: up to t ≈ 8 the width-512 ensemble sits on the
-    NTK-GP (within its Monte Carlo error); later it lags behind in the slowest directions (mean off
-    by ≈ 0.1 near x = 10 at t = 128).  Those modes have λ ≈ 0.017, 160× below λ_max, and training
-    itself roughly halves the smallest empirical-NTK eigenvalue even at width 4096 (a 1–3 % change
-    of Θ in Frobenius norm), so "lazy" needs far wider networks for them than for the fast modes.
+    What the numbers show on the default data (the half-circle input; Θ(X, X)'s eigenvalues 0.17
+    … 4.37, so by t = 32 the NTK-GP is at t = ∞ within 0.001): away from the training inputs (≥ 1
+    unit of x) the width-512 ensemble sits on the NTK-GP at every time (mean within 0.64, std within
+    0.31 GP std).  At the training inputs both standard deviations collapse towards 0 as the data
+    are fitted, and the ensemble's collapses more slowly (at t = 8 its std there is up to 1.6× the
+    GP's; at t = 128 both are 0 to round-off, so ratios in units of the GP std are meaningless
+    there).  The width-1024 network stays within an RMS gap of 0.015 of kernel GD with its initial
+    NTK up to t = 128; the width-8 one moves its NTK by 340 % and leaves kernel GD (gap 0.2).
     """
     t0 = _time.perf_counter()
     arch = s.arch
-    x_test, x_train, y_train = gp_data(s, g, rbf)
+    u_test, u_train, y_train = gp_data(s, g, rbf)
+    x_test, x_train = network_inputs(u_test), network_inputs(u_train)      # (n, 2), (m, 2)
     times = np.asarray(g.times, dtype=np.float64)
 
     # Start every network training first (asynchronous dispatch: they share the cores), then do
@@ -84,7 +97,7 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
     flow = gp_predict(x_test, x_train, y_train, g.times + (np.inf,), arch)   # gradient flow, then t = ∞
     gd = gp_predict(x_test, x_train, y_train, g.times, arch, lr=g.lr).ntk     # gradient descent at lr
     nngp = flow.nngp
-    cols = analytic_kernels(x_test, s.scaled([s.x_obs]), arch)       # K(x, x′), Θ(x, x′): (n, 1) blocks
+    cols = analytic_kernels(x_test, s.inputs([s.x_obs]), arch)       # K(x, x′), Θ(x, x′): (n, 1) blocks
     T = len(g.times)
 
     # One wide and one narrow network from the same seed, next to kernel GD (at the networks'
@@ -109,7 +122,7 @@ def gp_numbers(s: WideSettings = WideSettings(), g: GPSettings = GPSettings(), r
     ens_kgd_inf = [kernel_regression(kb.theta_td, kb.theta_dd, y_train, f0_test, f0_train)
                    for f0_test, f0_train in zip(ens.curves[:C, 0], ens.train_curves[:C, 0])]
     out = {
-        "x_grid": gp_inputs(s, g), "x_test": x_test, "x_train": x_train, "y_train": y_train, "times": times,
+        "x_grid": gp_inputs(s, g), "x_test": u_test, "x_train": u_train, "y_train": y_train, "times": times,
         "x_train_post": np.asarray(s.train_x, dtype=np.float64),
         "x_obs": s.x_obs, "nngp_col": cols.k_td[:, 0], "ntk_col": cols.theta_td[:, 0],
         "prior_std": jnp.sqrt(jnp.diag(kb.k_tt)),

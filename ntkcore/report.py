@@ -52,30 +52,40 @@ def gp_report(s=None, g=None, rbf=None) -> dict:
     :class:`~ntkcore.settings.WideSettings` ``s`` and :class:`~ntkcore.settings.GPSettings` ``g``
     (the defaults when None).
 
-    ``x_train``/``y_train``/``x_test`` in network units (targets as trained on; ``x_test`` from
+    ``architecture`` (depth, the stds, and ``input``: the network's input as a function of u),
+    ``x_train``/``y_train``/``x_test`` with x as the scalar u (targets as trained on; ``x_test`` from
     :func:`ntkcore.gp_experiment.gp_inputs`), ``times`` (finite, 0 first), ``nngp_posterior``
     mean/std over ``x_test``, ``ntk_gp`` mean/std (one row per time), ``ntk_gp_infinite_time``
     mean/std: all from one call of :func:`ntkcore.gp.gp_predict`.
     """
     from .gp import gp_predict
-    from .gp_experiment import gp_data
+    from .gp_experiment import gp_data, network_inputs
     from .settings import GPSettings, WideSettings
 
     s, g = WideSettings() if s is None else s, GPSettings() if g is None else g
     arch = s.arch
     x_test, x_train, y_train = gp_data(s, g, rbf)
-    pred = gp_predict(x_test, x_train, y_train, g.times + (float("inf"),), arch)
+    pred = gp_predict(network_inputs(x_test), network_inputs(x_train), y_train, g.times + (float("inf"),), arch)
     T = len(g.times)
     return {
-        "architecture": {"depth": arch.depth, "w_std": float(arch.w_std), "b_std": float(arch.b_std),
-                         "readout_w_std": float(arch.readout_w_std),
-                         "readout_b_std": float(arch.readout_b_std)},
+        "architecture": architecture(s),
         "x_train": _floats(x_train), "y_train": _floats(y_train), "x_test": _floats(x_test),
         "times": _floats(g.times),
         "nngp_posterior": {"mean": _floats(pred.nngp.mean), "std": _floats(pred.nngp.std)},
         "ntk_gp": {"mean": [_floats(r) for r in pred.ntk.mean[:T]], "std": [_floats(r) for r in pred.ntk.std[:T]]},
         "ntk_gp_infinite_time": {"mean": _floats(pred.ntk.mean[T]), "std": _floats(pred.ntk.std[T])},
     }
+
+
+def architecture(s) -> dict:
+    """The wide networks' architecture for the report: depth, the weight and bias stds, and
+    ``input``, the network's input as a function of ``u = 2(x − x_min)/(x_max − x_min) − 1``
+    (:data:`ntkcore.wide.EMBED_TEXT`)."""
+    from .wide import EMBED_TEXT
+    arch = s.arch
+    return {"depth": arch.depth, "w_std": float(arch.w_std), "b_std": float(arch.b_std),
+            "readout_w_std": float(arch.readout_w_std), "readout_b_std": float(arch.readout_b_std),
+            "input": EMBED_TEXT}
 
 
 def wide_numbers(data: dict) -> dict:
@@ -88,7 +98,7 @@ def build_parser(prog: str = "python -m ntkcore report") -> argparse.ArgumentPar
     rep.add_argument("--example", action="append", metavar="NAME",
                      help=f"only this example (repeatable); one of: {', '.join(EXAMPLES)}")
     rep.add_argument("--wide", action="store_true",
-                     help="the wide-network chapters' numbers (init_band, training_change)")
+                     help="the wide-network chapters' numbers (architecture, init_band, training_change)")
     rep.add_argument("--gp", action="store_true",
                      help="kernel gradient descent and the NNGP/NTK Gaussian processes")
     rep.add_argument("--config", metavar="FILE", help="TOML settings file (examples, [wide], [gp])")
@@ -121,7 +131,8 @@ def run_report(args, experiment=None) -> int:
         if experiment is None:
             def experiment(name, s):
                 return EXPERIMENTS[name](s.wide, s.example("rbf"))
-        out = {name: wide_numbers(experiment(name, settings)) for name in EXPERIMENTS if name != "gp"}
+        out = {"architecture": architecture(settings.wide),
+               **{name: wide_numbers(experiment(name, settings)) for name in EXPERIMENTS if name != "gp"}}
     else:
         out = report(names, settings.examples)
     json.dump(out, sys.stdout)

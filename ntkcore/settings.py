@@ -61,7 +61,10 @@ class WideSettings:
     train_x: tuple = (-8.0, 0.0, 4.0, 10.0, 16.0)
     y_shift: float = 45.0
     y_scale: float = 10.0
-    lr: float = 0.5
+    # Full-batch GD learning rate: η·λ_max(Θ(X, X)) ≈ 0.55 with the half-circle input (λ_max ≈ 4.37;
+    # checked ≤ 1 by check_stable); 400 steps reach t = 50, where the slowest mode (λ ≈ 0.17) has
+    # decayed to e^{−8.5}.
+    lr: float = 0.125
     steps: int = 400
     train_widths: tuple = (16, 64, 256, 1024, 2048)
     train_seeds: int = 3
@@ -108,7 +111,13 @@ class WideSettings:
         return np.arange(self.x_range[0], self.x_range[1] + 1, dtype=np.float64)
 
     def scaled(self, x) -> np.ndarray:
+        """``u = 2(x − x_min)/(x_max − x_min) − 1`` of the post's ``x`` (:func:`ntkcore.wide.scale_inputs`)."""
         return wide.scale_inputs(x, self.x_range)
+
+    def inputs(self, x) -> np.ndarray:
+        """The network inputs of the post's ``x``: ``(cos φ, sin φ)``, ``φ = (π/2)·u``
+        (:func:`ntkcore.wide.embed`).  ``(n,)`` → ``(n, 2)``."""
+        return wide.embed(x, self.x_range)
 
     def train_data(self, rbf: Example | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(x_train, y_train)`` in the post's units (x on the grid scale, y unscaled): Example 4's
@@ -134,14 +143,15 @@ class GPSettings:
     (``times[2]``).  Whether ``lr`` suits the architecture is checked by :func:`check_stable`.
     """
 
-    # Gradient-flow times (0 first), ×4 apart.  Θ(X, X)'s eigenvalues on the default data are
-    # 0.017, 0.031, 0.060, 1.9, 2.7: by t = 2 the two fast modes are gone (std away from the data
-    # 1 → 0.1), then the slow ones converge; at t = 128 the NTK-GP is within 0.03 (mean) and 0.004
-    # (std) of t = ∞ (at t = 32: 0.19 and 0.03).
+    # Gradient-flow times (0 first), ×4 apart.  Θ(X, X)'s eigenvalues on the default data (the
+    # half-circle input) are 0.17, 0.35, 0.93, 1.86, 4.37: the NTK-GP's mean is within 0.46 of
+    # t = ∞ at t = 0.5, 0.24 at t = 2, 0.065 at t = 8 and 0.001 at t = 32 (std: 0.27, 0.067, 0.016,
+    # < 0.001); t = 32 and 128 are t = ∞ to the eye.
     times: tuple = (0.0, 0.5, 2.0, 8.0, 32.0, 128.0)
     # GD learning rate of every finite network (time = steps × lr; 1024 steps to t = 128).
-    # ηλ_max ≈ 0.34: the discrete-time NTK-GP differs from gradient flow by ≤ 0.063 at t = 0.5,
-    # ≤ 0.007 at t = 2 and < 0.001 after (``ntk_gp_gd_*`` is the exact discrete counterpart).
+    # ηλ_max ≈ 0.55 (check_stable: ≤ 1; 0.25 would be 1.09): the discrete-time NTK-GP differs from
+    # gradient flow by ≤ 0.024 (mean) and 0.028 (std) at t = 0.5, ≤ 0.009 at t = 2 and ≤ 0.001
+    # after (``ntk_gp_gd_*`` is the exact discrete counterpart).
     lr: float = 0.125
     ensemble_width: int = 512
     ensemble_seeds: int = 64
@@ -149,7 +159,7 @@ class GPSettings:
     # "One network vs kernel GD": a narrow and a wide network from one seed (increasing widths;
     # the chapter draws the first and the last).  1024 rather than 2048: a 2048² float64 layer
     # (32 MiB) leaves the CPU cache and costs ~6× more per step.  Width 8: by t = 128 its NTK has
-    # changed by ~6× its own size (width 1024: 2 %), so it visibly leaves kernel GD.
+    # changed by ~3.4× its own size (width 1024: 2 %), so it visibly leaves kernel GD.
     net_widths: tuple = (8, 1024)
     net_seed: int = 0
     # Test inputs per unit of the post's x (4: a step of 0.25), plus the training inputs.
@@ -188,21 +198,24 @@ class GPSettings:
 
 
 def lambda_max(s: WideSettings) -> float:
-    """Largest eigenvalue of the infinite-width NTK Θ(X, X) on the training inputs (network units)."""
-    x = s.scaled(s.train_x)[:, None]                                              # (m, 1)
-    _, theta = wide.relu_kernels(x, None, *s.arch)                                # (m, m)
+    """Largest eigenvalue of the infinite-width NTK Θ(X, X) on the training inputs (their network
+    inputs, :meth:`WideSettings.inputs`)."""
+    _, theta = wide.relu_kernels(s.inputs(s.train_x), None, *s.arch)             # (m, m)
     return float(np.linalg.eigvalsh(np.asarray(theta)).max())
 
 
-def check_stable(s: WideSettings, g: GPSettings) -> None:
-    """``g.lr`` with ``s``'s architecture and data: gradient descent moves each eigendirection of Θ
-    by the factor ``1 − ηλ`` per step, so ``η λ_max ≤ 1`` keeps every direction converging without
-    overshoot (the infinite-width picture the chapters draw).  :class:`SettingsError` at ``lr``."""
+def check_stable(s: WideSettings, g: GPSettings | None = None) -> None:
+    """A learning rate with ``s``'s architecture and data: ``g.lr`` (the GP chapters' networks), or
+    with ``g`` None ``s.lr`` (chapter "wide_training").  Gradient descent moves each eigendirection
+    of Θ by the factor ``1 − ηλ`` per step, so ``η λ_max ≤ 1`` keeps every direction converging
+    without overshoot (the infinite-width picture the chapters draw).  :class:`SettingsError` at
+    ``lr``."""
     lam = lambda_max(s)
-    if g.lr * lam > 1.0:
+    lr = s.lr if g is None else g.lr
+    if lr * lam > 1.0:
         raise SettingsError(("lr",), f"must be at most {1.0 / lam:.4g} with these [wide] settings "
                             f"(lr × {lam:.4g}, the largest eigenvalue of the NTK on the training inputs, "
-                            f"must be ≤ 1); got {g.lr!r}")
+                            f"must be ≤ 1); got {lr!r}")
 
 
 # --------------------------------------------------------------------------- settings files
@@ -292,6 +305,11 @@ def parse_settings(data: dict, source: str = "<settings>", text: str = "") -> Se
     wide = _section(data, "wide", WideSettings, source)
     stable = (lambda g: check_stable(wide, g)) if data.get("gp") or data.get("wide") else None
     gp = _section(data, "gp", GPSettings, source, stable)   # lr against this architecture and data
+    if data.get("wide"):   # [wide] lr against it too (after [gp]: an architecture that makes both
+        try:               # too large is reported at gp.lr, as before)
+            check_stable(wide)
+        except SettingsError as e:
+            raise e.within("wide", source=source) from None
     theme = data.get("theme", {})
     if not isinstance(theme, dict):
         raise fail(("theme",), "must be a table of colours")

@@ -5,6 +5,10 @@ A finite network's empirical NTK contains ReLU′(z(x)) factors, which step betw
 a hidden pre-activation ``z(x)`` crosses 0; so kernel GD with that NTK,
 ``f_t(x) = f_0(x) − A_t (f_0(X) − Y)`` (:func:`ntkcore.gp.kernel_gd`), is discontinuous in x there
 although f itself is continuous.  The infinite-width Θ has no such steps.
+
+The inputs are searched along a path of network inputs, ``path(t)`` for ``t`` in an interval: by
+default the chapters' input, ``t = u`` and ``path = ntkcore.wide.embed_scaled`` (the point
+``(cos(πu/2), sin(πu/2))``), so every switch is reported as the u where it happens.
 """
 
 from __future__ import annotations
@@ -12,16 +16,17 @@ from __future__ import annotations
 from typing import Optional
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from . import wide
 from .gp import kernel_gd
 
 
-def activation_switches(params, lo: float, hi: float, arch: wide.MLP = wide.MLP(), n: int = 4001) -> np.ndarray:
-    """The inputs ``u`` in ``[lo, hi]`` (network units, 1-D input) at which some hidden unit of the
-    network ``params`` switches on or off (its pre-activation ``z`` crosses 0), sorted, ``(S,)``.
+def activation_switches(params, lo: float, hi: float, arch: wide.MLP = wide.MLP(), n: int = 4001,
+                        path=wide.embed_scaled) -> np.ndarray:
+    """The ``t`` in ``[lo, hi]`` at which some hidden unit of the network ``params`` switches on or
+    off at the input ``path(t)`` (its pre-activation ``z`` crosses 0), sorted, ``(S,)``.  ``path``
+    maps ``(k,)`` to ``(k, d_in)`` inputs (default: the chapters' input of u).
 
     Found as sign changes of every hidden ``z`` on ``n`` evenly spaced inputs, each refined by
     bisection to ~1e-15.  There ReLU′(z) steps between 0 and 1, so a *finite* network's NTK, which
@@ -30,7 +35,7 @@ def activation_switches(params, lo: float, hi: float, arch: wide.MLP = wide.MLP(
     u = np.linspace(lo, hi, n)
 
     def pre(us):
-        _, _, zs = wide._forward(params, jnp.asarray(us, dtype=jnp.float64)[:, None], arch)
+        _, _, zs = wide._forward(params, wide.as_rows(path(np.asarray(us, dtype=np.float64))), arch)
         return [np.asarray(z) for z in zs[:-1]]                 # hidden layers: (len(us), width) each
 
     found = []
@@ -50,17 +55,18 @@ def activation_switches(params, lo: float, hi: float, arch: wide.MLP = wide.MLP(
 
 
 def kernel_gd_across(params, points, x_train, y_train, times, lr: Optional[float] = None,
-                     arch: wide.MLP = wide.MLP(), eps: float = 1e-7) -> np.ndarray:
+                     arch: wide.MLP = wide.MLP(), eps: float = 1e-7, path=wide.embed_scaled) -> np.ndarray:
     """How much kernel GD with the network's own initial NTK Θ_0 jumps across each of ``points``
-    (network units): ``f_t(p + eps) − f_t(p − eps)`` for ``f_t(x) = f_0(x) − A_t (f_0(X) − Y)``,
-    ``A_t`` from Θ_0 (:func:`ntkcore.gp.gd_operator`).  Returns ``(T, len(points))``.
+    (values of ``t`` on ``path``, as :func:`activation_switches`): ``f_t(path(p + eps)) −
+    f_t(path(p − eps))`` for ``f_t(x) = f_0(x) − A_t (f_0(X) − Y)``, ``A_t`` from Θ_0
+    (:func:`ntkcore.gp.gd_operator`); ``x_train`` (m, d_in) network inputs.  Returns ``(T, len(points))``.
 
     At an input where a hidden unit switches (:func:`activation_switches`) this stays finite as
     ``eps → 0`` (a jump: Θ_0(x, X) is discontinuous there); elsewhere it goes to 0 with ``eps``.
     """
     p = np.asarray(points, dtype=np.float64)
-    xd = np.asarray(x_train, dtype=np.float64).reshape(-1, 1)             # (m, 1)
-    both = np.concatenate([p - eps, p + eps])[:, None]                     # (2S, 1)
+    xd = np.asarray(wide.as_rows(x_train))                                 # (m, d)
+    both = np.asarray(wide.as_rows(path(np.concatenate([p - eps, p + eps]))))   # (2S, d)
     th_td = wide.mlp_ntk_structured(params, both, xd, arch)               # (2S, m)
     th_dd = wide.mlp_ntk_structured(params, xd, xd, arch)                 # (m, m)
     f = kernel_gd(th_td, th_dd, wide.apply_batch(params, both, arch), wide.apply_batch(params, xd, arch),
@@ -70,14 +76,17 @@ def kernel_gd_across(params, points, x_train, y_train, times, lr: Optional[float
 
 
 def largest_kernel_gd_jump(seed: int, width: int, x_train, y_train, times, lr: Optional[float],
-                           lo: float, hi: float, arch: wide.MLP = wide.MLP()) -> tuple[float, np.ndarray]:
-    """Network ``init_params(PRNGKey(seed), width)``: of the inputs in ``[lo, hi]`` where a hidden
-    unit switches, the one across which kernel GD with its initial NTK jumps most at the last of
-    ``times``: ``(u, jump (T,))`` (``(nan, zeros)`` if no unit switches there)."""
-    params = wide.init_params(jax.random.PRNGKey(int(seed)), int(width), arch)
-    sw = activation_switches(params, lo, hi, arch)
+                           lo: float, hi: float, arch: wide.MLP = wide.MLP(),
+                           path=wide.embed_scaled) -> tuple[float, np.ndarray]:
+    """Network ``init_params(PRNGKey(seed), width, d_in=d)`` (``x_train`` (m, d) network inputs): of
+    the ``t`` in ``[lo, hi]`` where a hidden unit switches at ``path(t)``, the one across which
+    kernel GD with its initial NTK jumps most at the last of ``times``: ``(t, jump (T,))``
+    (``(nan, zeros)`` if no unit switches there)."""
+    x_train = np.asarray(wide.as_rows(x_train))
+    params = wide.init_params(jax.random.PRNGKey(int(seed)), int(width), arch, d_in=x_train.shape[1])
+    sw = activation_switches(params, lo, hi, arch, path=path)
     if sw.size == 0:
         return float("nan"), np.zeros(len(np.atleast_1d(times)))
-    jumps = kernel_gd_across(params, sw, x_train, y_train, times, lr, arch)    # (T, S)
+    jumps = kernel_gd_across(params, sw, x_train, y_train, times, lr, arch, path=path)    # (T, S)
     i = int(np.argmax(np.abs(jumps[-1])))
     return float(sw[i]), jumps[:, i]

@@ -1,7 +1,8 @@
 """Training finite-width networks: one trainer, full-batch gradient descent on the squared error.
 
 Every network the chapters train is the ReLU MLP of :mod:`ntkcore.wide` on ``m`` training points
-``(X, Y)``, trained by full-batch gradient descent with learning rate ``η`` on
+``(X, Y)`` (network inputs ``X`` (m, d): the chapters' are :func:`ntkcore.wide.embed`'s points on the
+half circle, d = 2), trained by full-batch gradient descent with learning rate ``η`` on
 
     L(p) = ½ Σᵢ (f(xᵢ; p) − yᵢ)²,        p_{k+1} = p_k − η ∇L(p_k).
 
@@ -33,7 +34,7 @@ from . import wide
 
 
 def mse(params, x_train, y_train, arch: wide.MLP):
-    """``L = ½ Σᵢ (f(xᵢ) − yᵢ)²`` over the training points ``x_train`` (m, 1), ``y_train`` (m,)."""
+    """``L = ½ Σᵢ (f(xᵢ) − yᵢ)²`` over the training points ``x_train`` (m, d), ``y_train`` (m,)."""
     return 0.5 * jnp.sum((wide.apply_batch(params, x_train, arch) - y_train) ** 2)
 
 
@@ -56,8 +57,9 @@ def gd_run(params, x_train, y_train, lr, steps, arch: wide.MLP, observe):
 
 
 def _as_inputs(x) -> np.ndarray:
-    """``(n,)`` or ``(n, 1)`` inputs as a float64 ``(n, 1)`` array."""
-    return np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    """Network inputs as a float64 ``(n, d)`` array (``(n,)``: one feature)."""
+    x = np.asarray(x, dtype=np.float64)
+    return x[:, None] if x.ndim == 1 else x
 
 
 def _positive_lr(lr) -> float:
@@ -127,8 +129,8 @@ class NetworkRun(NamedTuple):
 
 @partial(jax.jit, static_argnames=("width", "arch"))
 def _one_network(key, x_train, y_train, x_test, steps, lr, width, arch):
-    p0 = wide.init_params(key, width, arch)
-    both = jnp.concatenate([x_test, x_train])                       # (n_test + n_train, 1)
+    p0 = wide.init_params(key, width, arch, d_in=x_train.shape[1])
+    both = jnp.concatenate([x_test, x_train])                       # (n_test + n_train, d)
     theta0 = wide.mlp_ntk_structured(p0, both, x_train, arch)       # (n_test + n_train, n_train)
 
     def observe(p):
@@ -143,7 +145,8 @@ def _one_network(key, x_train, y_train, x_test, steps, lr, width, arch):
 
 def train_network(seed: int, width: int, x_train, y_train, x_test, times, lr: float,
                   arch: wide.MLP = wide.MLP()) -> NetworkRun:
-    """One network ``init_params(PRNGKey(seed), width)``: its f_0, its empirical initial NTK (by
+    """One network ``init_params(PRNGKey(seed), width, d_in=d)`` on inputs of ``d`` features
+    (``x_train`` (m, d), ``x_test`` (n, d); ``(m,)``: one feature): its f_0, its empirical initial NTK (by
     :func:`ntkcore.wide.mlp_ntk_structured`), f after full-batch GD to each of ``times``, its
     empirical NTK after the last of them, and how far its NTK has moved at each of ``times``
     (``theta_change``, ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F over the blocks [x; X] × X).
@@ -176,20 +179,21 @@ def _train_seeds(keys, x_train, y_train, x_test, steps, lr, width, arch, chunk):
         return wide.apply_batch(p, x_test, arch), wide.apply_batch(p, x_train, arch)
 
     def one(key):
-        return gd_run(wide.init_params(key, width, arch), x_train, y_train, lr, steps, arch, observe)[1]
+        return gd_run(wide.init_params(key, width, arch, d_in=x_train.shape[1]), x_train, y_train, lr, steps, arch,
+                      observe)[1]
 
     # ``chunk`` networks at a time (vmapped), the chunks one after another: bounded memory.
     return jax.lax.map(one, keys, batch_size=chunk)   # ((S, T, n_test), (S, T, n_train))
 
 
-def _chunk(width: int, arch: wide.MLP, budget: int = 1 << 19) -> int:
+def _chunk(width: int, arch: wide.MLP, budget: int = 1 << 19, d_in: int = 1) -> int:
     """Networks per vmapped chunk: at most ~``budget`` parameters (4 MiB in float64) at once.
 
     With only a handful of training points each step is memory bound, so a chunk's weights should
     stay in cache: measured on 2 cores at width 512, 360 µs per network-step in chunks of 1–2,
     450 in chunks of 4, 800–900 in chunks of 8–32.  Narrow networks get large chunks (there the
     per-step overhead dominates and vmapping pays)."""
-    n_params = 2 * width + (arch.depth - 1) * (width * width + width) + width + 1
+    n_params = (d_in + 1) * width + (arch.depth - 1) * (width * width + width) + width + 1
     return max(1, budget // n_params)
 
 
@@ -212,8 +216,9 @@ def dispatch_ensemble(x_train, y_train, x_test, times, width, seeds, lr, arch, c
     parallel = max(1, min(int(parallel or 1), len(seeds)))
     group = -(-len(seeds) // parallel)
     padded = seeds + [max(seeds) + 1 + i for i in range(group * parallel - len(seeds))]
-    chunk = max(1, min(group, _chunk(width, arch) if chunk is None else int(chunk)))
-    args = (_as_inputs(x_train), np.asarray(y_train, dtype=np.float64), _as_inputs(x_test), steps,
+    x_train = _as_inputs(x_train)
+    chunk = max(1, min(group, _chunk(width, arch, d_in=x_train.shape[1]) if chunk is None else int(chunk)))
+    args = (x_train, np.asarray(y_train, dtype=np.float64), _as_inputs(x_test), steps,
             np.float64(lr), int(width), arch, chunk)
     futures = [_train_seeds(jnp.stack([jax.random.PRNGKey(v) for v in padded[i:i + group]]), *args)
                for i in range(0, len(padded), group)]
@@ -231,7 +236,8 @@ def collect_ensemble(seeds, futures) -> Ensemble:
 def train_ensemble(x_train, y_train, x_test, times, *, width: int, seeds: Union[int, Sequence[int]] = 64,
                    lr: float = 0.125, arch: wide.MLP = wide.MLP(), chunk: Optional[int] = None,
                    parallel: Optional[int] = None) -> Ensemble:
-    """An ensemble of width-``width`` networks (``init_params(PRNGKey(seed))`` for each seed) trained
+    """An ensemble of width-``width`` networks (``init_params(PRNGKey(seed), d_in=d)`` for each seed,
+    inputs ``x_train`` (m, d), ``x_test`` (n, d); ``(m,)``: one feature) trained
     by full-batch GD on ``½ Σ (f − y)²`` with learning rate ``lr``, recorded after ``t/lr`` steps for
     each ``t`` in ``times`` (non-decreasing multiples of ``lr``, else ``ValueError``).
 

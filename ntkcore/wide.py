@@ -6,7 +6,25 @@ The network is the one neural-tangents' ``stax`` builds from
 
     z = (W_std / √fan_in) · W h + b_std · b,      W, b ~ N(0, 1),
 
-with ``depth`` hidden ReLU layers of ``width`` units, a 1-D input and a scalar output.
+with ``depth`` hidden ReLU layers of ``width`` units, inputs of ``d_in`` features (rows of an
+``(n, d_in)`` array) and a scalar output.
+
+The chapters' input (:func:`embed`): the post's grid ``x ∈ [x_min, x_max]`` is mapped linearly to
+``u ∈ [−1, 1]`` (:func:`scale_inputs`), then to the angle ``φ = (π/2)·u ∈ [−π/2, π/2]`` and the
+point ``(cos φ, sin φ)`` on the right half of the unit circle (``d_in = 2``).  Why: a ReLU
+network's kernels grow with the input's norm, so with the scalar input ``u`` (small biases: a
+nearly homogeneous network) ``Θ(x, x')`` was a hinge, ≈ 0 on the far side of ``u = 0`` and largest
+at the grid's end, not a bump around ``x'``.  Feeding ``(u, 1)`` or larger biases does not cure it:
+the kernel still grows with the norm towards the ends (at best, ``(u, 1)`` with bias std 1, it
+peaks at x' but stays within 0.77–1 of its peak over the whole grid).  Inputs of equal norm make ``K`` and ``Θ`` functions of
+the angle ``α = |φ − φ'|`` alone, and ``K(x, x)``, ``Θ(x, x)`` the same at every x.  ``K`` falls
+strictly with ``α`` over the whole half turn (``E[φ(u)φ(v)]`` grows with the covariance at every
+layer); ``Θ`` falls strictly up to ``α ≈ 0.83π`` with the default stds (then rises a little towards
+``α = π``: the first layer's ``Θ = w²cos α/2 + b²`` is negative past ``π/2``, and it is multiplied by
+the shrinking share of ReLUs on at both inputs).  So on the post's grid with x' = 10 (``α ≤ 2π/3``)
+``Θ(·, x')`` and ``K(·, x')`` peak at ``x = x'`` and fall off on both sides (Θ with a corner at the
+peak, as the ReLU NTK has: to ≈ 0.13 and 0.46 of its peak at x = −10 and 20; K to ≈ 0.39 and 0.70).
+The ends of the grid are antipodal (``φ = ±π/2``).
 
 Infinite width (Jacot et al. 2018; Lee et al. 2019), ReLU via the arc-cosine kernel
 (Cho & Saul 2009): with ``q = Σ(x, x)``, ``q' = Σ(x', x')``, ``cos θ = Σ(x, x') / √(q q')``,
@@ -49,7 +67,8 @@ class MLP(NamedTuple):
 
 
 def init_params(key, width: int, arch: MLP = MLP(), d_in: int = 1):
-    """Standard-normal weights and biases: ``[(W (fan_out, fan_in), b (fan_out,)), ...]``."""
+    """Standard-normal weights and biases: ``[(W (fan_out, fan_in), b (fan_out,)), ...]`` for
+    inputs of ``d_in`` features (the chapters' :func:`embed`: ``d_in = EMBED_DIM``)."""
     sizes = [d_in] + [width] * arch.depth + [1]
     params = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
@@ -78,15 +97,22 @@ def _forward(params, xs, arch: MLP, eps=None):
     return h[:, 0], inputs, zs
 
 
+def as_rows(xs):
+    """Inputs as a float64 ``(n, d)`` array: ``(n, d)`` as it is, ``(n,)`` as ``n`` one-feature rows."""
+    xs = jnp.asarray(xs, dtype=jnp.float64)
+    return xs[:, None] if xs.ndim == 1 else xs
+
+
 def apply(params, x, arch: MLP = MLP()):
-    """The network as a model ``f(params, x)`` for a scalar ``x`` (so ntkcore's tools apply)."""
-    out, _, _ = _forward(params, jnp.reshape(jnp.asarray(x, dtype=jnp.float64), (1, 1)), arch)
+    """The network as a model ``f(params, x)`` for one input ``x`` (``(d_in,)``; a scalar when
+    ``d_in = 1``), so that ntkcore's tools apply (they map over the first axis of the inputs)."""
+    out, _, _ = _forward(params, jnp.reshape(jnp.asarray(x, dtype=jnp.float64), (1, -1)), arch)
     return out[0]
 
 
 def apply_batch(params, xs, arch: MLP = MLP()):
-    """``f`` on a batch: ``xs`` shape (n,) or (n, 1) → (n,)."""
-    return _forward(params, jnp.reshape(jnp.asarray(xs, dtype=jnp.float64), (-1, 1)), arch)[0]
+    """``f`` on a batch: ``xs`` shape (n, d_in) (or (n,) when ``d_in = 1``) → (n,)."""
+    return _forward(params, as_rows(xs), arch)[0]
 
 
 def mlp_ntk_structured(params, x1, x2, arch: MLP = MLP()):
@@ -102,7 +128,7 @@ def mlp_ntk_structured(params, x1, x2, arch: MLP = MLP()):
     perturbation of each ``z``; rows of a batch do not interact, so one VJP gives all rows).
     """
     def signals(xs):
-        xs = jnp.reshape(jnp.asarray(xs, dtype=jnp.float64), (-1, 1))
+        xs = as_rows(xs)
         n = xs.shape[0]
         sizes = [W.shape[0] for W, _ in params]
         eps = [jnp.zeros((n, m), dtype=jnp.float64) for m in sizes]
@@ -197,6 +223,38 @@ def relu_kernels_arccos(x1, x2, depth: int, w_std: float = 2 ** 0.5, b_std: floa
 
 
 def scale_inputs(x, x_range=(-10, 20)):
-    """The post's grid mapped linearly onto [-1, 1] (the network's input)."""
+    """The post's grid mapped linearly onto [-1, 1]: ``u = 2(x − x_min)/(x_max − x_min) − 1``, the
+    coordinate the chapters' input is a function of (:func:`embed`).  Shape of ``x``."""
     lo, hi = x_range
     return 2.0 * (np.asarray(x, dtype=np.float64) - lo) / (hi - lo) - 1.0
+
+
+#: Features of the chapters' network input (:func:`embed`).
+EMBED_DIM = 2
+#: The chapters' network input in words, as a function of u (the report's "input").
+EMBED_TEXT = "cos(πu/2), sin(πu/2)"
+
+
+def input_angle(u) -> np.ndarray:
+    """``φ = (π/2)·u``: the angle of the chapters' input on the unit circle, in [−π/2, π/2] for
+    ``u ∈ [−1, 1]``.  Shape of ``u``."""
+    return 0.5 * np.pi * np.asarray(u, dtype=np.float64)
+
+
+def embed_scaled(u) -> np.ndarray:
+    """The network input of ``u`` (:func:`scale_inputs`' coordinate): ``(cos φ, sin φ)`` with
+    ``φ = (π/2)·u``, a point on the right half of the unit circle.  ``(n,)`` → ``(n, 2)``.
+
+    All inputs have norm 1, so the infinite-width kernels depend on ``φ − φ'`` alone and peak at
+    ``φ = φ'`` (see the module docstring).  ``u = 0`` is ``(1, 0)``; ``u = ±1`` are ``(0, ±1)``.
+    """
+    phi = input_angle(np.atleast_1d(u))
+    return np.stack([np.cos(phi), np.sin(phi)], axis=-1)
+
+
+def embed(x, x_range=(-10, 20)) -> np.ndarray:
+    """The chapters' network input of the post's ``x`` on the grid ``x_range``:
+    ``embed_scaled(scale_inputs(x, x_range))``, i.e. ``(cos φ, sin φ)`` with
+    ``φ = π(x − x_min)/(x_max − x_min) − π/2``.  ``(n,)`` → ``(n, 2)``; the one map every wide
+    network and kernel of the chapters sees (the experiments, the report, the tests)."""
+    return embed_scaled(scale_inputs(x, x_range))

@@ -15,7 +15,7 @@ from scenes.typography import AXIS_NUMBER_SIZE
 
 def framed_axes(x_range, y_range, size, center, theme: Theme, x_numbers=None, y_numbers=None,
                 decimals: int = 0) -> Axes:
-    """Axes drawn as a frame: x axis along the bottom, y axis on the left, a faint line at y = 0.
+    """Axes drawn as a frame: x axis along the bottom, y axis on the left, a thin line at y = 0.
 
     ``x_range``/``y_range`` are ``(min, max, tick step)`` in data units; ``size`` is (width,
     height) in scene units; ``x_numbers``/``y_numbers`` the values to print (default: every
@@ -48,8 +48,9 @@ def framed_axes(x_range, y_range, size, center, theme: Theme, x_numbers=None, y_
         num.set_color(theme.ink)
     axes.remove(axes.x_axis, axes.y_axis)
     zero = None
-    if y_lo < 0 < y_hi:  # a faint line at y = 0 when 0 is inside the plot
-        zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=theme.grid, stroke_width=1.5)
+    if y_lo < 0 < y_hi:  # a thin line at y = 0 when 0 is inside the plot: a guide the viewer reads
+        # (the axis grey, ≥ 3:1 against the background; the theme's grid grey is for decoration only)
+        zero = Line(axes.c2p(lo, 0), axes.c2p(hi, 0), color=theme.axis, stroke_width=1.0)
         axes.add_to_back(zero)
     axes.add(frame_x, frame_y)
     axes.frame_x, axes.frame_y, axes.zero_line = frame_x, frame_y, zero

@@ -1,5 +1,6 @@
-"""The GP chapters' default data in network units, shared by the tests of ntkcore.gp,
-ntkcore.training, ntkcore.switches and ntkcore.gp_experiment, and plain gradient descent by hand."""
+"""The GP chapters' default data, shared by the tests of ntkcore.gp, ntkcore.training,
+ntkcore.switches and ntkcore.gp_experiment: x as the scalar u (U_*) and as the network inputs
+(X_*, the points (cos(πu/2), sin(πu/2)) of ntkcore.wide.embed), and plain gradient descent by hand."""
 
 import jax
 import jax.numpy as jnp
@@ -12,20 +13,22 @@ from ntkcore.settings import WideSettings
 S = WideSettings()
 ARCH = S.arch
 XT_RAW, YT_RAW = S.train_data()
-X_TRAIN = S.scaled(XT_RAW)                       # (5,) network units
+U_TRAIN = S.scaled(XT_RAW)                       # (5,) u
+U_TEST = S.scaled(S.grid)                        # (31,)
+X_TRAIN = S.inputs(XT_RAW)                       # (5, 2) network inputs
+X_TEST = S.inputs(S.grid)                        # (31, 2)
 Y_TRAIN = (YT_RAW - S.y_shift) / S.y_scale       # (5,) the targets trained on
-X_TEST = S.scaled(S.grid)                        # (31,)
 KB = gp.analytic_kernels(X_TEST, X_TRAIN, ARCH)
 GP_ARGS = (KB.k_tt, KB.k_td, KB.k_dd, KB.theta_td, KB.theta_dd, Y_TRAIN)
-ON_TRAIN = [int(np.argmin(np.abs(X_TEST - x))) for x in X_TRAIN]   # test-grid indices of the data
+ON_TRAIN = [int(np.argmin(np.abs(U_TEST - u))) for u in U_TRAIN]   # test-grid indices of the data
 np.testing.assert_allclose(X_TEST[ON_TRAIN], X_TRAIN, atol=1e-12)  # the data lie on the grid
 
 
 def f0_draw():
     """One draw of f_0 ~ GP(0, K) on [X; x] (any vector would do for the linear ODE):
     ``(f0_test (31,), f0_train (5,))``."""
-    xs = np.concatenate([X_TRAIN, X_TEST])
-    k, _ = wide.relu_kernels(xs[:, None], xs[:, None], ARCH.depth)
+    xs = np.concatenate([X_TRAIN, X_TEST])                                # (36, 2)
+    k, _ = wide.relu_kernels(xs, xs, ARCH.depth)
     L = np.linalg.cholesky(np.asarray(k) + 1e-10 * np.eye(len(xs)))
     z = L @ np.random.default_rng(0).standard_normal(len(xs))
     return z[len(X_TRAIN):], z[:len(X_TRAIN)]

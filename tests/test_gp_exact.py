@@ -1,14 +1,15 @@
 """ntkcore's infinite-width kernels and Gaussian processes against a 50-digit evaluation of the same
 formulas (tests/gp_by_mpmath.py): K, Θ, and the NNGP and NTK-GP means and variances, to 1e-12, on
-the chapters' own inputs (the range edges and the training points among them) and on inputs with
-three features.  Also: the NTK-GP interpolates its training points at t = ∞ to 1e-12."""
+the chapters' own inputs (their two features (cos(πu/2), sin(πu/2)); the range edges and the
+training points among them) and on inputs with three features.  Also: the NTK-GP interpolates its
+training points at t = ∞ to 1e-12."""
 
 import numpy as np
 import pytest
 
 import gp_by_mpmath as mpref
 from ntkcore import gp, wide
-from ntkcore.gp_experiment import gp_data
+from ntkcore.gp_experiment import gp_data, network_inputs
 from ntkcore.settings import GPSettings, WideSettings
 
 TOL = 1e-12   # absolute; K and Θ are of order 1–10 here, the targets of order 1
@@ -16,7 +17,8 @@ TOL = 1e-12   # absolute; K and Θ are of order 1–10 here, the targets of orde
 
 def _chapter_problem():
     s, g = WideSettings(), GPSettings()
-    x_test, x_train, y_train = gp_data(s, g)       # 121 inputs in [−1, 1] (edges included), 5 on the data
+    u_test, u_train, y_train = gp_data(s, g)       # 121 u in [−1, 1] (edges included), 5 on the data
+    x_test, x_train = network_inputs(u_test), network_inputs(u_train)      # (121, 2), (5, 2)
     return x_test, x_train, y_train, g.times + (np.inf,), s.arch
 
 
@@ -27,7 +29,7 @@ def _three_features():
     return x_test, x_train, rng.normal(size=6), (0.0, 0.5, 4.0, 64.0, np.inf), wide.MLP(depth=3)
 
 
-PROBLEMS = {"chapters (1-D)": _chapter_problem, "three features": _three_features}
+PROBLEMS = {"chapters (half circle)": _chapter_problem, "three features": _three_features}
 
 
 @pytest.fixture(scope="module", params=list(PROBLEMS))

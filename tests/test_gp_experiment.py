@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from gp_data import ARCH, S, X_TRAIN, Y_TRAIN
+from gp_data import ARCH, S, U_TRAIN, X_TRAIN, Y_TRAIN
 from ntkcore import facts, gp_experiment, report, settings, training, wide
 from ntkcore.settings import GPSettings
 from ntkcore.wide_experiments import relative_change
@@ -26,7 +26,7 @@ def test_gp_report_structure(monkeypatch):
     assert list(rep) == ["architecture", "x_train", "y_train", "x_test", "times", "nngp_posterior",
                          "ntk_gp", "ntk_gp_infinite_time"]
     assert rep["architecture"] == {"depth": 2, "w_std": 2 ** 0.5, "b_std": 0.1, "readout_w_std": 1.0,
-                                   "readout_b_std": 0.1}
+                                   "readout_b_std": 0.1, "input": "cos(πu/2), sin(πu/2)"}
     n_train, n_test, n_t = len(rep["x_train"]), len(rep["x_test"]), len(rep["times"])
     assert n_train >= 5 and len(rep["y_train"]) == n_train and n_test >= 30 and n_t >= 4
     assert rep["times"][0] == 0.0 and all(np.isfinite(rep["times"]))
@@ -38,11 +38,14 @@ def test_gp_report_structure(monkeypatch):
         assert len(rows) == n_t and all(len(r) == n_test for r in rows)
     flat = [v for v in json.loads(json.dumps(rep, allow_nan=False))["ntk_gp"]["std"][0]]
     assert all(isinstance(v, float) for v in flat)
-    # The numbers are the ones trained on, and the prior at t = 0.
-    np.testing.assert_allclose(rep["x_train"], X_TRAIN)
+    # The numbers are the ones trained on (x as the scalar u), and the prior at t = 0, whose
+    # kernel is that of the network inputs (cos(πu/2), sin(πu/2)).
+    np.testing.assert_allclose(rep["x_train"], U_TRAIN)
     np.testing.assert_allclose(rep["y_train"], Y_TRAIN)
     np.testing.assert_allclose(rep["x_test"], S.scaled(gp_experiment.gp_inputs(S)), atol=1e-14)
-    k_tt, _ = wide.relu_kernels(np.asarray(rep["x_test"])[:, None], np.asarray(rep["x_test"])[:, None], ARCH.depth)
+    phi = np.pi / 2 * np.asarray(rep["x_test"])
+    v = np.stack([np.cos(phi), np.sin(phi)], axis=1)
+    k_tt, _ = wide.relu_kernels(v, v, ARCH.depth)
     np.testing.assert_allclose(rep["ntk_gp"]["std"][0], np.sqrt(np.diag(np.asarray(k_tt))), atol=1e-12)
     np.testing.assert_allclose(rep["ntk_gp"]["mean"][0], 0.0, atol=1e-14)
 
@@ -74,7 +77,7 @@ def test_gp_numbers_shapes_on_small_settings(wide_data):
     np.testing.assert_allclose(d["net_theta_change_t"][:, 0], 0.0, atol=1e-14)
     lo, hi = s.x_range
     assert np.all((lo <= d["net_jump_x"]) & (d["net_jump_x"] <= hi))
-    # The inputs: the post's units and the networks' are related by the input map.
+    # The inputs: the post's units and u are related by the input map.
     np.testing.assert_allclose(d["x_test"], s.scaled(d["x_grid"]), atol=1e-14)
     np.testing.assert_allclose(d["x_train_post"], s.train_x)
     np.testing.assert_allclose(d["x_train"], s.scaled(s.train_x), atol=1e-14)
@@ -84,8 +87,10 @@ def test_gp_numbers_kernel_columns_and_landing_curves_by_hand(wide_data):
     s, d = wide_data.settings.wide, wide_data["gp"]
     a = s.arch
     args = (a.depth, a.w_std, a.b_std, a.readout_w_std, a.readout_b_std)
-    xs, xd = d["x_test"][:, None], d["x_train"][:, None]
-    k_col, t_col = wide.relu_kernels(xs, s.scaled([s.x_obs])[:, None], *args)
+    # the network inputs of u by hand: the point at angle πu/2 on the unit circle
+    xs, xd, xp = (np.stack([np.cos(np.pi / 2 * u), np.sin(np.pi / 2 * u)], axis=1)
+                  for u in (d["x_test"], d["x_train"], s.scaled([s.x_obs])))
+    k_col, t_col = wide.relu_kernels(xs, xp, *args)
     np.testing.assert_allclose(d["nngp_col"], np.asarray(k_col)[:, 0], atol=1e-12)
     np.testing.assert_allclose(d["ntk_col"], np.asarray(t_col)[:, 0], atol=1e-12)
     # Each drawn network's f_0, carried to t = ∞ by kernel GD with the analytic Θ:
@@ -94,7 +99,7 @@ def test_gp_numbers_kernel_columns_and_landing_curves_by_hand(wide_data):
     _, th_dd = wide.relu_kernels(xd, xd, *args)
     g = wide_data.settings.gp
     C = d["ens_curves"].shape[0]
-    ens = training.train_ensemble(d["x_train"], d["y_train"], d["x_test"], [0.0, g.lr], width=g.ensemble_width,
+    ens = training.train_ensemble(xd, d["y_train"], xs, [0.0, g.lr], width=g.ensemble_width,
                                   seeds=list(range(C)), lr=g.lr, parallel=1)
     np.testing.assert_allclose(ens.curves[:, 0], d["ens_curves"][:, 0], atol=1e-12)
     f0_train = ens.train_curves[:, 0]                                              # (C, m)
@@ -116,7 +121,9 @@ def test_gp_numbers_kernel_columns_and_landing_curves_by_hand(wide_data):
     ("[gp]\ntimes = [0, 1, 'a']\n", ("gp", "times", 2)),
     ("[gp]\nlr = 0.001\n", ("gp", "times", 5)),                    # 128 000 steps
     ("[gp]\nlr = 0\n", ("gp", "lr")),
-    ("[gp]\nlr = 0.5\n", ("gp", "lr")),                            # 0.5 × λ_max(Θ) ≈ 1.36 > 1
+    ("[gp]\nlr = 0.5\n", ("gp", "lr")),                            # 0.5 × λ_max(Θ) ≈ 2.2 > 1
+    ("[gp]\nlr = 0.25\n", ("gp", "lr")),                           # 0.25 × λ_max(Θ) ≈ 1.09 > 1
+    ("[wide]\nlr = 0.5\n", ("wide", "lr")),                        # the wide chapters' GD too
     ("[gp]\nensemble_seeds = 1\n", ("gp", "ensemble_seeds")),
     ("[gp]\nensemble_width = 0\n", ("gp", "ensemble_width")),
     ("[gp]\nensemble_curves = 65\n", ("gp", "ensemble_curves")),
@@ -143,18 +150,19 @@ def test_gp_settings_from_a_file_and_the_defaults_file():
     from ntkcore.settings import DEFAULTS, load_settings_text
     from pipeline.settings_file import default_settings_toml
 
-    s = load_settings_text("[gp]\ntimes = [0, 1, 4.5]\nlr = 0.25\nnet_widths = [4, 16, 64]\n", "ok.toml")
-    assert s.gp == GPSettings(times=(0.0, 1.0, 4.5), lr=0.25, net_widths=(4, 16, 64))
+    s = load_settings_text("[gp]\ntimes = [0, 1, 4.5]\nlr = 0.0625\nnet_widths = [4, 16, 64]\n", "ok.toml")
+    assert s.gp == GPSettings(times=(0.0, 1.0, 4.5), lr=0.0625, net_widths=(4, 16, 64))
     assert s.gp.times == (0.0, 1.0, 4.5) and all(isinstance(t, float) for t in s.gp.times)
     assert DEFAULTS.gp == GPSettings()
     text = default_settings_toml()
     assert "\n[gp]" in text and load_settings_text(text, "defaults.toml").gp == GPSettings()
-    # The default learning rate is stable for the default architecture (η λ_max ≈ 0.34).
-    assert 0.3 < GPSettings().lr * settings.lambda_max(S) < 0.4
+    # The default learning rates are stable for the default architecture (η λ_max ≈ 0.55).
+    assert 0.5 < GPSettings().lr * settings.lambda_max(S) < 0.6
+    assert 0.5 < S.lr * settings.lambda_max(S) < 0.6
 
 
 def test_lambda_max_is_the_top_eigenvalue_of_the_ntk_on_the_training_inputs():
-    _, th = wide.relu_kernels(X_TRAIN[:, None], X_TRAIN[:, None], ARCH.depth)
+    _, th = wide.relu_kernels(X_TRAIN, X_TRAIN, ARCH.depth)
     assert settings.lambda_max(S) == pytest.approx(float(np.linalg.eigvalsh(np.asarray(th))[-1]), rel=1e-8)
 
 

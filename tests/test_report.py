@@ -86,6 +86,8 @@ def test_pipeline_report_wide_serves_the_data_cache(tmp_path, monkeypatch, capsy
     for _ in range(2):
         assert cli(argv) == 0
         out = json.loads(capsys.readouterr().out)
+        arch = out.pop("architecture")              # named like report --gp's, with the network's input
+        assert arch["input"] == "cos(πu/2), sin(πu/2)" and arch["depth"] == 2
         assert {"init_band", "training_change"} <= set(out) <= set(we.EXPERIMENTS)
         assert all(v["seeds"] == 5 for v in out.values())
     assert sorted(runs) == sorted(out)             # each computed once, then served from the cache

@@ -156,12 +156,18 @@ def test_the_input_map_is_said_in_the_chapters_words(scene):
     from types import SimpleNamespace
 
     from scenes.components.gp_plots import input_map
-    assert input_map(scene, (-10, 20)) == ("u = 2(x + 10)/30 − 1", "2 times x plus 10, over 30, minus 1")
-    assert input_map(scene, (5, 25)) == ("u = 2(x − 5)/20 − 1", "2 times x minus 5, over 20, minus 1")
-    assert input_map(scene, (0, 20)) == ("u = 2x/20 − 1", "2 times x, over 20, minus 1")
+    # ntkcore.wide.embed: φ = π(x − x_min)/(x_max − x_min) − π/2, the input (cos φ, sin φ).
+    words = "the point cos φ, sin φ on the unit circle, at the angle φ equal to π times {}, over {}, minus π over 2"
+    assert input_map(scene, (-10, 20)) == ("(cos φ, sin φ),  φ = π(x + 10)/30 − π/2", words.format("x plus 10", 30))
+    assert input_map(scene, (5, 25)) == ("(cos φ, sin φ),  φ = π(x − 5)/20 − π/2", words.format("x minus 5", 20))
+    assert input_map(scene, (0, 20)) == ("(cos φ, sin φ),  φ = πx/20 − π/2", words.format("x", 20))
     lo, hi = scene.wide.x_range
     assert input_map(scene, (lo, hi))[1] in step_of(scene, "initial").narration
-    other = replace(scene.script, labels={**scene.script.labels, "input_map": "2 mal {shifted}, durch {span}, minus 1",
+    other = replace(scene.script, labels={**scene.script.labels,
+                                          "input_map": "der Punkt cos φ, sin φ, mit φ gleich π mal {shifted}, "
+                                                       "durch {span}, minus π halbe",
                                           "input_shift_plus": "x plus {shift}"})
     reworded = SimpleNamespace(label=other.label)
-    assert input_map(reworded, (-10, 20)) == ("u = 2(x + 10)/30 − 1", "2 mal x plus 10, durch 30, minus 1")
+    assert input_map(reworded, (-10, 20)) == (
+        "(cos φ, sin φ),  φ = π(x + 10)/30 − π/2",
+        "der Punkt cos φ, sin φ, mit φ gleich π mal x plus 10, durch 30, minus π halbe")

@@ -1,27 +1,33 @@
-"""Example 2's scene draws ntkcore's numbers: an arrow at every x, down for x < 0, the moved dots,
-the inset, and the learning rate on screen."""
+"""Example 2's scene draws ntkcore's numbers: an arrow at every x, down for x < −0.1, the moved
+dots, the inset; the numbers on the chart (θ, the learning rate, the longest arrow, Δf's line, the
+x where it changes sign) are the closed form's; the lesson (one observation moves f everywhere)
+is the chapter's last step."""
 
 import numpy as np
 import pytest
 
 from ntkcore import EXAMPLES
 from ntkcore.facts import sign_change
+from pipeline.chapters import cuts
 from scene_helpers import (arrow_data, assert_arrows_match, assert_captions_fit, assert_inside_frame,
-                           caption_of, caption_texts, step_of, texts_at)
+                           caption_of, numbers_in, step_of, texts_at)
 
 EX = EXAMPLES["linear"]
+# The closed form: f = θ₁x + θ₂ at θ = (3, 1), (x′, y) = (10, 50), learning rate 0.001:
+# Δθ = −0.001·2·(31 − 50)·∇θ f(10) = 0.038·(10, 1), so Δf(x) = 0.38x + 0.038, zero at x = −0.1.
+LR, X_OBS, Y_OBS = 0.001, 10.0, 50.0
+PUSH = -2 * LR * (3 * X_OBS + 1 - Y_OBS)            # 0.038
+DTHETA = PUSH * np.array([X_OBS, 1.0])             # (0.38, 0.038)
 
 
 def linear_closed_form(x):
-    """Δf(x) of one GD step for f = θ1·x + θ2 at θ = (3, 1), (x', y) = (10, 50), lr 0.001:
-    -2·lr·(f(x') - y)·(x·x' + 1) = -0.002·(31 - 50)·(10x + 1) = 0.038·(10x + 1)."""
-    return 0.038 * (10.0 * np.asarray(x, dtype=float) + 1.0)
+    """Δf(x) = 0.038·(10x + 1)."""
+    return PUSH * (X_OBS * np.asarray(x, dtype=float) + 1.0)
 
 
 @pytest.fixture(scope="module")
 def scene(chapter_scene):
     return chapter_scene("linear")
-
 
 
 def test_arrow_at_every_grid_point_maps_back_to_the_closed_form(scene):
@@ -39,8 +45,25 @@ def test_arrows_left_of_zero_point_down_right_ones_up(scene):
 def test_sign_change_marked_where_the_closed_form_is_zero(scene):
     # 10x + 1 = 0 at x = −0.1; the interpolation between x = −1 (−0.342) and 0 (+0.038) finds it exactly.
     assert sign_change(EX.grid, EX.displacement()) == pytest.approx(-0.1, abs=1e-9)
-    assert [m.original_text for m in scene.sign_labels] == ["x < 0: down", "x ≥ 0: up"]
-    assert any("changes sign at x = −0.1" in t for t in caption_texts(scene))
+    # the dashed line sits there and says so; the caption states the same x
+    assert numbers_in(scene.divider_label.original_text) == [-0.1]
+    x_line = scene.axes.p2c(scene.divider_label.get_left() + np.array([-0.1, 0, 0]))[0]
+    assert x_line == pytest.approx(-0.1, abs=0.3)
+    assert numbers_in(caption_of(scene, "sign_change")) == [-0.1]
+    assert numbers_in(caption_of(scene, "line_tilts")) == [-0.1]
+    # either side: the first grid point right of it is 0; left goes down, right goes up
+    left, right = scene.sign_labels
+    assert numbers_in(left.original_text) == [0] == numbers_in(right.original_text)
+    assert left.original_text.endswith(scene.label("down")) and right.original_text.endswith(scene.label("up"))
+
+
+def test_the_steps_line_and_thetas_change_are_on_the_chart(scene):
+    # Δθ = 0.038·∇θ f(10) = (0.38, 0.038): Δf(x) = 0.38x + 0.038; θ: (3, 1) → (3.38, 1.038)
+    assert numbers_in(scene.step_line_label.original_text) == pytest.approx(list(DTHETA))
+    assert scene.step_line_label in scene.mobjects and scene.step_line_label.original_text in texts_at(scene, "sign_change")
+    t0, t1 = np.array([3.0, 1.0]), np.array([3.0, 1.0]) + DTHETA
+    assert numbers_in(scene.theta_change.original_text) == pytest.approx([t0[0], t1[0], t0[1], t1[1]])
+    assert scene.theta_change.original_text in texts_at(scene, "line_tilts")
 
 
 def test_inset_arrows_map_back_to_the_closed_form(scene):
@@ -62,32 +85,31 @@ def test_dots_end_on_f_plus_delta(scene):
         assert (px, py) == pytest.approx((EX.grid[k], f_after[k]), abs=1e-6)
 
 
-def test_captions_give_the_reason_for_the_sign_change(scene):
-    # Δθ = 0.038·∇θ f(10) = 0.038·(10, 1) = (0.38, 0.038), so Δf(x) = 0.38x + 0.038: zero at x = −0.1
-    texts = caption_texts(scene)
-    assert any("Δf(x) = 0.38x + 0.038 changes sign at x = −0.1" in t for t in texts)
-    assert any("θ₁: 3 → 3.38 and θ₂: 1 → 1.038" in t for t in texts)
-    assert any("the line tilts about x = −0.1" in t for t in texts)
+def test_the_longest_arrow_is_labelled_with_its_length(scene):
+    # Δf(20) = 0.038·201 = 7.638: "+7.6" beside the arrow at x = 20
+    assert numbers_in(scene.max_label.original_text) == [pytest.approx(linear_closed_form(20.0), abs=0.05)]
+    i_max = int(np.argmax(np.abs(linear_closed_form(EX.grid))))
+    assert EX.grid[i_max] == 20 and scene.max_label.get_left()[0] > scene.arrows[i_max].get_right()[0]
 
 
-def test_every_step_is_narrated_with_the_caption_numbers(scene):
-    assert caption_of(scene, "learning_rate").startswith("Learning rate")
-    lr_step = step_of(scene, "learning_rate").narration
-    # 383.8 / 3.8 = 101 = k(10, 10) = 10·10 + 1: both parameters push f(10)
-    assert "383.8" in lr_step and "101 times" in lr_step
-    assert all(s.spoken for s in scene.steps)
+def test_the_same_dots_as_example_1(scene):
+    # θ = (3, 1) draws Example 1's dots, 3x + 1: said on the chart
+    np.testing.assert_allclose(EX.values(), EXAMPLES["lookup_table"].values())
+    assert numbers_in(scene.theta_label.original_text)[:4] == [3, 1, 3, 1]
+    assert scene.theta_label.original_text in texts_at(scene, "two_parameters")
 
 
-def test_learning_rate_on_screen(scene):
+def test_learning_rate_on_screen_and_why_it_is_small(scene):
     assert scene.lr_text in scene.mobjects
-    words = scene.lr_text.original_text.split()
-    assert words[:2] == ["learning", "rate"] and float(words[-1]) == 0.001
-
-
-def test_big_learning_rate_arrow_is_off_the_chart(scene):
-    # At Example 1's rate 0.1 the arrow at x = 10 would be 0.1·2·(50 − 31)·(10·10 + 1) = 383.8 long.
-    assert any("would be 383.8 long" in t for t in caption_texts(scene))
-    assert 31 + 383.8 > scene.axes.y_range[1]
+    assert numbers_in(scene.lr_text.original_text) == [LR] == [EX.lr]
+    assert numbers_in(caption_of(scene, "learning_rate")) == [LR]
+    # At Example 1's rate 0.1 the arrow at x = 10 would be 0.1·2·(50 − 31)·(10·10 + 1) = 383.8 long,
+    # 101 = k(10, 10) times the lookup table's 3.8: both parameters push f(10)
+    big = 0.1 * 2 * (Y_OBS - 31) * (X_OBS * X_OBS + 1)
+    assert numbers_in(scene.big_label.original_text) == [0.1, X_OBS, pytest.approx(big)]
+    assert 31 + big > scene.axes.y_range[1]
+    said = step_of(scene, "learning_rate").narration
+    assert "383.8" in said and "101" in said
 
 
 def test_everything_inside_the_frame(scene):
@@ -95,7 +117,7 @@ def test_everything_inside_the_frame(scene):
 
 
 def test_every_caption_inside_the_frame_and_at_most_two_lines(scene):
-    assert_captions_fit(scene.captions, at_least=8, max_lines=2)
+    assert_captions_fit(scene.captions, at_least=7, max_lines=2)
 
 
 def test_tiny_arrows_are_admitted_with_the_range_they_hide_in(scene):
@@ -110,21 +132,30 @@ def test_tiny_arrows_are_admitted_with_the_range_they_hide_in(scene):
     np.testing.assert_allclose(tip, np.minimum(0.16, 0.45 * length), atol=1e-9)   # manim shrinks short tips
     xs = EX.grid[length < scene.dot_radius + tip]
     assert xs.min() == -6 and xs.max() == 6 and len(xs) == 13
-    assert any(f"for {xs.min():.0f} ≤ x ≤ {xs.max():.0f} too short to see".replace("-", "−") in t
-               for t in caption_texts(scene))
+    bracket, note = scene.hidden_note
+    assert numbers_in(note.original_text) == [xs.min(), xs.max()]
+    assert note.original_text in texts_at(scene, "every_dot_moves")
+    # the bracket spans exactly that range of x
+    x0 = scene.axes.p2c(bracket[0].get_start())[0]
+    x1 = scene.axes.p2c(bracket[0].get_end())[0]
+    assert (x0, x1) == pytest.approx((xs.min(), xs.max()), abs=1e-6)
 
 
-def test_before_after_legend_and_the_line_named_at_its_x(scene):
-    words = texts_at(scene, "line_tilts")
-    assert "before the step" in words and "after the step" in words
-    # the dashed line sits at the zero of 10x + 1, x = −0.1, and says so
-    assert scene.divider_label.original_text == "x = −0.1"
-    x_line = scene.axes.p2c(scene.divider_label.get_left() + np.array([-0.1, 0, 0]))[0]
-    assert x_line == pytest.approx(-0.1, abs=0.3)
+def test_before_after_legend_when_the_dots_move(scene):
+    assert scene.legend in scene.mobjects
+    legend_words = [m.original_text for m in scene.legend.get_family() if hasattr(m, "original_text")]
+    assert len(legend_words) == 3 and all(w in texts_at(scene, "line_tilts") for w in legend_words)
+
+
+def test_the_lesson_is_the_last_step_and_the_lecture_keeps_the_story(scene):
+    assert [s.key for s in scene.steps if s.lesson] == ["generalises"] == [scene.steps[-1].key]
+    assert not numbers_in(caption_of(scene, "generalises"))
+    skip = cuts()["lecture"].skip
+    assert {s for s in skip if s.startswith("linear.")} == {"linear.learning_rate"}
 
 
 def test_first_caption_after_the_card_adds_something(scene):
     card, first = caption_of(scene, "title"), caption_of(scene, "two_parameters")
     assert [s.key for s in scene.steps[:2]] == ["title", "two_parameters"]
-    assert "two parameters draw the whole line" in card.replace("\n", " ")
-    assert "two parameters draw the whole line" not in first.replace("\n", " ")
+    assert first.replace("\n", " ") not in card.replace("\n", " ")
+    assert "θ" in scene.title_card[1].tex_string or r"\theta" in scene.title_card[1].tex_string

@@ -19,7 +19,7 @@ from ntkcore import gp, training, wide
 
 def test_train_snapshots_is_one_uninterrupted_run():
     # The parameters after 0, 3, 3 and 7 steps: gradient descent by hand to each, and f there.
-    p0 = wide.init_params(jax.random.PRNGKey(5), 32, ARCH)
+    p0 = wide.init_params(jax.random.PRNGKey(5), 32, ARCH, d_in=2)
     path = training.train_snapshots(p0, X_TRAIN, Y_TRAIN, 0.25, [0, 3, 3, 7], ARCH)
     for k, steps in enumerate([0, 3, 3, 7]):
         got, ref = training.snapshot(path, k), gd_by_hand(p0, steps, 0.25)
@@ -28,7 +28,7 @@ def test_train_snapshots_is_one_uninterrupted_run():
     # The loss it descends, by hand.
     pT = training.snapshot(path, 3)
     loss = 0.5 * np.sum((np.asarray(wide.apply_batch(pT, X_TRAIN, ARCH)) - Y_TRAIN) ** 2)
-    assert float(training.mse(pT, X_TRAIN[:, None], Y_TRAIN, ARCH)) == pytest.approx(loss, rel=1e-12)
+    assert float(training.mse(pT, X_TRAIN, Y_TRAIN, ARCH)) == pytest.approx(loss, rel=1e-12)
     with pytest.raises(ValueError, match="at_steps"):
         training.train_snapshots(p0, X_TRAIN, Y_TRAIN, 0.25, [3, 1], ARCH)
     with pytest.raises(ValueError, match="lr"):
@@ -39,7 +39,7 @@ def test_train_network_returns_its_init_its_empirical_ntk_and_the_trained_functi
     # Shapes as in test_gp_numbers_shapes_on_small_settings (one compiled program for both).
     run = training.train_network(3, 16, X_TRAIN, Y_TRAIN, X_TEST, [0.0, 0.5, 2.0], 0.25, ARCH)
     # Each reference computation jitted whole (op by op, JAX would compile every small op).
-    p0 = jax.jit(wide.init_params, static_argnums=(1, 2))(jax.random.PRNGKey(3), 16, ARCH)
+    p0 = jax.jit(wide.init_params, static_argnums=(1, 2, 3))(jax.random.PRNGKey(3), 16, ARCH, 2)
     apply = jax.jit(lambda p, x: wide.apply_batch(p, x, ARCH))
     np.testing.assert_allclose(run.f0_test, apply(p0, X_TEST), atol=1e-12)
     np.testing.assert_allclose(run.f0_train, apply(p0, X_TRAIN), atol=1e-12)
@@ -59,7 +59,7 @@ def test_train_network_returns_its_init_its_empirical_ntk_and_the_trained_functi
 def test_train_network_records_its_kernel_after_training():
     # Width 16, 8 steps of 0.25: the NTK of the parameters after training, by the Jacobian route.
     run = training.train_network(3, 16, X_TRAIN, Y_TRAIN, X_TEST, [0.0, 0.5, 2.0], 0.25, ARCH)
-    p0 = jax.jit(wide.init_params, static_argnums=(1, 2))(jax.random.PRNGKey(3), 16, ARCH)
+    p0 = jax.jit(wide.init_params, static_argnums=(1, 2, 3))(jax.random.PRNGKey(3), 16, ARCH, 2)
     p8 = gd_by_hand(p0, 8, 0.25)
     jac_ntk = jax.jit(lambda p, a, b: ntkcore.ntk(lambda th, x: wide.apply(th, x, ARCH), p, a, b))
     np.testing.assert_allclose(run.theta_end_td, jac_ntk(p8, X_TEST, X_TRAIN), atol=1e-10)
@@ -98,7 +98,7 @@ def test_ensemble_trainer_is_compiled_once_per_shape_and_matches_gradient_descen
     assert ens.curves.shape == (4, 3, 31) and ens.train_curves.shape == (4, 3, 5)
     assert ens.mean.shape == ens.std.shape == (3, 31)
     # Seed 2 after 10 steps equals plain gradient descent by hand from init_params(PRNGKey(2)).
-    p0 = wide.init_params(jax.random.PRNGKey(2), 24, ARCH)
+    p0 = wide.init_params(jax.random.PRNGKey(2), 24, ARCH, d_in=2)
     np.testing.assert_allclose(ens.curves[2, 2], wide.apply_batch(gd_by_hand(p0, 10, 0.25), X_TEST, ARCH), atol=1e-10)
     np.testing.assert_allclose(ens.train_curves[2, 2], wide.apply_batch(gd_by_hand(p0, 10, 0.25), X_TRAIN, ARCH),
                                atol=1e-10)
@@ -109,8 +109,8 @@ def test_finite_width_ensembles_approach_the_ntk_gp():
     """Ensembles of GD-trained networks (64 seeds) against the NTK-GP of gradient flow.
 
     Early times only (t ≤ 2, 16 steps of lr 0.125): there the lazy-training picture holds at
-    moderate width.  (At late times the slowest NTK modes, λ ≈ 0.017, are bent by the O(1/√w)
-    change of the kernel during training; see gp_experiment.gp_numbers' ensemble.)
+    moderate width.  (Later, the O(1/√w) change of the kernel during training bends the slowest
+    NTK modes, λ ≈ 0.17; see gp_experiment.gp_numbers' ensemble.)
 
     Tolerance at the widest width, per time t and test input x, with σ = NTK-GP std of GD at lr:
     * mean: the seed average of S independent draws has standard error σ/√S;

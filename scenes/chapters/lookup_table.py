@@ -5,8 +5,8 @@ Render:  manim -pql scenes/chapters/lookup_table.py LookupTable
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UL, UP, UR, Create, config, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
-    SurroundingRectangle,
+    DOWN, LEFT, RIGHT, UL, UP, UR, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart,
+    SurroundingRectangle, VGroup,
 )
 
 from ntkcore.step_facts import changed_parameters, is_delta_kernel, parameter_step
@@ -37,6 +37,9 @@ class LookupTable(ExampleScene):
     axes_size = (11.0, 4.55)          # x numbers end above y ≈ −2.6: room for a two-line caption
     axes_center = (0.2, 0.3, 0.0)
 
+    def setup(self):
+        super().setup()
+
     def construct(self):
         ex = self.example
         x_obs, y_obs = ex.observation
@@ -46,81 +49,96 @@ class LookupTable(ExampleScene):
         lo, hi = ex.x_range
         self.arrows = self.build_arrows(f0, d)
         x_s, y_s, f_s, lr_s = fmt_g(x_obs), fmt_g(y_obs), fmt(f0[i], 0), fmt_g(ex.lr)
-        move_s = fmt(d[i], 1)
         moved = changed_parameters(ex)           # which θ the step changes (only θ_x′ here)
         only_one = moved.tolist() == [i]
         theta_obs = theta_at(x_obs)
+        w, h = self.safe_box()
 
-        # Step: title card
-        self.play_title_card(ex.model_spec.latex, title=ex.title)
+        # Step: title card (no formula: θ is introduced by the next step)
+        self.play_title_card(title=ex.title)
 
-        # Step: the function as a table of dots
+        # Step: the function as a table of dots; on the chart, the line they happen to lie on
         head = self.heading(ex.title)
         line = line_formula(ex.grid, f0)
-        # The post prints θᵢ = 3i + 2 but calls Example 2's 3x + 1 "the same function": we read 3x + 1.
-        self.reading_note = self.ty.text(self.label("reading_note"), size=self.ty.LABEL_SIZE, color=self.theme.axis,
-                                         line_spacing=0.9)
-        self.reading_note.next_to(self.c2p(lo, self.axes.y_range[1]), DOWN + RIGHT, buff=0.3)
-        with self.step("table", None if line else "no_line", line=line, lo=fmt_g(lo), hi=fmt_g(hi)):
-            self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=1.0)
-            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
-                      run_time=1.6)
-            if line:
-                self.play(FadeIn(self.reading_note), run_time=0.5)
-
-        # Step: the observation
+        self.line_note = VGroup()
         if line:
-            self.play(FadeOut(self.reading_note), run_time=0.4)   # it belongs with the caption on 3x + 1
-        self.obs_label = self.show_observation()
+            # The post prints θᵢ = 3i + 2 but calls Example 2's 3x + 1 "the same function": we read 3x + 1.
+            self.line_note = VGroup(
+                self.ty.text(self.label("line", line=line), size=self.ty.CAPTION_SIZE),
+                self.ty.text(self.label("reading_note"), size=self.ty.LABEL_SIZE, line_spacing=0.9),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            self.line_note.next_to(self.c2p(lo, self.axes.y_range[1]), DOWN + RIGHT, buff=0.3)
+        self.reading_note = self.line_note[1] if line else None
+        with self.step("table", None if line else "no_line", lo=fmt_g(lo), hi=fmt_g(hi), line=line or ""):
+            self.play(FadeIn(head), FadeIn(self.axes), FadeIn(self.axis_labels()), run_time=0.6)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.05),
+                      FadeIn(self.line_note), run_time=0.9)
+
+        # Step: the observation; the model's value at x′ on the chart, beside its dot
+        self.f_label = self.ty.text(self.label("f_at", x=x_s, f=f_s), size=self.ty.LABEL_SIZE)
+        self.f_label.next_to(self.dots[i], UP + LEFT, buff=0.08)
+        side = UP if y_obs >= f0[i] else DOWN
+        self.obs_label = self.ty.text(self.label("observation", x=x_s, y=y_s), size=self.ty.LABEL_SIZE,
+                                      color=self.theme.observation).next_to(self.cross, side, buff=0.15)
+        with self.step("observation", x=x_s, y=y_s, f=f_s):
+            self.play(FadeIn(self.cross, scale=1.5), FadeIn(self.obs_label), FadeIn(self.f_label),
+                      FadeOut(self.line_note), run_time=0.8)
 
         # Step: one gradient step, drawn as a red arrow (here: a single one)
         # (the move is small on the full chart: the zoom shows it in the same step)
         self.build_inset(f0, d)
         inset = self.inset
-        zoom_s = f"{inset.magnification:.1f}"
         self.lr_text = self.ty.text(self.label("learning_rate", lr=lr_s), size=self.ty.CAPTION_SIZE)
-        self.lr_text.to_corner(UR, buff=0.3).align_to(head, DOWN)
-        with self.step("gradient_step", None if only_one else "many", x=x_s, y=y_s, lr=lr_s, theta=theta_obs,
-                       zoom=zoom_s, n_moved=len(moved)):
-            self.play(FadeIn(self.lr_text, shift=0.1 * DOWN),
-                      *[GrowArrow(a) for a in self.arrows.values()], run_time=1.0)
-            self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), run_time=0.8)
-            self.play(FadeIn(self.inset_dots), FadeIn(inset.label), run_time=0.5)
-            self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=0.8)
+        self.lr_text.move_to([w - 0.05, h - 0.05, 0], aligned_edge=UR)
+        with self.step("gradient_step", None if only_one else "many", lr=lr_s, theta=theta_obs,
+                       n_moved=len(moved)):
+            self.play(FadeIn(self.lr_text, shift=0.1 * DOWN), FadeOut(self.f_label),
+                      *[GrowArrow(a) for a in self.arrows.values()], run_time=0.6)
+            self.play(Create(inset.marker), FadeIn(inset.links), FadeIn(inset.box), FadeIn(self.inset_dots),
+                      FadeIn(inset.label), run_time=0.6)
+            self.play(*[GrowArrow(a) for a in self.inset_arrows.values()], run_time=0.4)
 
-        # Step: the size of the move
+        # Step: the size of the move, Δf(x′): the dot moves along its arrow
         step_value = parameter_step(ex)[i]
         move_label = self.ty.text(signed(d[i], 1), size=self.ty.CAPTION_SIZE, color=self.theme.arrow)
-        with self.step("move_size", zoom=zoom_s, theta=theta_obs, lr=lr_s, y=y_s, f=f_s,
-                       step=signed(step_value, 1), step_size=fmt(step_value, 1)):
-            move_label.next_to(self.inset_arrows[i], RIGHT, buff=0.12)
-            self.play(FadeIn(move_label), Indicate(self.inset_arrows[i], color=self.theme.highlight),
-                      run_time=0.8)
-
-        # Step: the dot moves along its arrow; every other dot stays
+        move_label.next_to(self.inset_arrows[i], RIGHT, buff=0.12)
+        # where the number comes from, under the learning rate it uses: η·2·(y − f(x′))
+        self.step_sum = self.ty.text(self.label("step_sum", theta=theta_obs, lr=lr_s, y=y_s, f=f_s,
+                                                step=signed(step_value, 1)), size=self.ty.LABEL_SIZE)
+        self.step_sum.next_to(self.lr_text, DOWN, buff=0.15).align_to(self.lr_text, RIGHT)
         target = f0[i] + d[i]
         j = self.inset_index[i]
         ghosts = [self.dots[i].copy().set_color(self.theme.moved_dot),
                   self.inset_dots[j].copy().set_color(self.theme.moved_dot)]
-        self.add(*ghosts)
+        with self.step("move_size", theta=theta_obs, move=signed(d[i], 1)):
+            self.play(FadeIn(move_label), FadeIn(self.step_sum),
+                      Indicate(self.inset_arrows[i], color=self.theme.highlight), run_time=0.8)
+            self.add(*ghosts)
+            self.play(self.dots[i].animate.move_to(self.c2p(x_obs, target)),
+                      self.inset_dots[j].animate.move_to(inset.axes.c2p(x_obs, target)), run_time=0.8)
+
+        # Step: every other dot stays where it was
         self.legend = step_legend(self.ty, self.theme, self.label("before_step"), self.label("after_step"),
                                   self.label("the_step"))
-        spots_l = [(self.c2p(x, self.axes.y_range[0]), UP + RIGHT, 0.25) for x in (lo + 0.5 * (hi - lo), 0.0, lo)]
-        first_free(self.legend, spots_l, sample_points([self.dots, self.cross, self.inset]),
+        # under the line of dots, left of the zoom
+        spots_l = [(self.c2p(lo + frac * (hi - lo), self.axes.y_range[0]), UP + RIGHT, 0.25) for frac in (0.3, 0.15, 0.0)]
+        first_free(self.legend, spots_l, np.vstack([sample_points([self.dots, self.cross, self.inset]),
+                                                    box_grid(self.step_sum)]),
                    plot_box(self.axes), pad=0.15)
-        with self.step("one_dot_moves", x=x_s, move=move_s):
-            self.play(self.dots[i].animate.move_to(self.c2p(x_obs, target)),
-                      self.inset_dots[j].animate.move_to(inset.axes.c2p(x_obs, target)), run_time=1.2)
-            self.play(FadeIn(self.legend), run_time=0.5)
+        others = [dot for k, dot in enumerate(self.dots) if k != i]
+        with self.step("one_dot_moves"):
+            self.play(FadeIn(self.legend),
+                      LaggedStart(*[Indicate(dot, color=self.theme.dot, scale_factor=1.6) for dot in others],
+                                  lag_ratio=0.03), run_time=1.0)
 
-        # Step: the kernel of a lookup table
+        # Step (the lesson): the kernel of a lookup table
         self.kernel_tex = self.ty.math(r"k(x, x') = \begin{cases} 1 & x = x' \\ 0 & x \neq x' \end{cases}",
                                        size=self.ty.CAPTION_SIZE + 4)
         # in the upper part of the chart, at the first spot that covers no dot, cross or label
-        words = np.vstack([box_grid(m) for m in (self.obs_label, self.inset.label, self.legend, self.lr_text)])
+        words = np.vstack([box_grid(m) for m in (self.obs_label, self.inset.label, self.legend, self.lr_text,
+                                                 self.step_sum)])
         avoid = np.vstack([sample_points([self.dots, self.cross, self.inset]), words])
         y_top = self.axes.y_range[1]
-        w, h = config.frame_width / 2 - 0.15, config.frame_height / 2 - 0.15
         spots = ([(self.c2p(lo, y_top), DOWN + RIGHT, 0.3)]
                  + [(self.c2p(lo + frac * (hi - lo), y_top), DOWN, 0.3) for frac in (0.4, 0.6)]
                  + [(np.array([w, self.lr_text.get_bottom()[1] - 0.2, 0.0]), DOWN + LEFT, 0.12)])  # last resort: top right
@@ -131,9 +149,9 @@ class LookupTable(ExampleScene):
         # the exact NTK's colour: this is the whole kernel of the model (no finite-step version differs)
         ring = SurroundingRectangle(self.kernel_tex, color=self.theme.ntk_exact, buff=0.12, corner_radius=0.08)
         with self.step("kernel", None if is_delta_kernel(ex) else "not_delta"):
-            self.play(FadeIn(self.kernel_tex, shift=0.1 * DOWN), run_time=0.8)
-            self.play(Create(ring), run_time=0.6)
-            self.play(Indicate(self.dots[i], color=self.theme.highlight, scale_factor=1.8), run_time=0.8)
+            self.play(FadeIn(self.kernel_tex, shift=0.1 * DOWN), Create(ring), run_time=0.6)
+            self.play(Indicate(self.dots[i], color=self.theme.highlight, scale_factor=1.8),
+                      Indicate(self.inset_dots[j], color=self.theme.highlight, scale_factor=1.5), run_time=0.7)
 
     def build_inset(self, f0, d):
         """A zoom on the grid points around x' and the one arrow, in the empty lower right."""
@@ -150,6 +168,7 @@ class LookupTable(ExampleScene):
         arrows = arrows_at(inset.axes, ex.grid[inside], f0[inside], d[inside], self.theme.arrow, stroke_width=7,
                            tip_length=0.22)
         self.inset_arrows = {inside[n]: a for n, a in arrows.items()}
+        inset.links.set_stroke(color=self.theme.axis, width=1)      # guides a viewer can see (≥ 3:1)
         # inside the box's top-left corner: the connector lines run to the box's other corners
         inset.label = self.ty.text(self.label("zoom", m=f"{inset.magnification:.1f}"), size=self.ty.LABEL_SIZE,
                                    color=self.theme.axis)

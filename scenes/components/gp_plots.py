@@ -13,9 +13,12 @@ from scenes.widgets import dots_at
 
 
 def input_map(scene, x_range) -> tuple[str, str]:
-    """The linear map of the grid onto [−1, 1] the networks see, as ``(text, spoken)``:
-    ``("u = 2(x + 10)/30 − 1", "2 times x plus 10, over 30, minus 1")``.  The text is math; the
-    spoken words are the chapter's labels ``input_map`` (``{shifted}``, ``{span}``) and
+    """The networks' input (ntkcore.wide.embed) as ``(text, spoken)``: the post's x becomes the
+    angle ``φ = π(x − x_min)/(x_max − x_min) − π/2`` (−π/2 to π/2 over the grid) and the network sees
+    the point ``(cos φ, sin φ)`` on the unit circle:
+    ``("(cos φ, sin φ),  φ = π(x + 10)/30 − π/2", "the point cos φ, sin φ on the unit circle, at the
+    angle φ equal to π times x plus 10, over 30, minus π over 2")``.  The text is math; the spoken
+    words are the chapter's labels ``input_map`` (``{shifted}``, ``{span}``) and
     ``input_shift_plus`` / ``input_shift_minus`` (``{shift}``) / ``input_unshifted``, so that a
     translation can say them; the numbers are formatted here, once."""
     lo, hi = x_range
@@ -24,7 +27,8 @@ def input_map(scene, x_range) -> tuple[str, str]:
     shifted_text = "x" if lo == 0 else f"(x {sign} {shift})"
     shifted = (scene.label("input_unshifted") if lo == 0 else
                scene.label("input_shift_plus" if lo < 0 else "input_shift_minus", shift=shift))
-    return f"u = 2{shifted_text}/{span} − 1", scene.label("input_map", shifted=shifted, span=span)
+    return (f"(cos φ, sin φ),  φ = π{shifted_text}/{span} − π/2",
+            scene.label("input_map", shifted=shifted, span=span))
 
 
 def target_label_tex(y_shift: float, y_scale: float) -> str:
