@@ -14,6 +14,8 @@ Readings fixed where the post contradicts itself (see README, "Notes on the post
 
 from __future__ import annotations
 
+import math
+
 import dataclasses
 import functools
 from dataclasses import dataclass
@@ -220,9 +222,11 @@ class Example:
             if y_obs == float(f0[self.obs_index]):
                 raise SettingsError(("observation", 1), f"y = {y_obs:g} is already f({x_obs:g}): the gradient "
                                     "step moves nothing; choose another y", src)
+            needed = self.lr * self.MIN_MOVE_RATIO * spread / move if move > 0 else math.inf
+            hint = (f"use lr >= {needed:.3g}" if math.isfinite(needed) and needed > self.lr else
+                    "use a larger lr (this one moves nothing a screen can show)")
             raise SettingsError(("lr",), f"the gradient step moves f by at most {move:.3g}, nothing to draw next to "
-                                f"f's spread {spread:.3g}; use lr >= {self.lr * self.MIN_MOVE_RATIO * spread / max(move, 1e-300):.3g}",
-                                src)
+                                f"f's spread {spread:.3g}; {hint}", src)
         if move > self.MAX_MOVE_RATIO * spread:
             raise SettingsError(("lr",), f"the gradient step moves f by up to {move:.4g}, {move / spread:.3g} times "
                                 f"the spread of f itself: the dots would be a flat line under the arrows; "

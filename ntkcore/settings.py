@@ -36,7 +36,7 @@ import numpy as np
 
 from . import core, wide
 from .examples import EXAMPLES, Example
-from .validation import SettingsError, is_integer, number, numbers
+from .validation import count_text, SettingsError, is_integer, number, numbers
 
 
 # --------------------------------------------------------------------------- [wide] and [gp]
@@ -182,7 +182,7 @@ class GPSettings:
                 raise SettingsError(("times", i), f"must be a multiple of lr = {lr!r} (time = steps × lr); "
                                     f"got {ts[i]!r}")
         if round(ts[-1] / lr) > MAX_STEPS:
-            raise SettingsError(("times", len(ts) - 1), f"is {round(ts[-1] / lr)} steps of lr = {lr!r}; "
+            raise SettingsError(("times", len(ts) - 1), f"is {count_text(ts[-1] / lr)} steps of lr = {lr!r}; "
                                 f"at most {MAX_STEPS} steps are allowed")
         object.__setattr__(self, "times", tuple(float(t) for t in ts))
         number(("ensemble_width",), self.ensemble_width, lo=1, hi=2048, integer=True)
@@ -316,12 +316,35 @@ def parse_settings(data: dict, source: str = "<settings>", text: str = "") -> Se
     return Settings(examples=examples, wide=wide, gp=gp, theme=dict(theme), source=source, text=text)
 
 
+MAX_DEPTH = 4     # the deepest the settings go: [examples.NAME] key = [list]
+
+
+def nesting(value) -> int:
+    """How deep tables and lists nest in parsed TOML (a number is 0, ``[1]`` is 1)."""
+    depth, level = 0, [(value, 0)]
+    while level:                       # iterative: a hostile file must not exhaust the stack here
+        v, d = level.pop()
+        depth = max(depth, d)
+        if isinstance(v, dict):
+            level += [(x, d + 1) for x in v.values()]
+        elif isinstance(v, list):
+            level += [(x, d + 1) for x in v]
+    return depth
+
+
 def load_settings_text(text: str, source: str = "<settings>") -> Settings:
     """Validate settings given as TOML text (``source`` names them in messages)."""
+    text = text.removeprefix("\ufeff")          # a UTF-8 byte-order mark (some editors write one)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise SettingsError((), f"not valid TOML: {e}", source) from None
+    except RecursionError:
+        raise SettingsError((), f"nests tables or lists too deeply (the settings go {MAX_DEPTH} levels deep)",
+                            source) from None
+    if nesting(data) > MAX_DEPTH:
+        raise SettingsError((), f"nests tables or lists {nesting(data)} levels deep; the settings go {MAX_DEPTH} "
+                            "levels deep", source)
     return parse_settings(data, source, text)
 
 
@@ -343,7 +366,7 @@ def read_settings_text(path) -> str:
     except OSError as e:
         raise SettingsError((), f"cannot read the settings file ({e.strerror})", str(path)) from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise SettingsError((), f"is not UTF-8 text (byte {e.start}); a settings file is TOML text",
                             str(path)) from None

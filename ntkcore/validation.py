@@ -43,11 +43,19 @@ class SettingsError(ValueError):
 
 
 def dotted(path: Iterable) -> str:
-    """``("examples", "rbf", "theta0", 2)`` → ``examples.rbf.theta0[2]``."""
+    """``("examples", "rbf", "theta0", 2)`` → ``examples.rbf.theta0[2]`` (a key with characters a
+    terminal would not show, a NUL or a newline, is written escaped: ``"a\\x00b"``)."""
     out = ""
     for p in path:
+        if not isinstance(p, int) and not str(p).isprintable():
+            p = repr(str(p))
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out
+
+
+def count_text(n: float) -> str:
+    """A count as a person reads it: ``20000``, or ``8.0e+303`` when it has more than 9 digits."""
+    return f"{n:.0f}" if abs(n) < 1e9 else f"{n:.1e}"
 
 
 def is_number(v) -> bool:

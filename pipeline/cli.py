@@ -101,6 +101,12 @@ def add_config(p):
                         "(./render.sh settings prints the defaults); output goes to media/configs/NAME/")
 
 
+def add_slow(p):
+    p.add_argument("--allow-slow", action="store_true",
+                   help="compute wide-network numbers even when the settings make that take more than about "
+                        "ten minutes or 4 GB (the estimate is said first)")
+
+
 def add_media(p):
     p.add_argument("--media-dir", metavar="DIR", action=Once, help="render into DIR instead of media/")
 
@@ -139,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render even chapters whose code, settings and options did not change")
     p.add_argument("--list", action="store_true", help="print the chapters in story order and stop")
     add_media(p)
+    add_slow(p)
 
     sub.add_parser("list", help=COMMANDS["list"], description=COMMANDS["list"] + ".")
 
@@ -148,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_config(p)
     add_words(p)
     add_media(p)
+    add_slow(p)
 
     p = sub.add_parser("posters", help=COMMANDS["posters"], description=COMMANDS["posters"] + ".")
     add_chapters(p)
@@ -158,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_config(p)
     add_words(p)
     add_media(p)
+    add_slow(p)
 
     p = sub.add_parser("slides", help=COMMANDS["slides"], description=COMMANDS["slides"] + ".")
     add_chapters(p)
@@ -169,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_config(p)
     add_words(p)
     add_media(p)
+    add_slow(p)
 
     p = sub.add_parser("narrated", help=COMMANDS["narrated"], description=COMMANDS["narrated"] + ".")
     add_chapters(p)
@@ -180,12 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_words(p)
     p.add_argument("--force", action="store_true", help="render even chapters whose inputs did not change")
     add_media(p)
+    add_slow(p)
 
     p = sub.add_parser("script", help=COMMANDS["script"], description=COMMANDS["script"] + ".")
     add_chapters(p)
     add_config(p)
     add_words(p)
     add_media(p)
+    add_slow(p)
 
     p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"] + ".")
     p.add_argument("--example", action="append", metavar="NAME",
@@ -194,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gp", action="store_true", help="kernel gradient descent and the two Gaussian processes")
     add_config(p)
     add_media(p)
+    add_slow(p)
 
     sub.add_parser("settings", help=COMMANDS["settings"], description=COMMANDS["settings"] + ".")
 
@@ -376,6 +389,7 @@ def options(args):
     if getattr(args, "media_dir", None):
         kw["media"] = Path(args.media_dir).resolve()
     kw["cut"] = getattr(args, "cut", None)
+    kw["allow_slow"] = bool(getattr(args, "allow_slow", False))
     if getattr(args, "script", None):
         kw["script"], kw["language"] = args.script, args.language
     return Options(**kw)

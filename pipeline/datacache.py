@@ -53,6 +53,25 @@ def path_for(name: str, settings, cache_dir: Path = CACHE) -> Path:
     return cache_dir / f"{name}-{key(name, settings)}.npz"
 
 
+def check_cost(names, settings, cache_dir: Path = CACHE, allow_slow: bool = False, log=None) -> None:
+    """Before computing: the experiments ``names`` that are not cached yet must fit in about ten
+    minutes and 4 GB on the reference machine (ntkcore.cost), unless ``allow_slow``; else a
+    SettingsError naming the estimate and ``--allow-slow``.  The estimate is said either way."""
+    from ntkcore import cost
+    from ntkcore.validation import SettingsError
+    todo = [n for n in dict.fromkeys(names) if not _readable(path_for(n, settings, cache_dir))]
+    if not todo:
+        return
+    c = cost.estimate(settings.wide, settings.gp, todo)
+    if c.too_much() and not allow_slow:
+        raise SettingsError(("wide",), f"computing the wide-network numbers would take {c.describe()} on a "
+                            f"2-core machine (allowed without asking: {cost.MAX_SECONDS / 60:.0f} min, "
+                            f"{cost.MAX_BYTES / 1024 ** 3:.0f} GB); give --allow-slow to compute them anyway, or "
+                            "fewer widths, seeds or steps", settings.source)
+    if log and c.seconds > 60:
+        log(f"[data] the wide-network numbers are not cached for these settings: {c.describe()} (once)")
+
+
 def ensure(name: str, settings, cache_dir: Path = CACHE, log=None) -> Path:
     """The file holding experiment ``name``'s numbers for ``settings``: computed now if missing."""
     import numpy as np

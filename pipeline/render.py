@@ -53,6 +53,7 @@ class Options:
     cut: str | None = None            # a shorter edition (scenes/chapters/story.toml [cuts.NAME])
     script: str | None = None         # a translated or edited script file (scenes.script)
     language: str = "en"              # the script's language (ISO 639-1), for names and subtitle tags
+    allow_slow: bool = False          # compute wide-network numbers even when they would take long
 
     @property
     def edition(self) -> list:
@@ -178,6 +179,8 @@ class Session:
             self.script_file = self.run_dir / "script.toml"
             self.script_file.write_text(self.script_text, encoding="utf-8")
         self.data: dict = {}   # experiment name -> cache file
+        datacache.check_cost([n for ch in opts.chapters for n in ch.data], self.settings, opts.cache_dir,
+                             opts.allow_slow, log)
         self.voice_keys: dict = {}   # chapter name -> hash of its narration clips (narrated edition)
         self._data_lock = threading.Lock()
 

@@ -22,6 +22,7 @@ def report(args) -> int:
     cache = Path(args.media_dir).resolve() / "cache" if getattr(args, "media_dir", None) else MEDIA / "cache"
 
     def experiment(name, settings):
+        datacache.check_cost([name], settings, cache, getattr(args, "allow_slow", False), log=_stderr)
         return datacache.load(datacache.ensure(name, settings, cache, log=_stderr))
 
     return run_report(args, experiment)

@@ -185,6 +185,8 @@ def read_toml(path: Path) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScriptError(f"{path}: not valid TOML ({e})") from None
+    except RecursionError:
+        raise ScriptError(f"{path}: nests tables or lists too deeply for a script") from None
 
 
 def load_chapter_script(path: Path, section: str | None = None) -> ChapterScript:

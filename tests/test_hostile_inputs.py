@@ -192,3 +192,63 @@ def test_a_refused_model_is_one_line_under_plain_manim(tmp_path):
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and "theta0" in errors[0] or "finite" in errors[0], proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and "╭" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- 1, 6 and the messages
+
+
+def settings_error(text: str) -> str:
+    from ntkcore.settings import load_settings_text
+    from ntkcore.validation import SettingsError
+    with pytest.raises(SettingsError) as e:
+        load_settings_text(text, "f.toml")
+    message = str(e.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize("text", ["x = " + "[" * 5000 + "]" * 5000, "[a]\nx = " + "{b = " * 400 + "1" + "}" * 400,
+                                  "[a]\nx = {b = {c = {d = {e = {f = 1}}}}}"])
+def test_1_a_settings_file_nested_too_deep_is_one_line(text):
+    assert "nests tables or lists" in settings_error(text)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[examples.linear]\nlr = 5e-324", "use a larger lr"),
+    ("[gp]\ntimes = [0.0, 1.0, 1e300]", "8.0e+300 steps"),
+    ('[wide]\n"a\\u0000b" = 1', r"wide.'a\x00b'"),
+])
+def test_messages_that_misled_now_say_what_to_do(text, words):
+    message = settings_error(text)
+    assert words in message and "\x00" not in message
+
+
+def test_a_byte_order_mark_is_read_as_utf8(tmp_path):
+    from ntkcore.settings import load_settings
+    cfg = tmp_path / "bom.toml"
+    cfg.write_bytes(b"\xef\xbb\xbf[examples.linear]\nlr = 0.002\n")
+    assert load_settings(cfg).example("linear").lr == 0.002
+
+
+def test_6_settings_that_would_run_for_an_hour_are_asked_first(tmp_path):
+    from ntkcore import cost
+    from ntkcore.settings import DEFAULTS, load_settings_text
+    from ntkcore.validation import SettingsError
+    from pipeline import datacache
+    assert not cost.estimate(DEFAULTS.wide, DEFAULTS.gp).too_much()          # the defaults need no asking
+    big = load_settings_text("[wide]\nwidths = [16, 64, 256, 1024, 2048, 4096, 8192]\nseeds = 64\n", "big.toml")
+    with pytest.raises(SettingsError, match="--allow-slow"):
+        datacache.check_cost(["init_band"], big, tmp_path)
+    said = []
+    datacache.check_cost(["init_band"], big, tmp_path, allow_slow=True, log=said.append)
+    assert said and "min" in said[0]
+
+
+def test_6_the_estimate_grows_as_the_work_does():
+    from ntkcore import cost
+    from ntkcore.settings import DEFAULTS, WideSettings
+    base = cost.estimate(DEFAULTS.wide, DEFAULTS.gp, ["init_band"]).seconds
+    twice = WideSettings(seeds=2 * DEFAULTS.wide.seeds)
+    assert cost.estimate(twice, DEFAULTS.gp, ["init_band"]).seconds == pytest.approx(2 * base)
+    wider = WideSettings(widths=tuple(2 * w for w in DEFAULTS.wide.widths))
+    assert cost.estimate(wider, DEFAULTS.gp, ["init_band"]).seconds == pytest.approx(4 * base)   # w² per layer
