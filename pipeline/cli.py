@@ -358,7 +358,7 @@ def resolve_script(parser, value: str) -> tuple:
 
 def needs(args: argparse.Namespace) -> list:
     """What must be installed before the command runs (for render.sh): [] for list/help."""
-    if args.command in ("list", "new-chapter") or getattr(args, "list", False):
+    if args.command in ("list", "new-chapter", "settings") or getattr(args, "list", False):
         return []
     out = ["venv"]
     if args.command == "slides" and "html" in (args.to or ["html"]):
@@ -410,8 +410,8 @@ def run(args) -> int:
         import pytest
         return pytest.main(args.pytest_args)
     if cmd == "settings":
-        from pipeline.settings_file import default_settings_toml
-        sys.stdout.write(default_settings_toml())
+        from pipeline.settings_file import shipped_defaults
+        sys.stdout.write(shipped_defaults())
         return 0
     if cmd == "report":
         from pipeline.report import report
@@ -470,5 +470,9 @@ def _main(argv: list | None = None) -> int:
     if args.command == "new-chapter":
         from pipeline.scaffold import new_chapter
         return new_chapter(args.name, args.after, args.title)
+    if args.command == "settings":        # the shipped file: no JAX, no venv
+        from pipeline.settings_file import shipped_defaults
+        sys.stdout.write(shipped_defaults())
+        return 0
     from pipeline.errors import run_guarded
     return run_guarded(run, args)

@@ -136,6 +136,28 @@ def test_the_defaults_file_is_accepted_unchanged_and_means_the_defaults():
     assert Theme.from_settings(s.theme) == Theme()
 
 
+def test_settings_prints_the_shipped_file_which_is_the_defaults_without_jax():
+    """`settings` prints pipeline/defaults.toml with the standard library only (no JAX: fast); the
+    file is exactly what ntkcore's defaults write, and every [wide], [gp] and [theme] key has its
+    comment."""
+    import subprocess
+    import sys
+    from pipeline.settings_file import default_settings_toml, shipped_defaults
+    assert shipped_defaults() == default_settings_toml(), \
+        "refresh it: python -m pipeline.settings_file > pipeline/defaults.toml"
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", "settings"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout == shipped_defaults()
+    imported = {ln.split("|")[-1].strip() for ln in proc.stderr.splitlines() if ln.startswith("import time:")}
+    assert not {m for m in imported if m.split(".")[0] in ("jax", "ntkcore", "manim", "numpy")}
+    section = None
+    for line in shipped_defaults().splitlines():
+        if line.startswith("["):
+            section = line.split("]")[0].strip("[")
+        elif "=" in line and section in ("wide", "gp", "theme"):
+            assert "#" in line.split("=", 1)[1], f"[{section}] {line.split('=')[0].strip()} has no comment"
+
+
 def test_wide_settings_are_plain_data_with_paths():
     assert dataclasses.replace(WideSettings(), seeds=3).seeds == 3
     with pytest.raises(SettingsError) as err:
