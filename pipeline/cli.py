@@ -408,7 +408,11 @@ def run(args) -> int:
         return new_chapter(args.name, args.after, args.title)
     if cmd == "test":
         import pytest
-        return pytest.main(args.pytest_args)
+        pytest_args = list(args.pytest_args)
+        if "--quick" in pytest_args:      # the quick tier: numbers, settings, command line, a few chapters
+            pytest_args.remove("--quick")
+            pytest_args = ["-m", "quick", *pytest_args]
+        return pytest.main(pytest_args)
     if cmd == "settings":
         from pipeline.settings_file import shipped_defaults
         sys.stdout.write(shipped_defaults())

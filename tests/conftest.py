@@ -115,7 +115,35 @@ def pytest_xdist_make_scheduler(config, log):
     return ByChapter(config, log)
 
 
+#: The quick tier (``./render.sh test --quick``, ``-m quick``): the numbers, the settings, the command
+#: line, the script files — every test that builds no chapter, computes no wide-network numbers,
+#: renders nothing and runs no end-to-end process — plus the chapter-level checks of these chapters.
+QUICK_CHAPTERS = ("lookup_table", "linear")
+#: Fixtures that build chapters or compute wide-network numbers (seconds each): not quick.
+HEAVY_FIXTURES = {"chapter_scene", "wide_data", "scripts"}
+#: Files whose tests take seconds each even without those fixtures: not quick.
+SLOW_FILES = {"tests/test_your_model.py", "tests/test_training.py", "tests/test_gp_experiment.py",
+              "tests/test_end_states.py", "tests/test_switches.py", "tests/test_wide_experiments.py",
+              "tests/test_fast_paths.py", "tests/test_gp_exact.py", "tests/test_datacache.py"}
+
+
+def mark_tiers(items) -> None:
+    """``chapter`` on every test that builds a chapter; ``quick`` on the quick tier."""
+    for item in items:
+        unit = work_unit(item.nodeid)
+        heavy = bool(HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if heavy:
+            item.add_marker(pytest.mark.chapter)
+        long_running = item.get_closest_marker("render") or item.get_closest_marker("e2e")
+        slow_file = item.nodeid.partition("::")[0] in SLOW_FILES
+        if not long_running and ((not heavy and not slow_file) or
+                                 (unit in QUICK_CHAPTERS and "wide_data" not in item.fixturenames
+                                  and "scripts" not in item.fixturenames)):
+            item.add_marker(pytest.mark.quick)
+
+
 def pytest_collection_modifyitems(config, items):
+    mark_tiers(items)
     units = [work_unit(item.nodeid) for item in items]
     first = {u: i for i, u in reversed(list(enumerate(units)))}        # where each unit first appears
     order = sorted(range(len(items)), key=lambda i: (-SLOW.get(units[i], 0), first[units[i]], i))
