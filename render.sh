@@ -101,6 +101,20 @@ ensure_revealjs() {
   npm install --silent --no-audit --no-fund --prefix "$ROOT/.cache/npm" "reveal.js@$REVEALJS_VERSION" >/dev/null
 }
 
+# The deck test (tests/test_slides.py) opens a deck in Debian's chromium, driven by playwright (its own
+# browser download needs the internet; this is the distribution's package, about 110 MB, a minute to
+# install).  Installed for `test` where we may (root, or sudo without a password); elsewhere that
+# one test says it skips and why.
+ensure_browser() {
+  [ -x /usr/bin/chromium ] && return 0
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  if [ "$(id -u)" -ne 0 ] && ! { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+    log "note: no /usr/bin/chromium; the deck's browser test will skip (sudo apt-get install chromium runs it)"
+    return 0
+  fi
+  ensure_apt chromium || log "note: chromium did not install; the deck's browser test will skip"
+}
+
 PY=$(pick_python)
 # Check the arguments before installing anything (exit 2 with a message if they are wrong) and ask
 # what the command needs; --help and --list need nothing installed.
@@ -112,6 +126,7 @@ ensure_apt "${BASE_PKGS[@]}"
 extras=""
 case " $needs " in *" voice "*) extras="voice" ;; esac   # the narrated edition's offline voice
 ensure_venv "$extras"
+[ "${1:-}" = test ] && ensure_browser
 for need in $needs; do
   case "$need" in
     revealjs) ensure_revealjs ;;

@@ -10,6 +10,13 @@ At ``x = x'`` every term is a square, ``cᵢ(x', x') = (∂f(x')/∂θᵢ)² ≥
 whose ``∂f(x)/∂θᵢ`` is the same at every x (an offset: ``∂f/∂θ₅ = 1``) adds the constant ``sᵢ``
 at every x, so the larger its share, the flatter the normalized kernel.
 
+Example 5 in these terms (:func:`peak_split`, :func:`peak_phases`): the normalized kernel's peak is
+the offset's flat share plus the other parameters' terms there.  While the valley slides away from
+x', ``k(x', x')`` falls, so the offset's share rises fast at first and the peak rises (the kernel
+sharpens); once that share nears 1 the valley's terms keep shrinking and the peak falls (it
+flattens).  :func:`post_theta_readings`: the post's "θ₄ changes the fastest" under each reading of
+its index.
+
 Pure functions of a model ``f(theta, x)`` (θ a flat array or any pytree, flattened in
 ``ravel_pytree`` order); NumPy float64 arrays out.  Used by the training chapters (Example 5 and
 your own model), which state these numbers on screen.
@@ -172,25 +179,94 @@ RBF_AMPLITUDE_FIRST_ROLES = (1, 0, 3, 2, 4)
 
 
 class ReadingMove(NamedTuple):
-    """How far the parameter that one reading of the post calls ``θ_{post+1}`` moves in training."""
+    """How far the parameter that one reading of the post calls its ``θ_post`` moves in training."""
 
-    reading: str      # "centre-first" | "amplitude-first"
+    reading: str      # one of READINGS
     ours: int         # our index of that parameter
     moved: float      # θ_T − θ_0 of it
     ratio: float      # |moved| / |θ_T − θ_0| of the reference parameter
 
 
-def post_parameter_moves(moved, post: int, reference: int,
-                         roles=RBF_AMPLITUDE_FIRST_ROLES) -> tuple:
-    """``(centre-first, amplitude-first)`` :class:`ReadingMove` of the post's parameter ``post``
-    (0-based: 3 is the post's θ₄) given the training motion ``moved = θ_T − θ_0`` (ours, ``(P,)``).
+#: The three readings of the post's "θ₄ changes the fastest" (Example 5), as
+#: :func:`post_theta_readings` names them: the post's index read 1-based in our centre-first order,
+#: 1-based in the printed amplitude-first order, or 0-based as a Python vector is indexed
+#: (``theta[4]`` is the fifth entry: the offset in either order).
+READINGS = ("centre-first", "amplitude-first", "0-based")
 
-    Centre-first (ours) keeps the post's values at their indices, so the post's ``θ₄ = 10`` is our
-    ``θ₄`` (the bump's height).  Amplitude-first keeps the printed formula's roles, so the post's
-    ``θ₄`` (the second Gaussian's centre) is our ``θ₃`` (the bump's centre, ``roles[3] = 2``)."""
+
+def post_theta_readings(moved, post: int, reference: int, roles=RBF_AMPLITUDE_FIRST_ROLES) -> tuple:
+    """The post's ``θ_post`` (the number as printed: ``post=4`` for "θ₄") under each of the
+    :data:`READINGS`, as :class:`ReadingMove` given the training motion ``moved = θ_T − θ_0``
+    (ours, centre-first, ``(P,)``); ``ratio`` is relative to the parameter ``reference`` (0-based).
+
+    * centre-first, 1-based: the post's ``θ_post`` is our ``θ_post`` (index ``post − 1``);
+    * amplitude-first, 1-based: the parameter playing the printed ``θ_post``'s role,
+      ``roles[post − 1]``;
+    * 0-based: ``theta[post]``, the ``post + 1``-th entry (in either order: ``roles`` keeps the
+      offset last)."""
     moved = np.asarray(moved, dtype=np.float64)
     ref = abs(float(moved[reference]))
     out = []
-    for reading, ours in (("centre-first", post), ("amplitude-first", roles[post])):
+    for reading, ours in zip(READINGS, (post - 1, roles[post - 1], post)):
         out.append(ReadingMove(reading, int(ours), float(moved[ours]), abs(float(moved[ours])) / ref))
     return tuple(out)
+
+
+class PeakSplit(NamedTuple):
+    """The normalized kernel ``k(x, x') / k(x', x')`` at its highest grid point, step by step, split
+    into the parameters' terms (the same terms whose values at ``x = x'`` are the shares)."""
+
+    x: np.ndarray          # (T+1,)   where k(·, x') / k(x', x') is highest on the grid
+    peak: np.ndarray       # (T+1,)   its value there
+    terms: np.ndarray      # (T+1, P) cᵢ(x*, x') / k(x', x'): each parameter's part of the peak (sum = peak)
+    highest: int           # the step with the highest peak: the turn from rising to falling
+
+
+def peak_split(f, thetas, xs, x2) -> PeakSplit:
+    """:class:`PeakSplit` along ``thetas`` on the grid ``xs``.
+
+    A parameter whose gradient is 1 at every x (an offset) has the term ``sᵢ`` (its share of
+    ``k(x', x')``) at every x, the peak's included: the peak is that flat floor plus the other
+    parameters' terms."""
+    xs = np.asarray(xs, dtype=np.float64)
+    where, peak, terms = [], [], []
+    for theta in thetas:
+        c = kernel_contributions(f, theta, xs, x2)          # (P, n)
+        k_obs = float(np.sum(_flat_jacobian(f, theta, [x2])[0] ** 2))
+        col = c.sum(axis=0) / k_obs                         # (n,) the normalized kernel
+        j = int(np.argmax(col))
+        where.append(xs[j])
+        peak.append(col[j])
+        terms.append(c[:, j] / k_obs)
+    peak = np.asarray(peak)
+    return PeakSplit(x=np.asarray(where), peak=peak, terms=np.stack(terms), highest=int(np.argmax(peak)))
+
+
+class Phase(NamedTuple):
+    """One phase of the peak's motion, from step ``start`` to step ``end``: how much the floor (a
+    constant-gradient parameter's share) and the rest of the peak (every other parameter's term)
+    changed, and so the peak (``floor_change + rest_change``)."""
+
+    start: int
+    end: int
+    floor_change: float    # Δ sᵢ of the constant-gradient parameter i
+    rest_change: float     # Δ (peak − sᵢ)
+    peak_change: float
+
+
+def peak_phases(split: PeakSplit, floor: int) -> tuple:
+    """``(rising, falling)`` :class:`Phase` of :class:`PeakSplit` ``split`` around its highest step,
+    with ``floor`` the index of the parameter whose term is flat (an offset): while the peak rises
+    the floor rises faster than the rest falls; while it falls the rest falls faster than the floor
+    rises.  (A trajectory whose peak only falls has an empty rising phase, ``start == end == 0``.)"""
+    rest = split.peak - split.terms[:, floor]
+    out = []
+    for a, b in ((0, split.highest), (split.highest, len(split.peak) - 1)):
+        out.append(Phase(a, b, float(split.terms[b, floor] - split.terms[a, floor]), float(rest[b] - rest[a]),
+                         float(split.peak[b] - split.peak[a])))
+    return tuple(out)
+
+
+def example_peak_split(ex) -> PeakSplit:
+    """:func:`peak_split` along an example's trajectory on ``ex.grid``."""
+    return peak_split(ex.f, ex.trajectory().thetas, ex.grid, ex.observation[0])

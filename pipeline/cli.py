@@ -204,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only this example (repeatable): lookup_table linear reparametrized rbf training")
     p.add_argument("--wide", action="store_true", help="the wide-network chapters' numbers (cached)")
     p.add_argument("--gp", action="store_true", help="kernel gradient descent and the two Gaussian processes")
+    from pipeline.plots import plot_dir      # standard library only
+    p.add_argument("--plot", metavar="DIR", action=Once, type=plot_dir,
+                   help="instead of JSON: each chapter's key figure as a PNG into DIR (matplotlib; with --example, "
+                        "--wide or --gp only those chapters')")
     add_config(p)
     add_media(p)
     add_slow(p)

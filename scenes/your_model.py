@@ -5,7 +5,7 @@ learning rates) and subclass these chapters with ``example = YOUR_EXAMPLE``; not
 write (see ``examples/tanh_net.py``):
 
 * :class:`ModelArrows`   — the dots of f, the observation, one gradient step as red arrows.
-* :class:`ModelKernel`   — that step's finite-step kernel Δf(x)/Δf(x'), then η → 0: the exact NTK.
+* :class:`ModelKernel`   — that step's finite-step kernel Δf(x)/Δf(x'), then ε → 0: the exact NTK.
 * :class:`ModelTraining` — the kernel at every step of gradient ascent on f(x') (needs steps > 0).
 
 Every caption is read off the numbers (largest move, where the kernel peaks, whether it goes
@@ -88,6 +88,8 @@ class ModelArrows(UserModelScene):
     """One gradient step on (f(x') − y)² for your model: a red arrow at every x."""
 
     fine_samples = 181
+    axes_size = (10.2, 4.4)          # inside the title-safe area, clear of two caption lines
+    axes_center = (0.35, 0.35, 0.0)
 
     def construct(self):
         ex = self.example
@@ -97,7 +99,7 @@ class ModelArrows(UserModelScene):
         lo, hi = ex.x_range
         fine_x = np.linspace(lo, hi, self.fine_samples)
         self.curve = polyline(self.axes, fine_x, np.asarray(ntkcore.values(ex.f, ex.theta, fine_x)),
-                              self.theme.axis, stroke_width=2, opacity=0.6)
+                              self.theme.axis, stroke_width=1.5)
         self.arrows = self.build_arrows(f0, d)
         tol = 1e-9
         self.i_up = int(np.argmax(d)) if d.max() > tol else None
@@ -180,18 +182,18 @@ class ModelArrows(UserModelScene):
 
 
 class ModelKernel(UserModelScene):
-    """The step's finite-step kernel, and its η → 0 limit, the exact NTK: Example 4's picture
+    """The step's finite-step kernel, and its ε → 0 limit (ε the push), the exact NTK: Example 4's picture
     (:class:`scenes.components.kernel_morph.KernelMorph`) with the numbers of your model and none of
     its RBF-specific notes."""
 
     y_ticks = 6          # the function plot is the short top panel here
     kernel_ticks = 6
-    axes_size = (11.0, 4.6)          # the full-size kernel plot: a little shorter than the base's,
-    axes_center = (0.4, 0.3, 0.0)    # so that two-line captions with ∇θ clear its x numbers
-    top_size = (10.6, 2.4)           # the function on top (room for its arrows) …
-    top_center = (0.55, 1.75, 0.0)
-    bottom_size = (10.6, 2.1)        # … its moves, then its kernel, beneath
-    bottom_center = (0.55, -1.15, 0.0)
+    axes_size = (10.2, 4.4)          # the full-size kernel plot, inside the title-safe area and clear
+    axes_center = (0.35, 0.35, 0.0)  # of two caption lines
+    top_size = (10.2, 2.1)           # the function on top (room for its arrows) …
+    top_center = (0.35, 1.8, 0.0)
+    bottom_size = (10.2, 2.0)        # … its moves, then its kernel, beneath
+    bottom_center = (0.35, -0.85, 0.0)
 
     def compute(self):
         """Everything drawn, from ntkcore, before any animation."""
@@ -267,11 +269,11 @@ class ModelKernel(UserModelScene):
         else:
             self.say("negative", "never", **lowest)
 
-        # Step: only the kernel, full size, with the step's η
+        # Step: only the kernel, full size, with the step's push ε
         notes = [max_ring, max_label, self.neg_fill]
         function_mobs = [top[k] for k in ("axes", "labels", "curve", "dots", "cross")] + list(self.arrows.values())
         eta_s = fmt(self.etas[0], 3)
-        with self.step("push", x=x_s, eta=eta_s):
+        with self.step("push", x=x_s, eps=eta_s):
             moving, big = km.enlarge(kp, function_mobs + notes, big_size, big_center)
             ka = self.kernel_axes = big["axes"]
             self.kernel_dots, self.kernel_curve = big["dots"], big["curve"]
@@ -282,9 +284,9 @@ class ModelKernel(UserModelScene):
             place = lambda mob: self.in_free_corner(mob, ka, corners, avoid)   # noqa: E731
             eta_label = km.show_eta(big, place)
 
-        # Step: shrink η
+        # Step: shrink the push ε
         smaller = ", ".join(fmt(e, 3) for e in self.etas[1:])
-        with self.step("shrink", etas=smaller):
+        with self.step("shrink", pushes=smaller):
             moving, eta_label = km.play_shrink(moving, big, eta_label, place)
 
         # Step: the exact NTK's maximum, and how far the step's kernel was from it
@@ -328,10 +330,10 @@ class ModelTraining(UserModelScene):
 
     y_ticks = 8
     kernel_ticks = 8
-    axes_size = (5.4, 4.5)             # two panels side by side: f (later the shares) on the left,
-    axes_center = (-3.45, 0.12, 0.0)   # the kernel on the right
-    kernel_size = (5.4, 4.5)
-    kernel_center = (3.7, 0.12, 0.0)
+    axes_size = (4.9, 4.2)             # two panels side by side: f (later the shares) on the left,
+    axes_center = (-3.3, 0.25, 0.0)    # the kernel on the right, inside the title-safe area
+    kernel_size = (4.7, 4.2)
+    kernel_center = (3.35, 0.25, 0.0)
 
     def setup(self):
         ex = type(self).example

@@ -9,9 +9,10 @@ import pytest
 import ntkcore
 import rbf_by_hand as hand
 from ntkcore import EXAMPLES
-from ntkcore.kernel_shares import (RBF_AMPLITUDE_FIRST_ROLES, example_ntk_kernels, example_step_kernels,
-                                   example_training_shares, kernel_contributions, kernel_shares,
-                                   normalized_ntk_columns, normalized_step_kernels, post_parameter_moves,
+from ntkcore.kernel_shares import (READINGS, RBF_AMPLITUDE_FIRST_ROLES, example_ntk_kernels,
+                                   example_peak_split, example_step_kernels, example_training_shares,
+                                   kernel_contributions, kernel_shares, normalized_ntk_columns,
+                                   normalized_step_kernels, peak_phases, peak_split, post_theta_readings,
                                    training_shares)
 
 EX = EXAMPLES["training"]
@@ -202,18 +203,85 @@ def test_the_amplitude_first_roles_map_the_printed_formula_onto_ours():
         np.testing.assert_allclose(hand.f(ours, xs), amplitude_first(post, xs), atol=1e-12)
 
 
-def test_the_posts_theta4_barely_moves_under_either_reading(shares):
+def test_the_posts_theta4_under_its_three_readings(shares):
+    """The post: "θ₄ changes the fastest".  Read 1-based, in our centre-first order its θ₄ is our θ₄
+    (the bump height); 1-based in the printed amplitude-first order it is the second Gaussian's
+    centre, our θ₃; read 0-based, as a Python vector is indexed, theta[4] is the fifth entry: the
+    offset θ₅ (in either order).  Only the 0-based reading names the parameter that moves farthest."""
     moved = THETAS[-1] - THETAS[0]
-    centre, amplitude = post_parameter_moves(shares.moved, post=3, reference=0)
-    # centre-first: the post's θ₄ = 10 is our θ₄ (bump height), ∂f(10)/∂θ₄ = e^{−7.5} ≈ 5.5e-4 a step
-    assert (centre.reading, centre.ours) == ("centre-first", 3)
-    assert centre.moved == pytest.approx(moved[3], abs=1e-10) and round(centre.moved, 3) == 0.009
-    # amplitude-first: the post's θ₄ is the second Gaussian's centre, our θ₃ (bump centre, 25);
-    # ∂f(10)/∂θ₃ = 10·e^{−7.5}·2(10 − 25)/30 ≈ −5.5e-3 a step
-    assert (amplitude.reading, amplitude.ours) == ("amplitude-first", 2)
-    assert amplitude.moved == pytest.approx(moved[2], abs=1e-10) and round(amplitude.moved, 2) == -0.09
+    centre, amplitude, zero = post_theta_readings(shares.moved, post=4, reference=0)
+    assert tuple(r.reading for r in (centre, amplitude, zero)) == READINGS
+    # centre-first: our θ₄ (bump height); ∂f(10)/∂θ₄ = e^{−(10−25)²/30} = e^{−7.5} ≈ 5.5e-4 a step
+    assert centre.ours == 3 and round(centre.moved, 3) == 0.009
+    assert hand.grad(hand.THETA0, 10.0)[3] == pytest.approx(np.exp(-7.5), abs=1e-15)
+    # amplitude-first: our θ₃ (bump centre); ∂f(10)/∂θ₃ = 10·e^{−7.5}·2(10 − 25)/30 ≈ −5.5e-3 a step
+    assert amplitude.ours == 2 and round(amplitude.moved, 3) == -0.086
     assert hand.grad(hand.THETA0, 10.0)[2] == pytest.approx(-10 * np.exp(-7.5), abs=1e-12)
-    # the valley centre θ₁ moves −5.22: 600 and 60 times as far
-    assert round(moved[0], 2) == -5.22
-    assert centre.ratio == pytest.approx(abs(moved[3] / moved[0]), abs=1e-12) and centre.ratio < 0.002
-    assert amplitude.ratio == pytest.approx(abs(moved[2] / moved[0]), abs=1e-12) and amplitude.ratio < 0.02
+    # 0-based: the offset, ∂f/∂θ₅ = 1 at every θ, so 15 ascent steps of rate 1 move it by exactly 15
+    assert zero.ours == 4 == RBF_AMPLITUDE_FIRST_ROLES[4] and zero.moved == pytest.approx(15.0, abs=1e-12)
+    for r in (centre, amplitude, zero):
+        assert r.moved == pytest.approx(moved[r.ours], abs=1e-10)
+        assert r.ratio == pytest.approx(abs(moved[r.ours] / moved[0]), abs=1e-12)
+    # farther than any other parameter: θ₁ (the valley centre, the next farthest) moves −5.22
+    assert int(np.argmax(np.abs(moved))) == zero.ours == shares.most_moved
+    assert round(moved[0], 2) == -5.22 and np.sort(np.abs(moved))[-2] == pytest.approx(abs(moved[0]))
+    assert centre.ratio < 0.002 and amplitude.ratio < 0.02 and zero.ratio > 2.8
+    # and it is the offset whose share of k(10, 10) grows 39 % → 99 %
+    assert (round(100 * shares.shares[0, zero.ours]), round(100 * shares.shares[-1, zero.ours])) == (39, 99)
+
+
+# ----------------------------------------------------------------- the kernel sharpens, then flattens
+
+
+def hand_peaks():
+    """The normalized exact NTK on the grid at every step, from the hand-derived gradient: (where, peak,
+    the offset's term there, the other terms there)."""
+    out = []
+    for th in THETAS:
+        g = hand.grad(th, hand.X_OBS)
+        terms = hand.grad(th, hand.GRID) * g / (g @ g)          # (31, 5)
+        col = terms.sum(axis=1)
+        j = int(np.argmax(col))
+        out.append((hand.GRID[j], col[j], terms[j, 4], col[j] - terms[j, 4]))
+    return np.array(out)
+
+
+def test_the_peak_rises_to_step_2_then_falls():
+    hp = hand_peaks()
+    split = example_peak_split(EX)
+    np.testing.assert_allclose(split.x, hp[:, 0], atol=0)
+    np.testing.assert_allclose(split.peak, hp[:, 1], atol=1e-12)
+    np.testing.assert_allclose(split.terms.sum(axis=1), split.peak, atol=1e-12)
+    # 1.20 at x = 8 (Example 4's exact NTK), highest 1.43 at step 2 (x = 6), then lower at every step
+    assert (round(hp[0, 1], 2), hp[0, 0]) == (1.20, 8.0)
+    assert split.highest == 2 and (round(hp[2, 1], 2), hp[2, 0]) == (1.43, 6.0)
+    assert np.all(np.diff(hp[:3, 1]) > 0) and np.all(np.diff(hp[2:, 1]) < 0)
+    # meanwhile the spread (max − min) falls at every step: the minimum rises faster than the peak
+    k = np.array([hand.ntk_column(th, hand.GRID) / hand.ntk_column(th, hand.X_OBS) for th in THETAS])
+    assert np.all(np.diff(k.max(axis=1) - k.min(axis=1)) < 0)
+    np.testing.assert_allclose(peak_split(EX.f, EX.trajectory().thetas, hand.GRID, hand.X_OBS).peak, split.peak,
+                               atol=0)
+
+
+def test_the_peak_is_the_offsets_flat_share_plus_the_valleys_terms(shares):
+    hp = hand_peaks()
+    split = example_peak_split(EX)
+    # the offset's term at the peak is its share of k(10, 10): its gradient is 1 at every x
+    np.testing.assert_allclose(split.terms[:, 4], shares.shares[:, 4], atol=1e-12)
+    np.testing.assert_allclose(split.terms[:, 4], hp[:, 2], atol=1e-12)
+    # the valley's terms (θ₁, θ₂) are all the rest: the bump's are below 1e-4
+    np.testing.assert_allclose(split.terms[:, :2].sum(axis=1), hp[:, 3], atol=1e-4)
+    rising, falling = peak_phases(split, floor=4)
+    assert (rising.start, rising.end, falling.start, falling.end) == (0, 2, 2, 15)
+    # rising: the offset's share 39 % → 73 % (+0.34) outgrows the valley's fall (0.81 → 0.70, −0.11)
+    assert (round(hp[0, 2], 2), round(hp[2, 2], 2), round(hp[0, 3], 2), round(hp[2, 3], 2)) == (0.39, 0.73, 0.81, 0.70)
+    assert rising.floor_change == pytest.approx(hp[2, 2] - hp[0, 2], abs=1e-12)
+    assert rising.rest_change == pytest.approx(hp[2, 3] - hp[0, 3], abs=1e-12)
+    assert rising.floor_change > -rising.rest_change > 0
+    # falling: the share can only reach 1 (+0.26 more, to 0.99) while the valley's part falls 0.70 → 0.15
+    assert (round(hp[-1, 2], 2), round(hp[-1, 3], 2)) == (0.99, 0.15)
+    assert -falling.rest_change > falling.floor_change > 0
+    assert falling.peak_change == pytest.approx(hp[-1, 1] - hp[2, 1], abs=1e-12)
+    # why the share rises fast at first: it is 1 / k(10, 10), and k(10, 10) = 1 + (∂f/∂θ₁)² + … falls
+    # from 2.54 to 1.37 in two steps as ∂f(10)/∂θ₁ goes −1.20 → −0.59, then only to 1.01
+    assert (round(shares.k_obs[0], 2), round(shares.k_obs[2], 2), round(shares.k_obs[-1], 2)) == (2.54, 1.37, 1.01)

@@ -1,18 +1,15 @@
 """Chapter 7's scene draws the numbers it is given: the seed bands, the analytic NTK, the log-log
-spread and its least-squares line; it announces the input map, the notation and the raw kernel
-axis, and what it says about the bend at u = 0 holds on the drawn curve and on randomly drawn
-units.  Built with the SMALL wide settings of conftest (through the runtime contract, as the
-pipeline does); the numbers themselves are checked in test_wide_experiments.py."""
-
-import re
+spread and its least-squares line, the network's input on the unit circle; what its captions state
+(Θ peaks at x′ and falls off on both sides because it depends on the angle alone, the widths, the
+slope) holds on what is drawn.  Built with the SMALL wide settings of conftest (through the runtime
+contract, as the pipeline does); the numbers themselves are checked in test_wide_experiments.py."""
 
 import numpy as np
 import pytest
 from manim import ManimColor
 
-from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_of, caption_texts,
+from scene_helpers import (assert_inside_frame, assert_least_squares_line, caption_of,
                            curve_anchors, numbers_in, points_data, step_of)
-from scenes.base import text_parts
 
 
 
@@ -127,11 +124,12 @@ def test_spread_dots_map_back_to_log_width_and_log_spread(scene, D):
     np.testing.assert_allclose(ys, np.log10(D["spread"]), atol=1e-6)
 
 
-def test_width_labels_sit_under_their_dots(scene, D):
+def test_width_labels_sit_under_their_dots_in_their_colour(scene, D):
     x_labels = scene.loglog_axes.tick_labels[0]
     assert [m.text for m in x_labels] == [str(int(w)) for w in D["widths"]]
-    for w, lab in zip(D["widths"], x_labels):
+    for w, lab, dot in zip(D["widths"], x_labels, scene.spread_dots):
         assert scene.loglog_axes.p2c(lab.get_center())[0] == pytest.approx(np.log10(w), abs=1e-6)
+        assert {c.get_fill_color().to_hex().upper() for c in lab.submobjects} == {dot.get_fill_color().to_hex().upper()}
 
 
 def test_line_is_the_least_squares_line_of_the_dots_and_its_slope_is_printed(scene):
@@ -140,95 +138,95 @@ def test_line_is_the_least_squares_line_of_the_dots_and_its_slope_is_printed(sce
     (x0, x1), (y0, y1) = points_data(ax, [scene.fit_line.get_start(), scene.fit_line.get_end()])
     assert (x0, x1) == pytest.approx((xs[0], xs[-1]), abs=1e-6)   # from the narrowest to the widest
     slope = assert_least_squares_line(xs, ys, (x0, y0), (x1, y1))
-    # the caption prints the slope of the data (natural logs); the line was fitted in log10
-    # coordinates: the same slope, computed twice, must agree to the printed 2 decimals
-    said = [t for t in caption_texts(scene) if "line of slope" in t]
-    assert said == [caption_of(scene, "slope")] and numbers_in(said[0])[0] == pytest.approx(slope, abs=0.005 + 1e-9)
+    # the caption and the label print the slope of the data (natural logs); the line was fitted in
+    # log10 coordinates: the same slope, computed twice, must agree to the printed 2 decimals
+    assert numbers_in(caption_of(scene, "slope"))[0] == pytest.approx(slope, abs=0.005 + 1e-9)
+    assert numbers_in(scene.slope_label.original_text)[0] == pytest.approx(slope, abs=0.005 + 1e-9)
 
 
 def test_everything_inside_the_frame(scene):
-    # Also every seed band, though only the widest is on screen at the end.
-    assert_inside_frame(list(scene.mobjects) + list(scene.bands), whole=True)
+    # Also every seed band, though only the widest is on screen at the end, and the network's card
+    # and input circle of the first steps.
+    assert_inside_frame(list(scene.mobjects) + list(scene.bands) + list(scene.circle.values()), whole=True)
 
 
 # --------------------------------------------------------------------------- what the chapter says
 
 
-def captions_with(scene, *words):
-    return [t for t in caption_texts(scene) if all(w in t for w in words)]
-
-
-def test_title_card_bridges_from_example_5_and_every_step_is_narrated(scene):
-    first = step_of(scene, "title")
-    assert "Example 5's kernel moved" in first.caption and "neither depends on the random start nor moves" in \
-        first.caption.replace("\n", " ")
+def test_the_title_card_credits_the_theorems_and_every_step_is_narrated(scene):
+    # the two facts are Jacot, Gabriel & Hongler's theorems (2018), which the post summarises: the
+    # card says who proved them, never that the post merely claims them
+    bridge = step_of(scene, "title").caption
+    assert "Jacot" in bridge and 2018 in numbers_in(bridge) and "claim" not in bridge
     for step in scene.steps:
         assert step.narration and step.narration != step.caption, step.id
 
 
-def test_the_input_map_is_announced_and_drawn(scene, wide_data):
-    # u = 2(x − lo)/(hi − lo) − 1, derived here from the grid's range: the caption states it with
-    # the numbers of the settings, and the u row under the x axis puts u = −1, 0, 1 under the x
-    # that the map sends there.
+def test_the_input_is_the_point_on_the_unit_circle_ntkcore_feeds(scene, wide_data):
+    # The dots on the circle: centre + radius·(cos a, sin a), a = π(x − lo)/(hi − lo) − π/2, computed
+    # here from the grid's range (ntkcore's x_input is not read): from the bottom (x = lo) to the
+    # top (x = hi); x′ marked at its own angle.
     lo, hi = wide_data.wide.x_range
-    said = captions_with(scene, "u = 2(x + ")
-    assert said == [caption_of(scene, "input")] and f"u = 2(x + {-lo})/{hi - lo} − 1" in said[0]
-    centre = (lo + hi) / 2
-    assert f"u = 0 at x = {centre:g}" in said[0]
-    *values, name = scene.u_row
-    assert [v.original_text for v in values] == ["−1", "0", "1"] and name.tex_string == "u"
-    for v, x in zip(values, (lo, centre, hi)):
-        assert scene.kernel_axes.p2c(v.get_center())[0] == pytest.approx(x, abs=1e-6)
-        assert v.get_top()[1] < scene.kernel_axes.frame_x.numbers.get_bottom()[1]   # under the x numbers
+    x = np.arange(lo, hi + 1.0)
+    a = np.pi * (x - lo) / (hi - lo) - np.pi / 2
+    c, R = np.array(scene.circle_center), scene.circle_radius
+    drawn = np.array([dot.get_center() for dot in scene.circle["dots"]])
+    np.testing.assert_allclose(drawn[:, 0], c[0] + R * np.cos(a), atol=1e-9)
+    np.testing.assert_allclose(drawn[:, 1], c[1] + R * np.sin(a), atol=1e-9)
+    xp = wide_data.wide.x_obs
+    ap = np.pi * (xp - lo) / (hi - lo) - np.pi / 2
+    np.testing.assert_allclose(scene.circle["cross"].get_center()[:2], c[:2] + R * np.array([np.cos(ap), np.sin(ap)]),
+                               atol=1e-9)
+    # the labels say which x sits at the bottom, the middle and the top
+    ends = [numbers_in(lab.original_text)[0] for lab in scene.circle["labels"]]
+    assert ends == [lo, (lo + hi) / 2, hi]
+    bottom, middle, top = (lab.get_center() for lab in scene.circle["labels"])
+    assert bottom[1] < c[1] - R < c[1] + R < top[1] and middle[0] > c[0] + R
+    # the map in TeX: cos and sin of (180/(hi − lo))°·(x − (lo + hi)/2)
+    tex = scene.circle["words"][1].tex_string
+    per_unit, mid = numbers_in(tex.replace("^\\circ", " "))[:2]
+    assert per_unit == pytest.approx(180 / (hi - lo)) and mid == pytest.approx((lo + hi) / 2)
 
 
-def test_notation_and_the_raw_kernel_axis_are_announced(scene):
-    said = captions_with(scene, "k: one network's NTK", "Θ: the infinite-width NTK")
-    assert said == [caption_of(scene, "notation")] and "not normalized" in said[0]
-    words = [getattr(m, "original_text", None) or getattr(m, "tex_string", "")
-             for top in scene.mobjects for m in text_parts(top)]
-    assert "raw, not normalized" in words and "k(x, 10)" in words   # the kernel axis's name
-    assert "width" in words                                            # the log-log axes' names
-    assert "spread: std over seeds of k(x, 10)," in words and "mean over x, ÷ mean of Θ(x, 10)" in words
-
-
-def test_the_bend_at_u0_as_said_holds_on_the_drawn_curve(scene, D):
-    # "Θ(x, 10) stays below A left of 5, reaches B right of it", read off the drawn green curve.
-    said = captions_with(scene, "stays below")
-    assert said == [caption_of(scene, "opposite_sides")]
-    below, centre, reaches = numbers_in(said[0].split("stays below")[1])[:3]
+def test_theta_peaks_at_x_prime_and_falls_off_because_it_depends_on_the_angle_alone(scene, wide_data):
+    # "it peaks at x′ and falls off on both sides": read off the drawn green curve; the reason the
+    # narration gives (all inputs have length one: Θ depends on the angle between them alone) holds
+    # on it too: equal values at equal distances on either side of x′
+    xp = wide_data.wide.x_obs
+    assert step_of(scene, "notation").variant is None
     xs, ys = curve_anchors(scene.kernel_axes, scene.analytic_curve)
-    assert centre == pytest.approx(5.0)
-    left, right = xs < centre - 1e-6, xs > centre + 1e-6
-    assert ys[left].max() < below <= ys[left].max() + 0.01
-    assert ys[right].max() == pytest.approx(reaches, abs=0.005 + 1e-9)
-    assert below < reaches / 5          # "small" on the far side
+    i = int(np.argmax(ys))
+    assert xs[i] == pytest.approx(xp, abs=1e-6)
+    assert np.all(np.diff(ys[:i + 1]) > 0) and np.all(np.diff(ys[i:]) < 0)
+    reach = min(i, len(xs) - 1 - i)
+    np.testing.assert_allclose(ys[i - reach:i][::-1], ys[i + 1:i + 1 + reach], rtol=1e-9, atol=1e-6)
 
 
-def test_the_shared_units_as_said_match_random_units(scene, wide_data):
-    # "of the first-layer ReLUs firing at 10, on average P % also fire left of 5, Q % right of it":
-    # count them in 400 000 random first-layer units (w·W·u + b·B, W, B ~ N(0, 1)), averaging the
-    # share over the grid points on each side.  Bound: the printed rounding (whole percents) plus 4
-    # binomial standard errors.
-    s = wide_data.wide
-    said = captions_with(scene, "first-layer ReLUs")
-    assert said == [caption_of(scene, "shared_units")]
-    far, near = [float(v) / 100 for v in re.findall(r"(\d+(?:\.\d+)?)%", said[0])]
-    rng = np.random.default_rng(1)
-    W, B = rng.standard_normal(400_000), rng.standard_normal(400_000)
-    u = 2 * (s.grid - s.x_range[0]) / (s.x_range[1] - s.x_range[0]) - 1
-    u_ref = 2 * (s.x_obs - s.x_range[0]) / (s.x_range[1] - s.x_range[0]) - 1
-    on = s.w_std * W * u_ref + s.b_std * B > 0
-    share = np.array([np.mean(s.w_std * W[on] * v + s.b_std * B[on] > 0) for v in u])
-    err = 4 * np.sqrt(0.25 / on.sum())
-    assert share[u < 0].mean() == pytest.approx(far, abs=0.005 + err)
-    assert share[u > 0].mean() == pytest.approx(near, abs=0.005 + err)
+def test_the_narrowest_width_and_its_random_starts_as_said(scene, D):
+    assert numbers_in(caption_of(scene, "narrowest")) == [D["widths"][0]]
+    # the width label names each band as it is drawn, and ends as the widest's
+    assert [numbers_in(lab.original_text)[0] for lab in scene.width_labels] == list(D["widths"])
+    for corner in ([-1, -1, 0], [1, 1, 0]):     # (a Transform adds points: compare where it ends)
+        np.testing.assert_allclose(scene.width_label.get_corner(corner), scene.width_labels[-1].get_corner(corner),
+                                   atol=1e-9)
+    starts = [m for m in scene.mobjects if getattr(m, "original_text", "").endswith("random starts")]
+    assert [numbers_in(m.original_text)[0] for m in starts] == [len(scene.band_curves[0])]
+
+
+def test_the_kernel_axis_is_named_with_x_prime(scene, wide_data):
+    name = scene.y_name[0].tex_string
+    assert name == f"k(x, {wide_data.wide.x_obs:g})"
+
+
+def test_the_lesson_is_held_on_the_narrowed_band(scene):
+    lesson = [s for s in scene.steps if s.lesson]
+    assert [s.key for s in lesson] == ["deterministic"] and scene.steps[-1].key == "deterministic"
 
 
 def test_purple_and_orange_are_not_used_before_any_training(scene):
     # One meaning per colour: purple → orange is "over training steps" only, and nothing trains here.
     banned = {scene.theme.kernel_start.upper(), scene.theme.kernel_end.upper()}
-    for mob in [*scene.mobjects, *scene.bands]:
+    for mob in [*scene.mobjects, *scene.bands, *scene.circle.values()]:
         for part in mob.get_family():
             if part.has_points():
                 assert part.get_stroke_color().to_hex().upper() not in banned, part
@@ -236,55 +234,10 @@ def test_purple_and_orange_are_not_used_before_any_training(scene):
 
 
 def test_the_spread_axis_names_the_statistic_drawn(scene, D):
-    # "std over seeds of k(x, 10), mean over x, ÷ mean of Θ(x, 10)", computed here from the drawn
+    # "std between starts of k(x, 10), mean over x, ÷ mean of Θ(x, 10)", computed here from the drawn
     # band curves (read back off the screen) and the drawn Θ: the dots' heights
     drawn = np.array([[curve_anchors(scene.kernel_axes, c)[1] for c in curves] for curves in scene.band_curves])
     _, theta = curve_anchors(scene.kernel_axes, scene.analytic_curve)
     spread = drawn.std(axis=1, ddof=1).mean(axis=1) / np.abs(theta).mean()
     _, ys = points_data(scene.loglog_axes, [dot.get_center() for dot in scene.spread_dots])
     np.testing.assert_allclose(10 ** ys, spread, rtol=1e-5)
-
-
-def test_the_widest_band_is_within_the_said_distance_of_theta(scene):
-    # "even the worst of the S kernels stays within A of Θ (P% of its largest value, M); the typical
-    # spread (right) is T%", read off the drawn curves and the right panel's last dot
-    said = captions_with(scene, "stays within")
-    assert said == [caption_of(scene, "worst_kernel")]
-    width, S, A, P, M, T = numbers_in(said[0])
-    _, log_spread = points_data(scene.loglog_axes, [scene.spread_dots[-1].get_center()])
-    assert 100 * 10 ** log_spread[0] == pytest.approx(T, abs=0.05 + 1e-9)
-    drawn = np.array([curve_anchors(scene.kernel_axes, c)[1] for c in scene.band_curves[-1]])
-    _, theta = curve_anchors(scene.kernel_axes, scene.analytic_curve)
-    dev = np.abs(drawn - theta).max()
-    assert S == len(drawn) and dev == pytest.approx(A, abs=0.005 + 1e-9)
-    assert np.abs(theta).max() == pytest.approx(M, abs=0.005 + 1e-9)
-    assert 100 * dev / np.abs(theta).max() == pytest.approx(P, abs=0.5 + 0.05 + 1e-9)
-
-
-def test_the_bend_counts_as_said(scene, D):
-    # "Θ bends at x = 5 … At width W, N of S kernels k bend hardest at x = 4 … 6": the largest
-    # second difference of each drawn curve, by hand
-    said = captions_with(scene, "bend hardest")
-    assert said == [caption_of(scene, "bend")]
-    nums = numbers_in(said[0])
-    xc, N, S = nums[0], nums[3], nums[4]
-    assert "Θ bends at x = 5" in said[0] and xc == 5
-    _, theta = curve_anchors(scene.kernel_axes, scene.analytic_curve)
-    x = D["x"]
-    assert x[1:-1][np.argmax(np.abs(theta[2:] - 2 * theta[1:-1] + theta[:-2]))] == xc
-    count = 0
-    for c in scene.band_curves[0]:
-        _, k = curve_anchors(scene.kernel_axes, c)
-        count += abs(x[1:-1][np.argmax(np.abs(k[2:] - 2 * k[1:-1] + k[:-2]))] - xc) <= 1
-    assert (N, S) == (count, len(scene.band_curves[0]))
-
-
-def test_the_bound_marks_sit_where_the_caption_says(scene, D):
-    # the dashed segment at the far side's bound, the dot on Θ's largest value on the near side
-    said = captions_with(scene, "stays below")[0]
-    below, _, reaches = numbers_in(said.split("stays below")[1])[:3]
-    (x0, x1), (y0, y1) = points_data(scene.kernel_axes, [scene.bound_segment.get_start(),
-                                                         scene.bound_segment.get_end()])
-    assert y0 == pytest.approx(below, abs=1e-6) and y1 == pytest.approx(below, abs=1e-6)
-    (xd,), (yd,) = points_data(scene.kernel_axes, [scene.bound_dot.get_center()])
-    assert yd == pytest.approx(reaches, abs=0.005 + 1e-9) and yd == pytest.approx(D["analytic_ntk"].max(), abs=1e-6)

@@ -14,7 +14,7 @@ import pytest
 
 import ntkcore
 from scene_helpers import (assert_arrows_match, assert_inside_frame, caption_texts, construct, curve_anchors,
-                           points_data, recording)
+                           points_data, recording, step_of)
 
 
 TANH_FILE = Path(__file__).resolve().parent.parent / "examples" / "tanh_net.py"
@@ -160,10 +160,13 @@ def test_cross_and_labels(arrows_scene):
     d = displacement()
     assert arrows_scene.i_up == int(np.argmax(d))
     assert arrows_scene.i_down is None and d.min() > 0          # nothing moves down for this model
-    texts = caption_texts(arrows_scene)
-    assert any(f"learning rate {EX.lr:g}" in t for t in texts)
-    assert any(f"+{d.max():.1f} at x = {GRID[np.argmax(d)]:g}" in t for t in texts)
-    assert any(f"f({X_OBS:g}) = {f_values()[I_OBS]:.1f}" in t for t in texts)
+    # the numbers the captions state
+    assert step_of(arrows_scene, "gradient_step").values["lr"] == f"{EX.lr:g}"
+    largest = step_of(arrows_scene, "largest_move")
+    assert (largest.values["move"], largest.values["move_x"]) == (f"+{d.max():.1f}", f"{GRID[np.argmax(d)]:g}")
+    assert largest.variant in ("none_down", "at_observation_none_down")      # nothing moves down
+    assert step_of(arrows_scene, "observation").values["f"] == f"{f_values()[I_OBS]:.1f}"
+    assert all(v in " ".join(caption_texts(arrows_scene)) for v in (f"{EX.lr:g}", f"{d.max():.1f}"))
 
 
 def test_function_plot_holds_every_dot_and_arrow(arrows_scene):
@@ -208,14 +211,14 @@ def test_exact_ntk_is_j_times_j_transposed(kernel_scene):
     np.testing.assert_allclose(cy, ntk_by_jacobian(cx), atol=1e-6)
 
 
-def test_eta_shrinks_to_the_ntk(kernel_scene):
-    # k̃_η − k = O(η); the sweep ends at η = step_eta/100.
+def test_the_push_shrinks_to_the_ntk(kernel_scene):
+    # k̃_ε − k = O(ε); the sweep of pushes ε ends at the step's own push / 100.
     etas = np.asarray(kernel_scene.etas)
     assert etas[0] == pytest.approx(step_eta(), rel=1e-12)
     assert np.all(np.diff(etas) < 0) and etas[-1] / etas[0] == pytest.approx(0.01)   # down to 1 % of the step
     for eta, k in zip(etas, kernel_scene.finite_grid):
         np.testing.assert_allclose(k, finite_normalized(GRID, eta), atol=1e-9)
-    # k̃_η − k = O(η): the distance to the NTK shrinks with η (within a factor 2 of proportionally);
+    # k̃_ε − k = O(ε): the distance to the NTK shrinks with ε (within a factor 2 of proportionally);
     # the step's own kernel is visibly off it (more than 2 % of k(x', x') = 1)
     err = [np.max(np.abs(k - ntk_by_jacobian(GRID))) for k in kernel_scene.finite_grid]
     assert err[0] > 0.02
@@ -227,8 +230,8 @@ def test_annotated_maxima_and_no_negative_region(kernel_scene):
     assert kernel_scene.k_max_x == GRID[np.argmax(k_step)] != X_OBS
     assert kernel_scene.ntk_max_x == GRID[np.argmax(ntk_by_jacobian(GRID))]
     assert k_step.min() >= 0 and kernel_scene.neg_runs == [] and len(kernel_scene.neg_fill) == 0
-    texts = " ".join(caption_texts(kernel_scene))
-    assert f"x = {GRID[np.argmax(k_step)]:g}" in texts and "Never negative" in texts
+    assert step_of(kernel_scene, "peak").values["peak_x"] == f"{GRID[np.argmax(k_step)]:g}"
+    assert step_of(kernel_scene, "negative").variant == "never"                 # the words say so
 
 
 def test_kernel_axes_hold_every_kernel(kernel_scene):
@@ -270,13 +273,13 @@ def sub(i):
 
 def test_training_curves_are_the_kernels_along_the_trajectory(training_scene):
     traj = trajectory()
-    k = kernels_along(traj.thetas, step_eta())      # the kernel chapter's push η at every step
+    k = kernels_along(traj.thetas, step_eta())      # the kernel chapter's push ε at every step
     assert len(training_scene.kernel_curves) == TRAIN_EX.steps + 1
     for t, curve in enumerate(training_scene.kernel_curves):
         xs, ys = curve_anchors(training_scene.kernel_axes, curve)
         np.testing.assert_allclose(xs, GRID, atol=1e-6)
         np.testing.assert_allclose(ys, k[t], atol=1e-6)
-    # t = 0 is the kernel chapter's (red) finite-step curve: the step's Δf(x) / Δf(x')
+    # n = 0 is the kernel chapter's (red) finite-step curve: the step's Δf(x) / Δf(x')
     d = displacement()
     np.testing.assert_allclose(k[0], d / d[I_OBS], atol=1e-9)
     xs, ys = points_data(training_scene.axes, [dot.get_center() for dot in training_scene.dots])
@@ -291,14 +294,15 @@ def test_training_names_the_share_that_grew_most_and_the_parameter_that_moved_mo
     th0, th1 = np.asarray(traj.thetas[0]), np.asarray(traj.thetas[-1])
     g, p = int(np.argmax(s1 - s0)), int(np.argmax(np.abs(th1 - th0)))
     assert (training_scene.share_grew, training_scene.most_moved) == (g, p)
-    texts = " ".join(caption_texts(training_scene))
-    # no param_names: θ₁, θ₂, ... names; no cause claimed, only the two facts
-    assert f"that grew most: {sub(g + 1)}, {pct(s0[g])} → {pct(s1[g])}." in texts
-    assert f"Moved most: {sub(p + 1)}, {th0[p]:.2f} → {th1[p]:.2f}.".replace("-", "−") in texts
-    assert "because" not in texts.lower()
+    # no param_names: θ₁, θ₂, ... names; the two facts the reason step states (no cause claimed)
+    v = step_of(training_scene, "reason").values
+    assert (v["grew"], v["grew_start"], v["grew_end"]) == (sub(g + 1), pct(s0[g]), pct(s1[g]))
+    assert (v["moved"], v["moved_start"], v["moved_end"]) == tuple(
+        x.replace("-", "−") for x in (sub(p + 1), f"{th0[p]:.2f}", f"{th1[p]:.2f}"))
+    assert "because" not in " ".join(caption_texts(training_scene)).lower()
     k = kernels_along(traj.thetas, step_eta())
     spread = k.max(axis=1) - k.min(axis=1)
-    assert ("got steeper" in texts) == (spread[-1] > spread[0])
+    assert step_of(training_scene, "compare").variant == ("steeper" if spread[-1] > spread[0] else None)
 
 
 def test_training_share_bars_map_back_to_the_shares(training_scene):
@@ -311,6 +315,17 @@ def test_training_share_bars_map_back_to_the_shares(training_scene):
         expected = [100 * s[i] for i in kept] + [100 * (1 - s[kept].sum())]
         tops = [training_scene.share_axes.p2c(bar.get_top())[1] for bar in training_scene.share_bars[row]]
         np.testing.assert_allclose(tops, expected, atol=1e-6)
+
+
+def test_one_symbol_per_meaning(kernel_scene, training_scene):
+    # ε is the push (the kernel chapter's sweep, the training kernels), η a learning rate, n counts
+    # steps: no caption names the push η or counts steps with t
+    texts = caption_texts(kernel_scene) + caption_texts(training_scene)
+    assert not any(s in t for t in texts for s in ("η →", "η = 0.0", "t = 0", "t = 4"))
+    assert step_of(kernel_scene, "push").values["eps"] == f"{step_eta():.3f}"
+    assert step_of(training_scene, "first_kernel").values["eps"] == f"{step_eta():.3f}"
+    assert [lab.original_text for lab in (training_scene.story.first_label, training_scene.story.last_label)] == \
+        ["n = 0", f"n = {TRAIN_EX.steps}"]
 
 
 def test_training_axes_hold_everything(training_scene):

@@ -1,15 +1,18 @@
-"""Chapter 9 — Kernel gradient descent.  A wide network trained by small-step gradient descent moves
-like kernel gradient descent with its initial kernel, df/dt = −k₀(x, X)(f(X) − Y); a narrow one
-does not (its kernel moves as it trains).  At infinite width that kernel is Θ, which depends only on
-the architecture.
+"""Chapter 9 — Kernel gradient descent.  A wide network's kernel barely moves while it trains, so the
+network stays linear in its parameters; gradient descent on it then moves f by its initial kernel
+times the errors, df/dt = −k₀(x, X)(f(X) − Y): kernel gradient descent with a fixed kernel.  At
+infinite width k₀ is Θ, which depends only on the architecture; the ODE's solution ends at
+f∞ = f₀ + Θ(x, X)Θ(X, X)⁻¹(Y − f₀(X)).
 
-Left: one network of the widest width (default 1024), drawn at several moments of training (black)
-over kernel GD from the same f₀ with its own initial NTK k₀ (broad purple: the kernel before
-training); right: the same for the narrowest width (default 8), whose kernel-GD curve jumps where
-one of its hidden units switches on (a finite network's NTK has ReLU′ steps).  Gaps are RMS over the
-plotted x (as in the wide-training chapter); kernel changes are relative Frobenius norms quoted at
-the time on the clock.  Every curve and every number comes from ``ntkcore.gp.gp_numbers``
-(experiment "gp", precomputed by the pipeline).
+The derivation is one line on screen, rewritten move by move (scenes/components/equations.py:
+linearised network → its time derivative → gradient descent → kernel GD with k₀ → with Θ → the
+solution → t = ∞).  Beside it, one panel: the widest network (default 1024) trained by gradient
+descent (black) over kernel GD from the same f₀ with its own initial NTK k₀ (broad purple: the
+kernel before training), and kernel GD with Θ (dashed green); for a moment, the narrowest network
+(default 8) in the same panel, whose kernel moves and which leaves kernel GD.  A column on the
+right holds the panel's width, the clock, the legend and the one statistic of the moment.  Every
+curve and number comes from ``ntkcore.gp_experiment.gp_numbers`` (experiment "gp", precomputed by
+the pipeline).
 
 The words are in ``scenes/chapters/kernel_gd.toml`` (scenes/script.py explains the format).
 
@@ -20,32 +23,38 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    LEFT, RIGHT, UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, LaggedStart, Transform, VGroup, config,
+    DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOut, Indicate, LaggedStart, SurroundingRectangle,
+    Transform, VGroup,
 )
 
-from ntkcore.facts import rms_gaps_over_time
+from ntkcore.facts import grid_indices, rms_gaps_over_time
 
 from scenes import runtime
 from scenes.base import ChapterScene, fit_width
-from scenes.components.gp_plots import axis_names, input_map, training_dots
-from scenes.formatting import fmt, fmt_g, percent, tex_num
+from scenes.components import equations as eq
+from scenes.components.gp_plots import axis_names, training_dots
+from scenes.formatting import fmt, fmt_g, percent
 from scenes.ranges import every_other_tick, whole_ticks
 from scenes.widgets import legend_row, polyline
+
+STILL = 0.01        # a moment whose kernel-GD curve is this close to the last one's (everywhere) is not shown
+REACHED = 0.005     # errors at the data below this: training has reached its end point f∞
 
 
 class KernelGradientDescent(ChapterScene):
 
-    panel_size = (5.3, 2.8)
-    panel_centers = ((-3.6, -0.6, 0.0), (3.6, -0.6, 0.0))   # room between the panels: x name vs y numbers
+    axes_size = (7.6, 3.2)
+    axes_center = (-1.65, -0.3, 0.0)
+    column_left = 2.95            # the column (width, clock, legend, statistic) starts here …
+    column_top = 1.45             # … under this
+    column_right = 6.3            # … and keeps left of this
+    formula_y = 2.42
+    formula_size = 32
     y_step = 0.25
-    formula_y = 2.8
-    legend_y = 2.15
-    arch_legend_y = 1.65
-    legend_margin = 0.3         # legends keep this far from the frame's sides
-    network_width = 3           # stroke of a network's curve
-    kgd_width = 11              # stroke of the broad kernel-GD curve under it
+    network_width = 3             # stroke of a network's curve
+    kgd_width = 11                # stroke of the broad kernel-GD curve under it
     kgd_opacity = 0.5
-    arch_width = 6.5            # stroke of the dashed kernel-GD-with-Θ curve (on top)
+    theta_width = 6.5             # stroke of the dashed kernel-GD-with-Θ curve (on top)
 
     # ------------------------------------------------------------------ the numbers
     def setup(self):
@@ -56,196 +65,171 @@ class KernelGradientDescent(ChapterScene):
         self.times = d["times"]
         self.lr = float(d["lr"])
         self.widths = d["net_widths"]
-        self.shown = (len(self.widths) - 1, 0)          # panels: the widest (left), the narrowest (right)
-        # RMS distance (over the plotted x) between the network and kernel GD with its initial NTK,
-        # at each time: the gap measure of the wide-training chapter.
+        self.wide_i, self.narrow_i = len(self.widths) - 1, 0
+        self.on_data = grid_indices(self.x, d["x_train_post"])
+        self.last = len(self.times) - 1
+        # The moments drawn while training: those at which kernel GD (with the wide network's own k₀)
+        # is still visibly on its way to the last one (later ones look the same).
+        kgd = d["net_kgd_empirical"][self.wide_i]
+        self.sweep = [k for k in range(1, self.last) if np.abs(kgd[k] - kgd[self.last]).max() > STILL]
+        self.mid = self.sweep[-1] if self.sweep else self.last
+        # RMS distance (over the plotted x) between each network and kernel GD with its own k₀ / with Θ.
         self.gaps = np.stack([rms_gaps_over_time(d["net_f"][i], d["net_kgd_empirical"][i])
-                              for i in range(len(self.widths))])                   # (W, T)
-        self.gaps_inf_width = np.stack([rms_gaps_over_time(d["net_f"][i], d["net_kgd_analytic"][i])
-                                        for i in range(len(self.widths))])         # (W, T)
-        vals = np.concatenate([d["net_f"][list(self.shown)].ravel(),
-                               d["net_kgd_empirical"][list(self.shown)].ravel(),
-                               d["net_kgd_analytic"][self.shown[0]].ravel(), d["y_train"]])
+                              for i in range(len(self.widths))])                       # (W, T)
+        self.gaps_theta = np.stack([rms_gaps_over_time(d["net_f"][i], d["net_kgd_analytic"][i])
+                                    for i in range(len(self.widths))])                 # (W, T)
+        # How far kernel GD with Θ still is from the targets at the last time (0 at t = ∞).
+        self.residual = float(np.abs(d["net_kgd_analytic"][self.wide_i][self.last][self.on_data]
+                                     - d["y_train"]).max())
+        shown = [self.wide_i, self.narrow_i]
+        vals = np.concatenate([d["net_f"][shown].ravel(), d["net_kgd_empirical"][shown].ravel(),
+                               d["net_kgd_analytic"][self.wide_i].ravel(), d["y_train"]])
         self.y_range = whole_ticks(vals, self.y_step)
-        self.build_panels()
+        self.build_panel()
+        self.build_column()
 
     def steps_at(self, k: int) -> int:
         return int(round(float(self.times[k]) / self.lr))
 
-    def time_text(self, k: int) -> str:
-        return self.label("clock", t=fmt_g(float(self.times[k])), steps=self.steps_at(k), lr=fmt_g(self.lr))
-
-    # ------------------------------------------------------------------ the plots
-    def build_panels(self):
+    # ------------------------------------------------------------------ the panel
+    def build_panel(self):
         d, s = self.data, self.wide
         lo, hi = s.x_range
+        self.axes = ax = self.framed((lo, hi, 5), self.y_range, self.axes_size, self.axes_center,
+                                     y_numbers=every_other_tick(self.y_range), decimals=1)
+        self.names = axis_names(self, ax, s.y_shift, s.y_scale)
+        self.dots = training_dots(self, ax, d["x_train_post"], d["y_train"])
+        # [width index][time]: each network, kernel GD with its own k₀ (and, for the wide one, with Θ)
+        self.net_curves = {i: [polyline(ax, self.x, f, self.theme.dot, stroke_width=self.network_width)
+                               for f in d["net_f"][i]] for i in (self.wide_i, self.narrow_i)}
+        self.kgd_curves = {i: [polyline(ax, self.x, f, self.theme.kernel_start, stroke_width=self.kgd_width,
+                                        opacity=self.kgd_opacity) for f in d["net_kgd_empirical"][i]]
+                           for i in (self.wide_i, self.narrow_i)}
+        # Kernel GD with the infinite-width Θ from the wide network's f₀: dashed, on top.
+        self.theta_solid = [polyline(ax, self.x, f, self.theme.ntk_exact, stroke_width=self.theta_width)
+                            for f in d["net_kgd_analytic"][self.wide_i]]     # undashed (the tests read these)
+        self.theta_curves = [DashedVMobject(c, num_dashes=40) for c in self.theta_solid]
+
+    # ------------------------------------------------------------------ the column beside it
+    def build_column(self):
         W = len(self.widths)
-        self.axes, self.names, self.titles, self.dots = [], [], [], []
-        self.net_curves, self.kgd_curves = [], []          # [panel][time]
-        for k, i in enumerate(self.shown):
-            ax = self.framed((lo, hi, 5), self.y_range, self.panel_size, self.panel_centers[k],
-                             y_numbers=every_other_tick(self.y_range), decimals=1)
-            self.axes.append(ax)
-            self.names.append(axis_names(self, ax, s.y_shift, s.y_scale))
-            title = self.ty.text(self.label("width", w=int(self.widths[i])), size=self.ty.LABEL_SIZE + 2,
-                                 color=self.theme.width_color(i, W), weight="BOLD")
-            self.titles.append(title.next_to(self.names[-1][1], RIGHT, buff=0.5))
-            self.dots.append(training_dots(self, ax, d["x_train_post"], d["y_train"]))
-            self.kgd_curves.append([polyline(ax, self.x, f, self.theme.kernel_start, stroke_width=self.kgd_width,
-                                                 opacity=self.kgd_opacity) for f in d["net_kgd_empirical"][i]])
-            self.net_curves.append([polyline(ax, self.x, f, self.theme.dot, stroke_width=self.network_width)
-                                    for f in d["net_f"][i]])
-        # Kernel GD with the infinite-width Θ (architecture only), from the wide network's f₀: dashed,
-        # thicker than the network's line and drawn on top of everything.
-        i = self.shown[0]
-        self.arch_curve_solid = [polyline(self.axes[0], self.x, f, self.theme.ntk_exact, stroke_width=self.arch_width)
-                                 for f in d["net_kgd_analytic"][i]]   # undashed (the tests read these)
-        self.arch_curves = [DashedVMobject(c, num_dashes=40) for c in self.arch_curve_solid]
-        self.legend = VGroup(
-            legend_row(self.ty, self.theme.dot, self.label("legend_network"),
-                       stroke_width=self.network_width),
+        room = self.column_right - self.column_left
+        self.titles = {i: fit_width(self.ty.text(self.label("width", w=int(self.widths[i])),
+                                                 size=self.ty.LABEL_SIZE + 4, weight="BOLD",
+                                                 color=self.theme.width_color(i, W)), room)
+                       for i in (self.wide_i, self.narrow_i)}
+        self.clocks = [fit_width(self.ty.text(self.label("clock", t=fmt_g(float(t)), steps=self.steps_at(k),
+                                                         lr=fmt_g(self.lr)),
+                                              size=self.ty.LABEL_SIZE, line_spacing=0.9), room)
+                       for k, t in enumerate(self.times)]
+        rows = VGroup(
+            legend_row(self.ty, self.theme.dot, self.label("legend_network"), stroke_width=self.network_width),
             legend_row(self.ty, self.theme.kernel_start, self.label("legend_kernel_gd"),
                        stroke_width=self.kgd_width, opacity=self.kgd_opacity),
-        ).arrange(RIGHT, buff=0.45)
-        # Longer words (another language) shrink the legends to the frame (English fits as it is).
-        fit_width(self.legend, config.frame_width - 2 * self.legend_margin).move_to([0, self.legend_y, 0])
-        self.arch_legend = legend_row(self.ty, self.theme.ntk_exact,
-                                      self.label("legend_theta"),
-                                      stroke_width=self.arch_width, dashed=True)
-        self.arch_legend.move_to([0, self.arch_legend_y, 0]).align_to(self.legend, LEFT)
-        fit_width(self.arch_legend, config.frame_width / 2 - self.legend_margin - self.arch_legend.get_left()[0])
-        self.arch_legend.move_to([0, self.arch_legend_y, 0]).align_to(self.legend, LEFT)
-        self.time_labels = [self.ty.text(self.time_text(k), size=self.ty.LABEL_SIZE + 2)
-                            .to_corner(UP + RIGHT, buff=0.35) for k in range(len(self.times))]
-
-    def ode(self, kernel: str, color: str):
-        """Kernel gradient descent, ``df_t(x)/dt = −kernel(x, X)(f_t(X) − Y)``, with the kernel's symbol
-        in ``color``."""
-        mob = self.ty.math(r"\frac{d f_t(x)}{dt} \;=\; -\,", kernel, r"(x, X)\,\big(f_t(X) - Y\big)",
-                           size=self.ty.CAPTION_SIZE + 4)
-        mob[1].set_color(color)
-        return mob.move_to([0, self.formula_y, 0])
-
-    def change_label(self, k: int):
-        """How far the narrow network's NTK has moved by time index ``k``, with its norm, in the
-        narrow panel's lower right corner."""
-        t = tex_num(fmt_g(float(self.times[k])))
-        v = tex_num(percent(float(self.data["net_theta_change_t"][self.shown[1]][k]))).replace("%", r"\%")
-        mob = self.ty.math(rf"\| k_{{{t}}} - k_0 \|_F \,/\, \| k_0 \|_F = {v}", size=self.ty.LABEL_SIZE,
-                           color=self.theme.kernel_end)
-        ax = self.axes[1]
-        return mob.next_to(ax.c2p(self.wide.x_range[1], self.y_range[0]), UP + LEFT, buff=0.15)
+            legend_row(self.ty, self.theme.ntk_exact, self.label("legend_theta"), stroke_width=self.theta_width,
+                       dashed=True),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        self.legend = fit_width(rows, room)
+        # the statistic of the moment: the wide network's gap while it trains, the narrow one's and how
+        # far its kernel moved
+        wide, narrow = self.wide_i, self.narrow_i
+        self.gap_wide = max(float(self.gaps[wide][1:self.mid + 1].max()), 0.0) if self.mid > 0 else 0.0
+        self.stat_wide = fit_width(self.ty.text(self.label("stat_wide", gap=fmt(self.gap_wide, 3)),
+                                                size=self.ty.LABEL_SIZE, line_spacing=0.9), room)
+        self.narrow_change = float(self.data["net_theta_change_t"][narrow][self.mid])
+        self.stat_narrow = fit_width(self.ty.text(self.label("stat_narrow", change=percent(self.narrow_change),
+                                                             gap=fmt(float(self.gaps[narrow][self.mid]), 2)),
+                                                  size=self.ty.LABEL_SIZE, line_spacing=0.9,
+                                                  color=self.theme.kernel_end), room)
+        self.stat_theta = fit_width(self.ty.text(self.label("stat_theta",
+                                                            gap=fmt(float(self.gaps_theta[wide][self.last]), 3)),
+                                                 size=self.ty.LABEL_SIZE, line_spacing=0.9), room)
+        top, left = self.column_top, self.column_left
+        for mob in self.titles.values():
+            mob.move_to([left, top, 0], aligned_edge=UP + LEFT)
+        for mob in self.clocks:
+            mob.next_to(self.titles[wide], DOWN, buff=0.2, aligned_edge=LEFT)
+        tallest = max(self.clocks, key=lambda m: m.height)
+        self.legend.next_to(tallest, DOWN, buff=0.35, aligned_edge=LEFT)
+        for mob in (self.stat_wide, self.stat_narrow, self.stat_theta):
+            mob.next_to(self.legend, DOWN, buff=0.35, aligned_edge=LEFT)
 
     # ------------------------------------------------------------------ the chapter
     def construct(self):
         d, s = self.data, self.wide
-        wide_i, narrow_i = self.shown
-        wide_w, narrow_w = int(self.widths[wide_i]), int(self.widths[narrow_i])
+        wide, narrow = self.wide_i, self.narrow_i
+        last, mid = self.last, self.mid
         m = len(d["y_train"])
-        T = len(self.times)
-        last = T - 1
-        # The moments drawn one by one: every time but the last (that one gets its own step).
-        sweep = list(range(1, last))
-        map_text, map_spoken = input_map(self, s.x_range)
-        lo, hi = s.x_range
-        ga, gn = self.gaps[wide_i], self.gaps[narrow_i]
-        k_mid = sweep[-1] if sweep else last          # the last moment of the sweep
-        t_mid, t_last = fmt_g(float(self.times[k_mid])), fmt_g(float(self.times[last]))
-        change_t = d["net_theta_change_t"]
-        lr = fmt_g(self.lr)
+        colours = {eq.THETA: self.theme.ntk_exact, eq.K0: self.theme.kernel_start, eq.K: self.theme.nngp}
+        self.derivation = der = eq.Derivation(self, self.formula_size, colours, [0, self.formula_y, 0])
 
         self.play_title_card()
 
-        # What is on screen are copies, morphed from time to time (the built curves stay as they are).
-        # Until the narrow network comes in, the wide panel sits in the middle of the frame.
-        centre = RIGHT * (-self.panel_centers[0][0])
-
-        def solo(mob):
-            return mob.copy().shift(centre)
-
-        ax = self.axes[0]
-        panel = VGroup(solo(ax), solo(self.names[0]), solo(self.titles[0]))
-        dots = solo(self.dots[0])
-        net, kgd, clock = solo(self.net_curves[0][0]), solo(self.kgd_curves[0][0]), self.time_labels[0].copy()
-        # Step: one wide network at initialization, and the data
+        # What is on screen are copies, morphed from moment to moment (the built curves stay as they are).
+        ax = self.axes
+        net, kgd = self.net_curves[wide][0].copy(), self.kgd_curves[wide][0].copy()
+        title, clock = self.titles[wide].copy(), self.clocks[0].copy()
         head = self.heading(self.script.chapter["title"])
-        with self.step("initial", width=wide_w, m=m, map=map_text, depth=s.depth, map_spoken=map_spoken,
-                       lo=fmt_g(lo), hi=fmt_g(hi), y_shift=fmt_g(s.y_shift), y_scale=fmt_g(s.y_scale)):
-            self.play(FadeIn(head), FadeIn(panel), run_time=1.0)
-            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.15),
-                      Create(net), run_time=1.2)
 
-        # Step: the ODE, named
-        ode = self.ode(r"k_0", self.theme.kernel_start)
+        # Step: one wide network at its start, and the training data X, Y
+        with self.step("initial", width=int(self.widths[wide]), m=m, depth=s.depth):
+            self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names), FadeIn(title), FadeIn(clock), run_time=1.0)
+            self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.15),
+                      Create(net), FadeIn(self.legend[0]), run_time=1.2)
+
+        # Step: its kernel barely moves, so it stays linear in θ
+        with self.step("linearise"):
+            self.play(der.show(eq.LINEARISED), run_time=1.0)
+
+        # Step: gradient descent in small steps: kernel gradient descent with k₀
         with self.step("ode"):
-            self.play(FadeIn(ode), FadeIn(self.legend), run_time=1.0)
+            der.morph(eq.DIFFERENTIATED, {"f_t(x)": eq.DFDT, r"\approx": "=",
+                                          r"(\theta_t - \theta_0)": r"\frac{d\theta_t}{dt}"})
+            self.wait(0.3)
+            der.morph(eq.GRADIENT_FLOW, {r"\frac{d\theta_t}{dt}": eq.GRAD_XX})
+            self.wait(0.3)
+            der.morph(eq.kernel_gd(eq.K0), {eq.GRAD_X: eq.K0, eq.GRAD_XX: "(x, X)"}, FadeIn(self.legend[1]))
             self.add(kgd)
-            self.bring_to_front(net, dots)
-            self.play(FadeIn(clock), run_time=0.5)
+            self.bring_to_front(net, self.dots)
 
-        # Step: train it; both move together
-        with self.step("train", lr=lr):
-            for k in sweep:
-                self.play(Transform(net, solo(self.net_curves[0][k])), Transform(kgd, solo(self.kgd_curves[0][k])),
-                          Transform(clock, self.time_labels[k]), run_time=1.3)
-                self.wait(0.5)
-        self.say("wide_gap", width=wide_w, gap=fmt(max(ga[1:k_mid + 1]), 2), t=t_mid)
+        # Step: train it, and run kernel GD from the same start: they move together
+        with self.step("train", lr=fmt_g(self.lr)):
+            for k in self.sweep:
+                self.play(Transform(net, self.net_curves[wide][k]), Transform(kgd, self.kgd_curves[wide][k]),
+                          Transform(clock, self.clocks[k]), run_time=1.0)
+                self.wait(0.2)
+            self.play(FadeIn(self.stat_wide), run_time=0.4)
 
-        # Step: the narrow network, from the same seed; the wide panel moves to its place on the left
-        ax_n = self.axes[1]
-        net_n, kgd_n = self.net_curves[1][0].copy(), self.kgd_curves[1][0].copy()
-        change = self.change_label(k_mid)
-        t_sym = t_mid.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
-        with self.step("narrow", narrow=narrow_w, t=t_mid, change=percent(change_t[narrow_i][k_mid]), t_sub=t_sym,
-                       wide=wide_w, change_wide=percent(change_t[wide_i][k_mid])):
-            self.play(Transform(panel, VGroup(self.axes[0], self.names[0], self.titles[0])),
-                      Transform(dots, self.dots[0]), Transform(net, self.net_curves[0][0]),
-                      Transform(kgd, self.kgd_curves[0][0]), Transform(clock, self.time_labels[0]), run_time=1.0)
-            self.play(FadeIn(ax_n), FadeIn(self.names[1]), FadeIn(self.titles[1]), FadeIn(self.dots[1]),
-                      Create(net_n), run_time=1.0)
-            self.add(kgd_n)
-            self.bring_to_front(net_n, self.dots[1])
-            for k in sweep:
-                self.play(Transform(net, self.net_curves[0][k]), Transform(kgd, self.kgd_curves[0][k]),
-                          Transform(net_n, self.net_curves[1][k]), Transform(kgd_n, self.kgd_curves[1][k]),
-                          Transform(clock, self.time_labels[k]), run_time=1.3)
-                self.wait(0.5)
-            self.play(FadeIn(change), run_time=0.6)
+        # Step: the same at the narrowest width: its kernel moves, it leaves kernel GD
+        with self.step("narrow", narrow=int(self.widths[narrow]), change=percent(self.narrow_change),
+                       t=fmt_g(float(self.times[mid])), gap=fmt(float(self.gaps[narrow][mid]), 2)):
+            self.play(Transform(title, self.titles[narrow]), Transform(net, self.net_curves[narrow][0]),
+                      Transform(kgd, self.kgd_curves[narrow][0]), Transform(clock, self.clocks[0]),
+                      FadeOut(self.stat_wide), run_time=0.8)
+            for k in self.sweep:
+                self.play(Transform(net, self.net_curves[narrow][k]), Transform(kgd, self.kgd_curves[narrow][k]),
+                          Transform(clock, self.clocks[k]), run_time=1.0)
+                self.wait(0.2)
+            self.play(FadeIn(self.stat_narrow), run_time=0.4)
 
-        # Step: the vertical jump of the narrow kernel-GD curve (a finite network's NTK is discontinuous)
-        x_jump = float(d["net_jump_x"][narrow_i])
-        jump = float(d["net_jump"][narrow_i][k_mid])
-        j = int(np.searchsorted(self.x, x_jump))                  # the grid cell [x_{j−1}, x_j] holding it
-        y_mid = 0.5 * float(d["net_kgd_empirical"][narrow_i][k_mid][j - 1] + d["net_kgd_empirical"][narrow_i][k_mid][j])
-        ring = Circle(radius=max(0.28, 0.6 * abs(jump) * ax_n.y_length / (self.y_range[1] - self.y_range[0])),
-                      color=self.theme.highlight, stroke_width=3.5).move_to(ax_n.c2p(x_jump, y_mid))
-        with self.step("jump", jump=fmt(abs(jump), 2), x=fmt(x_jump, 1)):
-            self.play(Create(ring), run_time=0.8)
-        self.say("gaps", t=t_mid, gap_narrow=fmt(gn[k_mid], 2), narrow=narrow_w, gap_wide=fmt(ga[k_mid], 2),
-                 wide=wide_w)
+        # Step: the solution, and where it ends (back to the wide network)
+        reached = self.residual <= REACHED
+        with self.step("solution", None if reached else "on_its_way", t=fmt_g(float(self.times[last])),
+                       steps=self.steps_at(last), residual=fmt(self.residual, 2)):
+            self.play(Transform(title, self.titles[wide]), Transform(net, self.net_curves[wide][mid]),
+                      Transform(kgd, self.kgd_curves[wide][mid]), Transform(clock, self.clocks[mid]),
+                      FadeOut(self.stat_narrow), FadeOut(self.stat_wide), run_time=0.6)
+            der.morph(eq.solution(eq.K0), {eq.DFDT: "f_t(x)", eq.ERROR: eq.RESIDUAL}, run_time=1.2)
+            self.play(Transform(net, self.net_curves[wide][last]), Transform(kgd, self.kgd_curves[wide][last]),
+                      Transform(clock, self.clocks[last]), run_time=1.2)
+            der.morph(eq.limit(eq.K0), {"f_t(x)": eq.F_INF})
 
-        # Step: the last moment, honestly
-        change_late = self.change_label(last)
-        with self.step("much_later", t=t_last, steps=self.steps_at(last), gap_wide=fmt(ga[last], 2), wide=wide_w,
-                       gap_narrow=fmt(gn[last], 2), narrow=narrow_w, change_narrow=percent(change_t[narrow_i][last]),
-                       change_wide=percent(change_t[wide_i][last])):
-            self.play(FadeOut(ring), run_time=0.4)
-            self.play(Transform(net, self.net_curves[0][last]), Transform(kgd, self.kgd_curves[0][last]),
-                      Transform(net_n, self.net_curves[1][last]), Transform(kgd_n, self.kgd_curves[1][last]),
-                      Transform(clock, self.time_labels[last]), Transform(change, change_late), run_time=1.3)
-
-        # Step: what "depends only on the architecture" means; the ODE with Θ next to the one with k₀
-        rel0 = d["net_theta0_vs_analytic"]
-        ode_k0 = self.ode(r"k_0", self.theme.kernel_start)
-        ode_inf = self.ode(r"\Theta", self.theme.ntk_exact)
-        VGroup(ode_k0, ode_inf).arrange(RIGHT, buff=1.2).move_to([0, self.formula_y, 0])
-        with self.step("infinite_width", depth=s.depth):
-            self.play(Transform(ode, ode_k0), FadeIn(ode_inf), run_time=1.0)
-
-        arch = self.arch_curves[last]
-        gi = self.gaps_inf_width[wide_i]
-        with self.step("with_theta", wide=wide_w, rel_wide=percent(rel0[wide_i]), t_last=t_last,
-                       gap_theta=fmt(gi[last], 2), gap_k0=fmt(ga[last], 2), narrow=narrow_w,
-                       rel_narrow=percent(rel0[narrow_i]), gap_theta_max=fmt(max(gi[1:k_mid + 1]), 2), t_mid=t_mid):
-            self.play(FadeIn(self.arch_legend), Create(arch), run_time=1.2)
-            self.bring_to_front(arch)
+        # Step (the lesson): width → ∞, k₀ becomes Θ: a fixed kernel that depends only on the architecture
+        theta = self.theta_curves[last].copy()
+        with self.step("fixed_kernel"):
+            der.morph(eq.LIMIT, {eq.K0: eq.THETA}, Create(theta), FadeIn(self.legend[2]), FadeIn(self.stat_theta),
+                      run_time=1.2)
+            self.lesson_box = box = SurroundingRectangle(der.current, color=self.theme.highlight, buff=0.12,
+                                                         stroke_width=3)
+            kernels = VGroup(*[p for p in der.current.submobjects if p.tex_string == eq.THETA])
+            self.play(Create(box), Indicate(kernels, color=self.theme.ntk_exact, scale_factor=1.3), run_time=1.0)

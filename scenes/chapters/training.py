@@ -1,14 +1,17 @@
 """Chapter 6 — Example 5: the kernel changes as we train.
 
-Fifteen gradient-ascent steps on f(10) for the RBF model of Example 4.  Left: the dots of f move
-step by step, and the valley centre θ₁ moves left.  Right: the kernel at every step — the exact
-NTK k(x, 10) / k(10, 10) at θ_t (Example 4's η → 0 limit, so t = 0 is the curve Example 4 ends on,
-and the kernel is exactly the sum of the terms whose shares the bars show) — from purple (t = 0)
-to orange (the last step).  It gets flatter.
+Fifteen gradient-ascent steps n = 1 … 15 on f(10) for the RBF model of Example 4.  Left: the dots
+of f move step by step; the valley slides left (its centre θ₁ dashed), and x′ = 10 sits on its
+wall, whose slope there is how much sliding the valley moves f(10): ∂f(10)/∂θ₁ (drawn as the
+tangent, and as a bar beside the offset's constant ∂f(10)/∂θ₅ = 1).  Right: the exact NTK
+k(x, 10) / k(10, 10) at every step (Example 4's ε → 0 limit), from purple (n = 0) to orange.
 
-Why: k(10, 10) = Σᵢ (∂f(10)/∂θᵢ)².  The offset's term is 1 at every x and every θ; the valley
-centre θ₁ moves away from x′ = 10, so ∂f(10)/∂θ₁ and ∂f(10)/∂θ₂ collapse and the offset's
-constant term takes over the normalized kernel (ntkcore.kernel_shares).
+What it shows (ntkcore.kernel_shares): the peak first rises (1.20 → 1.43 at n = 2), then the
+kernel flattens.  k(10, 10) = Σᵢ (∂f(10)/∂θᵢ)²; the offset's term is its share of k(10, 10) at
+every x: a flat floor under the valley's bump.  As the valley slides away from x′ its wall there
+flattens, k(10, 10) falls, and the floor rises — fast at first (the peak rises), then only towards
+1 while the bump keeps shrinking (the kernel flattens).  The post's "θ₄ changes the fastest",
+read 0-based (theta[4]), is this offset: it moves +15, farther than any other parameter.
 
 Render:  manim -pql scenes/chapters/training.py KernelDuringTraining
 """
@@ -17,28 +20,29 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, FadeIn, FadeOut, Line, Polygon, Rectangle, ReplacementTransform,
-    SurroundingRectangle, VGroup,
+    DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, Indicate, Line, Rectangle,
+    ReplacementTransform, SurroundingRectangle, VGroup,
 )
 
-from ntkcore.kernel_shares import example_ntk_kernels, post_parameter_moves
+from ntkcore.kernel_shares import example_ntk_kernels, example_peak_split, peak_phases, post_theta_readings
 
 from scenes.base import ExampleScene
 from scenes.components.training import TrainingStory, param_symbol
-from scenes.formatting import fmt, fmt_g, percent, signed
+from scenes.formatting import fmt, fmt_g, percent, signed, tex_num
+from scenes.layout import leader
 from scenes.ranges import whole_ticks
 
 CENTRE, DEPTH, BUMP_CENTRE, HEIGHT, OFFSET = 0, 1, 2, 3, 4   # θ₁ … θ₅ (centre-first)
-POST_THETA4 = 3   # the post's "θ₄ changes the fastest"
+POST_THETA = 4   # the post's "θ₄ changes the fastest"
 
 
 class ExactKernelStory(TrainingStory):
-    """Example 5 with the exact NTK k(x, x′) / k(x′, x′) at every step (Example 4's η → 0 limit):
-    the same kernel whose k(x′, x′) the share bars decompose, with no push η to choose."""
+    """Example 5 with the exact NTK k(x, x′) / k(x′, x′) at every step (Example 4's ε → 0 limit):
+    the same kernel whose k(x′, x′) the share bars decompose, with no push ε to choose."""
 
     kernel_tex = r"k(x, {x}) \,/\, k({x}, {x})"
-    share_label_scale = 1.35   # the bars' y name, larger than the generic one
-    pushed = False             # no push η: the captions never name one
+    share_label_scale = 1.2    # the bars' y name, larger than the generic one
+    pushed = False             # no push ε: the captions never name one
 
     def kernels(self) -> np.ndarray:
         return example_ntk_kernels(self.ex)
@@ -49,16 +53,36 @@ class ExactKernelStory(TrainingStory):
         y_label.scale(self.share_label_scale, about_edge=DOWN + LEFT)
         return plot
 
+    def step_run_time(self, n: int) -> float:
+        return 0.8 if n <= 2 else 0.4
+
+    def place_ghost_label(self, label, ghosts):
+        """"f at n = 0" under the bottom of the grey valley (the lower right holds the gradient bars;
+        the valley centre's line ends left of it)."""
+        bottom = ghosts[int(np.argmin([d.get_center()[1] for d in ghosts]))]
+        label.next_to(bottom, DOWN, buff=0.3)
+
+    def legend(self, rows) -> VGroup:
+        """The share plot's legend in its top-left corner, above the valley centre's bars (the middle
+        holds the parameters' moves in the last step)."""
+        ax = self.scene.share_axes
+        group = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        return group.next_to(ax.c2p(ax.x_range[0], ax.y_range[1]), DOWN + RIGHT, buff=0.15)
+
 
 class KernelDuringTraining(ExampleScene):
     example_name = "training"
-    # Two panels side by side: the function (later the shares) on the left, the kernel on the right.
-    y_range = (35, 75, 5)              # widened automatically to every f of the trajectory
-    axes_size = (5.4, 4.5)
-    axes_center = (-3.45, 0.12, 0.0)
-    kernel_y_range = (-0.5, 1.25, 0.25)  # kernel units; widened to whole ticks if needed
-    kernel_size = (5.4, 4.5)
-    kernel_center = (3.7, 0.12, 0.0)
+    # Two panels side by side: the function (later the shares) on the left, the kernel on the right,
+    # inside the title-safe area with room for two caption lines below.
+    y_range = (25, 75, 5)              # f lies in 40–70; the room below holds the gradient bars
+    axes_size = (4.9, 4.2)
+    axes_center = (-3.3, 0.25, 0.0)
+    kernel_y_range = (-0.5, 1.75, 0.25)  # kernel units; room above the highest peak for its label
+    kernel_size = (4.7, 4.2)
+    kernel_center = (3.35, 0.25, 0.0)
+    tangent_half_width = 2.5           # x units either side of x′
+    gauge_scale = 0.6                  # scene units per unit of ∂f(x′)/∂θᵢ
+    gauge_gap = 0.6                    # scene units between the two bars' centres
 
     def display_y_range(self) -> tuple:
         """Room for f at every step of the trajectory, not only at θ0."""
@@ -67,148 +91,261 @@ class KernelDuringTraining(ExampleScene):
     def kernel_display_range(self, k: np.ndarray) -> tuple:
         return whole_ticks(k, self.kernel_y_range[2], within=self.kernel_y_range[:2])
 
+    # ------------------------------------------------------------------ the numbers
+    def compute(self):
+        """The facts this chapter states, from ntkcore, before any animation."""
+        ex, sh = self.example, self.story.shares
+        self.x_obs = ex.observation[0]
+        self.f_obs = self.story.traj.f[:, ex.obs_index]          # (T+1,) f(x′) at every step
+        self.g_centre = sh.grad_obs[:, CENTRE]                     # (T+1,) ∂f(x′)/∂θ₁
+        self.g_offset = sh.grad_obs[:, OFFSET]                     # (T+1,) ∂f(x′)/∂θ₅ (= 1)
+        self.split = example_peak_split(ex)                        # the peak: the offset's floor + the rest
+        self.rising, self.falling = peak_phases(self.split, OFFSET)
+        self.readings = post_theta_readings(sh.moved, POST_THETA, CENTRE)
+        self.zero_based = self.readings[-1]                        # theta[4]: the offset, as Python indexes
+
+    # ------------------------------------------------------------------ pieces drawn
     def centre_marker(self, centre: float) -> DashedLine:
         """The valley centre θ₁ as a dashed line across the function plot."""
         y_lo, y_hi = self.axes.y_range[:2]
         return DashedLine(self.c2p(centre, y_lo), self.c2p(centre, y_hi), color=self.theme.highlight,
                           stroke_width=2.5, dash_length=0.08)
 
+    def wall_tangent(self, n: int, color: str | None = None) -> Line:
+        """The valley's wall at x′ after step ``n``: a segment through (x′, f(x′)) with slope
+        −∂f(x′)/∂θ₁ (sliding the valley right by δ lowers f(x′) by slope·δ, to first order)."""
+        h, s = self.tangent_half_width, -float(self.g_centre[n])
+        x, y = self.x_obs, float(self.f_obs[n])
+        return Line(self.c2p(x - h, y - s * h), self.c2p(x + h, y + s * h), color=color or self.theme.highlight,
+                    stroke_width=6)
+
+    def gauge_origin(self) -> np.ndarray:
+        """The bottom of the gradient bars: in the empty lower right of the function plot."""
+        lo, _ = self.axes.y_range[:2]
+        return self.c2p(15.3, lo) + 0.42 * UP
+
+    def gauge_bar(self, slot: int, value: float, color: str, outline: bool = False) -> Rectangle:
+        """Bar ``slot`` (0: θ₁, 1: θ₅) of height |value| · gauge_scale."""
+        base = self.gauge_origin() + slot * self.gauge_gap * RIGHT
+        height = max(abs(value) * self.gauge_scale, 1e-3)
+        bar = Rectangle(width=0.34, height=height, stroke_width=3 if outline else 0, stroke_color=color,
+                        fill_color=color, fill_opacity=0 if outline else 1)
+        return bar.move_to(base, aligned_edge=DOWN)
+
+    def gauge_value(self, bar, value: float, color: str):
+        text = fmt_g(value) if float(value).is_integer() else fmt(abs(value), 2)
+        return self.ty.text(text, size=self.ty.LABEL_SIZE, color=color).next_to(bar, UP, buff=0.08)
+
+    def gauge_at(self, n: int) -> VGroup:
+        """The two bars after step ``n``: |∂f(x′)/∂θ₁| (highlight, as the tangent) and ∂f(x′)/∂θ₅."""
+        th = self.theme
+        centre = self.gauge_bar(0, self.g_centre[n], th.highlight)
+        offset = self.gauge_bar(1, self.g_offset[n], th.axis)
+        return VGroup(centre, self.gauge_value(centre, self.g_centre[n], th.highlight),
+                      offset, self.gauge_value(offset, self.g_offset[n], th.ink))
+
+    def gauge_frame(self) -> VGroup:
+        """The bars' names (θ₁, θ₅) under them and what they measure above them."""
+        sym = lambda i: param_symbol(self.example.model_spec, i)   # noqa: E731
+        origin = self.gauge_origin()
+        gap = self.gauge_gap
+        names = VGroup(*[self.ty.text(sym(i), size=self.ty.LABEL_SIZE).next_to(origin + k * gap * RIGHT, DOWN,
+                                                                                 buff=0.08)
+                         for k, i in enumerate((CENTRE, OFFSET))])
+        top = origin + (max(abs(self.g_centre[0]), 1.0) * self.gauge_scale + 0.35) * UP + gap / 2 * RIGHT
+        head = self.ty.math(rf"\partial f({tex_num(fmt_g(self.x_obs))}) / \partial\theta_i",
+                            size=self.ty.LABEL_SIZE).next_to(top, UP, buff=0.02)
+        base = Line(origin + 0.3 * LEFT, origin + (gap + 0.3) * RIGHT, color=self.theme.axis, stroke_width=2)
+        return VGroup(base, names, head)
+
+    # ------------------------------------------------------------------ the chapter
     def construct(self):
         ex = self.example
         story = self.story = ExactKernelStory(self, self.label("heading"), self.kernel_display_range,
-                                              self.place_step_labels, self.kernel_size, self.kernel_center)
+                                              lambda *a: None, self.kernel_size, self.kernel_center)
+        self.compute()
         sh, T = story.shares, ex.steps
-        x_s = fmt_g(ex.observation[0])
-        s0, s1, g0, g1 = sh.shares[0], sh.shares[-1], sh.grad_obs[0], sh.grad_obs[-1]
-        th0, th1 = sh.thetas[0], sh.thetas[-1]
-        spec = ex.model_spec
-        sym = lambda i: param_symbol(spec, i)   # noqa: E731  θ₁ …
+        x_s = fmt_g(self.x_obs)
+        s0, s1 = sh.shares[0], sh.shares[-1]
+        th0 = sh.thetas[0]
+        sym = lambda i: param_symbol(ex.model_spec, i)   # noqa: E731  θ₁ …
         symbols = dict(centre=sym(CENTRE), offset=sym(OFFSET))
         self.k_drawn = story.k                  # (T+1, n) the kernels on screen
-        f_obs = story.traj.f[:, ex.obs_index]   # (T+1,) f(x′) at every step
-        y_s = fmt_g(ex.observation[1])
 
-        story.play_title()
-        story.play_panels(y=y_s, f_start=fmt(f_obs[0], 2), f_end=fmt(f_obs[-1], 2))
+        story.play_title(title=self.label("card_title"))
+        story.play_panels(f_start=fmt(self.f_obs[0], 2), f_end=fmt(self.f_obs[-1], 2))
         story.play_first_kernel()
 
-        # The valley centre θ₁ follows training as a dashed line in the function plot.
-        centres = sh.thetas[:, CENTRE]
-        self.centre_line = self.centre_marker(centres[0])
-        centre_label = self.ty.text(f"{sym(CENTRE)}", size=self.ty.LABEL_SIZE, color=self.theme.highlight)
+        # Step: x′ on the valley's wall; the wall's slope there is ∂f(x′)/∂θ₁, the offset's push is 1
+        self.centre_line = self.centre_marker(th0[CENTRE])
+        centre_label = self.ty.text(sym(CENTRE), size=self.ty.LABEL_SIZE, color=self.theme.highlight)
         centre_label.next_to(self.centre_line.get_top(), LEFT, buff=0.1).shift(0.15 * DOWN)
+        self.tangents = [self.wall_tangent(n) for n in range(T + 1)]
+        self.gauges = [self.gauge_at(n) for n in range(T + 1)]
+        self.tangent, self.gauge = self.tangents[0].copy(), self.gauges[0].copy()
+        frame = self.gauge_frame()
+        with self.step("wall", x=x_s, g_centre=signed(self.g_centre[0], 2), **symbols):
+            self.play(Create(self.centre_line), FadeIn(centre_label), run_time=0.6)
+            self.play(Create(self.tangent), run_time=0.6)
+            self.play(FadeIn(frame), FadeIn(self.gauge), run_time=0.6)
 
-        def follow_centre(t):
-            new = self.centre_marker(centres[t])
-            old, self.centre_line = self.centre_line, new
-            return [ReplacementTransform(old, new), centre_label.animate.next_to(new.get_top(), LEFT, buff=0.1)
-                    .shift(0.15 * DOWN)]
-
-        with self.step("valley_centre", x=x_s, centre=sym(CENTRE), centre_start=fmt_g(th0[CENTRE])):
-            self.play(Create(self.centre_line), FadeIn(centre_label), run_time=0.8)
         self.time_key = self.step_colour_key()
-        first_step = [True]
 
-        def follow_centre_and_key(t):
-            anims = follow_centre(t)
-            if first_step[0]:
-                first_step[0] = False
+        def follow(n):
+            """The valley centre, the wall's tangent and the bars after step ``n``."""
+            new_line = self.centre_marker(sh.thetas[n, CENTRE])
+            # copies: a transform reshapes what it starts from, and the lists stay as computed
+            tangent, gauge = self.tangents[n].copy(), self.gauges[n].copy()
+            anims = [ReplacementTransform(self.centre_line, new_line),
+                     centre_label.animate.next_to(new_line.get_top(), LEFT, buff=0.1).shift(0.15 * DOWN),
+                     ReplacementTransform(self.tangent, tangent), ReplacementTransform(self.gauge, gauge)]
+            self.centre_line, self.tangent, self.gauge = new_line, tangent, gauge
+            if n == 1:
                 anims.append(FadeIn(self.time_key))
             return anims
 
-        story.play_training(extra=follow_centre_and_key)
-        story.f_panel += [self.centre_line, centre_label]
-        story.play_compare()
+        story.play_training(extra=follow)
+        story.f_panel += [self.centre_line, centre_label, frame]
 
-        # Why it flattened: the shares of k(10, 10)
-        story.play_shares_start(centre_share=percent(s0[CENTRE]), offset_share=percent(s0[OFFSET]),
-                                label_params=[CENTRE, OFFSET], **symbols)
-        story.play_shares_end(x=x_s, centre_share=percent(s1[CENTRE]), offset_share=percent(s1[OFFSET]),
-                              offset_term=fmt(s1[OFFSET], 2), **symbols)
+        # Step: two phases — the peak rises to n = highest, then the kernel flattens
+        self.play_two_phases()
 
-        # The cause: θ₅'s own motion changes nothing; θ₁ moved away from x'
-        offset_box = self.share_box([OFFSET])
-        centre_box = self.share_box([CENTRE])
-        x_obs = ex.observation[0]
-        with self.step("not_the_offset", x=x_s, offset_start=fmt_g(th0[OFFSET]), offset_end=fmt(th1[OFFSET], 0),
-                       centre_start=fmt_g(th0[CENTRE]), centre_end=fmt(th1[CENTRE], 2),
-                       distance_start=fmt(abs(x_obs - th0[CENTRE]), 0),
-                       distance_end=fmt(abs(x_obs - th1[CENTRE]), 2), **symbols):
-            self.play(Create(offset_box), run_time=0.6)
-            self.play(ReplacementTransform(offset_box, centre_box), run_time=0.8)
-        valley_box = self.share_box([CENTRE, DEPTH])
-        with self.step("valley_terms", x=x_s, depth=sym(DEPTH), g_centre_start=fmt(g0[CENTRE], 2),
-                       g_centre_end=fmt(g1[CENTRE], 2), g_depth_start=fmt(g0[DEPTH], 2),
-                       g_depth_end=fmt(g1[DEPTH], 3), **symbols):
-            self.play(ReplacementTransform(centre_box, valley_box), run_time=0.8)
+        # Step: why — the wall at x′ flattened; the offset's push stayed 1 (ghosts of n = 0)
+        ghost_tangent = self.wall_tangent(0, color=self.theme.moved_dot)
+        ghost_bar = self.gauge_bar(0, self.g_centre[0], self.theme.highlight, outline=True).shift(0.55 * LEFT)
+        ghost_value = self.gauge_value(ghost_bar, self.g_centre[0], self.theme.highlight)
+        self.ghost_tangent, self.ghost_bar = ghost_tangent, ghost_bar
+        flattened = abs(self.g_centre[-1]) < abs(self.g_centre[0])
+        with self.step("why_flat", None if flattened else "steeper", g_centre_start=signed(self.g_centre[0], 2),
+                       g_centre_end=signed(self.g_centre[-1], 2), **symbols):
+            self.play(Create(ghost_tangent), Create(ghost_bar), FadeIn(ghost_value), run_time=0.8)
+            self.play(Indicate(self.tangent, color=self.theme.highlight, scale_factor=1.15),
+                      Indicate(self.gauge, color=self.theme.highlight, scale_factor=1.1), run_time=1.0)
+        story.f_panel += [ghost_tangent, ghost_bar, ghost_value, self.tangent, self.gauge]
 
-        alone = sh.alone
-        pct1 = lambda v: f"{fmt(100 * v, 1)}%"   # noqa: E731  one decimal: 98.7% vs 99.0%
-        ghost_centre = self.ghost_bars(alone[CENTRE], "end")     # only θ₁ moved: over the trained bars
-        ghost_offset = self.ghost_bars(alone[OFFSET], "start")   # only θ₅ moved: over the t = 0 bars
-        ghost_key = VGroup(Rectangle(width=0.22, height=0.3, stroke_color=self.theme.highlight, stroke_width=3),
-                           self.ty.text(self.label("moved_alone"), size=self.ty.LABEL_SIZE)).arrange(RIGHT, buff=0.15)
-        # in the empty middle of the bar chart (θ₂ … θ₄ hold under 5 %), below the t = 0 / t = T legend
-        ghost_key.move_to(self.share_axes.c2p(2.9, 75))
-        self.ghosts = (ghost_centre, ghost_offset, ghost_key)
-        with self.step("one_at_a_time", centre_end=fmt(th1[CENTRE], 2), offset_end=fmt(th1[OFFSET], 0),
-                       offset_share_alone=pct1(alone[CENTRE, OFFSET]), offset_share_end=pct1(s1[OFFSET]),
-                       offset_share_start=pct1(alone[OFFSET, OFFSET]), **symbols):
-            self.play(FadeOut(valley_box), FadeIn(ghost_key), Create(ghost_centre), run_time=1.0)
-            self.play(Create(ghost_offset), run_time=0.8)
+        # Step: the proof — the shares of k(x′, x′) at n = 0 and n = T
+        story.play_shares_both(label_params=[CENTRE, OFFSET], centre_share_start=percent(s0[CENTRE]),
+                               offset_share_start=percent(s0[OFFSET]), offset_share_end=percent(s1[OFFSET]))
 
-        moved = sh.moved
-        cf, af = self.post_theta4 = post_parameter_moves(moved, POST_THETA4, CENTRE)
-        spec_names = [spec.param_names[i].split(" ", 1)[1].strip("()") if spec.param_names else ""
-                      for i in range(len(moved))]
-        reading_box = self.share_box([cf.ours, af.ours])
-        with self.step("posts_theta4", steps=T,
-                       centre_first=sym(cf.ours), centre_first_number=cf.ours + 1,
-                       centre_first_name=spec_names[cf.ours], centre_first_move=signed(cf.moved, 3),
-                       centre_first_moved=fmt(cf.moved, 3),
-                       amplitude_first=sym(af.ours), amplitude_first_number=af.ours + 1,
-                       amplitude_first_name=spec_names[af.ours], amplitude_first_move=signed(af.moved, 3),
-                       amplitude_first_moved=fmt(af.moved, 3)):
-            self.play(FadeOut(VGroup(*self.ghosts)), Create(reading_box), run_time=0.8)
-        centre_again = self.share_box([CENTRE])
-        with self.step("claim", centre=sym(CENTRE), centre_move=signed(moved[CENTRE], 2),
-                       centre_moved=fmt(moved[CENTRE], 2), centre_first_ratio=fmt(1 / cf.ratio, 0),
-                       amplitude_first_ratio=fmt(1 / af.ratio, 0)):
-            self.play(ReplacementTransform(reading_box, centre_again), run_time=0.8)
+        # Step: the offset's share is a flat floor under the valley's bump (both phases' reason)
+        self.play_floors()
 
-    def ghost_bars(self, shares, row: str) -> VGroup:
-        """Outlines of bars at ``shares`` (one per share category) in the ``row`` ("start"/"end")
-        slots of the share plot: a counterfactual drawn over the real bars."""
-        ax, cats, w = self.share_axes, self.share_cats, self.story.bar_width
-        out = VGroup()
-        for j, cat in enumerate(cats):
-            x0 = j + 1 - w if row == "start" else j + 1
-            h = 100 * float(shares[cat[3]])
-            out.add(Polygon(ax.c2p(x0, 0), ax.c2p(x0 + w, 0), ax.c2p(x0 + w, h), ax.c2p(x0, h),
-                            stroke_color=self.theme.highlight, stroke_width=3, fill_opacity=0))
-        return out
+        # Step (lesson): the post's θ₄, read 0-based, is the offset: it moves farthest
+        self.play_fastest(offset=symbols["offset"])
+
+    # ------------------------------------------------------------------ steps drawn here
+    def peak_steps(self) -> list:
+        """The steps whose kernels the two phases compare: the start, the highest peak, the end."""
+        return sorted({0, self.split.highest, self.example.steps})
+
+    def phases_variant(self) -> str | None:
+        """The words the peak's motion makes true: both phases (None), only falling, only rising."""
+        hi, T = self.split.highest, self.example.steps
+        return "flattens_only" if hi == 0 else "rises_only" if hi == T else None
+
+    def play_two_phases(self):
+        """Only the kernels at n = 0, at the highest peak and at the end stay; their peaks marked."""
+        story, ka, T = self.story, self.kernel_axes, self.example.steps
+        sp, split = story.spread, self.split
+        keep = self.peak_steps()
+        fade = [c for n, c in enumerate(self.kernel_curves) if n not in keep]
+        marks, labels = VGroup(), VGroup()
+        lo, hi = self.example.x_range
+        for n in keep:
+            color = self.kernel_colors[n]
+            x, y = split.x[n], split.peak[n]
+            point = ka.c2p(x, y)
+            marks.add(Dot(point, radius=0.07, color=color))
+            # the curve's name above a tail (where it levels off: the offset's share); the last curve's
+            # on the left, clear of the earlier peak's value
+            name = self.ty.text(f"n = {n}", size=self.ty.LABEL_SIZE, color=color, weight="BOLD")
+            if n == self.example.steps:
+                name.move_to(ka.c2p(lo, self.k_drawn[n, 0]) + 0.08 * UP + 0.1 * RIGHT, aligned_edge=DOWN + LEFT)
+            else:
+                name.move_to(ka.c2p(hi, self.k_drawn[n, -1]) + 0.08 * UP + 0.05 * LEFT, aligned_edge=DOWN + RIGHT)
+            # its peak's height: the peaks stand close together, so the highest one's value above it,
+            # the earlier peak's right of x′, the later one's (the valley slid left) to its left
+            value = self.ty.text(fmt(y, 2), size=self.ty.LABEL_SIZE, color=color, weight="BOLD")
+            if n == split.highest:
+                value.next_to(point, UP, buff=0.12)
+            elif x > split.x[split.highest]:
+                value.move_to(ka.c2p(self.x_obs, y) + 0.3 * RIGHT, aligned_edge=LEFT)
+            else:
+                value.move_to(point + 0.3 * LEFT + 0.12 * UP, aligned_edge=DOWN + RIGHT)
+            labels.add(VGroup(name, value, leader(value, point, color, min_gap=0.2)))
+        self.peak_marks, self.peak_labels = marks, labels
+        with self.step("two_phases", self.phases_variant(), highest=self.split.highest, peak_start=fmt(split.peak[0], 2),
+                       peak_high=fmt(split.peak[split.highest], 2), peak_end=fmt(split.peak[-1], 2),
+                       spread_start=fmt(sp[0], 2), spread_end=fmt(sp[T], 2)):
+            self.play(*[FadeOut(c) for c in fade], *[self.kernel_curves[n].animate.set_stroke(width=4)
+                                                     for n in keep], run_time=0.8)
+            self.play(FadeIn(marks), FadeIn(labels), run_time=0.8)
+
+    def floor_line(self, n: int) -> DashedLine:
+        """The offset's term in the kernel after step ``n``: its share of k(x′, x′), the same at every x."""
+        ka, (lo, hi) = self.kernel_axes, self.example.x_range
+        y = float(self.story.shares.shares[n, OFFSET])
+        return DashedLine(ka.c2p(lo, y), ka.c2p(hi, y), color=self.kernel_colors[n], stroke_width=3,
+                          dash_length=0.1)
+
+    def play_floors(self):
+        split = self.split
+        hi = split.highest
+        floor = split.terms[:, OFFSET]
+        bump = split.peak - floor
+        self.floors = VGroup(*[self.floor_line(n) for n in self.peak_steps()])
+        with self.step("floor", self.phases_variant(), highest=hi, floor_start=percent(floor[0]), floor_high=percent(floor[hi]),
+                       bump_start=fmt(bump[0], 2), bump_high=fmt(bump[hi], 2), bump_end=fmt(bump[-1], 2)):
+            self.play(FadeOut(self.peak_labels), run_time=0.4)
+            self.play(*[Create(f) for f in self.floors], run_time=1.0)
+
+    def moves_table(self) -> VGroup:
+        """How far each parameter moved in training, one row per parameter under a header, in the
+        share plot's empty middle (its bars there are the bump's, near 0 %)."""
+        sh, spec = self.story.shares, self.example.model_spec
+        rows = VGroup()
+        for i, d in enumerate(sh.moved):
+            digits = 0 if float(d).is_integer() else 2
+            color = self.theme.highlight if i == self.zero_based.ours else self.theme.ink
+            rows.add(VGroup(self.ty.text(param_symbol(spec, i), size=self.ty.LABEL_SIZE, color=color),
+                            self.ty.text(signed(d, digits), size=self.ty.LABEL_SIZE, color=color)))
+        width = max(r[1].width for r in rows)
+        for r in rows:
+            r[1].next_to(r[0], RIGHT, buff=0.25 + width - r[1].width)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        head = self.ty.text(self.label("moved"), size=self.ty.LABEL_SIZE)
+        table = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        ax = self.share_axes
+        return table.next_to(ax.c2p(3.0, 80), DOWN, buff=0)
+
+    def play_fastest(self, **symbols):
+        """Each parameter's move; the offset (the post's θ₄, read 0-based) boxed with its bars."""
+        sh = self.story.shares
+        cats, names = self.share_cats, self.story.share_plot["names"]
+        self.moves = table = self.moves_table()
+        j = [c[3] for c in cats].index(self.zero_based.ours)
+        values = [v[0] for v in self.story.share_value_labels[1] if v[0].param == self.zero_based.ours]
+        target = VGroup(self.share_bars["start"][j], self.share_bars["end"][j], names[j], *values)
+        self.offset_box = box = SurroundingRectangle(target, color=self.theme.highlight, buff=0.08, stroke_width=4)
+        row_box = SurroundingRectangle(table[1][self.zero_based.ours], color=self.theme.highlight, buff=0.06,
+                                       stroke_width=3)
+        last = self.kernel_curves[-1]
+        fastest = self.zero_based.ours == sh.most_moved
+        with self.step("fastest", None if fastest else "not_fastest",
+                       fastest=param_symbol(self.example.model_spec, sh.most_moved), offset_move=signed(self.zero_based.moved, 0),
+                       centre_move=signed(sh.moved[CENTRE], 2), offset_share_end=percent(sh.shares[-1, OFFSET]),
+                       **symbols):
+            self.play(FadeIn(table), run_time=0.6)
+            self.play(Create(box), Create(row_box), last.animate.set_stroke(width=7), run_time=1.0)
 
     def step_colour_key(self) -> VGroup:
-        """A small key for the kernels' colours: "t = 0", a strip from purple to orange, "t = T"."""
+        """A small key for the kernels' colours: "n = 0", a strip from purple to orange, "n = T"."""
         T, theme = self.example.steps, self.theme
-        seg = 0.06
-        strip = VGroup(*[Line(LEFT * seg / 2, RIGHT * seg / 2, stroke_width=10, color=theme.training_color(t, T))
-                         for t in range(T + 1)]).arrange(RIGHT, buff=0)
-        key = VGroup(self.ty.text("t = 0", size=self.ty.LABEL_SIZE, color=theme.training_color(0, T)), strip,
-                     self.ty.text(f"t = {T}", size=self.ty.LABEL_SIZE, color=theme.training_color(T, T)))
+        seg = 0.04
+        strip = VGroup(*[Line(LEFT * seg / 2, RIGHT * seg / 2, stroke_width=10, color=theme.training_color(n, T))
+                         for n in range(T + 1)]).arrange(RIGHT, buff=0)
+        key = VGroup(self.ty.text("n = 0", size=self.ty.LABEL_SIZE, color=theme.training_color(0, T)), strip,
+                     self.ty.text(f"n = {T}", size=self.ty.LABEL_SIZE, color=theme.training_color(T, T)))
         key.arrange(RIGHT, buff=0.1)
         label = self.story.k_labels[1]
-        key.next_to(label, RIGHT, buff=0.4).align_to(self.kernel_axes.frame_x, RIGHT)
-        return key
-
-    def share_box(self, params) -> SurroundingRectangle:
-        """A highlight box around the names of ``params`` under the share bars."""
-        cats = [c[3] for c in self.share_cats]
-        names = VGroup(*[self.story.share_plot["names"][cats.index(p)] for p in params])
-        return SurroundingRectangle(names, color=self.theme.highlight, buff=0.08, stroke_width=3)
-
-    def place_step_labels(self, first_label, last_label, k):
-        """Put "t = 0" by the first kernel's peak and "t = T" above the last kernel's right end."""
-        ex = self.example
-        first_label.next_to(self.kernel_axes.c2p(ex.grid[int(np.argmax(k[0]))], k[0].max()), UL, buff=0.08)
-        last_label.next_to(self.kernel_axes.c2p(ex.grid[-1], k[-1, -1]), UP, buff=0.12).shift(0.3 * LEFT)
+        return key.align_to(self.kernel_axes.frame_x, RIGHT).align_to(label, DOWN)

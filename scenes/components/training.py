@@ -1,7 +1,8 @@
 """Example 5's story for any example with a training trajectory: gradient ascent on f(x'); left,
-the dots of f move step by step; right, the kernel at every step (the finite-step kernel of the
-example's own gradient step η, over its value at x'), from purple (t = 0) to orange (the last
-step); then, in place of f, each parameter's share of k(x', x') at t = 0 and at the last step.
+the dots of f move step by step; right, the kernel at every step (the finite-step kernel of a push
+ε along ∇θ f(x') as large as the example's own gradient step, over its value at x'), from purple
+(step n = 0) to orange (the last step); then, in place of f, each parameter's share of k(x', x')
+at n = 0 and at the last step.  Steps are counted by n (t is training time, chapters 8–11).
 
 Used by the training chapter and by the your-own-model training chapter (composition: each makes a
 :class:`TrainingStory` for its scene and calls its ``play_*`` methods, each one caption step, or
@@ -43,6 +44,14 @@ def param_symbol(spec, i: int) -> str:
     return param_name(spec, i).split()[0]
 
 
+def visible_zero_line(axes, theme):
+    """``axes`` (framed) with its line at y = 0 in the axis colour: the theme's faint grid colour falls
+    under the 3:1 a line needs, and a kernel's sign matters here."""
+    if getattr(axes, "zero_line", None) is not None:
+        axes.zero_line.set_stroke(color=theme.axis, width=1.5)
+    return axes
+
+
 def box_points(mob, step: float = 0.08) -> np.ndarray:
     """Scene points filling ``mob``'s bounding box every ``step`` units (for label placement)."""
     (x0, y0, _), (x1, y1, _) = mob.get_corner(DOWN + LEFT), mob.get_corner(UP + RIGHT)
@@ -58,7 +67,7 @@ class TrainingStory:
 
     ``heading_text`` is the words in the top-left corner; ``kernel_range(k)`` gives the kernel
     plot's ``(lo, hi, step)`` for the normalized kernels ``k`` (T+1, n);
-    ``place_step_labels(first, last, k)`` places the "t = 0" / "t = T" labels.
+    ``place_step_labels(first, last, k)`` places the "n = 0" / "n = T" labels.
 
     Words: each ``play_*`` method is one step of the scene's script, ``[steps.KEY]`` (``key``, a
     default name per method, and ``variant`` as in ``scene.step``); it fills the placeholders
@@ -69,31 +78,33 @@ class TrainingStory:
     ==========================  ===============  ======================================================
     :meth:`play_title`          ``title``        (none: the title is the example's)
     :meth:`play_panels`         ``panels``       ``{x}`` (x'), ``{lr}`` (ascent rate), ``{steps}``
-    :meth:`play_first_kernel`   ``first_kernel`` ``{x}``; ``{eta}`` if the kernel is a finite push
-    :meth:`play_training`       ``training``     ``{steps}``; ``{eta}`` if the kernel is a finite push
+    :meth:`play_first_kernel`   ``first_kernel`` ``{x}``; ``{eps}`` if the kernel is a finite push
+    :meth:`play_training`       ``training``     ``{steps}``; ``{eps}`` if the kernel is a finite push
     :meth:`play_compare`        ``compare``      ``{spread_start}``, ``{spread_end}``, ``{steps}``;
                                                  variant ``steeper`` when the spread grew
     :meth:`play_shares_start`   ``shares_start`` ``{x}``
     :meth:`play_shares_end`     ``shares_end``   ``{steps}``
+    :meth:`play_shares_both`    ``shares``       ``{x}``, ``{steps}``
     :meth:`play_generic_reason` ``reason``       ``{x}``, ``{grew}``, ``{grew_start}``, ``{grew_end}``,
                                                  ``{moved}``, ``{moved_start}``, ``{moved_end}``
     ==========================  ===============  ======================================================
 
-    Labels it draws, from the scene's ``[labels]``: ``step_counter`` (``{t}``, ``{steps}``),
-    ``f_at_start``, ``share_of``, ``rest``.
+    Labels it draws, from the scene's ``[labels]`` (else scenes/labels.toml): ``step_counter``
+    (``{n}`` — also given as ``{t}`` —, ``{steps}``), ``f_at_start``, ``share_of``, ``rest``.
 
     The numbers (all from ntkcore): ``k`` (T+1, n) the kernel drawn at each step — the finite-step
-    kernel of a push ``eta = ex.step_eta()`` (the example's own gradient step, so ``k[0]`` is its
-    step kernel) over its value at x'; ``spread`` (T+1,); ``shares`` (ntkcore TrainingShares:
-    each parameter's share of k(x', x') at every step, the motion of θ).
+    kernel of a push ``eps = ex.step_eta()`` (as large as the example's own gradient step, so
+    ``k[0]`` is that step's kernel) over its value at x'; ``spread`` (T+1,); ``shares`` (ntkcore
+    TrainingShares: each parameter's share of k(x', x') at every step, the motion of θ).
     """
 
-    old_curve_opacity = 0.5
+    #: the earlier kernels stay drawn, thinner (at full opacity: a faded line would fall under 3:1)
+    old_curve_width = 1.5
     #: the kernel plot's y name (``{x}`` is x'); a subclass drawing other kernels changes it
-    kernel_tex = r"\tilde k(x, {x}) \,/\, \tilde k({x}, {x})"
-    bar_width = 0.36          # data units: each of a parameter's two bars (t = 0, t = T)
+    kernel_tex = r"\tilde k_\varepsilon(x, {x}) \,/\, \tilde k_\varepsilon({x}, {x})"
+    bar_width = 0.36          # data units: each of a parameter's two bars (n = 0, n = T)
     share_y_range = (0, 110, 10)   # percent, with room above a full bar for its label
-    #: the kernel drawn is a finite push of ``eta`` (its steps' words get ``{eta}``); a subclass
+    #: the kernel drawn is a finite push of ``eps`` (its steps' words get ``{eps}``); a subclass
     #: drawing the exact NTK sets False
     pushed = True
 
@@ -107,7 +118,7 @@ class TrainingStory:
         self.spec, self.steps, self.x_obs = ex.model_spec, ex.steps, ex.observation[0]
         self.x_s = fmt_g(self.x_obs)
         self.traj = ex.trajectory()
-        self.eta = ex.step_eta()
+        self.eps = ex.step_eta()     # the push ε of the kernels drawn (as large as the example's gradient step)
         self.k = self.kernels()                                    # (T+1, n)
         self.spread = self.k.max(axis=1) - self.k.min(axis=1)      # (T+1,)
         self.shares = sh = example_training_shares(ex)
@@ -124,17 +135,19 @@ class TrainingStory:
         return example_step_kernels(self.ex)
 
     def kernel_values(self) -> dict:
-        """``{eta}``, the push of the kernels drawn, when they are finite-step kernels."""
-        return {"eta": fmt(self.eta, 3)} if self.pushed else {}
+        """``{eps}``, the push of the kernels drawn, when they are finite-step kernels."""
+        return {"eps": fmt(self.eps, 3)} if self.pushed else {}
 
     def build_kernel_axes(self, k: np.ndarray):
         sc = self.scene
         lo, hi = sc.example.x_range
         y_range = self.kernel_range(k)
         if self.kernel_decimals is None:
-            return sc.labelled_axes((lo, hi, sc.x_tick), y_range, self.kernel_size, self.kernel_center)
-        return sc.framed((lo, hi, sc.x_tick), y_range, self.kernel_size, self.kernel_center,
-                         decimals=self.kernel_decimals)
+            axes = sc.labelled_axes((lo, hi, sc.x_tick), y_range, self.kernel_size, self.kernel_center)
+        else:
+            axes = sc.framed((lo, hi, sc.x_tick), y_range, self.kernel_size, self.kernel_center,
+                             decimals=self.kernel_decimals)
+        return visible_zero_line(axes, sc.theme)
 
     def kernel_curve(self, values, color: str) -> VMobject:
         """A smooth curve whose anchors are exactly the grid points (x, k(x))."""
@@ -144,20 +157,22 @@ class TrainingStory:
     def x_obs_marker(self, axes, x_obs):
         return vertical_marker(axes, x_obs, self.scene.theme.observation)
 
-    def step_counter(self, t: int) -> VGroup:
-        """"step t / T   f(x') = …" in the top-right corner (a fresh Text each step)."""
+    def step_counter(self, n: int) -> VGroup:
+        """"step n / T   f(x') = …" in the top-right corner of the title-safe area (a fresh Text
+        each step)."""
         sc = self.scene
-        f_obs = float(self.traj.f[t, sc.example.obs_index])
+        f_obs = float(self.traj.f[n, sc.example.obs_index])
         group = VGroup(
-            sc.ty.text(sc.label("step_counter", t=t, steps=self.steps), size=sc.ty.CAPTION_SIZE),
+            sc.ty.text(sc.label("step_counter", n=n, t=n, steps=self.steps), size=sc.ty.CAPTION_SIZE),
             sc.ty.text(f"f({self.x_s}) = {fmt(f_obs, 2)}", size=sc.ty.CAPTION_SIZE),
         ).arrange(RIGHT, buff=0.5)
-        return group.to_corner(UR, buff=0.3)
+        w, h = sc.safe_box()
+        return group.move_to([w - 0.05, h - 0.05, 0], aligned_edge=UR)
 
     # ------------------------------------------------------------------ the generic chapter
     def play(self):
         """Every step, with the scene's words for the generic chapter (the your-own-model training
-        chapter): the two largest shares at t = 0 and at the last step (``{largest}``), then
+        chapter): the two largest shares at n = 0 and at the last step (``{largest}``), then
         :meth:`play_generic_reason`."""
         sh, spec = self.shares, self.spec
         s0, s1 = sh.shares[0], sh.shares[-1]
@@ -184,12 +199,12 @@ class TrainingStory:
                        moved_end=fmt(th1[m], 2), **values)
 
     # ------------------------------------------------------------------ steps
-    def play_title(self, variant: str | None = None, **values):
-        """The title card: the example's title and formula, the script's ``[steps.title]``."""
-        self.scene.play_title_card(self.spec.latex or None, title=self.ex.title, variant=variant, **values)
+    def play_title(self, variant: str | None = None, title: str | None = None, **values):
+        """The title card: ``title`` (else the example's) and the formula, the script's ``[steps.title]``."""
+        self.scene.play_title_card(self.spec.latex or None, title=title or self.ex.title, variant=variant, **values)
 
     def play_panels(self, key: str = "panels", variant: str | None = None, **values):
-        """The function at t = 0 on the left, x' marked, the step counter."""
+        """The function at n = 0 on the left, x' marked, the step counter."""
         sc, ex, x_s, T = self.scene, self.ex, self.x_s, self.steps
         head = sc.heading(self.heading_text)
         self.f_labels = sc.axis_labels("f(x)")
@@ -205,7 +220,7 @@ class TrainingStory:
         self.f_panel += [sc.axes, self.f_labels, sc.dots, self.f_marker, self.obs_label]
 
     def play_first_kernel(self, key: str = "first_kernel", variant: str | None = None, **values):
-        """The kernel plot and the kernel at t = 0."""
+        """The kernel plot and the kernel at n = 0."""
         sc, x_s = self.scene, self.x_s
         ka = sc.kernel_axes
         self.k_labels = VGroup(
@@ -218,35 +233,44 @@ class TrainingStory:
             sc.play(FadeIn(ka), FadeIn(self.k_labels), FadeIn(self.k_marker), run_time=0.8)
             sc.play(Create(sc.kernel_curves[0]), run_time=1.2)
 
+    def place_ghost_label(self, label, ghosts):
+        """Where "f at n = 0" goes: above the plot's bottom right corner (a scene may move it)."""
+        sc = self.scene
+        label.next_to(sc.c2p(self.ex.grid[-1], sc.axes.y_range[0]), UP, buff=0.4).align_to(ghosts, RIGHT)
+
+    def step_run_time(self, n: int) -> float:
+        """Seconds of training step ``n`` (the first ones slower, so the eye finds what moves)."""
+        return 0.9 if n <= 2 else 0.5
+
     def play_training(self, key: str = "training", variant: str | None = None, extra: Callable | None = None,
                       **values):
-        """Train step by step; the dots move, and every step's kernel is drawn (older ones faded).
-        ``extra(t)`` may add animations to step ``t`` (e.g. a marker that follows a parameter)."""
+        """Train step by step; the dots move, and every step's kernel is drawn (older ones thinner).
+        ``extra(n)`` may add animations to step ``n`` (e.g. a marker that follows a parameter)."""
         sc, ex, T = self.scene, self.ex, self.steps
-        ghosts = sc.dots.copy().set_color(sc.theme.moved_dot).set_opacity(0.45)
+        ghosts = sc.dots.copy().set_color(sc.theme.moved_dot)
         ghost_label = sc.ty.text(sc.label("f_at_start"), size=sc.ty.LABEL_SIZE, color=sc.theme.moved_dot)
-        ghost_label.next_to(sc.c2p(ex.grid[-1], sc.axes.y_range[0]), UP, buff=0.4).align_to(ghosts, RIGHT)
+        self.place_ghost_label(ghost_label, ghosts)
         self.f_panel += [ghosts, ghost_label]
+        self.ghosts = ghosts
         with sc.step(key, variant, steps=T, **self.kernel_values(), **values):
             sc.add(ghosts)
             sc.bring_to_front(sc.dots)
             sc.play(FadeIn(ghost_label), run_time=0.4)
-            for t in range(1, T + 1):
-                target = [sc.c2p(x, y) for x, y in zip(ex.grid, self.traj.f[t])]
-                new_counter = self.step_counter(t)
-                run_time = 1.0 if t <= 3 else 0.65
+            for n in range(1, T + 1):
+                target = [sc.c2p(x, y) for x, y in zip(ex.grid, self.traj.f[n])]
+                new_counter = self.step_counter(n)
                 # the counter is swapped at once (a counter ticks; it does not fade)
                 sc.remove(self.counter)
                 sc.add(new_counter)
                 self.counter = new_counter
                 sc.play(
                     *[dot.animate.move_to(pt) for dot, pt in zip(sc.dots, target)],
-                    sc.kernel_curves[t - 1].animate.set_stroke(opacity=self.old_curve_opacity, width=3),
-                    Create(sc.kernel_curves[t]),
-                    *(extra(t) if extra else []),
-                    run_time=run_time,
+                    sc.kernel_curves[n - 1].animate.set_stroke(width=self.old_curve_width),
+                    Create(sc.kernel_curves[n]),
+                    *(extra(n) if extra else []),
+                    run_time=self.step_run_time(n),
                 )
-                sc.wait(0.15)   # a beat between steps
+                sc.wait(0.1)   # a beat between steps
 
     def play_compare(self, key: str = "compare", **values):
         """Only the first and the last kernel, labelled; the spread (max − min) of both (the
@@ -254,19 +278,19 @@ class TrainingStory:
         sc, T = self.scene, self.steps
         middle = sc.kernel_curves[1:T]
         first, last = sc.kernel_curves[0], sc.kernel_curves[T]
-        self.first_label = sc.ty.text("t = 0", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[0], weight="BOLD")
-        self.last_label = sc.ty.text(f"t = {T}", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[T], weight="BOLD")
+        self.first_label = sc.ty.text("n = 0", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[0], weight="BOLD")
+        self.last_label = sc.ty.text(f"n = {T}", size=sc.ty.LABEL_SIZE, color=sc.kernel_colors[T], weight="BOLD")
         self.place_step_labels(self.first_label, self.last_label, self.k)
         sp = self.spread
         with sc.step(key, None if sp[T] < sp[0] else "steeper", spread_start=fmt(sp[0], 2),
                      spread_end=fmt(sp[T], 2), steps=T, **values):
             sc.play(*[FadeOut(c) for c in middle],
-                    first.animate.set_stroke(opacity=1, width=5), last.animate.set_stroke(width=5),
+                    first.animate.set_stroke(width=5), last.animate.set_stroke(width=5),
                     FadeIn(self.first_label), FadeIn(self.last_label), run_time=1.2)
 
     # ------------------------------------------------------------------ the shares of k(x', x')
     def share_categories(self) -> list:
-        """``[(label, share at t = 0, share at T, parameter index or None), …]``, one per bar pair."""
+        """``[(label, share at n = 0, share at T, parameter index or None), …]``, one per bar pair."""
         sh, spec = self.shares, self.spec
         keep, r0, r1 = largest_shares(sh.shares[0], sh.shares[-1])
         cats = [(param_symbol(spec, i), float(sh.shares[0, i]), float(sh.shares[-1, i]), i) for i in keep]
@@ -345,28 +369,47 @@ class TrainingStory:
         return group
 
     def play_shares_start(self, key: str = "shares_start", variant: str | None = None, label_params=(), **values):
-        """The function plot leaves; each parameter's share of k(x', x') at t = 0 (purple bars).
-        ``label_params`` (parameter indices) get their percentages printed, at t = 0 here and at
+        """The function plot leaves; each parameter's share of k(x', x') at n = 0 (purple bars).
+        ``label_params`` (parameter indices) get their percentages printed, at n = 0 here and at
         the last step in :meth:`play_shares_end`."""
         sc = self.scene
-        self.placed_labels = []
-        self.share_plot = sp = self.build_share_plot()
-        labels0 = self.value_labels("start", label_params)
-        self.labels_end = self.value_labels("end", label_params)
-        self.legend_start = legend_row(sc.ty, sc.kernel_colors[0], "t = 0", stroke_width=10)
-        self.legend_end = legend_row(sc.ty, sc.kernel_colors[-1], f"t = {self.steps}", stroke_width=10)
-        legend = self.legend([self.legend_start, self.legend_end])
-        self.share_value_labels = [labels0, self.labels_end]
+        sp, labels0 = self.prepare_shares(label_params)
         with sc.step(key, variant, x=self.x_s, **values):
             sc.play(*[FadeOut(m) for m in self.f_panel], run_time=0.7)
             sc.play(FadeIn(sp["axes"]), FadeIn(sp["labels"]), run_time=0.8)
             sc.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in sp["start"]], lag_ratio=0.1),
                     FadeIn(self.legend_start), run_time=1.2)
             sc.play(FadeIn(labels0), run_time=0.5)
-        self.legend_group = legend
+
+    def prepare_shares(self, label_params=()):
+        """The share plot, its percent labels (of the parameters ``label_params``) and legend, not yet
+        shown.  Returns (the plot's parts, the labels of the n = 0 row)."""
+        sc = self.scene
+        self.placed_labels = []
+        self.share_plot = sp = self.build_share_plot()
+        labels0 = self.value_labels("start", label_params)
+        self.labels_end = self.value_labels("end", label_params)
+        self.legend_start = legend_row(sc.ty, sc.kernel_colors[0], "n = 0", stroke_width=10)
+        self.legend_end = legend_row(sc.ty, sc.kernel_colors[-1], f"n = {self.steps}", stroke_width=10)
+        self.legend_group = self.legend([self.legend_start, self.legend_end])
+        self.share_value_labels = [labels0, self.labels_end]
+        return sp, labels0
+
+    def play_shares_both(self, key: str = "shares", variant: str | None = None, label_params=(), **values):
+        """The function plot leaves; each parameter's share of k(x', x') at n = 0 (purple bars) and at
+        the last step (orange bars) beside them, in one step."""
+        sc = self.scene
+        sp, labels0 = self.prepare_shares(label_params)
+        with sc.step(key, variant, x=self.x_s, steps=self.steps, **values):
+            sc.play(*[FadeOut(m) for m in self.f_panel], run_time=0.6)
+            sc.play(FadeIn(sp["axes"]), FadeIn(sp["labels"]), run_time=0.6)
+            sc.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in sp["start"]], lag_ratio=0.1),
+                    FadeIn(self.legend_start), FadeIn(labels0), run_time=1.0)
+            sc.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in sp["end"]], lag_ratio=0.1),
+                    FadeIn(self.legend_end), FadeIn(self.labels_end), run_time=1.0)
 
     def play_shares_end(self, key: str = "shares_end", variant: str | None = None, **values):
-        """The shares at the last step (orange bars) beside those at t = 0."""
+        """The shares at the last step (orange bars) beside those at n = 0."""
         sc = self.scene
         labels1 = self.labels_end
         with sc.step(key, variant, steps=self.steps, **values):
