@@ -34,9 +34,13 @@ def _floats(a) -> list:
     return [float(v) for v in np.asarray(a, dtype=np.float64)]
 
 
+ZERO = 1e-12
+
+
 def plain(value, digits: int = FACT_DIGITS):
-    """``value`` as JSON-able plain data, floats rounded to ``digits`` significant digits (no −0.0):
-    NumPy scalars and arrays become numbers and lists, tuples become lists."""
+    """``value`` as JSON-able plain data, floats rounded to ``digits`` significant digits (no −0.0;
+    a magnitude under ``ZERO`` = 1e-12 is the float64 round-off of a zero in these O(1) quantities
+    and reads 0): NumPy scalars and arrays become numbers and lists, tuples become lists."""
     if value is None or isinstance(value, (bool, np.bool_, str)):
         return bool(value) if isinstance(value, np.bool_) else value
     if isinstance(value, (int, np.integer)):
@@ -46,7 +50,7 @@ def plain(value, digits: int = FACT_DIGITS):
         if not math.isfinite(v):
             return v
         r = float(f"{v:.{digits}g}")
-        return 0.0 if r == 0 else r
+        return 0.0 if abs(r) < ZERO else r
     if isinstance(value, dict):
         return {str(k): plain(v, digits) for k, v in value.items()}
     if isinstance(value, np.ndarray):

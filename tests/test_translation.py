@@ -95,8 +95,8 @@ def test_a_longer_translation_still_fits(wide_data, scripts, tmp_path, name):
 
 
 def test_inserting_a_step_leaves_the_other_ids_recordings_and_cache(chapter_scene, tmp_path):
-    """lookup_table with one more step between its first two: a copy of the chapter's script with
-    an entry added, and a subclass that says it before the observation."""
+    """lookup_table with one more step before its observation: a copy of the chapter's script with
+    an entry added, and a subclass that says it just before the observation's step."""
     from pipeline.narration import recordings, voice
     from media_helpers import make_wav
 
@@ -110,9 +110,10 @@ def test_inserting_a_step_leaves_the_other_ids_recordings_and_cache(chapter_scen
     (tmp_path / "inserted_chapter.py").write_text(
         f"from {ch.module} import {ch.scene} as Base\n\n\n"
         f"class {ch.scene}(Base):\n"
-        "    def show_observation(self, *args, **kwargs):\n"
-        "        self.say('inserted')\n"
-        "        return super().show_observation(*args, **kwargs)\n", encoding="utf-8")
+        "    def step(self, key, *args, **kwargs):\n"
+        "        if key == 'observation':\n"
+        "            self.say('inserted')\n"
+        "        return super().step(key, *args, **kwargs)\n", encoding="utf-8")
     sys.path.insert(0, str(tmp_path))
     try:
         from scene_helpers import construct, recording
@@ -123,6 +124,8 @@ def test_inserting_a_step_leaves_the_other_ids_recordings_and_cache(chapter_scen
     old = {s.id: s for s in before.steps}
     new = {s.id: s for s in after.steps}
     assert set(new) == set(old) | {f"{name}.inserted"}
+    ids = list(new)
+    assert ids.index(f"{name}.inserted") == ids.index(f"{name}.observation") - 1   # where it was put
     assert [k for k in new if k in old] == list(old)                    # the others in the same order
     assert all((new[i].caption, new[i].narration) == (old[i].caption, old[i].narration) for i in old)
     # a lecturer's recordings land on the same steps, and the voice cache keys on the same lines
