@@ -125,11 +125,12 @@ fi
 ensure_apt "${BASE_PKGS[@]}"
 extras=""
 case " $needs " in *" voice "*) extras="voice" ;; esac   # the narrated edition's offline voice
+case " $needs " in *" plot "*) extras="${extras:+$extras,}plot" ;; esac   # report --plot: matplotlib
 ensure_venv "$extras"
-[ "${1:-}" = test ] && ensure_browser
 for need in $needs; do
   case "$need" in
     revealjs) ensure_revealjs ;;
+    browser) ensure_browser ;;
   esac
 done
 exec "$VENV/bin/python" -m pipeline "$@"

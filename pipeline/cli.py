@@ -367,6 +367,10 @@ def needs(args: argparse.Namespace) -> list:
     out = ["venv"]
     if args.command == "slides" and "html" in (args.to or ["html"]):
         out.append("revealjs")
+    if args.command == "report" and getattr(args, "plot", None):
+        out.append("plot")                # matplotlib draws the figures
+    if args.command == "test":            # the slides tests make an HTML deck and open it in a browser
+        out += ["revealjs", "browser"]
     if args.command == "narrated" or (args.command == "bench" and getattr(args, "narrated", False)):
         out.append("voice")
     return out

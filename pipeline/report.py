@@ -47,8 +47,7 @@ def plot(args, experiment, theme=None) -> int:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        _stderr("error: --plot draws with matplotlib, which is not installed: pip install -e '.[notebook]' "
-                "(or '.[test]')")
+        _stderr("error: --plot draws with matplotlib, which is not installed: ./render.sh report --plot installs it (or pip install -e '.[plot]')")
         return 2
     try:
         settings, _ = load(args)

@@ -33,7 +33,7 @@ __all__ = [
     "srgb_to_linear", "linear_to_srgb", "hex_to_rgb", "rgb_to_hex", "lab", "delta_e00",
     "min_difference", "ramp", "ramp_samples", "RAMP_SPACE", "RAMPS",
     "DEFAULT_PALETTE", "TEXT_ROLES", "LINE_ROLES", "DECORATIVE_ROLES", "DISTINGUISHABLE_PAIRS",
-    "CO_OCCURRING_PAIRS", "CO_OCCURRING_MIN_DELTA_E", "difference", "render_swatch", "VISIONS",
+    "CO_OCCURRING_PAIRS", "CO_OCCURRING_MIN_DELTA_E", "difference", "VISIONS",
     "TEXT_CONTRAST", "LINE_CONTRAST", "MIN_DELTA_E", "RAMP_SAMPLES", "check_theme",
 ]
 
@@ -463,60 +463,3 @@ def check_theme(colours: dict, background_key: str = "background", *,
                                       f"ΔE00 {d:.1f} under {seen}; must be at least {min_delta_e:g} "
                                       f"(normal vision, protanopia and deuteranopia)"))
     return problems
-
-
-# ---------------------------------------------------------------------------------------------
-# A swatch image to look at (Pillow, imported only here)
-# ---------------------------------------------------------------------------------------------
-
-def render_swatch(path: str, colours: dict | None = None, background_key: str = "background",
-                  visions=(None, "protanopia", "deuteranopia")) -> str:
-    """Write a PNG: every role as a thick line and as text on the background, one column per vision
-    (normal and simulated), then the two ramps at their 11 check points.  Returns ``path``.
-
-    ``python -m scenes.colour /tmp/palette.png`` renders the default palette.
-    """
-    from PIL import Image, ImageDraw, ImageFont   # only here: the module stays numpy-only on import
-
-    colours = dict(DEFAULT_PALETTE if colours is None else colours)
-    bg = colours[background_key]
-    roles = [r for r in colours if r != background_key]
-    try:
-        font = ImageFont.load_default(size=22)
-        small = ImageFont.load_default(size=16)
-    except TypeError:                              # Pillow < 10.1: a fixed bitmap font
-        font = small = ImageFont.load_default()
-
-    col_w, row_h, top, left = 560, 46, 60, 10
-    ramp_rows = len(RAMPS)
-    height = top + row_h * (len(roles) + ramp_rows) + 40
-    img = Image.new("RGB", (left + col_w * len(visions), height), bg)
-    draw = ImageDraw.Draw(img)
-    for j, kind in enumerate(visions):
-        x0 = left + j * col_w
-        title = "normal vision" if kind is None else kind
-        draw.text((x0 + 8, 16), title, fill=simulate(colours.get("ink", "#000000"), kind), font=font)
-        for i, role in enumerate(roles):
-            y = top + i * row_h
-            c = simulate(colours[role], kind)
-            draw.line([(x0 + 8, y + row_h // 2), (x0 + 128, y + row_h // 2)], fill=c, width=8)
-            ratio = contrast_ratio(colours[role], bg)
-            draw.text((x0 + 144, y + 8), f"{role}  {colours[role].upper()}  {_fmt_ratio(ratio)}", fill=c, font=font)
-        for k, (start, end) in enumerate(RAMPS):
-            y = top + (len(roles) + k) * row_h
-            if start not in colours or end not in colours:
-                continue
-            samples = ramp_samples(colours[start], colours[end])
-            for s, c in enumerate(samples):
-                xs = x0 + 8 + s * 24
-                draw.line([(xs, y + 6), (xs, y + row_h - 6)], fill=simulate(c, kind), width=14)
-            draw.text((x0 + 8 + len(samples) * 24 + 8, y + 12), f"{start} -> {end}",
-                      fill=simulate(colours.get("ink", "#000000"), kind), font=small)
-    img.save(path)
-    return path
-
-
-if __name__ == "__main__":   # pragma: no cover - a tool to look at the palette
-    import sys
-
-    print(render_swatch(sys.argv[1] if len(sys.argv) > 1 else "/tmp/palette.png"))

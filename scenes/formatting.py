@@ -44,9 +44,17 @@ def percent(v: float) -> str:
     return f"{fmt(100 * v, 0 if v >= 0.1 else 1)}%"
 
 
+_FROM_SUPERSCRIPT = {v: k for k, v in zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")}
+
+
 def tex_num(s: str) -> str:
-    """A formatted number for MathTex: the shared template has no unicode, so a plain minus."""
-    return s.replace("−", "-")
+    """A formatted number for MathTex: the shared template has no unicode, so a plain minus and
+    ``3.84\\times 10^{6}`` for ``3.84×10⁶``."""
+    s = s.replace("−", "-")
+    if "×10" in s:
+        mantissa, power = s.split("×10", 1)
+        s = mantissa + r"\times 10^{" + "".join(_FROM_SUPERSCRIPT.get(c, c) for c in power) + "}"
+    return s
 
 
 def line_formula(xs, f) -> str | None:

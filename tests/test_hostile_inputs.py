@@ -5,10 +5,12 @@ nothing a setting inside the limits allows crashes a render.  Fast: no chapter i
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.cli import main
@@ -252,3 +254,41 @@ def test_6_the_estimate_grows_as_the_work_does():
     assert cost.estimate(twice, DEFAULTS.gp, ["init_band"]).seconds == pytest.approx(2 * base)
     wider = WideSettings(widths=tuple(2 * w for w in DEFAULTS.wide.widths))
     assert cost.estimate(wider, DEFAULTS.gp, ["init_band"]).seconds == pytest.approx(4 * base)   # w² per layer
+
+
+# --------------------------------------------------------------------------- 0: what validation accepts, draws
+
+EXTREMES = [   # (chapter, settings) at the edges validation allows for an example's numbers
+    ("linear", "[examples.linear]\ntheta0 = [1e150, 1e150]\n"),
+    ("linear", "[examples.linear]\ntheta0 = [1e-150, -1e-150]\nobservation = [20.0, 1e9]\nlr = 1e-12\n"),
+    ("reparametrized", "[examples.reparametrized]\ntheta0 = [1e8, -1e7]\nobservation = [-10.0, 1e9]\n"),
+]
+
+
+@pytest.mark.chapter
+@pytest.mark.parametrize("name, text", EXTREMES, ids=["linear-huge", "linear-tiny-far-target", "reparametrized-large"])
+def test_0_what_validation_accepts_every_caption_says(name, text, tmp_path):
+    """Settings validation accepts these, so the chapter builds: every caption is filled, and every
+    number in it reads as a finite number (no 'nan', 'inf', no parse of a formatted text)."""
+    from ntkcore.settings import load_settings_text
+    from scene_helpers import build_chapter, numbers_in
+    from scenes.runtime import Runtime
+
+    load_settings_text(text, "extreme.toml")                  # accepted (a SettingsError would fail here)
+    cfg = tmp_path / "extreme.toml"
+    cfg.write_text(text)
+    rt = Runtime(settings_file=str(cfg), data={}, save_slides=False).write(tmp_path / "runtime.json")
+    scene = build_chapter(name, rt)
+    assert len(scene.steps) >= 3
+    for step in scene.steps:
+        for words in (step.caption, step.narration):
+            assert "{" not in words and not re.search(r"\b(nan|inf)\b", words, re.I), words
+            assert all(np.isfinite(v) for v in numbers_in(words)), words
+
+
+@pytest.mark.parametrize("v, tex", [(1e8, r"1.00\times 10^{8}"), (-2.5e-7, r"-2.50\times 10^{-7}"), (-3.2, "-3.2")])
+def test_0_a_huge_or_tiny_number_reaches_latex_as_latex(v, tex):
+    """A number fmt_g writes 1.00×10⁸ on a caption goes into a formula without unicode (the TeX
+    template has none: 'Unicode character ⁸' was a LaTeX error)."""
+    from scenes.formatting import fmt_g, tex_num
+    assert tex_num(fmt_g(v)) == tex

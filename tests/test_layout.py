@@ -29,8 +29,8 @@ def test_captions_stay_long_enough_and_never_overlap(chapter_scene, name):
     cues = chapter_scene(name).subtitle_cues
     assert cues
     for start, end, text in cues:
+        # max(2 s, words / 2.5 s): so also never more than 2.5 words a second (the subtitles' 2.6)
         assert end - start >= reading_seconds(text) - 1e-6, f"{text!r}: {end - start:.2f} s on screen"
-        assert len(text.split()) / (end - start) <= 2.6, text
     for (_, end, _), (start, _, _) in zip(cues, cues[1:]):
         assert end <= start + 1e-9
 
