@@ -32,6 +32,7 @@ COMMANDS = {
     "new-chapter": "add a chapter: write a working chapter file, its script and its test, and put it in the story",
     "report": "print the numbers behind the scenes as JSON",
     "settings": "print the default settings as a complete settings file (TOML)",
+    "readme": "rewrite README.md's chapter table (each chapter's length, full and lecture cut) from the last render",
     "bench": "measure render and NTK speed; writes media/bench.json",
     "test": "run the test suite (arguments go to pytest)",
     "setup": "only install what is missing",
@@ -213,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_slow(p)
 
     sub.add_parser("settings", help=COMMANDS["settings"], description=COMMANDS["settings"] + ".")
+    p = sub.add_parser("readme", help=COMMANDS["readme"], description=COMMANDS["readme"] + ".")
+    add_media(p)
 
     p = sub.add_parser("bench", help=COMMANDS["bench"], description=COMMANDS["bench"] + ".")
     add_quality(p, default=None)
@@ -421,6 +424,11 @@ def run(args) -> int:
             pytest_args.remove("--quick")
             pytest_args = ["-m", "quick", *pytest_args]
         return pytest.main(pytest_args)
+    if cmd == "readme":
+        from pathlib import Path
+
+        from pipeline.readme import main as readme
+        return readme(Path(args.media_dir).resolve() if getattr(args, "media_dir", None) else None)
     if cmd == "settings":
         from pipeline.settings_file import shipped_defaults
         sys.stdout.write(shipped_defaults())

@@ -343,7 +343,8 @@ class ChapterScene(FrameClockMixin, Slide):
             return
         path = Path(path)
         record = {"chapter": self.chapter_id, "seconds": end,
-                  "steps": [{"id": s.id, "caption": s.caption, "notes": s.narration, "start": s.start, "end": s.end}
+                  "steps": [{"id": s.id, "caption": s.caption, "notes": s.narration, "begin": s.begin, "start": s.start,
+                             "end": s.end}
                             for s in shown]}
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.stem + ".steps.partial.json")
