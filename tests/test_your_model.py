@@ -383,3 +383,29 @@ def test_nice_range_ticks_and_negative_runs():
     assert lo <= 0.001 and hi >= 0.0032 and step < 0.001
     assert negative_runs(np.array([1, -1, -2, 0.5, -0.1, 1])) == [(1, 2), (4, 4)]
     assert negative_runs(np.array([-1.0, 2.0, -3.0])) == [(0, 0), (2, 2)]
+
+
+def poly_features(theta, x):
+    """Linear in θ, nonlinear in x: f(x; θ) = θ₁·(x/10)² + θ₂·x/10 + θ₃."""
+    return theta[0] * (x / 10) ** 2 + theta[1] * x / 10 + theta[2]
+
+
+def test_a_model_linear_in_theta_says_its_kernels_are_identical(kernel_scene):
+    """For a model linear in θ every push gives the exact kernel (the finite-step kernel is J·Jᵀ for
+    any ε, checked here independently of the scene), and the chapter says 'identical' instead of
+    'differs by up to 0.00'; the tanh network's kernels really differ, and it says by how much."""
+    ex = ntkcore.Example(name="poly", title="Your model: features", theta0=(1.0, 2.0, 3.0), x_range=(-10, 20),
+                         observation=(10.0, 50.0), lr=0.003, ascent_lr=0.05, steps=3,
+                         model=ntkcore.ModelSpec(f=poly_features, n_params=3, latex=r"f = \theta_1 x^2 + \theta_2 x + \theta_3"))
+    xs = np.arange(-10.0, 21.0)
+    j = np.stack([(xs / 10) ** 2, xs / 10, np.ones_like(xs)], axis=1)      # ∇θ f by hand: it is linear in θ
+    theta0 = jnp.asarray(ex.theta0, dtype=jnp.float64)
+    for eta in (1.0, 0.01):
+        k = np.asarray(ntkcore.finite_step_kernel(poly_features, theta0, xs, 10.0, eta))
+        np.testing.assert_allclose(k, j @ j[20], rtol=1e-9, atol=1e-9)
+    scene = construct(recording(type("PolyKernel", (M.TanhKernel,), {"example": ex})))
+    said = step_of(scene, "exact").caption
+    assert "identical" in said and "differs" not in said
+    tanh = step_of(kernel_scene, "exact").caption
+    assert "differs" in tanh and "identical" not in tanh
+
