@@ -182,7 +182,7 @@ def bench(args) -> int:
     report["chapters"] = chapters
 
     print("\n== Manim overhead: one chapter against a bare Manim scene of the same timeline", flush=True)
-    from pipeline.overhead import measure
+    from pipeline.bench.overhead import measure
     report.update(measure("lookup_table", MEDIA / "bench" / "overhead", repeats=3))
 
     if getattr(args, "narrated", False):

@@ -8,7 +8,7 @@ play a ``Transform`` of the animated ones from their state before to their state
 run time, over the same static picture — with no JAX, no ntkcore, no caption logic, no slides.  Both
 are rendered with ``--disable_caching`` at the same quality, alternating, and the medians compared.
 
-    python -m pipeline.overhead record CHAPTER OUT.pkl      # (child process) the timeline
+    python -m pipeline.bench.overhead record CHAPTER OUT.pkl      # (child process) the timeline
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def record(chapter_name: str, out: Path) -> None:
         pickle.dump(timeline, fh)
 
 
-BARE = '''"""A bare Manim scene replaying a chapter's timeline (written by pipeline/overhead.py)."""
+BARE = '''"""A bare Manim scene replaying a chapter's timeline (written by pipeline/bench/overhead.py)."""
 import pickle
 from pathlib import Path
 
@@ -98,7 +98,7 @@ def measure(chapter_name: str, work: Path, repeats: int = 3, quality: str = "l")
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "JAX_PLATFORMS": "cpu"}
     timeline = work / "bare_scene.pkl"
-    subprocess.run([sys.executable, "-m", "pipeline.overhead", "record", chapter_name, str(timeline)],
+    subprocess.run([sys.executable, "-m", "pipeline.bench.overhead", "record", chapter_name, str(timeline)],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     bare = work / "bare_scene.py"
     bare.write_text(BARE)
@@ -123,4 +123,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["record"] and len(sys.argv) == 4:
         record(sys.argv[2], Path(sys.argv[3]))
         sys.exit(0)
-    sys.exit("usage: python -m pipeline.overhead record CHAPTER OUT.pkl")
+    sys.exit("usage: python -m pipeline.bench.overhead record CHAPTER OUT.pkl")
