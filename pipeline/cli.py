@@ -222,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="CHAPTER", help="also cProfile this chapter's render")
     p.add_argument("--skip-ntk", action="store_true", help="skip the NTK timings")
     p.add_argument("--narrated", action="store_true", help="also time the narrated edition at -ql (cold voice cache)")
+    p.add_argument("--quick", action="store_true",
+                   help="three short chapters, no NTK timings: a few minutes on 2 cores (media/bench_quick.json)")
 
     p = sub.add_parser("test", help=COMMANDS["test"], description=COMMANDS["test"] + ".", add_help=False)
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)

@@ -98,8 +98,13 @@ def relu_timings(n: int = 1000, repeats: int = 7) -> dict:
             "relu_kernels_speedup": old / new}
 
 
+#: ``bench --quick``: three short chapters, for contributors (same keys as the full benchmark)
+QUICK = ("opening", "lookup_table", "linear")
+CHOSEN: list = []     # the chapters this run benchmarks (all, or QUICK)
+
+
 def bench_options(quality: str) -> Options:
-    return Options(chapters=list(CHAPTERS), quality=quality, config=str(BENCH_CONFIG))
+    return Options(chapters=list(CHOSEN or CHAPTERS), quality=quality, config=str(BENCH_CONFIG))
 
 
 def pipeline(quality: str, fresh: bool) -> dict:
@@ -136,16 +141,63 @@ def profile(chapter: str, quality: str = "l", top: int = 20) -> str:
     import pstats
     buf = io.StringIO()
     pstats.Stats(str(out), stream=buf).sort_stats("cumulative").print_stats(top)
-    return buf.getvalue()
+    return buf.getvalue(), profile_split(out)
+
+
+#: Where a frame's time goes: the first rule whose text is in a profiled function's file name wins.
+PROFILE_PARTS = (
+    ("encoding and joining", ("scene_file_writer", "/av/", "pipeline/stitch", "pipeline/media")),
+    ("cairo: paths and rasterisation", ("camera/", "cairo")),
+    ("TeX and text", ("tex_file_writing", "text_mobject", "tex_mobject", "svg_mobject", "manimpango")),
+    ("updates and interpolation", ("manim/animation/", "manim/mobject/", "manim/utils/")),
+    ("scene construction (ours and ntkcore)", ("/scenes/", "/ntkcore/", "/jax/", "/jaxlib/")),
+)
+
+
+def profile_split(prof_file) -> dict:
+    """``{part: seconds}``: the profile's own time (tottime) of every function, summed by
+    :data:`PROFILE_PARTS` (the rest is "other": manim's scene loop, Python itself)."""
+    import pstats
+    stats = pstats.Stats(str(prof_file)).stats
+    out = {name: 0.0 for name, _ in PROFILE_PARTS}
+    out["other"] = 0.0
+    for (filename, _, _), (_, _, tottime, _, _) in stats.items():
+        part = next((name for name, keys in PROFILE_PARTS if any(k in filename for k in keys)), "other")
+        out[part] += tottime
+    return out
+
+
+def simulated_wall(costs, cores: int) -> float:
+    """The wall time of rendering jobs of ``costs`` (seconds of one core each) on ``cores`` cores,
+    longest first, each to the core that frees first (the render's own schedule)."""
+    import heapq
+    free = [0.0] * max(1, cores)
+    for c in sorted(costs, reverse=True):
+        t = heapq.heappop(free)
+        heapq.heappush(free, t + c)
+    return max(free)
+
+
+def scaling(chapters: list[dict], quality: str = "l") -> dict:
+    """Expected wall time on 2, 16 and 64 cores from the measured per-chapter render times (a
+    chapter is the unit of work, so from 13 cores on the longest chapter bounds the wall time)."""
+    costs = [c["render_seconds"] for c in chapters if c["quality"] == quality and not c.get("cached")]
+    if not costs:
+        return {}
+    return {"simulated_wall_seconds": {str(n): simulated_wall(costs, n) for n in (2, 16, 64)},
+            "total_core_seconds": sum(costs), "longest_chapter_seconds": max(costs)}
 
 
 def bench(args) -> int:
     """The benchmark of a parsed command line (``args.quality``: "h" also times -qh)."""
+    quick = bool(getattr(args, "quick", False))
+    CHOSEN[:] = [by_name()[n] for n in QUICK] if quick else list(CHAPTERS)
     report = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                          "python": platform.python_version(), "processor": platform.processor()}}
+                          "python": platform.python_version(), "processor": platform.processor()},
+              "quick": quick, "chapters_benchmarked": [c.name for c in CHOSEN]}
     t_bench = time.perf_counter()
 
-    if not args.skip_ntk:
+    if not args.skip_ntk and not quick:
         print("== NTK of a width-4096 ReLU net on 41 inputs", flush=True)
         # In a child process: its gigabytes of Jacobian are gone before the renders start (forked
         # render processes would otherwise report the parent's memory as their peak).
@@ -180,10 +232,11 @@ def bench(args) -> int:
         report.update({"render_seconds_qh": full_qh["seconds"],
                        "rtf_qh": full_qh["seconds"] / video_seconds})
     report["chapters"] = chapters
+    report["scaling_ql"] = scaling(chapters, "l")
 
     print("\n== Manim overhead: one chapter against a bare Manim scene of the same timeline", flush=True)
     from pipeline.bench.overhead import measure
-    report.update(measure("lookup_table", MEDIA / "bench" / "overhead", repeats=3))
+    report.update(measure("lookup_table", MEDIA / "bench" / "overhead", repeats=1 if quick else 3))
 
     if getattr(args, "narrated", False):
         print("\n== Narrated edition at -ql, empty voice cache and manim cache", flush=True)
@@ -202,11 +255,15 @@ def bench(args) -> int:
 
     if args.profile:
         print(f"\n== cProfile of {args.profile}", flush=True)
-        report["profile_top"] = profile(args.profile)
+        report["profile_top"], split = profile(args.profile, "h" if qh else "l")
+        report["profile_split_seconds"] = split
         print(report["profile_top"])
+        whole = sum(split.values()) or 1.0
+        for part, sec in sorted(split.items(), key=lambda kv: -kv[1]):
+            print(f"  {part:<40} {sec:7.1f} s  {100 * sec / whole:5.1f} %")
 
     report["bench_seconds"] = time.perf_counter() - t_bench
-    out = MEDIA / "bench.json"
+    out = MEDIA / ("bench_quick.json" if quick else "bench.json")
     out.write_text(json.dumps(report, indent=2))
 
     print("\nchapter            q    video s  render s   RTF  peak MB")
@@ -226,7 +283,12 @@ def bench(args) -> int:
         print(f"narrated edition at -ql: {report['render_seconds_narrated_ql']:.1f} s for "
               f"{report['video_seconds_narrated']:.1f} s (RTF {report['rtf_narrated_ql']:.2f}, target <= 0.4); "
               f"synthesis {report['synthesis_per_speech_second']:.2f} s per second of speech (target <= 0.25)")
-    if not args.skip_ntk:
+    sim = report["scaling_ql"].get("simulated_wall_seconds")
+    if sim:
+        print("expected -ql wall time by cores (chapters as units, longest first): "
+              + ", ".join(f"{n} cores {t:.0f} s" for n, t in sim.items())
+              + f"; the longest chapter alone {report['scaling_ql']['longest_chapter_seconds']:.0f} s")
+    if "ntk_structured_seconds" in report:
         print(f"relu_kernels 1000x1000: {report['relu_kernels_seconds'] * 1e3:.1f} ms "
               f"({report['relu_kernels_speedup']:.1f}x the arccos form)")
         print(f"NTK {report['parameters'] / 1e6:.1f} M parameters, {report['inputs']} inputs: structured "
@@ -236,8 +298,9 @@ def bench(args) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--ntk-only"]:
+def main(argv) -> int:
+    """``python -m pipeline.bench --ntk-only``: the NTK timings as one JSON line (a child process)."""
+    if argv == ["--ntk-only"]:
         print(json.dumps(ntk_timings()))
-        sys.exit(0)
+        return 0
     sys.exit("usage: ./render.sh bench [-qh] [--profile CHAPTER] [--skip-ntk]")
