@@ -15,7 +15,7 @@ The maths behind each line is in the docstrings of the constants; the chapters' 
 
 from __future__ import annotations
 
-from manim import FadeIn, FadeOut, MathTex, TransformMatchingTex
+from manim import FadeIn, FadeOut, FadeTransformPieces, MathTex, TransformMatchingTex
 
 # --------------------------------------------------------------------------- the parts
 THETA, K0, K = r"\Theta", r"k_0", r"K"
@@ -85,6 +85,45 @@ LEAST_VARIANCE = (r"\mathrm{Var}\big[", "f_0(x)", "-", "a", r"\big(f_0(X) - Y\bi
                   r"a =", K, "(x, X)", K, INV)
 
 
+#: The NNGP posterior's mean: Bayes with the prior GP(0, K) given the data, no noise (the left side
+#: names the conditional mean; the right side is :func:`mean_rhs` with K).
+POSTERIOR_LEFT = r"\mathbb{E}\big[f(x) \mid Y\big]"
+
+
+def posterior_mean() -> tuple:
+    """The NNGP posterior mean ``E[f(x) | Y] = K(x, X)K(X, X)⁻¹Y``: :func:`mean` with one kernel
+    swapped (Θ → K) and the left side named for what it is."""
+    return (POSTERIOR_LEFT, "=", *mean_rhs(K))
+
+
+def spread(kernel: str = K, least: bool = True) -> tuple:
+    """Over random starts f₀ ~ GP(0, K): the variance of the corrected start f₀(x) − a(f₀(X) − Y)
+    with the weights of ``kernel`` (``a = kernel(x, X)kernel(X, X)⁻¹``): with K it is the least of
+    all a (the NNGP posterior's), with Θ it is larger (the t = ∞ NTK-GP's)."""
+    word = r"\big]\ \text{least:}\ " if least else r"\big]\ \text{larger:}\ "
+    return (r"\mathrm{Var}\big[", "f_0(x)", "-", "a", r"\big(f_0(X) - Y\big)", word, r"a =", kernel, "(x, X)",
+            kernel, INV)
+
+
+class _AlignedPieces(FadeTransformPieces):
+    """``FadeTransformPieces`` for the parts a ``key_map`` pairs, aligned glyph for glyph first:
+    manim 0.21 zips the two families strictly, so a part morphing into one with another number of
+    glyphs (``f_t(x)`` → ``df_t(x)/dt``) raised ``ValueError`` in a real render (the test builds
+    jump to the end state and never begin the animation)."""
+
+    def begin(self):
+        self.mobject[0].align_data(self.mobject[1], skip_point_alignment=True)
+        super().begin()
+
+
+def aligned(anim):
+    """``anim`` (a ``TransformMatchingTex``) with its key-mapped morphs aligned (:class:`_AlignedPieces`)."""
+    for part in getattr(anim, "animations", []):
+        if type(part) is FadeTransformPieces:
+            part.__class__ = _AlignedPieces
+    return anim
+
+
 def tex(parts) -> str:
     """The line as one TeX string (what a test reads)."""
     return " ".join(parts)
@@ -138,7 +177,7 @@ class Derivation:
         second line derived from the first).  Returns the animation."""
         new = self.line(parts, position if position is not None else self.current.get_center())
         source = self.current.copy() if keep else self.current
-        anim = TransformMatchingTex(source, new, key_map=key_map or {})
+        anim = aligned(TransformMatchingTex(source, new, key_map=key_map or {}))
         self.moves.append((tex(self.parts), tex(parts), type(anim).__name__))
         self.lines.append(tex(parts))
         self.previous = self.current if keep else None
