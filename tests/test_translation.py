@@ -136,3 +136,55 @@ def test_inserting_a_step_leaves_the_other_ids_recordings_and_cache(chapter_scen
     got_new, missing = recordings.load_voice_dir(voice_dir, set(new), cache_dir=tmp_path / "conv")
     assert got_new == got_old and missing == [f"{name}.inserted"]
     assert [voice.cache_key(new[i].narration, "v") for i in old] == [voice.cache_key(old[i].narration, "v") for i in old]
+
+
+#: The chapters the shipped German translation must cover (the lecture cut's, in story order; the
+#: others may still be missing from it, and then stay English).
+GERMAN_CHAPTERS = ("opening", "lookup_table", "linear", "ntk_definition", "reparametrized", "rbf", "training",
+                   "wide_init")
+
+
+def test_the_shipped_german_translation_loads_and_keeps_every_placeholder():
+    """scenes/translations/de.toml (./render.sh --cut lecture --script de): it loads as --script de
+    finds it, its subtitle track is tagged deu, every lecture-cut chapter it has is translated
+    whole (no entry, variant, field or label left English), and every text has exactly the
+    placeholders of its English original."""
+    import argparse
+
+    from pipeline.chapters import cuts
+    from pipeline.cli import TRANSLATIONS, resolve_script
+    from scenes.script import (FIELDS, language_tag, load_chapter_script, load_translation, overlay, parse,
+                               placeholders, shared_labels)
+    from scenes.story import ROOT
+
+    path, language = resolve_script(argparse.ArgumentParser(), "de")
+    assert path == str((ROOT / TRANSLATIONS / "de.toml").resolve()) and language == "de"
+    tr = load_translation(path)
+    assert language_tag(tr.language) == "deu"
+    names = by_name()
+    assert set(tr.chapters) <= set(names), set(tr.chapters) - set(names)
+    lecture = cuts()["lecture"].chapters
+    assert set(GERMAN_CHAPTERS) <= set(tr.chapters) & set(lecture)
+
+    for name in [n for n in lecture if n in tr.chapters]:
+        tables = tr.chapters[name]
+        english = load_chapter_script(names[name].script_file)
+        merged = overlay(english, tables, f"{path} [{name}]")
+        assert merged.fallbacks == (), f"{name}: English kept for {', '.join(merged.fallbacks)}"
+        german = parse(tables, f"{path} [{name}]")
+        for key, entry in english.entries.items():
+            for variant in [None, *entry.variants]:
+                for f in FIELDS:
+                    en, de = entry.text(f, variant), german.entries[key].text(f, variant)
+                    if en is None:
+                        continue
+                    assert de is not None and de != "", (name, key, variant, f)
+                    assert placeholders(de) == placeholders(en), (name, key, variant, f, de)
+        for key, text in english.labels.items():
+            assert placeholders(german.labels[key]) == placeholders(text), (name, key)
+        for key in ("title", "roadmap"):
+            if key in english.chapter:
+                assert tables.get("chapter", {}).get(key), f"{name}: no German [chapter] {key}"
+    shared = shared_labels()
+    assert set(tr.labels) == set(shared)
+    assert all(placeholders(tr.labels[k]) == placeholders(v) for k, v in shared.items())
