@@ -141,7 +141,7 @@ def test_inserting_a_step_leaves_the_other_ids_recordings_and_cache(chapter_scen
 #: The chapters the shipped German translation must cover (the lecture cut's, in story order; the
 #: others may still be missing from it, and then stay English).
 GERMAN_CHAPTERS = ("opening", "lookup_table", "linear", "ntk_definition", "reparametrized", "rbf", "training",
-                   "wide_init")
+                   "wide_init", "nngp_vs_ntk")
 
 
 def test_the_shipped_german_translation_loads_and_keeps_every_placeholder():
