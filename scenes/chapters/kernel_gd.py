@@ -5,12 +5,13 @@ infinite width k₀ is Θ, which depends only on the architecture; the ODE's sol
 f∞ = f₀ + Θ(x, X)Θ(X, X)⁻¹(Y − f₀(X)).
 
 The derivation is one line on screen, rewritten move by move (scenes/components/equations.py:
-linearised network → its time derivative → gradient descent → kernel GD with k₀ → with Θ → the
-solution → t = ∞).  Beside it, one panel: the widest network (default 1024) trained by gradient
+linearised network → its time derivative → gradient flow → kernel GD with k₀ → its solution →
+t = ∞ → k₀ becomes Θ), every move a ``TransformMatchingTex`` of the line before.  Beside it, one panel: the widest network (default 1024) trained by gradient
 descent (black) over kernel GD from the same f₀ with its own initial NTK k₀ (broad purple: the
 kernel before training), and kernel GD with Θ (dashed green); for a moment, the narrowest network
 (default 8) in the same panel, whose kernel moves and which leaves kernel GD.  A column on the
-right holds the panel's width, the clock, the legend and the one statistic of the moment.  Every
+right holds the panel's width, the clock, the legend and the one statistic of the moment (read off
+the drawn curves).  It ends on the post's point, the derivation's last line boxed and Θ lit up.  Every
 curve and number comes from ``ntkcore.gp_experiment.gp_numbers`` (experiment "gp", precomputed by
 the pipeline).
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, FadeIn, FadeOut, Indicate, LaggedStart, SurroundingRectangle,
+    DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedVMobject, FadeIn, FadeOut, Indicate, LaggedStart, SurroundingRectangle,
     Transform, VGroup,
 )
 
@@ -73,14 +74,13 @@ class KernelGradientDescent(ChapterScene):
         kgd = d["net_kgd_empirical"][self.wide_i]
         self.sweep = [k for k in range(1, self.last) if np.abs(kgd[k] - kgd[self.last]).max() > STILL]
         self.mid = self.sweep[-1] if self.sweep else self.last
-        # RMS distance (over the plotted x) between each network and kernel GD with its own k₀ / with Θ.
+        # RMS distance (over the plotted x) between each network and kernel GD with its own k₀.
         self.gaps = np.stack([rms_gaps_over_time(d["net_f"][i], d["net_kgd_empirical"][i])
                               for i in range(len(self.widths))])                       # (W, T)
-        self.gaps_theta = np.stack([rms_gaps_over_time(d["net_f"][i], d["net_kgd_analytic"][i])
-                                    for i in range(len(self.widths))])                 # (W, T)
-        # How far kernel GD with Θ still is from the targets at the last time (0 at t = ∞).
-        self.residual = float(np.abs(d["net_kgd_analytic"][self.wide_i][self.last][self.on_data]
-                                     - d["y_train"]).max())
+        # How far the two wide curves drawn at the last time (the network, kernel GD with k₀) still
+        # are from the targets at X (0 at t = ∞).
+        self.residual = float(max(np.abs(d[key][self.wide_i][self.last][self.on_data] - d["y_train"]).max()
+                                  for key in ("net_f", "net_kgd_empirical")))
         shown = [self.wide_i, self.narrow_i]
         vals = np.concatenate([d["net_f"][shown].ravel(), d["net_kgd_empirical"][shown].ravel(),
                                d["net_kgd_analytic"][self.wide_i].ravel(), d["y_train"]])
@@ -133,7 +133,7 @@ class KernelGradientDescent(ChapterScene):
         # the statistic of the moment: the wide network's gap while it trains, the narrow one's and how
         # far its kernel moved
         wide, narrow = self.wide_i, self.narrow_i
-        self.gap_wide = max(float(self.gaps[wide][1:self.mid + 1].max()), 0.0) if self.mid > 0 else 0.0
+        self.gap_wide = max((float(self.gaps[wide][k]) for k in self.sweep), default=0.0)   # the moments shown
         self.stat_wide = fit_width(self.ty.text(self.label("stat_wide", gap=fmt(self.gap_wide, 3)),
                                                 size=self.ty.LABEL_SIZE, line_spacing=0.9), room)
         self.narrow_change = float(self.data["net_theta_change_t"][narrow][self.mid])
@@ -141,9 +141,21 @@ class KernelGradientDescent(ChapterScene):
                                                              gap=fmt(float(self.gaps[narrow][self.mid]), 2)),
                                                   size=self.ty.LABEL_SIZE, line_spacing=0.9,
                                                   color=self.theme.kernel_end), room)
-        self.stat_theta = fit_width(self.ty.text(self.label("stat_theta",
-                                                            gap=fmt(float(self.gaps_theta[wide][self.last]), 3)),
-                                                 size=self.ty.LABEL_SIZE, line_spacing=0.9), room)
+        # Where the narrow network's kernel-GD curve, as drawn at the last time of its step, steps
+        # most (a hidden unit switching on: a finite network's NTK has ReLU′ steps), named on the
+        # figure: a note above the step and an arrow down to its top.
+        ys = self.data["net_kgd_empirical"][narrow][self.mid]
+        j = int(np.argmax(np.abs(np.diff(ys))))
+        self.jump_at = (float(self.x[j]), float(self.x[j + 1]))
+        tip = self.axes.c2p(0.5 * sum(self.jump_at), float(max(ys[j], ys[j + 1])))
+        self.jump_note = self.ty.text(self.label("jump"), size=self.ty.LABEL_SIZE, color=self.theme.kernel_end)
+        self.jump_note.next_to(tip + 0.55 * UP, UP, buff=0.05)
+        self.jump_note.shift(RIGHT * (tip[0] + 0.25 - self.jump_note.get_right()[0]))
+        room = self.axes.c2p(self.wide.x_range[0], 0)[0] - self.jump_note.get_left()[0]
+        self.jump_note.shift(RIGHT * max(0.0, room))        # kept over the axes
+        self.jump_arrow = Arrow(tip + 0.55 * UP, tip + 0.05 * UP, buff=0, stroke_width=3,
+                                max_tip_length_to_length_ratio=0.35, color=self.theme.kernel_end)
+        self.jump_mark = VGroup(self.jump_note, self.jump_arrow)
         top, left = self.column_top, self.column_left
         for mob in self.titles.values():
             mob.move_to([left, top, 0], aligned_edge=UP + LEFT)
@@ -151,10 +163,18 @@ class KernelGradientDescent(ChapterScene):
             mob.next_to(self.titles[wide], DOWN, buff=0.2, aligned_edge=LEFT)
         tallest = max(self.clocks, key=lambda m: m.height)
         self.legend.next_to(tallest, DOWN, buff=0.35, aligned_edge=LEFT)
-        for mob in (self.stat_wide, self.stat_narrow, self.stat_theta):
+        for mob in (self.stat_wide, self.stat_narrow):
             mob.next_to(self.legend, DOWN, buff=0.35, aligned_edge=LEFT)
 
     # ------------------------------------------------------------------ the chapter
+    def moment(self, i: int, k: int, *others):
+        """Morph what is on screen (the network's curve, kernel GD's, the clock) to width index ``i``
+        at time index ``k``; recorded as ``(step key, i, k)`` in ``self.moments`` (the tests read
+        every moment shown back against ntkcore's numbers)."""
+        self.moments.append((self.steps[-1].key, i, k))
+        return [Transform(self.net_now, self.net_curves[i][k]), Transform(self.kgd_now, self.kgd_curves[i][k]),
+                Transform(self.clock_now, self.clocks[k]), *others]
+
     def construct(self):
         d, s = self.data, self.wide
         wide, narrow = self.wide_i, self.narrow_i
@@ -167,12 +187,14 @@ class KernelGradientDescent(ChapterScene):
 
         # What is on screen are copies, morphed from moment to moment (the built curves stay as they are).
         ax = self.axes
-        net, kgd = self.net_curves[wide][0].copy(), self.kgd_curves[wide][0].copy()
-        title, clock = self.titles[wide].copy(), self.clocks[0].copy()
+        self.net_now, self.kgd_now = net, kgd = self.net_curves[wide][0].copy(), self.kgd_curves[wide][0].copy()
+        self.title_now, self.clock_now = title, clock = self.titles[wide].copy(), self.clocks[0].copy()
+        self.moments = []
         head = self.heading(self.script.chapter["title"])
 
         # Step: one wide network at its start, and the training data X, Y
         with self.step("initial", width=int(self.widths[wide]), m=m, depth=s.depth):
+            self.moments.append(("initial", wide, 0))
             self.play(FadeIn(head), FadeIn(ax), FadeIn(self.names), FadeIn(title), FadeIn(clock), run_time=1.0)
             self.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.dots], lag_ratio=0.15),
                       Create(net), FadeIn(self.legend[0]), run_time=1.2)
@@ -195,40 +217,34 @@ class KernelGradientDescent(ChapterScene):
         # Step: train it, and run kernel GD from the same start: they move together
         with self.step("train", lr=fmt_g(self.lr)):
             for k in self.sweep:
-                self.play(Transform(net, self.net_curves[wide][k]), Transform(kgd, self.kgd_curves[wide][k]),
-                          Transform(clock, self.clocks[k]), run_time=1.0)
+                self.play(*self.moment(wide, k), run_time=1.0)
                 self.wait(0.2)
             self.play(FadeIn(self.stat_wide), run_time=0.4)
 
         # Step: the same at the narrowest width: its kernel moves, it leaves kernel GD
         with self.step("narrow", narrow=int(self.widths[narrow]), change=percent(self.narrow_change),
                        t=fmt_g(float(self.times[mid])), gap=fmt(float(self.gaps[narrow][mid]), 2)):
-            self.play(Transform(title, self.titles[narrow]), Transform(net, self.net_curves[narrow][0]),
-                      Transform(kgd, self.kgd_curves[narrow][0]), Transform(clock, self.clocks[0]),
-                      FadeOut(self.stat_wide), run_time=0.8)
+            self.play(*self.moment(narrow, 0, Transform(title, self.titles[narrow]), FadeOut(self.stat_wide)),
+                      run_time=0.8)
             for k in self.sweep:
-                self.play(Transform(net, self.net_curves[narrow][k]), Transform(kgd, self.kgd_curves[narrow][k]),
-                          Transform(clock, self.clocks[k]), run_time=1.0)
+                self.play(*self.moment(narrow, k), run_time=1.0)
                 self.wait(0.2)
-            self.play(FadeIn(self.stat_narrow), run_time=0.4)
+            self.play(FadeIn(self.stat_narrow), FadeIn(self.jump_mark), run_time=0.4)
 
         # Step: the solution, and where it ends (back to the wide network)
         reached = self.residual <= REACHED
         with self.step("solution", None if reached else "on_its_way", t=fmt_g(float(self.times[last])),
                        steps=self.steps_at(last), residual=fmt(self.residual, 2)):
-            self.play(Transform(title, self.titles[wide]), Transform(net, self.net_curves[wide][mid]),
-                      Transform(kgd, self.kgd_curves[wide][mid]), Transform(clock, self.clocks[mid]),
-                      FadeOut(self.stat_narrow), FadeOut(self.stat_wide), run_time=0.6)
+            self.play(*self.moment(wide, mid, Transform(title, self.titles[wide]), FadeOut(self.stat_narrow), FadeOut(self.jump_mark),
+                                   FadeOut(self.stat_wide)), run_time=0.6)
             der.morph(eq.solution(eq.K0), {eq.DFDT: "f_t(x)", eq.ERROR: eq.RESIDUAL}, run_time=1.2)
-            self.play(Transform(net, self.net_curves[wide][last]), Transform(kgd, self.kgd_curves[wide][last]),
-                      Transform(clock, self.clocks[last]), run_time=1.2)
+            self.play(*self.moment(wide, last), run_time=1.2)
             der.morph(eq.limit(eq.K0), {"f_t(x)": eq.F_INF})
 
         # Step (the lesson): width → ∞, k₀ becomes Θ: a fixed kernel that depends only on the architecture
-        theta = self.theta_curves[last].copy()
+        self.theta = theta = self.theta_curves[last].copy()
         with self.step("fixed_kernel"):
-            der.morph(eq.LIMIT, {eq.K0: eq.THETA}, Create(theta), FadeIn(self.legend[2]), FadeIn(self.stat_theta),
-                      run_time=1.2)
+            der.morph(eq.LIMIT, {eq.K0: eq.THETA}, Create(theta), FadeIn(self.legend[2]), run_time=1.2)
             self.lesson_box = box = SurroundingRectangle(der.current, color=self.theme.highlight, buff=0.12,
                                                          stroke_width=3)
             kernels = VGroup(*[p for p in der.current.submobjects if p.tex_string == eq.THETA])
