@@ -154,7 +154,7 @@ class GaussianProcessOverTime(ChapterScene):
         self.derivation = der = eq.Derivation(self, self.formula_size, colours, [0, self.formula_y, 0])
         legend = self.legend
 
-        self.play_title_card()
+        self.play_title_card(title=self.label("card_title"))
 
         # Step: the networks at their random starts
         head = self.heading(self.label("heading"))
@@ -167,31 +167,37 @@ class GaussianProcessOverTime(ChapterScene):
 
         # Step: at infinite width f₀ is a Gaussian process, the NNGP: mean 0, covariance K
         gp_band, gp_mean = self.bands[0].copy(), self.means[0].copy()
-        prior_top = float(d["prior_std"].max())
+        self.on_screen = {"band": gp_band, "mean": gp_mean, "curves": curves, "clock": clock}   # (tests)
+        # the prior band's edge, 2√K(x, x): the same at every x (K(x, x) depends only on |input|, and every
+        # input lies on the unit circle)
+        self.prior_edge = float(self.band_stds * d["prior_std"].max())
         self.k_definition = k_def = self.ty.math(r"K", r"(x, x') = \mathbb{E}\big[f_0(x)\, f_0(x')\big]",
                                                  size=self.formula_size).move_to([0, self.formula_y, 0])
         k_def[0].set_color(self.theme.nngp)
-        with self.step("nngp", prior_top=fmt(prior_top, 2)):
+        with self.step("nngp", edge=fmt(self.prior_edge, 2)):
             self.play(FadeIn(gp_band), Create(gp_mean), FadeIn(legend[1]), FadeIn(k_def), run_time=1.2)
             self.bring_to_front(curves)
 
         # Step: train them all; the band follows
         dots = self.dots.copy()
-        with self.step("train", S=S, lr=fmt_g(self.lr), W=W):
+        self.shown_times = [0]       # the time indices drawn, in order (len(times): t = ∞)
+        with self.step("train", S=S, lr=fmt_g(self.lr)):
             self.play(Transform(legend[1], legend[2]), FadeOut(k_def),
                       LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.15), run_time=0.8)
             for k in self.sweep:
                 self.play(*[Transform(c, row[k]) for c, row in zip(curves, self.ens_curves)],
                           Transform(gp_band, self.bands[k]), Transform(gp_mean, self.means[k]),
                           Transform(clock, self.time_labels[k]), run_time=1.2)
+                self.shown_times.append(k)
                 self.bring_to_front(curves, dots)
                 self.wait(0.2)
 
         # Step: the networks' own mean and ± 2 std lie on the band's
+        # (at the time on the clock: the gaps of what is drawn)
         ag = self.agreement
-        self.mean_gap, self.std_gap = float(ag.mean_gap.max()), float(ag.std_gap.max())
+        self.mean_gap, self.std_gap = float(ag.mean_gap[self.mid]), float(ag.std_gap[self.mid])
         lines = self.ens_drawn.copy()
-        with self.step("agree", S=S, W=W, gap=fmt(self.mean_gap, 2), std_gap=fmt(self.std_gap, 2),
+        with self.step("agree", S=S, gap=fmt(self.mean_gap, 2), std_gap=fmt(self.std_gap, 2),
                        t=fmt_g(float(self.times[self.mid]))):
             self.play(FadeOut(curves), Create(lines), FadeIn(legend[3]), run_time=1.0)
             self.bring_to_front(dots)
@@ -203,6 +209,7 @@ class GaussianProcessOverTime(ChapterScene):
             self.play(der.show(eq.LIMIT), LaggedStart(*[Create(c) for c in landing], lag_ratio=0.04),
                       Transform(legend[0], legend[4]), Transform(gp_band, self.bands[T]),
                       Transform(gp_mean, self.means[T]), Transform(clock, self.time_labels[T]), run_time=1.4)
+            self.shown_times.append(T)
             self.bring_to_front(gp_mean, dots)
             self.play(LaggedStart(*[Create(c) for c in self.pinch_marks], lag_ratio=0.15), run_time=0.8)
 
