@@ -6,13 +6,15 @@ circle) at a narrow and a wide width, trained by full-batch gradient descent on 
 on the post's observation and four points of Example 4's f (drawn first, with the scaled targets
 (y − 45)/10 the networks fit).
 
-(1) The red arrows of one gradient step at x′, per unit of error: ``Δf(x) = η·k(x, x′)`` (to first
-order), stood on y = 0 as in Example 4 — before training (a purple line through their tips) and
-after (orange): the narrow network's arrows change shape, the wide one's stay put.  Each panel draws
-the random start whose change is the median of its width's starts.  (2) The confirmation: the change
-of the whole kernel matrix against width on log–log axes, every random start, with the fitted slope.
-(3) The lesson: the trained networks next to kernel regression with their own initial kernel k₀ —
-the wide network lands on it.  Time is t = η·n (n gradient steps), introduced here.
+(1) The lesson: the red arrows of one gradient step at x′, per unit of error: ``Δf(x) = η·k(x, x′)``
+(to first order), stood on y = 0 as in Example 4 — before training (a purple line through their
+tips) and after (orange): the narrow network's arrows change shape, the wide one's stay put; that is
+"the kernel does not move".  Each panel draws the random start whose change is the median of its
+width's starts.  (2) The short confirmation: the change of the whole kernel matrix against width on
+log–log axes, every random start, with the fitted slope.  (3) What follows from it (chapter 9
+derives it; the lecture cut leaves it there): the trained networks next to kernel regression with
+their own initial kernel k₀ — the wide network lands on it.  Time is t = η·n (n gradient steps),
+introduced here.
 
 Every number comes from ``ntkcore.wide_experiments.training_change`` (precomputed and cached by
 the pipeline; computed here when the chapter is rendered by hand).
@@ -52,13 +54,13 @@ def fit_between(mob, left: float, right: float):
 
 class WideDuringTraining(ChapterScene):
 
-    panel_size = (4.9, 2.8)
-    panel_centers = ((-3.35, -0.05, 0.0), (3.3, -0.05, 0.0))
+    panel_size = (4.8, 2.8)
+    panel_centers = ((-3.3, -0.05, 0.0), (3.3, -0.05, 0.0))
     arrow_stroke = (3.0, 0.09)            # stroke width, tip length of the red arrows
     tip_stroke = 4.0                      # the purple / orange lines through the arrows' tips
     fit_y_step = 0.25
-    loglog_size = (7.6, 3.0)
-    loglog_center = (0.2, 0.0, 0.0)
+    loglog_size = (9.6, 3.0)              # wide enough that neighbouring width labels (1024, 2048) stay apart
+    loglog_center = (0.1, 0.0, 0.0)
     loglog_y_step = 0.5                   # half a decade per tick
     data_size = (6.6, 3.2)
     data_center = (0.0, 0.05, 0.0)
@@ -68,7 +70,8 @@ class WideDuringTraining(ChapterScene):
     # Room for words that grow longer in another language (English fits without using it):
     side_margin = 0.1                     # texts keep this far inside the title-safe area
     title_gap = 0.2                       # between the two panels' titles
-    legend_y = (3.4, 3.05)                # the header's right half: the legend, then the measure of change
+    legend_y = (3.4, 2.97)                # the header: the legend (right of the heading), then the measure
+                                          # of change (a line of its own, below the heading's baseline)
 
     # ------------------------------------------------------------------ set-up
     def setup(self):
@@ -97,17 +100,24 @@ class WideDuringTraining(ChapterScene):
     def width_color(self, i: int) -> str:
         return self.theme.width_color(i, len(self.widths))
 
-    def panel(self, k: int, y_range, y_name, decimals: int):
-        """Axes of panel ``k`` (left, right) with both axes named: ``x`` and ``y_name`` (a mobject)."""
+    def panel(self, k: int, y_range, y_name, decimals: int, center=None):
+        """Axes of panel ``k`` (left, right) with both axes named: ``x`` and ``y_name`` (a mobject),
+        built further in (only if they must be) so that their tick numbers and names keep
+        ``side_margin`` inside the title-safe area."""
         lo, hi = self.wide.x_range
         numbers = every_other_tick(y_range)
-        axes = self.framed((lo, hi, 5), y_range, self.panel_size, self.panel_centers[k],
-                           y_numbers=numbers, decimals=decimals)
+        center = np.asarray(self.panel_centers[k] if center is None else center, dtype=float)
+        axes = self.framed((lo, hi, 5), y_range, self.panel_size, center, y_numbers=numbers, decimals=decimals)
         if axes.zero_line is not None:       # the arrows stand on y = 0: a line a viewer reads (≥ 3:1)
             axes.zero_line.set_stroke(color=self.theme.axis, width=1.5)
         x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(axes.frame_x.get_right(), RIGHT, buff=0.1)
         y_lab = y_name.copy().next_to(axes.frame_y.get_top(), UP, buff=0.12).align_to(axes.frame_y.numbers, LEFT)
-        return axes, VGroup(x_lab, y_lab)
+        names = VGroup(x_lab, y_lab)
+        both = VGroup(axes, names)
+        move = max(0.0, -self.edge - both.get_left()[0]) + min(0.0, self.edge - both.get_right()[0])
+        if abs(move) > 1e-9:     # framed axes move only by building them anew (their c2p stays behind)
+            return self.panel(k, y_range, y_name, decimals, center + move * RIGHT)
+        return axes, names
 
     def panel_title(self, k: int, axes, lines, colors, sizes):
         """A title of one or more lines above panel ``k``'s y-axis name, centred over the panel;
@@ -143,10 +153,10 @@ class WideDuringTraining(ChapterScene):
                                     stroke_width=2) for v in ticks])
         right = VGroup(*[self.ty.text(fmt(v, 1), size=self.ty.LABEL_SIZE, color=self.theme.highlight)
                          .next_to(ax.c2p(hi, v) + 0.12 * RIGHT, RIGHT, buff=0.1) for v in ticks])
-        y_lab = self.ty.math("y", size=self.ty.CAPTION_SIZE).next_to(ax.frame_y.get_top(), UP, buff=0.15)
+        y_lab = self.ty.math("y", size=self.ty.CAPTION_SIZE).next_to(ax.frame_y.get_top(), UP, buff=0.3)
         scaled_lab = self.ty.text(f"(y − {fmt_g(s.y_shift)})/{fmt_g(s.y_scale)}", size=self.ty.LABEL_SIZE,
                                   color=self.theme.highlight)
-        scaled_lab.next_to([right_edge, ax.frame_y.get_top()[1], 0], UP, buff=0.15)
+        scaled_lab.next_to([right_edge, ax.frame_y.get_top()[1], 0], UP, buff=0.3)   # clear of the top number
         x_lab = self.ty.math("x", size=self.ty.CAPTION_SIZE).next_to(ax.frame_x.get_right(), RIGHT, buff=0.12)
         x_lab.shift(0.55 * RIGHT + 0.3 * DOWN)
         self.data_left = VGroup(left, y_lab, x_lab)
@@ -196,18 +206,18 @@ class WideDuringTraining(ChapterScene):
                                                       [color], [size]))
             change = percent(d["col_change"][i, self.seeds[k]])
             self.change_titles.append(self.panel_title(
-                k, axes, [self.label("column_change", w=int(self.widths[i]), change=change),
-                          self.label("median_start", S=d["col_change"].shape[1])],
-                [color, self.theme.ink], [size, self.ty.LABEL_SIZE]))
+                k, axes, [self.label("column_change", w=int(self.widths[i]), change=change)], [color], [size]))
         # the header's right half: what the lines through the tips are, then how the change is measured
         self.tip_legend = VGroup(
             legend_row(self.ty, self.theme.kernel_start, self.label("before_training"), stroke_width=self.tip_stroke + 2),
             legend_row(self.ty, self.theme.kernel_end, self.label("after_training", t=fmt_g(self.T)),
                        stroke_width=self.tip_stroke),
         ).arrange(RIGHT, buff=0.4)
-        self.measure = self.ty.text(self.label("change_is"), size=self.ty.LABEL_SIZE)
+        # how the change is measured, and which random start each panel draws (one line for both)
+        self.measure = self.ty.text(self.label("change_is", S=d["col_change"].shape[1]), size=self.ty.LABEL_SIZE)
+        fit_width(self.tip_legend, self.edge - self.heading_end() - 0.3)
+        fit_width(self.measure, 2 * self.edge)
         for mob, y in zip((self.tip_legend, self.measure), self.legend_y):
-            fit_width(mob, self.edge - self.heading_end() - 0.3)
             mob.move_to([self.edge, y, 0], aligned_edge=RIGHT)
 
     def heading_end(self) -> float:
@@ -312,20 +322,19 @@ class WideDuringTraining(ChapterScene):
         with self.step("data", which, m=len(d["train_x"]), others=int((~obs).sum()), x=x_o, y=y_o,
                        shift=shift, scale=scale):
             self.play(FadeIn(head), FadeIn(self.data_axes), FadeIn(self.data_left), FadeIn(self.data_right),
-                      run_time=0.8)
-            self.play(FadeIn(self.data_dots), FadeIn(self.data_cross), run_time=0.6)
+                      FadeIn(self.data_dots), FadeIn(self.data_cross), run_time=0.8)
 
         # Step: a narrow and a wide network; the red arrows of one step at x′, before training
         data_panel = VGroup(self.data_axes, self.data_left, self.data_right, self.data_dots, self.data_cross)
         # copies morph from before to after (arrows_before / arrows_after stay as drawn)
         self.arrows_on = [VGroup(*[a.copy() for _, a in sorted(arrows.items())]) for arrows in self.arrows_before]
         with self.step("two_widths", narrow=narrow, wide=wide_, lr=fmt_g(self.lr)):
-            self.play(FadeOut(data_panel), run_time=0.5)
-            self.play(*[FadeIn(m) for k in range(2) for m in (self.panel_axes[k], self.panel_names[k],
+            self.play(FadeOut(data_panel),
+                      *[FadeIn(m) for k in range(2) for m in (self.panel_axes[k], self.panel_names[k],
                                                                self.obs_markers[k], self.width_titles[k])],
                       run_time=0.7)
             self.play(*[LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.03) for arrows in self.arrows_on],
-                      run_time=1.4)
+                      run_time=1.2)
 
         # Step: train both; the arrows again: the narrow one's change shape, the wide one's do not
         col = [d["col_change"][i, j] for i, j in zip(self.shown, self.seeds)]
@@ -333,15 +342,19 @@ class WideDuringTraining(ChapterScene):
         # and by less than a third of the narrow one's change
         contrast = col[1] < 0.1 and col[1] < col[0] / 3
         with self.step("training", steps=self.last_step, T=fmt_g(self.T)):
-            self.play(*[Create(t) for t in self.tips_before], FadeIn(self.tip_legend[0]), run_time=0.8)
+            self.play(*[Create(t) for t in self.tips_before], FadeIn(self.tip_legend[0]), run_time=0.6)
             self.play(*[Transform(self.arrows_on[k], VGroup(*self.arrows_after[k].values())) for k in range(2)],
-                      run_time=2.0)
-            self.play(*[Create(t) for t in self.tips_after], FadeIn(self.tip_legend[1]), run_time=0.8)
+                      run_time=1.6)
+            self.play(*[Create(t) for t in self.tips_after], FadeIn(self.tip_legend[1]), run_time=0.6)
 
+        # (the lesson: its own beat, the wide panel's arrows, still in their shape, circled)
         with self.step("column_change", None if contrast else "no_contrast", narrow=narrow, wide=wide_,
                        change_narrow=percent(col[0]), change_wide=percent(col[1]), S=S):
             self.play(*[Transform(a, b) for a, b in zip(self.width_titles, self.change_titles)],
                       FadeIn(self.measure), run_time=0.8)
+            if contrast:
+                self.play(Circumscribe(VGroup(self.panel_axes[1], self.width_titles[1]), color=self.theme.highlight,
+                                       buff=0.15), run_time=2.0)
 
         # Step: the confirmation, every width and random start: the whole kernel matrix (the lecture
         # cut leaves it out: then the panels stay until the trained networks replace them)
@@ -351,28 +364,26 @@ class WideDuringTraining(ChapterScene):
                         self.slope_label)
         with self.step("whole_matrix", n_widths=len(self.widths), seeds=S, slope=fmt(self.slope_shown, 2)) as st:
             if not st.skipped:       # (left out: nothing to show for no time, the panels stay)
-                self.play(FadeOut(panels), run_time=0.6)
-                self.play(FadeIn(self.loglog_axes), FadeIn(self.loglog_labels),
+                self.play(FadeOut(panels), FadeIn(self.loglog_axes), FadeIn(self.loglog_labels),
                           LaggedStart(*[FadeIn(dot, scale=0.5) for dot in self.seed_dots], lag_ratio=0.04),
-                          run_time=1.2)
-                self.play(FadeIn(self.change_dots), Create(self.fit_line), FadeIn(self.slope_label), run_time=1.0)
+                          run_time=1.0)
+                self.play(FadeIn(self.change_dots), Create(self.fit_line), FadeIn(self.slope_label), run_time=0.8)
                 self.bring_to_front(self.seed_dots, self.change_dots)   # the line runs behind the dots
         gone = panels if st.skipped else loglog
 
         # Step: where training would end if the kernel never moved: kernel regression with k₀
         with self.step("kernel_regression"):
-            self.play(FadeOut(gone), run_time=0.6)
-            self.play(*[FadeIn(m) for k in range(2) for m in (self.fit_axes[k], self.fit_names[k], self.train_dots[k],
+            self.play(FadeOut(gone),
+                      *[FadeIn(m) for k in range(2) for m in (self.fit_axes[k], self.fit_names[k], self.train_dots[k],
                                                                self.train_cross[k], self.fit_titles[k])],
                       FadeIn(self.fit_legend[0]), run_time=0.8)
-            self.play(*[Create(c) for c in self.kernel_pred_curves], run_time=1.2)
+            self.play(*[Create(c) for c in self.kernel_pred_curves], run_time=1.0)
             self.bring_to_front(*self.train_dots, *self.train_cross)   # the data stay on top of the curves
 
-        # Step (the lesson): the networks as trained; the wide one lands on its kernel regression
+        # Step: the networks as trained; the wide one lands on its kernel regression (what chapter 9
+        # derives; the lecture cut leaves this and the step before to it)
         closer = d["gap"][hi_i, self.seeds[1]] < d["gap"][lo_i, self.seeds[0]]
         with self.step("trained", None if closer else "not_closer", narrow=narrow, wide=wide_):
             self.play(FadeIn(self.fit_legend[1]), *[Create(c) for c in self.trained_curves],
-                      *[Transform(a, b) for a, b in zip(self.fit_titles, self.gap_titles)], run_time=1.6)
+                      *[Transform(a, b) for a, b in zip(self.fit_titles, self.gap_titles)], run_time=1.4)
             self.bring_to_front(*self.train_dots, *self.train_cross)
-            self.play(Circumscribe(VGroup(self.fit_axes[1], self.fit_titles[1]), color=self.theme.highlight,
-                                   buff=0.15), run_time=1.4)
