@@ -2,7 +2,8 @@
 and the licence.
 
 Every lesson comes back as a picture redrawn from ntkcore's numbers in its chapter's visual language
-(scenes/components/recall.py): Example 2's red arrows; Examples 2 and 3 side by side; Example 5's
+(scenes/components/recall.py): the red arrows of one step on the lookup table (only at x′) and on the
+line (everywhere); the line in its two parametrizations side by side; Example 5's
 kernels from purple to orange; the wide networks' kernels closing in on the green Θ and barely
 moving in training; a wide network on kernel gradient descent with Θ, and the gold NNGP posterior
 beside the green NTK-GP.  Each picture is shown large while its lesson is read, then moves into a
@@ -14,7 +15,6 @@ Render:  manim -pql scenes/chapters/closing.py Closing
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Line, ReplacementTransform, SurroundingRectangle, VGroup,
 )
@@ -42,7 +42,9 @@ REFERENCES = (   # (who, when and where; what) — two lines each
     ("B. He, B. Lakshminarayanan, Y. W. Teh, NeurIPS 2020", "Bayesian Deep Ensembles via the Neural Tangent Kernel"),
 )
 
-#: Lesson 1's formula: the first-order move of f(x) by one gradient step on (f(x′) − y)² at x′.
+#: The lookup table's kernel (as its chapter writes it): a step at x′ moves f only at x′.
+TABLE_KERNEL_TEX = r"k(x, x') = \begin{cases} 1 & x = x' \\ 0 & x \neq x' \end{cases}"
+#: The conclusion's first formula: the first-order move of f(x) by one gradient step on (f(x′) − y)² at x′.
 STEP_TEX = r"\Delta f(x) \;\approx\; -2\eta\,\big(f(x') - y\big)\,k(x, x')"
 #: Kernel gradient descent with the fixed Θ (as the kernel-GD chapter writes it), in pieces: Θ green.
 KGD_TEX = (r"k \to ", r"\Theta", r":\quad \frac{d f_t(x)}{dt} = -", r"\Theta", r"(x, X)\,\big(f_t(X) - Y\big)")
@@ -57,33 +59,35 @@ class Closing(ChapterScene):
     gallery = Box(12.4, 0.95, (0.0, 2.47, 0.0))
     gallery_gap = 0.22
     stage = Box(12.6, 3.95, (0.0, -0.42, 0.0))
-    move_time = 0.5              # a large picture into its thumbnail, the next one in
+    move_time = 0.45             # a large picture into its thumbnail, the next one in
 
     # ------------------------------------------------------------------ the numbers
     def numbers(self) -> dict:
         """What each picture draws, from ntkcore (examples) and the wide-network experiments."""
-        lin, rep, tr = (self.example_for(n) for n in ("linear", "reparametrized", "training"))
+        table, lin, rep, tr = (self.example_for(n) for n in ("lookup_table", "linear", "reparametrized", "training"))
         self.kernel_constants = (kernel_at_origin(lin), kernel_at_origin(rep))   # x·x′ + 1, x·x′ + 100
         self.training_kernels = example_ntk_kernels(tr)   # (T+1, n) k(x, x′) / k(x′, x′) at each step n
         init, trained, gp = (runtime.experiment(n) for n in ("init_band", "training_change", "gp"))
-        self.data = dict(linear=lin, reparametrized=rep, training=tr, init=init, trained=trained, gp=gp)
+        self.data = dict(lookup_table=table, linear=lin, reparametrized=rep, training=tr, init=init,
+                         trained=trained, gp=gp)
         return self.data
 
     # ------------------------------------------------------------------ the pictures
     def pictures(self, box: Box, detail: bool) -> list:
         """The five lessons' pictures in ``box`` (a stage, or a gallery slot each)."""
         d = self.data
-        lin, rep, tr = d["linear"], d["reparametrized"], d["training"]
+        table, lin, rep, tr = d["lookup_table"], d["linear"], d["reparametrized"], d["training"]
+        line_kernels = [(r"k(x, x') = x\,x' + ", tex_num(fmt_g(c))) for c in self.kernel_constants]
         boxes = box if isinstance(box, list) else [box] * 5
         xo = tex_num(fmt_g(tr.observation[0]))
         T = tr.steps
         init, trained, gp = d["init"], d["trained"], d["gp"]
         return [
-            recall.step_picture(self, boxes[0], lin.grid, lin.values(), lin.displacement(), lin.observation,
-                                STEP_TEX, detail),
-            recall.parametrization_picture(
-                self, boxes[1], lin.grid, [(e.values(), e.displacement()) for e in (lin, rep)], lin.observation,
-                [(r"k(x, x') = x\,x' + ", tex_num(fmt_g(c))) for c in self.kernel_constants], detail),
+            recall.steps_picture(self, boxes[0], lin.grid, [(e.values(), e.displacement()) for e in (table, lin)],
+                                 lin.observation, [(TABLE_KERNEL_TEX,), ("".join(line_kernels[0]),)],
+                                 detail),
+            recall.steps_picture(self, boxes[1], lin.grid, [(e.values(), e.displacement()) for e in (lin, rep)],
+                                 lin.observation, line_kernels, detail),
             recall.training_picture(self, boxes[2], tr.grid, self.training_kernels,
                                     rf"k(x, {xo})\,/\,k({xo}, {xo})", self.label("step_n", n=0),
                                     self.label("step_n", n=T), detail),
@@ -93,8 +97,7 @@ class Closing(ChapterScene):
                                       trained_title=lambda w: self.label("wide_trained_title", w=w),
                                       width=lambda w: self.label("width", w=w)), detail),
             recall.gp_picture(self, boxes[4], gp,
-                              dict(kgd_title=self.label("kgd_title", w=int(gp["net_widths"][-1]),
-                                                        t=fmt_g(float(gp["times"][-1]))),
+                              dict(kgd_title=self.label("kgd_title", w=int(gp["net_widths"][-1])),
                                    gp_title=self.label("gp_title"), ntk_tex=NTK_MEAN_TEX, nngp_tex=NNGP_MEAN_TEX),
                               detail),
         ]
@@ -105,14 +108,12 @@ class Closing(ChapterScene):
         descent with Θ, then its Gaussian process beside Bayes's."""
         d = self.data
         c_lin, c_rep = (fmt_g(c) for c in self.kernel_constants)
-        init, trained, gp = d["init"], d["trained"], d["gp"]
         return [
             ("lesson_step", 0, 0, {}),
             ("lesson_parametrization", 1, 0, dict(c_lin=c_lin, c_rep=c_rep)),
             ("lesson_training", 2, 0, dict(steps=d["training"].steps)),
-            ("lesson_width", 3, 0, dict(narrow=int(init["widths"][0]), wide=int(init["widths"][-1]),
-                                        wide_trained=int(trained["widths"][-1]))),
-            ("lesson_kernel_gd", 4, 0, dict(width=int(gp["net_widths"][-1]))),
+            ("lesson_width", 3, 0, {}),
+            ("lesson_kernel_gd", 4, 0, {}),
             ("lesson_bayes", 4, 1, {}),
         ]
 

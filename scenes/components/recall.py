@@ -1,6 +1,6 @@
 """The closing's small pictures: each lesson redrawn from the chapter it came from, in that chapter's
 visual language — black dots of f, the blue cross of the observation, red arrows of one gradient
-step (Examples 2 and 3); the kernel after every training step from purple to orange (Example 5);
+step (Examples 1–3); the kernel after every training step from purple to orange (Example 5);
 the teal width ramp and the green infinite-width Θ (the wide networks); a black network over
 dashed green kernel gradient descent with Θ, and the gold NNGP posterior beside the green NTK-GP
 (the Gaussian processes).
@@ -20,6 +20,7 @@ from manim import DOWN, LEFT, RIGHT, UP, DashedVMobject, VGroup
 
 from scenes.base import fit_width
 from scenes.components.gp_plots import band
+from scenes.formatting import signed
 from scenes.ranges import whole_ticks
 from scenes.widgets import ObservationCross, arrows_at, dots_at, polyline
 
@@ -121,7 +122,7 @@ def axis_names(scene, ax, y_tex: str) -> VGroup:
                   .align_to(ax.frame_y, LEFT))
 
 
-# --------------------------------------------------------------------------------------- Example 2
+# --------------------------------------------------------------------------------------- Examples 1–3
 
 
 def step_panel(scene, box: Box, xs, f0, d, observation, style: Style, y_range=None) -> Panel:
@@ -137,27 +138,10 @@ def step_panel(scene, box: Box, xs, f0, d, observation, style: Style, y_range=No
     return panel
 
 
-def step_picture(scene, box: Box, xs, f0, d, observation, formula: str, detail: bool) -> Picture:
-    """Lesson 1: one gradient step at x′ moves every dot (Example 2), with the first-order formula."""
-    style = style_of(detail)
-    panel = step_panel(scene, label_room(scene, box, detail), xs, f0, d, observation, style)
-    if not detail:
-        return Picture([panel])
-    ax = panel.axes
-    names = axis_names(scene, ax, "f(x)")
-    # the formula in the empty upper left of the plot (the line rises to the right)
-    tex = scene.ty.math(formula, size=scene.ty.CAPTION_SIZE + 2)
-    fit_width(tex, 0.62 * ax.x_length)
-    tex.move_to(ax.c2p(xs[0], ax.y_range[1]) + np.array([0.2, -0.15, 0]), aligned_edge=UP + LEFT)
-    return Picture([panel], VGroup(names, tex))
-
-
-# --------------------------------------------------------------------------------------- Example 3
-
-
-def parametrization_picture(scene, box: Box, xs, steps, observation, kernels, detail: bool) -> Picture:
-    """Lesson 2: the same dots and data, two parametrizations, two steps (Examples 2 and 3 side by
-    side, one y range); ``steps`` = ((f0, d), (f0, d)), ``kernels`` their TeX ``k(x, x′) = …``."""
+def steps_picture(scene, box: Box, xs, steps, observation, kernels, detail: bool) -> Picture:
+    """Two models side by side, the same dots and data, one gradient step each (one y range):
+    ``steps`` = ((f0, d), (f0, d)), ``kernels`` the TeX parts of each one's ``k(x, x′) = …`` written
+    in its upper left (of several parts, the last is highlighted: what changed between the two)."""
     style = style_of(detail)
     boxes = box.split((1, 1), 0.9 if detail else 0.12)
     y_obs = observation[1]
@@ -167,13 +151,22 @@ def parametrization_picture(scene, box: Box, xs, steps, observation, kernels, de
     if not detail:
         return Picture(panels)
     labels = VGroup()
-    for panel, tex_parts in zip(panels, kernels):
+    for panel, tex_parts, (f0, d) in zip(panels, kernels, steps):
         ax = panel.axes
         tex = scene.ty.math(*tex_parts, size=scene.ty.CAPTION_SIZE)
-        tex[-1].set_color(scene.theme.highlight)              # the constant: what the factor changed
-        fit_width(tex, 0.8 * ax.x_length)
-        tex.move_to(ax.c2p(xs[0], ax.y_range[1]) + np.array([0.15, -0.12, 0]), aligned_edge=UP + LEFT)
-        labels.add(axis_names(scene, ax, "f(x)"), tex)
+        if len(tex_parts) > 1:
+            tex[-1].set_color(scene.theme.highlight)          # the constant: what the factor changed
+        # the formula in the upper left, ending before x′ (the cross and its arrow stay clear)
+        fit_width(tex, 0.9 * (ax.c2p(observation[0], 0)[0] - ax.c2p(xs[0], 0)[0]) - 0.5)
+        tex.move_to(ax.c2p(xs[0], ax.y_range[1]) + np.array([0.25, -0.12, 0]), aligned_edge=UP + LEFT)
+        panel.kernel_tex = tex
+        # the move at x′, in red at the foot of its arrow, under the rising dots (the arrows are
+        # short against f's range)
+        i = int(np.argmin(np.abs(np.asarray(xs) - observation[0])))
+        move = scene.ty.text(signed(d[i], 1), size=scene.ty.LABEL_SIZE, color=scene.theme.arrow, weight="BOLD")
+        move.next_to(ax.c2p(xs[i], f0[i]), DOWN + RIGHT, buff=0.1)
+        panel.move_label = move
+        labels.add(axis_names(scene, ax, "f(x)"), tex, move)
     return Picture(panels, labels)
 
 
@@ -234,7 +227,7 @@ def width_picture(scene, box: Box, init, trained, words, detail: bool) -> Pictur
     y_init = whole_ticks(np.concatenate([curves[list(ends)].ravel(), theta]), 0.5)
     ax = axes_in(scene, _plot_box(boxes[0], detail), (lo, hi), y_init, style)
     bands = VGroup(*[band(ax, x, curves[i].min(axis=0), curves[i].max(axis=0), colours[i],
-                          opacity=0.3 if i == ends[0] else 0.75) for i in ends])
+                          opacity=0.3 if i == ends[0] else 0.55) for i in ends])
     theta_curve = DashedVMobject(polyline(ax, x, theta, th.ntk_exact, stroke_width=style.line + 1),
                                  num_dashes=style.dashes, dashed_ratio=0.6)
     panels = [Panel(ax, bands=bands, theta=theta_curve)]
@@ -263,7 +256,7 @@ def width_picture(scene, box: Box, init, trained, words, detail: bool) -> Pictur
                    for i in ends], scene.ty.math(r"\Theta", size=size + 4, color=th.ntk_exact))
     key.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
     fit_width(key, 0.45 * ax.x_length)
-    key.move_to(ax.c2p(lo, ax.y_range[1]) + np.array([0.1, -0.05, 0]), aligned_edge=UP + LEFT)
+    key.move_to(ax.c2p(lo, ax.y_range[1]) + np.array([0.25, -0.05, 0]), aligned_edge=UP + LEFT)
     labels.add(key)
     return Picture(panels, labels)
 
@@ -327,7 +320,7 @@ def gp_picture(scene, box: Box, gp, words, detail: bool, stds: float = 2.0) -> P
                        scene.ty.math(words["nngp_tex"], size=size + 2, color=th.nngp))
     means_tex.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
     fit_width(means_tex, 0.6 * axr.x_length)
-    means_tex.move_to(axr.c2p(lo, axr.y_range[1]) + np.array([0.1, -0.05, 0]), aligned_edge=UP + LEFT)
+    means_tex.move_to(axr.c2p(lo, axr.y_range[1]) + np.array([0.25, -0.05, 0]), aligned_edge=UP + LEFT)
     labels = VGroup(*titles, means_tex)
     # told in two steps: kernel gradient descent, then the two Gaussian processes
     return Picture([left, right], labels, stages=[VGroup(left, titles[0]), VGroup(right, titles[1], means_tex)])
