@@ -141,7 +141,7 @@ def test_inserting_a_step_leaves_the_other_ids_recordings_and_cache(chapter_scen
 #: The lecture cut's chapters the shipped German translation must cover (any other chapter may be
 #: missing from it, and then stays English).
 GERMAN_CHAPTERS = ("opening", "lookup_table", "linear", "ntk_definition", "reparametrized", "rbf", "training",
-                   "wide_init", "wide_training", "kernel_gd", "nngp_vs_ntk")
+                   "wide_init", "wide_training", "kernel_gd", "nngp_vs_ntk", "closing")
 
 
 def test_the_shipped_german_translation_loads_and_keeps_every_placeholder():
