@@ -55,10 +55,10 @@ class LinearModel(ExampleScene):
         w, h = self.safe_box()
 
         # Step: title card
-        self.play_title_card(ex.model_spec.latex, title=ex.title)
+        self.play_title_card(ex.model_spec.latex)
 
         # Step: the same dots as Example 1, now drawn by two parameters; the same observation
-        head = self.heading(ex.title)
+        head = self.heading(self.script.chapter["title"])
         theta_s = ", ".join(fmt_g(t) for t in ex.theta0)
         same = lookup.x_range == ex.x_range and np.allclose(lookup.values(), ex.values())
         line = line_formula(xs, f0)

@@ -55,10 +55,10 @@ class LookupTable(ExampleScene):
         w, h = self.safe_box()
 
         # Step: title card (no formula: θ is introduced by the next step)
-        self.play_title_card(title=ex.title)
+        self.play_title_card()
 
         # Step: the function as a table of dots; on the chart, the line they happen to lie on
-        head = self.heading(ex.title)
+        head = self.heading(self.script.chapter["title"])
         line = line_formula(ex.grid, f0)
         self.line_note = VGroup()
         if line:

@@ -193,6 +193,10 @@ class DontMixKernels(ChapterScene):
         return tag.next_to(line, RIGHT, buff=0.3)
 
     # ------------------------------------------------------------------ the chapter
+    def spread(self, kernel: str, least: bool) -> tuple:
+        """The minimum-variance line (scenes.components.equations.spread) in the script's words."""
+        return eq.spread(kernel, least, words=(self.label("least"), self.label("larger")))
+
     def construct(self):
         d, s = self.data, self.wide
         xp = fmt_g(self.x_obs)
@@ -245,8 +249,8 @@ class DontMixKernels(ChapterScene):
         with self.step("least_variance"):
             self.play(FadeOut(self.tags["ntk"]), FadeOut(self.tags["nngp"]), FadeOut(self.gap_arrow),
                       FadeOut(self.gap_label), run_time=0.3)
-            moves = (ntk_line.to(eq.spread(eq.THETA, least=False), {eq.MEAN_LEFT: r"\mathrm{Var}\big["}),
-                     der.to(eq.spread(eq.K, least=True), {eq.POSTERIOR_LEFT: r"\mathrm{Var}\big["}))
+            moves = (ntk_line.to(self.spread(eq.THETA, least=False), {eq.MEAN_LEFT: r"\mathrm{Var}\big["}),
+                     der.to(self.spread(eq.K, least=True), {eq.POSTERIOR_LEFT: r"\mathrm{Var}\big["}))
             self.play(*moves, run_time=1.2)
             self.remove(*[a.mobject for a in moves])
 
@@ -257,13 +261,13 @@ class DontMixKernels(ChapterScene):
                 self.play(FadeIn(self.ratio_marker), FadeIn(self.ratio_label), run_time=0.8)
 
         # Step: the nuance: train only the last layer and Θ becomes K (Lee et al. 2019)
-        least, larger = eq.spread(eq.K, least=True)[5], eq.spread(eq.THETA, least=False)[5]
+        least, larger = self.spread(eq.K, least=True)[5], self.spread(eq.THETA, least=False)[5]
         # (A cut that leaves this step out leaves the picture as it is: the lesson then needs no way back.)
         with self.step("readout") as st:
             readout = not st.skipped
             if readout:
                 self.play(FadeOut(self.ratio_marker), FadeOut(self.ratio_label), run_time=0.3)
-                ntk_line.morph(eq.spread(eq.K, least=True), {eq.THETA: eq.K, larger: least},
+                ntk_line.morph(self.spread(eq.K, least=True), {eq.THETA: eq.K, larger: least},
                                FadeIn(self.readout_label), Transform(ntk_band, self.readout_band),
                                Transform(ntk_mean, self.readout_mean), run_time=1.2)
                 self.bring_to_front(self.train_dots)
@@ -271,7 +275,7 @@ class DontMixKernels(ChapterScene):
         # Step (the lesson): all layers trained: Θ, not K; the two means apart.  Don't mix your kernels.
         with self.step("dont_mix"):
             if readout:
-                ntk_line.morph(eq.spread(eq.THETA, least=False), {eq.K: eq.THETA, least: larger},
+                ntk_line.morph(self.spread(eq.THETA, least=False), {eq.K: eq.THETA, least: larger},
                                FadeOut(self.readout_label), Transform(ntk_band, self.bands["ntk"].copy()),
                                Transform(ntk_mean, self.mean_curves["ntk"].copy()), FadeIn(self.gap_arrow),
                                FadeIn(self.gap_label), run_time=1.2)

@@ -89,10 +89,10 @@ class RBFNetwork(ExampleScene):
         # Step: title card
         # (Examples 2–3 were linear in θ: the contrast, unless a settings file changed the examples)
         contrast = self.linear_before and not self.linear_now
-        self.play_title_card(ex.model_spec.latex, title=ex.title, variant=None if contrast else "no_contrast")
+        self.play_title_card(ex.model_spec.latex, variant=None if contrast else "no_contrast")
 
         # Step: the function, a valley and a bump on an offset; its parameters where they act
-        head = self.heading(ex.title)
+        head = self.heading(self.script.chapter["title"])
         fp = km.function_plot(big_size, big_center)
         lo, hi = ex.x_range
         # where the bump's centre is: beyond the chart's right edge (here), its left edge, or on it

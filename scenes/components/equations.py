@@ -96,11 +96,12 @@ def posterior_mean() -> tuple:
     return (POSTERIOR_LEFT, "=", *mean_rhs(K))
 
 
-def spread(kernel: str = K, least: bool = True) -> tuple:
+def spread(kernel: str = K, least: bool = True, words: tuple = ("least", "larger")) -> tuple:
     """Over random starts f₀ ~ GP(0, K): the variance of the corrected start f₀(x) − a(f₀(X) − Y)
     with the weights of ``kernel`` (``a = kernel(x, X)kernel(X, X)⁻¹``): with K it is the least of
-    all a (the NNGP posterior's), with Θ it is larger (the t = ∞ NTK-GP's)."""
-    word = r"\big]\ \text{least:}\ " if least else r"\big]\ \text{larger:}\ "
+    all a (the NNGP posterior's), with Θ it is larger (the t = ∞ NTK-GP's).  ``words``: the two
+    words as the chapter's script writes them (a translation's)."""
+    word = r"\big]\ \text{" + (words[0] if least else words[1]) + r":}\ "
     return (r"\mathrm{Var}\big[", "f_0(x)", "-", "a", r"\big(f_0(X) - Y\big)", word, r"a =", kernel, "(x, X)",
             kernel, INV)
 
