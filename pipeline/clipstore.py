@@ -28,7 +28,7 @@ def _files(clip: Path) -> list:
     return [clip] + [p for p in (clip.with_name(clip.stem + s) for s in SIDES) if p.exists()]
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
+def link_or_copy(src: Path, dst: Path) -> None:
     """``dst`` becomes ``src``'s content, whole or not at all (a hard link where possible)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + f".partial-{os.getpid()}")
@@ -44,7 +44,7 @@ def put(key: str, clip: Path, sha256: str, media: Path) -> Path:
     """Keep ``clip`` (and its side files) under ``key`` in ``media``'s store; returns the entry."""
     entry = store_dir(media) / key[:KEY_LENGTH]
     for f in _files(clip):
-        _link_or_copy(f, entry / f.name)
+        link_or_copy(f, entry / f.name)
     stamp = entry / "stamp.json"
     tmp = stamp.with_name(f"stamp.partial-{os.getpid()}.json")
     tmp.write_text(json.dumps({"key": key, "clip": clip.name, "sha256": sha256}), encoding="utf-8")
@@ -70,4 +70,4 @@ def find(key: str, medias, file_hash) -> Path | None:
 def take(stored: Path, final: Path) -> None:
     """Put a stored clip and its side files where a render of its own would have put them."""
     for f in _files(stored):
-        _link_or_copy(f, final.with_name(final.stem + f.name[len(stored.stem):]))
+        link_or_copy(f, final.with_name(final.stem + f.name[len(stored.stem):]))

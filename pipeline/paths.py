@@ -48,24 +48,29 @@ def path_problem(value: str, what: str) -> str | None:
     return None
 
 
-def media_problem(value: str) -> str | None:
-    """Why ``--media-dir value`` is refused (None: fine): a bad path, the root of a file system, the
-    repository itself or one of its tracked folders."""
-    problem = path_problem(value, "--media-dir")
+def folder_problem(value: str, what: str = "--media-dir", default: str = "media/") -> str | None:
+    """Why a folder the user names for our output (``what``) is refused (None: fine): a bad path, the
+    root of a file system, the repository itself or one of its tracked folders."""
+    problem = path_problem(value, what)
     if problem:
         return problem
     p = Path(value).expanduser().resolve()
     if p == Path(p.anchor):
-        return f"--media-dir: {value!r} is the root of the file system; name a folder of its own"
+        return f"{what}: {value!r} is the root of the file system; name a folder of its own"
     if p == ROOT:
-        return "--media-dir: the repository itself; name a folder of its own (default: media/)"
+        return f"{what}: the repository itself; name a folder of its own (default: {default})"
     try:
         first = p.relative_to(ROOT).parts[0]
     except ValueError:
         return None
     if first in TRACKED:
-        return f"--media-dir: {value!r} is inside the repository's {first}/; name a folder of its own (default: media/)"
+        return f"{what}: {value!r} is inside the repository's {first}/; name a folder of its own (default: {default})"
     return None
+
+
+def media_problem(value: str) -> str | None:
+    """Why ``--media-dir value`` is refused (None: fine)."""
+    return folder_problem(value, "--media-dir", "media/")
 
 
 #: A deck's name is a file name (no folders), at most this long.

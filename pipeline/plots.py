@@ -31,24 +31,14 @@ BAND_STDS = 2.0
 
 
 def plot_dir_problem(value: str) -> str | None:
-    """Why ``--plot value`` is refused (None: fine): a bad path, the root of a file system, the
-    repository itself or one of its tracked folders (as ``--media-dir``), or an existing file."""
-    from pipeline.paths import ROOT, TRACKED, path_problem
+    """Why ``--plot value`` is refused (None: fine): what ``--media-dir`` refuses (a bad path, the
+    root of a file system, the repository itself or one of its tracked folders), or an existing file."""
+    from pipeline.paths import folder_problem
 
-    problem = path_problem(value, "--plot")
+    problem = folder_problem(value, "--plot", "e.g. media/plots")
     if problem:
         return problem
     p = Path(value).expanduser().resolve()
-    if p == Path(p.anchor):
-        return f"--plot: {value!r} is the root of the file system; name a folder of its own"
-    if p == ROOT:
-        return "--plot: the repository itself; name a folder of its own (e.g. media/plots)"
-    try:
-        first = p.relative_to(ROOT).parts[0]
-    except ValueError:
-        first = None
-    if first in TRACKED:
-        return f"--plot: {value!r} is inside the repository's {first}/; name a folder of its own (e.g. media/plots)"
     if p.exists() and not p.is_dir():
         return f"--plot: {value!r} is a file, not a folder"
     return None

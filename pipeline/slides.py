@@ -34,6 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline import slidecut
+from pipeline.clipstore import link_or_copy
 from pipeline.locks import FileLock
 from pipeline.paths import ROOT
 from pipeline.render import Options, Session, file_hash, rel, render_all, video_path
@@ -121,16 +122,9 @@ def clip_name(s) -> str:
     return f"{s.chapter}-{s.index:02d}-{s.file.parent.name[:12]}.mp4"
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    if dst.exists():
-        return                                   # its name is its content
-    tmp = dst.with_name(dst.name + f".partial-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
+def _keep(src: Path, dst: Path) -> None:
+    if not dst.exists():                         # its name is its content
+        link_or_copy(src, dst)
 
 
 def write_presentation(folder: Path, deck: str, slides: list, background: str) -> Path:
@@ -143,7 +137,7 @@ def write_presentation(folder: Path, deck: str, slides: list, background: str) -
     assets.mkdir(parents=True, exist_ok=True)
     names = [clip_name(s) for s in slides]
     for s, n in zip(slides, names):
-        _link_or_copy(s.file, assets / n)
+        _keep(s.file, assets / n)
     for old in assets.iterdir():                 # clips of an earlier version of this deck
         if old.name not in names:
             old.unlink() if old.is_file() else shutil.rmtree(old)
