@@ -148,8 +148,11 @@ def test_the_kernel_box_has_the_kernel_colour(scene):
 
 
 def test_no_dot_on_the_axis_corner(scene):
-    # f(−10) = 3·(−10) + 1 = −29: the y range starts below it by more than a tick's half
-    assert scene.axes.y_range[0] <= -29 - 5
+    # every dot (f = 3x + 1 on the grid: −29 … 61) inside the y range, the lowest more than half a
+    # tick above the corner where the axes meet
+    lo, hi, tick = scene.axes.y_range[:3]
+    f = 3 * EX.grid + 1
+    assert lo + tick / 2 < f.min() and f.max() <= hi
 
 
 def test_the_title_card_shows_no_symbol_before_its_step(scene):
