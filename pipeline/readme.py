@@ -51,10 +51,17 @@ def measured(media: Path | None = None, quality: str = "480p15") -> dict:
     return out
 
 
+def description(roadmap: str) -> str:
+    """The roadmap line without the name it repeats: "Example 1: a lookup table; one data point
+    moves one dot." → "One data point moves one dot."."""
+    text = roadmap.split("; ", 1)[1] if "; " in roadmap else roadmap.rsplit(": ", 1)[-1]
+    return text[:1].upper() + text[1:]
+
+
 def cell(ch, full: float, short: float | None) -> str:
     lengths = f"{full:.0f} s" + (f", lecture {short:.0f} s" if short is not None else "")
-    text = ch.roadmap or ch.title
-    return f"**{ch.number}. {ch.title} ({lengths})**: {text} ![](docs/{ch.name}.png)"
+    text = f": {description(ch.roadmap)}" if ch.roadmap and ch.roadmap.rstrip(".") != ch.title else ""
+    return f"**{ch.number}. {ch.title} ({lengths})**{text} ![](docs/{ch.name}.png)"
 
 
 def minutes(seconds: float) -> str:
