@@ -52,6 +52,16 @@ def put(key: str, clip: Path, sha256: str, media: Path) -> Path:
     return entry
 
 
+#: Set to 1 (the test suite does) to read clips from the render's own media folder only, never from
+#: the repository's default ``media/`` (a contributor's earlier renders must not change a test).
+OWN_ONLY = "NTK_OWN_CLIPS_ONLY"
+
+
+def stores(media: Path, default: Path) -> list:
+    """Where a render looks for a stored clip: its own media folder, then the default one."""
+    return [media] if os.environ.get(OWN_ONLY) == "1" else [media, default]
+
+
 def find(key: str, medias, file_hash) -> Path | None:
     """The clip stored under ``key`` in the first of ``medias`` that has it whole (its sha256 as
     stamped; ``file_hash(path)`` computes one), else None."""

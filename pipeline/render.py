@@ -100,7 +100,7 @@ def render_chapter(ch: Chapter, session: Session, runtime_file: Path, extra: tup
             return ChapterRun(ch, 0.0, 0, None, 0.0, True)
         stamp_path(ch, opts).unlink(missing_ok=True)
         if keep and not extra and not opts.force:
-            stored = clipstore.find(key, [opts.media, MEDIA], file_hash)
+            stored = clipstore.find(key, clipstore.stores(opts.media, MEDIA), file_hash)
             if stored is not None:
                 clipstore.take(stored, video_path(ch, opts))
                 mark_up_to_date(ch, opts, key)

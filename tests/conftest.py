@@ -36,6 +36,7 @@ os.chdir(ROOT)
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.pop("NTK_RUNTIME", None)
+os.environ["NTK_OWN_CLIPS_ONLY"] = "1"   # renders in tests never reuse the repository's media/cache (pipeline.clipstore)
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEST_CACHE = Path(os.environ.get("NTK_TEST_CACHE") or
@@ -131,8 +132,9 @@ def mark_tiers(items) -> None:
     """``chapter`` on every test that builds a chapter; ``quick`` on the quick tier."""
     for item in items:
         unit = work_unit(item.nodeid)
-        heavy = bool(HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())))
-        if heavy:
+        marked = item.get_closest_marker("chapter") is not None        # a test that builds one itself
+        heavy = marked or bool(HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if heavy and not marked:
             item.add_marker(pytest.mark.chapter)
         long_running = item.get_closest_marker("render") or item.get_closest_marker("e2e")
         slow_file = item.nodeid.partition("::")[0] in SLOW_FILES

@@ -74,3 +74,12 @@ def test_a_render_under_another_name_takes_the_stored_clip_without_manim(tmp_pat
         assert is_up_to_date(ch, opts, session.chapter_key(ch))
     finally:
         session.close()
+
+
+def test_a_render_looks_in_the_default_media_folder_unless_told_not_to(tmp_path, monkeypatch):
+    from pipeline import clipstore
+    own, default = tmp_path / "own", tmp_path / "default"
+    monkeypatch.delenv(clipstore.OWN_ONLY, raising=False)
+    assert clipstore.stores(own, default) == [own, default]
+    monkeypatch.setenv(clipstore.OWN_ONLY, "1")          # as the test suite runs
+    assert clipstore.stores(own, default) == [own]
