@@ -386,6 +386,17 @@ def fig_training(inputs):
 # --------------------------------------------------------------------------- chapters 7–8: wide networks
 
 
+def _width_fit(ax, th, widths, values, label: str) -> None:
+    """The least-squares line of log ``values`` against log width, dashed, on log–log axes."""
+    import numpy as np
+
+    logw = np.log(np.asarray(widths, dtype=float))
+    a = np.polyfit(logw, np.log(values), 1)
+    ax.plot(widths, np.exp(np.polyval(a, logw)), color=th.axis, linewidth=1.5, linestyle="--", zorder=2, label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+
+
 def fig_wide_init(inputs):
     import numpy as np
 
@@ -410,12 +421,7 @@ def fig_wide_init(inputs):
     (pts,) = loglog.plot(widths, spread, linestyle="none")
     pts.set_gid("spread")
     slope = float(d["spread_slope"])
-    a = np.polyfit(np.log(widths.astype(float)), np.log(spread), 1)
-    fit = np.exp(np.polyval(a, np.log(widths.astype(float))))
-    loglog.plot(widths, fit, color=th.axis, linewidth=1.5, linestyle="--", zorder=2,
-                label=f"fit: spread ∝ width^{_f(slope)}")
-    loglog.set_xscale("log")
-    loglog.set_yscale("log")
+    _width_fit(loglog, th, widths, spread, f"fit: spread ∝ width^{_f(slope)}")
     _labels(loglog, th, "width", "seed-to-seed spread of k(·, x′) / mean |Θ|", "spread against width (log–log)")
     _legend(loglog, th, loc="upper right")
     _subtitle(fig, th, f"Random ReLU networks (depth {s.depth}) of widths {int(widths[0])}…{int(widths[-1])}: their "
@@ -453,11 +459,7 @@ def fig_wide_training(inputs):
     (pts,) = ll.plot(widths, rc.mean(axis=1), linestyle="none")
     pts.set_gid("rel_change_mean")
     slope = float(d["rel_change_slope"])
-    a = np.polyfit(np.log(widths.astype(float)), np.log(rc.mean(axis=1)), 1)
-    ll.plot(widths, np.exp(np.polyval(a, np.log(widths.astype(float)))), color=th.axis, linestyle="--",
-            linewidth=1.5, label=f"fit: change ∝ width^{_f(slope)}")
-    ll.set_xscale("log")
-    ll.set_yscale("log")
+    _width_fit(ll, th, widths, rc.mean(axis=1), f"fit: change ∝ width^{_f(slope)}")
     _labels(ll, th, "width", "‖k_T − k_0‖_F / ‖k_0‖_F", "change of the whole kernel matrix (log–log)")
     _legend(ll, th, loc="upper right")
     _subtitle(fig, th, f"Full-batch gradient descent, {T} steps of learning rate {_g(s.lr)}: the wider the network, "
