@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+from functools import partial
+
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from . import wide
@@ -34,24 +37,29 @@ def activation_switches(params, lo: float, hi: float, arch: wide.MLP = wide.MLP(
     """
     u = np.linspace(lo, hi, n)
 
-    def pre(us):
-        _, _, zs = wide._forward(params, wide.as_rows(path(np.asarray(us, dtype=np.float64))), arch)
-        return [np.asarray(z) for z in zs[:-1]]                 # hidden layers: (len(us), width) each
+    def pre(us):                                                # (depth, len(us), width)
+        return np.asarray(_hidden_z(params, wide.as_rows(path(np.asarray(us, dtype=np.float64))), arch))
 
-    found = []
-    for layer, z in enumerate(pre(u)):
-        cell, unit = np.nonzero(np.sign(z[:-1]) * np.sign(z[1:]) < 0)
-        if cell.size == 0:
-            continue
-        a, b = u[cell], u[cell + 1]
-        za = z[cell, unit]
-        for _ in range(60):
-            mid = 0.5 * (a + b)
-            zm = pre(mid)[layer][np.arange(mid.size), unit]
-            left = np.sign(zm) == np.sign(za)
-            a, za, b = np.where(left, mid, a), np.where(left, zm, za), np.where(left, b, mid)
-        found.append(0.5 * (a + b))
-    return np.sort(np.concatenate(found)) if found else np.zeros(0)
+    z = pre(u)
+    layer, cell, unit = np.nonzero(np.sign(z[:, :-1]) * np.sign(z[:, 1:]) < 0)
+    if cell.size == 0:
+        return np.zeros(0)
+    # Every crossing of every layer bisected at once: one compiled forward pass per shape.
+    a, b = u[cell], u[cell + 1]
+    za = z[layer, cell, unit]
+    rows = np.arange(cell.size)
+    for _ in range(60):
+        mid = 0.5 * (a + b)
+        zm = pre(mid)[layer, rows, unit]
+        left = np.sign(zm) == np.sign(za)
+        a, za, b = np.where(left, mid, a), np.where(left, zm, za), np.where(left, b, mid)
+    return np.sort(0.5 * (a + b))
+
+
+@partial(jax.jit, static_argnums=(2,))
+def _hidden_z(params, xs, arch):
+    """The hidden layers' pre-activations for inputs ``xs`` (n, d_in), stacked: ``(depth, n, width)``."""
+    return jnp.stack(wide._forward(params, xs, arch)[2][:-1])
 
 
 def kernel_gd_across(params, points, x_train, y_train, times, lr: Optional[float] = None,

@@ -44,6 +44,7 @@ uses the structure of an MLP (see there) and never forms the Jacobian.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import NamedTuple
 
 import jax
@@ -66,9 +67,11 @@ class MLP(NamedTuple):
         return [(self.w_std, self.b_std)] * self.depth + [(self.readout_w_std, self.readout_b_std)]
 
 
+@partial(jax.jit, static_argnums=(1, 2, 3))
 def init_params(key, width: int, arch: MLP = MLP(), d_in: int = 1):
     """Standard-normal weights and biases: ``[(W (fan_out, fan_in), b (fan_out,)), ...]`` for
-    inputs of ``d_in`` features (the chapters' :func:`embed`: ``d_in = EMBED_DIM``)."""
+    inputs of ``d_in`` features (the chapters' :func:`embed`: ``d_in = EMBED_DIM``).  Compiled once
+    per shape (called eagerly, JAX would compile each small operation for each width)."""
     sizes = [d_in] + [width] * arch.depth + [1]
     params = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
@@ -110,11 +113,13 @@ def apply(params, x, arch: MLP = MLP()):
     return out[0]
 
 
+@partial(jax.jit, static_argnums=(2,))
 def apply_batch(params, xs, arch: MLP = MLP()):
     """``f`` on a batch: ``xs`` shape (n, d_in) (or (n,) when ``d_in = 1``) → (n,)."""
     return _forward(params, as_rows(xs), arch)[0]
 
 
+@partial(jax.jit, static_argnums=(3,))
 def mlp_ntk_structured(params, x1, x2, arch: MLP = MLP()):
     """Empirical NTK of the MLP without forming the Jacobian.  Returns ``(n1, n2)``.
 

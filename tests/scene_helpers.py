@@ -83,16 +83,18 @@ def construct(scene_cls):
 FULL_PATH = ("lookup_table", "training")
 
 
-def build_chapter(name, runtime_file=None):
+def build_chapter(name, runtime_file=None, full_path=None):
     """Chapter ``name`` of pipeline.chapters built in dry-run mode (with the runtime contract at
-    ``runtime_file`` when given), keeping every caption it shows in ``scene.captions``."""
+    ``runtime_file`` when given), keeping every caption it shows in ``scene.captions``.  Animations
+    play as manim plays them for the chapters in FULL_PATH (or as ``full_path`` says), else jump to
+    their end states (tests/test_end_states.py: the same end either way)."""
     import importlib
 
     from conftest import runtime_contract
     from pipeline.chapters import by_name
 
     ch = by_name()[name]
-    cls = recording(getattr(importlib.import_module(ch.module), ch.scene), end_states=name not in FULL_PATH)
+    cls = recording(getattr(importlib.import_module(ch.module), ch.scene), end_states=not (name in FULL_PATH if full_path is None else full_path))
     with (runtime_contract(runtime_file) if runtime_file else contextlib.nullcontext()):
         return construct(cls)
 

@@ -63,7 +63,7 @@ def build_with(name, wide_data, script_path, tmp_path):
     ch = by_name()[name]
     rt = Runtime(settings_file=str(wide_data.settings_file),
                  data={n: str(wide_data.file(n)) for n in ch.data}, save_slides=False, script=str(script_path))
-    return build_chapter(name, rt.write(tmp_path / f"runtime-{name}.json"))
+    return build_chapter(name, rt.write(tmp_path / f"runtime-{name}.json"), full_path=False)
 
 
 def test_pseudo_translation_is_longer_accented_and_keeps_placeholders():
