@@ -2,9 +2,11 @@
 
 * Tests run from the repository root (manim reads ``manim.cfg`` from the working directory) and
   start from the defaults: no runtime contract (``NTK_RUNTIME``) is inherited from the shell.
-* Each pytest-xdist worker builds scenes with its own TeX/text cache and media folder OUTSIDE the
-  repository (two processes must never compile or read the same cache file at once, and no test
-  writes into the repository's ``media/``).  The cache lives under the system's temporary folder,
+* Each pytest-xdist worker builds scenes with its own text cache and media folder OUTSIDE the
+  repository (two processes must never write or read the same cache file at once, and no test
+  writes into the repository's ``media/``).  The compiled formulas (TeX) are shared by the
+  workers: one lock around manim's compile-or-reuse step (``tex_to_svg_file``, which also clears
+  the folder's intermediate files), so a formula compiles once per run, not once per worker.  The cache lives under the system's temporary folder,
   one per checkout, so a second run reuses the compiled formulas (they are keyed by their TeX
   source, so reuse cannot go stale); set ``NTK_TEST_CACHE`` to put it elsewhere, or delete it for
   a cold run.
@@ -122,6 +124,9 @@ def pytest_xdist_make_scheduler(config, log):
 QUICK_CHAPTERS = ("lookup_table", "linear")
 #: Fixtures that build chapters or compute wide-network numbers (seconds each): not quick.
 HEAVY_FIXTURES = {"chapter_scene", "wide_data", "scripts"}
+#: Fixtures that run the command line as a real process (tests/test_report.py's ``raw``): their
+#: tests are end to end (``e2e``), part of the full run and not of the quick tier.
+PROCESS_FIXTURES = {"raw"}
 #: Files whose tests take seconds each even without those fixtures: not quick.
 SLOW_FILES = {"tests/test_your_model.py", "tests/test_training.py", "tests/test_gp_experiment.py",
               "tests/test_end_states.py", "tests/test_switches.py", "tests/test_wide_experiments.py",
@@ -136,6 +141,8 @@ def mark_tiers(items) -> None:
         heavy = marked or bool(HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())))
         if heavy and not marked:
             item.add_marker(pytest.mark.chapter)
+        if PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)
         long_running = item.get_closest_marker("render") or item.get_closest_marker("e2e")
         slow_file = item.nodeid.partition("::")[0] in SLOW_FILES
         if not long_running and ((not heavy and not slow_file) or
@@ -159,9 +166,30 @@ def manim_caches_outside_the_repository():
 
     base = TEST_CACHE / WORKER
     config.media_dir = str(base / "media")
-    config.tex_dir = str(base / "Tex")
+    config.tex_dir = str(TEST_CACHE / "Tex")
     config.text_dir = str(base / "texts")
+    share_compiled_formulas(TEST_CACHE / "Tex.lock")
     yield base
+
+
+def share_compiled_formulas(lock: Path) -> None:
+    """manim's TeX compile-or-reuse step, one process at a time (``lock``, an exclusive file lock):
+    a worker never reads a formula another is still writing, nor loses its own intermediate files
+    to another's clean-up."""
+    import fcntl
+
+    from manim.mobject.text import tex_mobject
+
+    real = getattr(tex_mobject.tex_to_svg_file, "unlocked", tex_mobject.tex_to_svg_file)
+
+    def tex_to_svg_file(*args, **kwargs):
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock, "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            return real(*args, **kwargs)
+
+    tex_to_svg_file.unlocked = real
+    tex_mobject.tex_to_svg_file = tex_to_svg_file
 
 
 @contextlib.contextmanager

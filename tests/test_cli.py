@@ -48,6 +48,7 @@ def render_sh(*args, env=None):
 
 
 @pytest.mark.parametrize("args", [["--list"], ["-qm", "--list"]])
+@pytest.mark.e2e   # a real process
 def test_list_answers_before_any_install(no_installers, args):
     env, log = no_installers
     out = render_sh(*args, env=env)
@@ -58,6 +59,7 @@ def test_list_answers_before_any_install(no_installers, args):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["slides", "--help"]])
+@pytest.mark.e2e   # a real process
 def test_help_answers_before_any_install(no_installers, args):
     env, log = no_installers
     out = render_sh(*args, env=env)
@@ -70,6 +72,7 @@ def test_help_answers_before_any_install(no_installers, args):
     (["-ql", "-qh"], "-ql and -qh conflict"),
     (["--format", "webm", "--format", "gif"], "--format given twice (webm and gif)"),
 ])
+@pytest.mark.e2e   # a real process
 def test_usage_errors_exit_2_with_one_message_before_any_install(no_installers, args, needle):
     env, log = no_installers
     out = render_sh(*args, env=env)
@@ -159,6 +162,7 @@ def test_what_each_command_needs_installed(argv, needs):
     assert cli.needs(cli.parse(argv)) == needs
 
 
+@pytest.mark.e2e   # a real process
 def test_preflight_needs_only_the_standard_library():
     # render.sh asks the system Python before the virtual environment exists.
     code = ("import sys; from pipeline import cli; cli.main(['--preflight', 'rbf']); "

@@ -213,6 +213,7 @@ def test_ramp_interpolates_srgb_like_manim():
         ramp("#000000", "#FFFFFF", 1.5)
 
 
+@pytest.mark.e2e   # a real process
 def test_module_does_not_import_manim():
     code = "import sys; import scenes.colour; print('manim' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,

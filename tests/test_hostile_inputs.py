@@ -96,6 +96,7 @@ def run(*args, env=None, input_pipe=None):
                           env={**os.environ, "JAX_PLATFORMS": "cpu", **(env or {})}, timeout=120)
 
 
+@pytest.mark.e2e   # a real process
 def test_7_a_closed_pipe_ends_quietly():
     # `--list | head -c 20`: the reader goes away after 20 bytes; no traceback, exit 0.
     proc = subprocess.run(f"{sys.executable} -m pipeline --list | head -c 20", shell=True, cwd=ROOT,
@@ -103,12 +104,14 @@ def test_7_a_closed_pipe_ends_quietly():
     assert proc.returncode == 0 and proc.stderr == "" and len(proc.stdout) == 20
 
 
+@pytest.mark.e2e   # a real process
 def test_9_an_ascii_terminal_gets_the_list():
     proc = run("--list", env={"PYTHONIOENCODING": "ascii"})
     assert proc.returncode == 0 and proc.stderr == ""
     assert "lookup_table" in proc.stdout
 
 
+@pytest.mark.e2e   # a real process
 def test_9_a_join_killed_midway_leaves_nothing_behind(tmp_path):
     from media_helpers import make_video
     from pipeline.stitch import stitch
@@ -174,6 +177,7 @@ def test_a_recording_over_a_minute_is_refused_and_a_long_one_said():
         check_recording_lengths({**ok, "a.one": {"path": "x", "seconds": 673.0, "source": "recording"}}, captions)
 
 
+@pytest.mark.e2e   # a real process
 def test_a_refused_model_is_one_line_under_plain_manim(tmp_path):
     """A custom model that is NaN at θ0, rendered with plain manim: the reason in one line, exit 2,
     not manim's 61-line traceback box."""

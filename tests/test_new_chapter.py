@@ -80,6 +80,7 @@ with av.open(str(out)) as c:
     (["new-chapter", "linear"], "exists already"),
     (["new-chapter", "my_idea", "--after", "nowhere"], "unknown chapter 'nowhere'"),
 ])
+@pytest.mark.e2e   # a real process
 def test_a_bad_new_chapter_is_refused_and_writes_nothing(tmp_path, args, message):
     copy = tmp_path / "repo"
     for rel in ("scenes", "pipeline"):

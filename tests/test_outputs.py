@@ -10,6 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+import pytest
 import srt
 
 from ntkcore.settings import DEFAULTS, load_settings
@@ -18,6 +19,7 @@ from pipeline.stitch import read_cues, stitch
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.e2e   # a real process
 def test_settings_command_prints_the_defaults_as_a_valid_file(tmp_path):
     from scenes.theme import Theme
     out = subprocess.run([sys.executable, "-m", "pipeline", "settings"], cwd=ROOT, capture_output=True, text=True)

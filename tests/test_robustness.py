@@ -43,9 +43,25 @@ def write_video(path: Path, frames: int = 30, fps: int = 15) -> Path:
     return path
 
 
-def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+def run_in_process(*args):
+    """The command line called in this process, where no real process is under test: its exit
+    status and what it wrote (the environment as it was afterwards)."""
+    import contextlib
+    import io
+    from types import SimpleNamespace
+
+    from pipeline.cli import main
+    out, err, env = io.StringIO(), io.StringIO(), dict(os.environ)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                rc = main(list(args))
+            except SystemExit as e:
+                rc = e.code if isinstance(e.code, int) else 1
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+    return SimpleNamespace(returncode=rc, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 # --------------------------------------------------------------------------- 1–4: never stale
@@ -157,7 +173,7 @@ def test_5_the_posts_own_learning_rate_draws_with_few_ticks():
 def test_7_a_settings_file_that_is_not_utf8_is_one_line_and_exit_2(tmp_path, content):
     cfg = tmp_path / "binary.toml"
     cfg.write_bytes(content)
-    out = run_cli("lookup_table", "--config", str(cfg), "--media-dir", str(tmp_path / "media"))
+    out = run_in_process("lookup_table", "--config", str(cfg), "--media-dir", str(tmp_path / "media"))
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "not UTF-8" in out.stderr
     assert not (tmp_path / "media").exists()
@@ -288,7 +304,7 @@ def test_13_read_only_media_is_one_line_naming_the_path(tmp_path):
             media.chmod(0o700)
             media.rmdir()
             media.write_text("not a folder")
-        out = run_cli("lookup_table", "--media-dir", str(media))
+        out = run_in_process("lookup_table", "--media-dir", str(media))
     finally:
         if media.is_dir():
             media.chmod(0o700)
@@ -323,6 +339,7 @@ def test_13_a_full_disk_message(tmp_path, capsys):
     (["--config", "a.toml", "--config", "b.toml"], "--config"),
     (["--config", "/tmp"], "not a regular file"),
 ])
+@pytest.mark.e2e   # a real process
 def test_14_bad_command_lines_exit_2_before_any_setup(args, words):
     out = subprocess.run(["./render.sh", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
@@ -330,6 +347,7 @@ def test_14_bad_command_lines_exit_2_before_any_setup(args, words):
     assert "[setup]" not in out.stderr
 
 
+@pytest.mark.e2e   # a real process
 def test_12_two_renders_of_one_chapter_wait_for_each_other(tmp_path):
     # Each chapter output has a lock (pipeline.render.render_chapter takes it): a second render of
     # the same chapter waits, says so once, and then goes on; neither crashes.

@@ -88,6 +88,7 @@ def test_report_with_bad_settings_exits_2(tmp_path, capsys):
     assert out.out == "" and "examples.linear.theta0[1]" in out.err
 
 
+@pytest.mark.e2e   # a real process
 def test_render_with_bad_settings_exits_2_with_one_message_and_writes_nothing(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[examples.rbf]\ntheta0 = [1.0, 2.0]\n")
@@ -136,6 +137,7 @@ def test_the_defaults_file_is_accepted_unchanged_and_means_the_defaults():
     assert Theme.from_settings(s.theme) == Theme()
 
 
+@pytest.mark.e2e   # a real process
 def test_settings_prints_the_shipped_file_which_is_the_defaults_without_jax():
     """`settings` prints pipeline/defaults.toml with the standard library only (no JAX: fast); the
     file is exactly what ntkcore's defaults write, and every [wide], [gp] and [theme] key has its

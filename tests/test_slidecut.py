@@ -151,6 +151,7 @@ def deck_from(tmp_path, starts_by_chapter, targets, log=None):
     return folder, presentation
 
 
+@pytest.mark.e2e   # a real process
 def test_the_presentation_is_manim_slides_own_and_relative_to_the_deck(tmp_path):
     from manim_slides.config import PresentationConfig
     folder, presentation = deck_from(tmp_path, {"one": [0.0, 1.0, 2.0], "two": [0.0, 2.0]}, ("pdf",))
@@ -165,6 +166,7 @@ def test_the_presentation_is_manim_slides_own_and_relative_to_the_deck(tmp_path)
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 5
 
 
+@pytest.mark.e2e   # a real process
 def test_formats_are_kept_for_the_same_slides_and_removed_for_other_slides(tmp_path):
     said = []
     folder, _ = deck_from(tmp_path, {"one": [0.0, 1.0, 2.0]}, ("pdf", "pptx"), said.append)
