@@ -27,7 +27,7 @@ from manim_slides import Slide
 
 import ntkcore
 
-from scenes import runtime
+from scenes import lean_mobjects, runtime
 from scenes.script import fill
 from scenes.sound import FrameClockMixin, add_clip, end_audio_with_video
 from scenes.formatting import fmt, fmt_g
@@ -114,6 +114,7 @@ class ChapterScene(FrameClockMixin, Slide):
             config.write_to_movie = False
 
     def setup(self):
+        lean_mobjects.install()                  # copies of text and formulas without their SVG parse
         self.settings = runtime.settings()
         self.theme = runtime.theme()
         self.ty = Typography(self.theme)
