@@ -60,7 +60,10 @@ def manim_config(ch: Chapter, opts: Options) -> Path:
                    "images_dir = {media_dir}/staging/images/{module_name}\n"
                    f"tex_dir = {{media_dir}}/chapter_caches/{ch.name}/Tex\n"
                    f"text_dir = {{media_dir}}/chapter_caches/{ch.name}/texts\n"
-                   "notify_outdated_version = False\n", encoding="utf-8")
+                   "notify_outdated_version = False\n"
+                   # the next animation draws while the last one's frames are encoded (manim
+                   # waits for each one's encoder otherwise); the frames are the same
+                   "max_inflight_encoders = 2\n", encoding="utf-8")
     return cfg
 
 
