@@ -27,7 +27,7 @@ from pipeline import clipstore
 from pipeline.chapters import Chapter, manim_quality_args
 from pipeline.locks import FileLock
 from pipeline.media import BrokenVideo, verify_video
-from pipeline.paths import MEDIA, ROOT, media_root
+from pipeline.paths import MEDIA, ROOT
 from pipeline.options import (Options, chapter_titles, extension, rel, staging_path, stitched_path,  # noqa: F401
                               subtitle_language, variant, video_path)
 from pipeline.processes import CHILDREN, FINISHED, Interrupted, _signal_group, install_signal_handlers  # noqa: F401
@@ -78,11 +78,6 @@ def run_manim(ch: Chapter, opts: Options, runtime_file: Path, extra: tuple = ())
     env = {k: v for k, v in os.environ.items()}
     env.update(Runtime.environ(runtime_file))
     env.setdefault("JAX_PLATFORMS", "cpu")
-    # JAX's compiled programs kept between chapters and renders (a chapter's eager steps compile
-    # ~200 small programs, ~6 s a chapter; loading them is milliseconds).  They change no number.
-    env.setdefault("JAX_COMPILATION_CACHE_DIR", str(media_root(opts.config, opts.media) / "cache" / "jax"))
-    env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
-    env.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
     log = cfg.with_suffix(".log")
     t0 = time.perf_counter()
     with open(log, "w") as fh:

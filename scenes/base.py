@@ -115,6 +115,7 @@ class ChapterScene(FrameClockMixin, Slide):
 
     def setup(self):
         lean_mobjects.install()                  # copies of text and formulas without their SVG parse
+        keep_compiled_programs(Path(config.media_dir) / "cache" / "jax")
         self.settings = runtime.settings()
         self.theme = runtime.theme()
         self.ty = Typography(self.theme)
@@ -479,6 +480,20 @@ class ExampleScene(ChapterScene):
 
     def axis_labels(self, y_label: str = "f(x)") -> VGroup:
         return VGroup(self.x_label(self.axes), self.y_label(self.axes, y_label))
+
+
+def keep_compiled_programs(folder: Path) -> None:
+    """JAX's compiled programs kept in ``folder`` between chapter processes and renders, unless a
+    folder is set already (``JAX_COMPILATION_CACHE_DIR``): a chapter's steps compile some 200 small
+    programs, about 6 s of a chapter's render, and loading them takes milliseconds.  They change no
+    number.  (Before the chapter computes anything: JAX reads this at its first compile.)"""
+    import jax
+
+    if jax.config.jax_compilation_cache_dir:
+        return
+    jax.config.update("jax_compilation_cache_dir", str(folder))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
 
 def end_state(scene, anim) -> None:
