@@ -85,7 +85,8 @@ def test_4_the_manim_config_has_no_injected_keys(tmp_path):
     parser = configparser.ConfigParser()
     parser.read(cfg)
     assert set(parser["CLI"]) == {"media_dir", "video_dir", "images_dir", "tex_dir", "text_dir",
-                                  "notify_outdated_version"}
+                                  "notify_outdated_version", "max_inflight_encoders"}
+    assert parser["CLI"]["max_inflight_encoders"] == "2"
 
 
 # --------------------------------------------------------------------------- 7, 9: pipes and encodings

@@ -214,14 +214,16 @@ def bench(args) -> int:
     report.update({"video_seconds": video_seconds, "render_seconds_ql": full["seconds"],
                    "rtf_ql": full["seconds"] / video_seconds})
 
-    print("\n== One setting changed (examples.training.steps), everything re-rendered", flush=True)
+    print("\n== One setting changed (examples.training.steps): only the chapters that read it render again", flush=True)
     BENCH_CONFIG.write_text("# written by benchmarks/bench.py: one setting changed\n" + CHANGED)
     again = pipeline("l", fresh=False)
     rerendered = [r for r in again["runs"] if not r.cached]
     report.update({"rerender_seconds": again["seconds"],
                    "rerender_chapters": [r.chapter.name for r in rerendered],
                    "rerender_chapter_seconds": sum(r.seconds for r in rerendered)})
-    report["rerender_ratio"] = report["rerender_seconds"] / max(report["rerender_chapter_seconds"], 1e-9)
+    # (None when no benchmarked chapter reads the changed setting: nothing was rendered again)
+    report["rerender_ratio"] = (report["rerender_seconds"] / report["rerender_chapter_seconds"]
+                                if rerendered and report["rerender_chapter_seconds"] > 0 else None)
 
     qh = args.quality == "h"
     if qh:
@@ -271,17 +273,21 @@ def bench(args) -> int:
         print(f"{c['chapter']:<17} {c['quality']:<4} {c['video_seconds']:8.1f} {c['render_seconds']:9.1f} "
               f"{c['rtf']:5.2f} {c['peak_memory_mb']:8.0f}")
     print(f"\nvideo {video_seconds:.1f} s; full -ql render {report['render_seconds_ql']:.1f} s "
-          f"(RTF {report['rtf_ql']:.2f}, target <= 0.25)")
+          f"(RTF {report['rtf_ql']:.2f}, target <= 0.20)")
     if qh:
         print(f"full -qh render {report['render_seconds_qh']:.1f} s (RTF {report['rtf_qh']:.2f}, target <= 0.8)")
-    print(f"re-render after one setting change: {report['rerender_seconds']:.1f} s; the changed chapter(s) "
-          f"{', '.join(report['rerender_chapters'])} took {report['rerender_chapter_seconds']:.1f} s "
-          f"(ratio {report['rerender_ratio']:.2f}, target <= 1.2)")
+    if report["rerender_ratio"] is None:
+        print(f"re-render after one setting change: {report['rerender_seconds']:.1f} s; no benchmarked chapter "
+              "reads it, so nothing was rendered again")
+    else:
+        print(f"re-render after one setting change: {report['rerender_seconds']:.1f} s; the changed chapter(s) "
+              f"{', '.join(report['rerender_chapters'])} took {report['rerender_chapter_seconds']:.1f} s "
+              f"(ratio {report['rerender_ratio']:.2f}, target <= 1.2)")
     print(f"manim overhead (lookup_table vs a bare scene of its timeline, median of 3): "
-          f"{report['manim_overhead']:.2f} (target <= 1.10)")
+          f"{report['manim_overhead']:.2f} (target <= 1.0)")
     if "rtf_narrated_ql" in report:
         print(f"narrated edition at -ql: {report['render_seconds_narrated_ql']:.1f} s for "
-              f"{report['video_seconds_narrated']:.1f} s (RTF {report['rtf_narrated_ql']:.2f}, target <= 0.4); "
+              f"{report['video_seconds_narrated']:.1f} s (RTF {report['rtf_narrated_ql']:.2f}, target <= 0.3); "
               f"synthesis {report['synthesis_per_speech_second']:.2f} s per second of speech (target <= 0.25)")
     sim = report["scaling_ql"].get("simulated_wall_seconds")
     if sim:
