@@ -108,8 +108,12 @@ def bench_options(quality: str) -> Options:
 
 
 def pipeline(quality: str, fresh: bool) -> dict:
-    """Render everything with the bench settings file; ``fresh`` empties its media folder first."""
-    opts = bench_options(quality)
+    """Render everything with the bench settings file; ``fresh`` empties its media folder first and
+    renders every chapter (``force``: no clip is taken from the clip store, where an earlier render
+    of the same code and settings would otherwise be found, and nothing rendered)."""
+    import dataclasses
+
+    opts = dataclasses.replace(bench_options(quality), force=fresh)
     if fresh and opts.root.exists():
         shutil.rmtree(opts.root)
     result = render_video(opts)
