@@ -2,11 +2,11 @@
 
 * Tests run from the repository root (manim reads ``manim.cfg`` from the working directory) and
   start from the defaults: no runtime contract (``NTK_RUNTIME``) is inherited from the shell.
-* Each pytest-xdist worker builds scenes with its own text cache and media folder OUTSIDE the
-  repository (two processes must never write or read the same cache file at once, and no test
-  writes into the repository's ``media/``).  The compiled formulas (TeX) are shared by the
-  workers: one lock around manim's compile-or-reuse step (``tex_to_svg_file``, which also clears
-  the folder's intermediate files), so a formula compiles once per run, not once per worker.  The cache lives under the system's temporary folder,
+* Each pytest-xdist worker builds scenes with its own TeX/text cache and media folder OUTSIDE the
+  repository (two processes must never compile or read the same cache file at once, and no test
+  writes into the repository's ``media/``).  (A shared TeX folder is not safe even under a lock
+  around compiling: manim reads every formula through a temporary copy ``<name>_.svg`` beside it,
+  which it deletes afterwards, so two workers reading one formula at once collide.)  The cache lives under the system's temporary folder,
   one per checkout, so a second run reuses the compiled formulas (they are keyed by their TeX
   source, so reuse cannot go stale); set ``NTK_TEST_CACHE`` to put it elsewhere, or delete it for
   a cold run.
@@ -166,30 +166,11 @@ def manim_caches_outside_the_repository():
 
     base = TEST_CACHE / WORKER
     config.media_dir = str(base / "media")
-    config.tex_dir = str(TEST_CACHE / "Tex")
+    config.tex_dir = str(base / "Tex")
     config.text_dir = str(base / "texts")
-    share_compiled_formulas(TEST_CACHE / "Tex.lock")
     yield base
 
 
-def share_compiled_formulas(lock: Path) -> None:
-    """manim's TeX compile-or-reuse step, one process at a time (``lock``, an exclusive file lock):
-    a worker never reads a formula another is still writing, nor loses its own intermediate files
-    to another's clean-up."""
-    import fcntl
-
-    from manim.mobject.text import tex_mobject
-
-    real = getattr(tex_mobject.tex_to_svg_file, "unlocked", tex_mobject.tex_to_svg_file)
-
-    def tex_to_svg_file(*args, **kwargs):
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock, "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            return real(*args, **kwargs)
-
-    tex_to_svg_file.unlocked = real
-    tex_mobject.tex_to_svg_file = tex_to_svg_file
 
 
 @contextlib.contextmanager
