@@ -171,8 +171,6 @@ def manim_caches_outside_the_repository():
     yield base
 
 
-
-
 @contextlib.contextmanager
 def runtime_contract(path):
     """Chapters built inside this block read the runtime contract at ``path`` (scenes.runtime),
