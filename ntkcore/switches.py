@@ -13,9 +13,8 @@ default the chapters' input, ``t = u`` and ``path = ntkcore.wide.embed_scaled`` 
 
 from __future__ import annotations
 
-from typing import Optional
-
 from functools import partial
+from typing import Optional
 
 import jax
 import jax.numpy as jnp

@@ -14,7 +14,7 @@ WORDS = "The step's kernel peaks where the valley's tangent is steepest, at x = 
 
 
 def parts(mob):
-    return [m for m in mob.family_members_with_points()]
+    return mob.family_members_with_points()
 
 
 def made(maker, install: bool):

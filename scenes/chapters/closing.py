@@ -25,6 +25,7 @@ from ntkcore.kernel_shares import example_ntk_kernels
 from scenes import runtime
 from scenes.base import ChapterScene, fit_width
 from scenes.components import recall
+from scenes.components.equations import LOOKUP_KERNEL
 from scenes.components.recall import Box
 from scenes.formatting import fmt_g, tex_num
 
@@ -42,8 +43,6 @@ REFERENCES = (   # (who, when and where; what) — two lines each
     ("B. He, B. Lakshminarayanan, Y. W. Teh, NeurIPS 2020", "Bayesian Deep Ensembles via the Neural Tangent Kernel"),
 )
 
-#: The lookup table's kernel (as its chapter writes it): a step at x′ moves f only at x′.
-TABLE_KERNEL_TEX = r"k(x, x') = \begin{cases} 1 & x = x' \\ 0 & x \neq x' \end{cases}"
 #: The conclusion's first formula: the first-order move of f(x) by one gradient step on (f(x′) − y)² at x′.
 STEP_TEX = r"\Delta f(x) \;\approx\; -2\eta\,\big(f(x') - y\big)\,k(x, x')"
 #: Kernel gradient descent with the fixed Θ (as the kernel-GD chapter writes it), in pieces: Θ green.
@@ -84,7 +83,7 @@ class Closing(ChapterScene):
         init, trained, gp = d["init"], d["trained"], d["gp"]
         return [
             recall.steps_picture(self, boxes[0], lin.grid, [(e.values(), e.displacement()) for e in (table, lin)],
-                                 lin.observation, [(TABLE_KERNEL_TEX,), ("".join(line_kernels[0]),)],
+                                 lin.observation, [(LOOKUP_KERNEL,), ("".join(line_kernels[0]),)],
                                  detail),
             recall.steps_picture(self, boxes[1], lin.grid, [(e.values(), e.displacement()) for e in (lin, rep)],
                                  lin.observation, line_kernels, detail),

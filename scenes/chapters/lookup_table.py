@@ -12,6 +12,7 @@ from manim import (
 from ntkcore.step_facts import changed_parameters, is_delta_kernel, parameter_step
 
 from scenes.base import ExampleScene
+from scenes.components.equations import LOOKUP_KERNEL
 from scenes.formatting import fmt, fmt_g, line_formula, signed
 from scenes.layout import covered_points, first_free, plot_box, sample_points
 from scenes.widgets import ZoomInset, arrows_at, dots_at, step_legend
@@ -132,7 +133,7 @@ class LookupTable(ExampleScene):
                                   lag_ratio=0.03), run_time=1.0)
 
         # Step (the lesson): the kernel of a lookup table
-        self.kernel_tex = self.ty.math(r"k(x, x') = \begin{cases} 1 & x = x' \\ 0 & x \neq x' \end{cases}",
+        self.kernel_tex = self.ty.math(LOOKUP_KERNEL,
                                        size=self.ty.CAPTION_SIZE + 4)
         # in the upper part of the chart, at the first spot that covers no dot, cross or label
         words = np.vstack([box_grid(m) for m in (self.obs_label, self.inset.label, self.legend, self.lr_text,

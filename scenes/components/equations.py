@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from manim import FadeIn, FadeOut, FadeTransformPieces, MathTex, TransformMatchingTex
 
+#: The lookup table's kernel, as Example 1 writes it and the closing recalls it: a step at x′ moves f
+#: only at x′.
+LOOKUP_KERNEL = r"k(x, x') = \begin{cases} 1 & x = x' \\ 0 & x \neq x' \end{cases}"
+
 # --------------------------------------------------------------------------- the parts
 THETA, K0, K = r"\Theta", r"k_0", r"K"
 KERNELS = (THETA, K0, K)
